@@ -1,0 +1,7 @@
+"""Allow ``python -m okrsite``."""
+
+import sys
+
+from okrsite.cli import main
+
+sys.exit(main())

@@ -1,0 +1,81 @@
+"""The pipeline, stage by stage: config -> load -> model + graph -> scoring -> render -> write.
+
+:func:`load_site` runs the stages up to scoring and is all ``okrsite check`` needs;
+:func:`build_site` adds rendering and the atomic write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrsite.config import load_config
+from okrsite.cycles import choose_current, make_cycles
+from okrsite.diagnostics import Diagnostics
+from okrsite.graph import link_cycle
+from okrsite.load import discover, read_document
+from okrsite.model import Owner, Site
+from okrsite.privacy import remove_private
+from okrsite.schema import build_owner
+from okrsite.scoring import score_cycle
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the one-line summary."""
+
+    site: Site | None
+    diagnostics: Diagnostics
+    files: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+
+    def ok(self, strict: bool) -> bool:
+        problems = self.diagnostics.items if strict else self.diagnostics.errors
+        return self.site is not None and not problems
+
+
+def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics) -> Site | None:
+    """Read, validate, link and score a site; ``None`` when it has errors."""
+    config = load_config(root, diagnostics)
+    folders = discover(config.content_dir, diagnostics)
+    cycles = make_cycles(list(folders), config, diagnostics)
+    for cycle in cycles:
+        link_cycle(cycle, _read_owners(folders[cycle.id], cycle.id, diagnostics), diagnostics)
+    current = choose_current(cycles, config, build_date, diagnostics)
+    if diagnostics.errors:
+        return None
+    for cycle in cycles:
+        remove_private(cycle)
+        score_cycle(cycle, build_date, config.status)
+    return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current)
+
+
+def _read_owners(paths: list[Path], cycle_id: str, diagnostics: Diagnostics) -> list[Owner]:
+    owners = []
+    for path in paths:
+        document = read_document(path, cycle_id, diagnostics)
+        owner = build_owner(document, diagnostics) if document is not None else None
+        if owner is not None:
+            owners.append(owner)
+    return owners
+
+
+def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False) -> BuildReport:
+    """Build the site into ``out``; on errors (or warnings when strict) write nothing."""
+    from okrsite.render.site import render_site  # the renderers are not needed by `check`
+    from okrsite.write import write_site
+
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
+    site = load_site(root, build_date, diagnostics)
+    report = BuildReport(site, diagnostics)
+    if not report.ok(strict):
+        return report
+    rendered = render_site(site)
+    report.files = write_site(out, rendered)
+    report.pages = rendered.pages
+    report.seconds = time.perf_counter() - started
+    return report

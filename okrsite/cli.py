@@ -1,0 +1,177 @@
+"""The ``okrsite`` command: build, check and new.
+
+Exit codes: 0 ok; 1 the content has errors (or warnings under ``--strict``); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from okrsite import __version__
+from okrsite.diagnostics import Diagnostics
+
+EPILOG = """examples:
+  okrsite build                     build the site in this folder into public/
+  okrsite build mysite -o out       build mysite/ into out/
+  okrsite build --date 2026-11-15   build as if today were 15 Nov 2026
+  okrsite check --strict            validate only; warnings fail too
+  okrsite check --format github     errors as GitHub Actions annotations
+  okrsite new my-okrs               start a new site with example content
+"""
+
+
+class UsageError(Exception):
+    """Bad usage: printed and exit 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"okrsite: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="okrsite",
+        description="Turn OKR files (Markdown with YAML front matter) into a cross-linked static website.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"okrsite {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into a folder of HTML",
+                                description="Build the site: pages, charts, badges, okrs.json and sitemap.",
+                                epilog="examples:\n  okrsite build\n  okrsite build mysite -o /srv/okrs --date 2026-11-15 --strict",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _site_arguments(build)
+    build.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.set_defaults(run=_run_build)
+
+    check = commands.add_parser("check", help="validate the content without building",
+                                description="Validate every OKR file and report problems as path:line: message.",
+                                epilog="examples:\n  okrsite check\n  okrsite check --strict --format github",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _site_arguments(check)
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="text (default) or GitHub Actions annotations")
+    check.set_defaults(run=_run_check)
+
+    new = commands.add_parser("new", help="create a new site with example content",
+                              description="Create DIR with site.toml and a small example company.",
+                              epilog="example:\n  okrsite new my-okrs && okrsite build my-okrs",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    new.add_argument("dir", metavar="DIR", help="folder to create (must be empty or missing)")
+    new.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    new.set_defaults(run=_run_new)
+    return parser
+
+
+def _site_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the site's folder (default: .)")
+    parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                        help="the build date for pace and status (default: today, or SOURCE_DATE_EPOCH)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def build_date(given: dt.date | None) -> dt.date:
+    """--date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if given is not None:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}") from None
+    return dt.date.today()
+
+
+def _site_root(text: str) -> Path:
+    root = Path(text)
+    if not root.is_dir():
+        raise UsageError(f"no such folder: {text}")
+    if not (root / "site.toml").is_file():
+        raise UsageError(f"{text} has no site.toml: is it an okrsite site? ('okrsite new DIR' makes one)")
+    return root
+
+
+def _print_diagnostics(diagnostics: Diagnostics, github: bool = False) -> None:
+    for item in diagnostics.sorted():
+        print(item.format_github() if github else item.format(), file=sys.stdout if github else sys.stderr)
+
+
+def _summary_of_problems(diagnostics: Diagnostics, strict: bool) -> str:
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    if strict and warnings and not errors:
+        text += " (warnings fail under --strict)"
+    return text
+
+
+def _run_build(args) -> int:
+    from okrsite.build import build_site
+
+    root = _site_root(args.site)
+    out = Path(args.output) if args.output else root / "public"
+    report = build_site(root, out, build_date(args.date), strict=args.strict)
+    _print_diagnostics(report.diagnostics)
+    if not report.ok(args.strict):
+        print(f"okrsite: build failed: {_summary_of_problems(report.diagnostics, args.strict)}; nothing was written",
+              file=sys.stderr)
+        return 1
+    if not args.quiet:
+        site = report.site
+        owners = sum(len(c.owners) for c in site.cycles)
+        objectives = sum(len(c.objectives) for c in site.cycles)
+        print(f"built {len(site.cycles)} cycle{'s' if len(site.cycles) != 1 else ''}, {owners} owners, "
+              f"{objectives} objectives: {report.pages} pages ({report.files} files) in {out} "
+              f"in {report.seconds:.2f} s")
+    return 0
+
+
+def _run_check(args) -> int:
+    from okrsite.build import load_site
+
+    root = _site_root(args.site)
+    diagnostics = Diagnostics()
+    site = load_site(root, build_date(args.date), diagnostics)
+    github = args.format == "github"
+    _print_diagnostics(diagnostics, github)
+    failed = site is None or (args.strict and diagnostics.items)
+    summary = _summary_of_problems(diagnostics, args.strict)
+    print(f"okrsite check: {'failed' if failed else 'ok'}: {summary}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _run_new(args) -> int:
+    from okrsite.scaffold import create_site
+
+    target = Path(args.dir)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{args.dir} is a file, not a folder")
+    if target.is_dir() and any(target.iterdir()) and not args.force:
+        raise UsageError(f"{args.dir} is not empty: choose a new folder, or add --force to write into it")
+    for path in create_site(target):
+        print(f"created {path}")
+    print(f"\nnext: okrsite build {args.dir}   (then open {Path(args.dir) / 'public' / 'index.html'})")
+    return 0

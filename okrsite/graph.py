@@ -1,0 +1,195 @@
+"""Stage 3b: link one cycle's owners into an org tree and its objectives into an
+alignment graph, and report every broken reference, loop or missing company.
+
+Everything is looked up by dict, so linking is linear in the size of the cycle.
+"""
+
+from __future__ import annotations
+
+from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.model import Alignment, Cycle, Objective, Owner
+
+MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
+
+
+def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> None:
+    """Fill ``cycle.owners`` and every link between owners and objectives."""
+    _collect(cycle, owners, diagnostics)
+    _link_org_chart(cycle, diagnostics)
+    _link_alignments(cycle, diagnostics)
+    _check_practice(cycle, diagnostics)
+
+
+def _collect(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> None:
+    for owner in owners:
+        first = cycle.owners.get(owner.id)
+        if first is not None:
+            diagnostics.error(owner.source.path, 1, f"duplicate owner id '{owner.id}' in cycle {cycle.id}: {first.source.path} has the same file name")
+            continue
+        owner.cycle = cycle
+        cycle.owners[owner.id] = owner
+
+
+def _line(owner_or_objective, key: str) -> int:
+    return owner_or_objective.key_lines.get(key, owner_or_objective.source.line)
+
+
+def _link_org_chart(cycle: Cycle, diagnostics: Diagnostics) -> None:
+    companies = [o for o in cycle.owners.values() if o.kind == "company"]
+    if not companies:
+        diagnostics.error(f"content/{cycle.id}", None, f"cycle {cycle.id} has no company: one file needs 'kind: company'")
+    for extra in companies[1:]:
+        diagnostics.error(extra.source.path, _line(extra, "kind"), f"a second company in cycle {cycle.id} ({companies[0].source.path} is the first): a cycle has exactly one")
+    cycle.company = companies[0] if companies else None
+    for owner in cycle.owners.values():
+        _link_parent(owner, cycle, diagnostics)
+        _link_lead(owner, cycle, diagnostics)
+    _break_org_loops(cycle, diagnostics)
+    for owner in cycle.owners.values():
+        if owner.parent is not None:
+            owner.parent.children.append(owner)
+
+
+def _link_parent(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
+    if owner.kind == "company":
+        if owner.parent_id:
+            diagnostics.error(owner.source.path, _line(owner, "parent"), "the company is the top of the org chart: remove 'parent'")
+        return
+    if owner.parent_id is None:
+        if "parent" not in owner.key_lines:
+            diagnostics.error(owner.source.path, owner.source.line, f"'{owner.id}' has no 'parent': name its place in the org chart, e.g. parent: {cycle.company.id if cycle.company else 'acme'}")
+        return
+    owner.parent = _find_owner(owner, "parent", owner.parent_id, cycle, diagnostics)
+
+
+def _link_lead(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
+    if owner.lead_id is None:
+        return
+    lead = _find_owner(owner, "lead", owner.lead_id, cycle, diagnostics)
+    if lead is not None and lead.kind != "person":
+        diagnostics.error(owner.source.path, _line(owner, "lead"), f"'lead' must name a person, but '{lead.id}' is a {lead.kind}")
+        return
+    owner.lead = lead
+
+
+def _find_owner(owner: Owner, key: str, wanted: str, cycle: Cycle, diagnostics: Diagnostics) -> Owner | None:
+    found = cycle.owners.get(wanted)
+    if found is None:
+        hint = did_you_mean(wanted, cycle.owners)
+        diagnostics.error(owner.source.path, _line(owner, key), f"'{key}' names '{wanted}', which is not an owner in cycle {cycle.id}{hint}")
+    elif found is owner:
+        diagnostics.error(owner.source.path, _line(owner, key), f"'{key}' names the owner itself")
+        return None
+    return found
+
+
+def _break_org_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
+    """Report each loop of parents once and cut it, so later walks up always end."""
+    done: set[str] = set()
+    for start in cycle.owners.values():
+        path: list[Owner] = []
+        on_path: set[str] = set()
+        owner: Owner | None = start
+        while owner is not None and owner.id not in done:
+            if owner.id in on_path:
+                loop = path[path.index(owner):]
+                names = " -> ".join(o.id for o in loop + [owner])
+                diagnostics.error(owner.source.path, _line(owner, "parent"), f"the org chart has a loop: {names}")
+                owner.parent = None
+                break
+            path.append(owner)
+            on_path.add(owner.id)
+            owner = owner.parent
+        done.update(on_path)
+
+
+def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
+    index = {owner.id: {o.id: o for o in owner.objectives} for owner in cycle.owners.values()}
+    for objective in cycle.objectives:
+        for ref in objective.aligns_to:
+            alignment = _resolve(objective, ref, index, cycle, diagnostics)
+            if alignment is None:
+                continue
+            if alignment.objective is objective:
+                diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"), f"objective '{objective.ref}' aligns to itself")
+                continue
+            objective.parents.append(alignment)
+            alignment.objective.children.append(objective)
+            if alignment.key_result is not None:
+                alignment.key_result.aligned.append(objective)
+    _break_alignment_loops(cycle, diagnostics)
+
+
+def _resolve(objective: Objective, ref: str, index: dict, cycle: Cycle, diagnostics: Diagnostics) -> Alignment | None:
+    owner_id, objective_id, *kr_id = ref.split("/")
+    target = index.get(owner_id, {}).get(objective_id)
+    key_result = None
+    if target is not None and kr_id:
+        key_result = next((kr for kr in target.key_results if kr.id == kr_id[0]), None)
+    if target is not None and (key_result is not None or not kr_id):
+        return Alignment(target, key_result)
+    if target is None and owner_id in index:
+        candidates = [f"{owner_id}/{o}" for o in index[owner_id]]
+    elif target is not None:
+        candidates = [kr.ref for kr in target.key_results]
+    else:
+        candidates = [f"{owner}/{o}" for owner, objectives in index.items() for o in objectives]
+    what = "key result" if kr_id else "objective"
+    diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"),
+                      f"'aligns_to' names '{ref}', which is not a{'' if kr_id else 'n'} {what} in cycle {cycle.id}{did_you_mean(ref, candidates)}")
+    return None
+
+
+def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
+    """Depth-first search for loops upward through ``parents``; each is reported and cut."""
+    state: dict[int, int] = {}  # id(objective) -> 1 on the current path, 2 finished
+    for root in cycle.objectives:
+        if id(root) in state:
+            continue
+        stack = [(root, iter(list(root.parents)))]
+        path = [root]
+        state[id(root)] = 1
+        while stack:
+            objective, parents = stack[-1]
+            alignment = next(parents, None)
+            if alignment is None:
+                stack.pop()
+                path.pop()
+                state[id(objective)] = 2
+                continue
+            parent = alignment.objective
+            if state.get(id(parent)) == 1:
+                loop = path[path.index(parent):] + [parent]
+                diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"),
+                                  "the alignment has a loop: " + " -> ".join(o.ref for o in loop))
+                objective.parents.remove(alignment)
+                parent.children.remove(objective)
+            elif id(parent) not in state:
+                state[id(parent)] = 1
+                path.append(parent)
+                stack.append((parent, iter(list(parent.parents))))
+
+
+def _check_practice(cycle: Cycle, diagnostics: Diagnostics) -> None:
+    """Warnings about OKR practice; ``--strict`` turns them into failures."""
+    for owner in cycle.owners.values():
+        if len(owner.objectives) > MAX_OBJECTIVES:
+            diagnostics.warning(owner.source.path, _line(owner, "objectives"),
+                                f"'{owner.id}' has {len(owner.objectives)} objectives: focus on at most {MAX_OBJECTIVES}")
+        for objective in owner.objectives:
+            _check_objective(objective, cycle, diagnostics)
+
+
+def _check_objective(objective: Objective, cycle: Cycle, diagnostics: Diagnostics) -> None:
+    path, count = objective.owner.source.path, len(objective.key_results)
+    if not MIN_KEY_RESULTS <= count <= MAX_KEY_RESULTS:
+        diagnostics.warning(path, objective.source.line,
+                            f"objective '{objective.id}' has {count} key result{'s' if count != 1 else ''}: use {MIN_KEY_RESULTS} to {MAX_KEY_RESULTS}")
+    if objective.owner.kind != "company" and not objective.aligns_to:
+        diagnostics.warning(path, objective.source.line,
+                            f"objective '{objective.id}' aligns to nothing: add 'aligns_to: owner/objective' to show how it rolls up")
+    for kr in objective.key_results:
+        for checkin in kr.checkins:
+            if not cycle.start <= checkin.date <= cycle.end:
+                diagnostics.warning(path, kr.source.line,
+                                    f"key result '{kr.id}' has a check-in dated {checkin.date}, outside cycle {cycle.id} ({cycle.start} to {cycle.end})")

@@ -1,0 +1,168 @@
+"""Stage 2: find the OKR files of every cycle and split each into front matter and body.
+
+The front matter is parsed with PyYAML's safe loader (the C one when available) into
+:class:`LineDict` mappings that remember the line of every key, so later stages can
+report ``path:line``. Nothing here knows what the keys mean.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from okrsite.diagnostics import Diagnostics, display_path
+
+try:
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+
+class LineDict(dict):
+    """A YAML mapping that knows its own line and the line of each key (1-based, in the file)."""
+
+    line: int = 0
+    lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key, line: int):
+        super().__init__(f"duplicate key '{key}'")
+        self.key, self.line = key, line
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader whose mappings are LineDicts; duplicate keys are errors."""
+
+    line_offset = 0
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1 + loader.line_offset
+    mapping.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1 + loader.line_offset
+        try:
+            duplicate = key in mapping
+        except TypeError:  # an unhashable key such as a list
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", key_node.start_mark)
+        if duplicate:
+            raise _DuplicateKey(key, line)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = line
+    return mapping
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+@dataclass
+class Document:
+    """One OKR file: where it is, its parsed front matter and its Markdown body."""
+
+    path: Path
+    display: str  # the path as shown in messages
+    cycle_id: str
+    stem: str
+    front: LineDict
+    body: str
+    body_line: int
+    digest: str  # sha256 of the file's bytes, for caches
+
+
+def discover(content_dir: Path, diagnostics: Diagnostics) -> dict[str, list[Path]]:
+    """Map each cycle folder name to its ``.md`` files, both sorted by name."""
+    if not content_dir.is_dir():
+        diagnostics.error(display_path(content_dir), None, "no content folder: put one folder per cycle in it")
+        return {}
+    cycles = {}
+    for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        cycles[folder.name] = sorted(
+            (p for p in folder.rglob("*.md") if p.is_file() and not _hidden(p, folder)),
+            key=lambda p: p.relative_to(folder).as_posix(),
+        )
+    return cycles
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+def read_document(path: Path, cycle_id: str, diagnostics: Diagnostics) -> Document | None:
+    """Read and split one file; on any problem report it and return ``None``."""
+    where = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(where, None, f"cannot read file: {exc.strerror}")
+        return None
+    return parse_document(raw, path, where, cycle_id, diagnostics)
+
+
+def parse_document(raw: bytes, path: Path, where: str, cycle_id: str, diagnostics: Diagnostics) -> Document | None:
+    """Split the bytes of an OKR file into front matter and body."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diagnostics.error(where, line, "the file is not UTF-8 text")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    split = _split_front_matter(text)
+    if split is None:
+        diagnostics.error(where, 1, "no front matter: the file must start with a line '---', then YAML, then '---'")
+        return None
+    yaml_text, body, body_line = split
+    if body_line == 0:
+        diagnostics.error(where, 1, "the front matter is never closed: add a line '---' after the YAML")
+        return None
+    front = _parse_yaml(yaml_text, where, diagnostics)
+    if front is None:
+        return None
+    return Document(path, where, cycle_id, path.stem, front, body, body_line, hashlib.sha256(raw).hexdigest())
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(yaml, body, first line of body); body_line 0 when the block is never closed."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return "\n".join(lines[1:]), "", 0
+
+
+def _parse_yaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDict | None:
+    loader = _LineLoader(yaml_text)
+    loader.line_offset = 1  # the opening '---' is line 1
+    try:
+        data = loader.get_single_data()
+    except _DuplicateKey as exc:
+        diagnostics.error(where, exc.line, f"duplicate key '{exc.key}': each key may appear once")
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        diagnostics.error(where, line, f"invalid YAML in front matter: {problem}")
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(where, None, f"invalid YAML in front matter: {exc}")
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(data, LineDict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        diagnostics.error(where, 2, f"the front matter must be a mapping of keys (name:, kind:, ...), not {kind}")
+        return None
+    return data

@@ -1,0 +1,213 @@
+"""The OKR model: plain dataclasses built once, linked by :mod:`okrsite.graph`,
+given numbers by :mod:`okrsite.scoring`, and only read by the renderers.
+
+Fields under "linked" and "computed" start empty and are filled by those stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from okrsite.config import SiteConfig
+
+KINDS = ("company", "department", "team", "person")
+KR_TYPES = ("metric", "milestone", "rollup")
+STATUSES = ("on-track", "at-risk", "off-track")
+GRADES = ("achieved", "progress", "missed")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something was written: a file as shown in messages, and a line."""
+
+    path: str
+    line: int
+
+
+@dataclass
+class CheckIn:
+    date: dt.date
+    value: float
+    note: str = ""
+
+
+@dataclass
+class Initiative:
+    text: str
+    done: bool
+
+
+@dataclass
+class Kpi:
+    id: str
+    title: str
+    current: float | None = None
+    target: float | None = None
+    direction: str = "higher"  # higher | lower
+    unit: str = ""
+
+
+@dataclass(eq=False)
+class KeyResult:
+    id: str
+    title: str
+    source: Source
+    type: str = "metric"
+    start: float | None = None
+    target: float | None = None
+    current_given: float | None = None
+    unit: str = ""
+    weight: float = 1
+    score_given: float | None = None
+    done: bool | None = None
+    checkins: list[CheckIn] = field(default_factory=list)
+    # linked
+    objective: Objective = field(init=False, repr=False)
+    aligned: list[Objective] = field(default_factory=list, repr=False)
+    # computed
+    progress: float = 0.0
+    score: float = 0.0
+    status: str = ""
+
+    @property
+    def current(self) -> float | None:
+        """``current`` as written, else the latest check-in, else ``start``."""
+        if self.current_given is not None:
+            return self.current_given
+        if self.checkins:
+            return self.checkins[-1].value
+        return self.start
+
+    @property
+    def ref(self) -> str:
+        return f"{self.objective.ref}/{self.id}"
+
+
+@dataclass(eq=False)
+class Objective:
+    id: str
+    title: str
+    source: Source
+    description_html: str = ""
+    aligns_to: list[str] = field(default_factory=list)  # refs as written
+    private: bool = False
+    key_results: list[KeyResult] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    score_given: float | None = None
+    status_given: str | None = None
+    key_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    # linked
+    owner: Owner = field(init=False, repr=False)
+    parents: list[Alignment] = field(default_factory=list, repr=False)
+    children: list[Objective] = field(default_factory=list, repr=False)
+    private_parents: int = 0  # alignments to objectives left out of the site
+    # computed
+    progress: float = 0.0
+    score: float = 0.0
+    status: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.owner.id}/{self.id}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.owner.url}{self.id}/"
+
+    @property
+    def chain(self) -> list[Objective]:
+        """The objectives above this one, company first, following the first alignment."""
+        chain, seen, objective = [], {id(self)}, self
+        while objective.parents and id(objective.parents[0].objective) not in seen:
+            objective = objective.parents[0].objective
+            seen.add(id(objective))
+            chain.append(objective)
+        return chain[::-1]
+
+
+@dataclass(eq=False)
+class Alignment:
+    """An objective's link upward: to an objective, or to one of its key results."""
+
+    objective: Objective
+    key_result: KeyResult | None = None
+
+    @property
+    def ref(self) -> str:
+        return self.key_result.ref if self.key_result else self.objective.ref
+
+
+@dataclass(eq=False)
+class Owner:
+    id: str
+    name: str
+    kind: str
+    source: Source
+    parent_id: str | None = None
+    lead_id: str | None = None
+    role: str = ""
+    private: bool = False
+    objectives: list[Objective] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    body_html: str = ""
+    key_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    # linked
+    cycle: Cycle = field(init=False, repr=False)
+    parent: Owner | None = field(default=None, repr=False)
+    lead: Owner | None = field(default=None, repr=False)
+    children: list[Owner] = field(default_factory=list, repr=False)
+    # computed
+    progress: float | None = None
+    score: float | None = None
+    status: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"{self.cycle.slug}/{self.id}/"
+
+    @property
+    def ancestors(self) -> list[Owner]:
+        """From the company down to this owner's parent."""
+        chain, owner = [], self.parent
+        while owner is not None:
+            chain.append(owner)
+            owner = owner.parent
+        return chain[::-1]
+
+
+@dataclass(eq=False)
+class Cycle:
+    id: str
+    title: str
+    start: dt.date
+    end: dt.date
+    owners: dict[str, Owner] = field(default_factory=dict)
+    # linked
+    state: str = ""  # current | archived | upcoming
+    company: Owner | None = field(default=None, repr=False)
+    # computed
+    progress: float | None = None
+    score: float | None = None
+    expected: float = 0.0  # the elapsed fraction of the cycle at the build date
+    status_counts: dict[str, int] = field(default_factory=dict)  # objectives by status
+
+    @property
+    def slug(self) -> str:
+        return self.id.lower()
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+    @property
+    def objectives(self) -> list[Objective]:
+        return [o for owner in self.owners.values() for o in owner.objectives]
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    build_date: dt.date
+    cycles: list[Cycle]  # newest first
+    current: Cycle | None = None

@@ -1,0 +1,41 @@
+"""Leave private owners and objectives out of the model before anything is rendered.
+
+Validation sees everything (an objective may align to a private one); the pages,
+badges, charts and okrs.json only ever see what this module keeps.
+"""
+
+from __future__ import annotations
+
+from okrsite.model import Cycle, Owner
+
+
+def remove_private(cycle: Cycle) -> None:
+    """Drop private owners and objectives and every link to them, in place."""
+    public = {oid: owner for oid, owner in cycle.owners.items() if not owner.private}
+    for owner in public.values():
+        owner.parent = _public_ancestor(owner.parent)
+        if owner.lead is not None and owner.lead.private:
+            owner.lead = None
+        owner.children = [c for c in owner.children if not c.private]
+        owner.objectives = [o for o in owner.objectives if not o.private]
+    for owner in public.values():
+        if owner.parent is not None and owner not in owner.parent.children:
+            owner.parent.children.append(owner)  # adopted past a private parent
+    cycle.owners = public
+    for objective in cycle.objectives:
+        hidden = [a for a in objective.parents if _is_private(a.objective)]
+        objective.private_parents = len(hidden)
+        objective.parents = [a for a in objective.parents if not _is_private(a.objective)]
+        objective.children = [c for c in objective.children if not _is_private(c)]
+        for kr in objective.key_results:
+            kr.aligned = [c for c in kr.aligned if not _is_private(c)]
+
+
+def _public_ancestor(owner: Owner | None) -> Owner | None:
+    while owner is not None and owner.private:
+        owner = owner.parent
+    return owner
+
+
+def _is_private(objective) -> bool:
+    return objective.private or objective.owner.private

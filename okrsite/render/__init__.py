@@ -1,0 +1,1 @@
+"""Renderers: turn the scored model into pages, charts, badges and JSON."""

@@ -1,0 +1,396 @@
+"""SVG charts of OKR progress, drawn with pygal.
+
+Three pure functions, plain data in, a standalone SVG document (str) out:
+
+* :func:`department_progress_chart` - horizontal bars, progress per department;
+* :func:`checkin_chart` - a key result's check-ins against the ideal pace line;
+* :func:`score_history_chart` - the company's score or progress across cycles.
+
+The SVGs are meant for ``<img src="chart.svg" alt="...">``: they keep the XML
+declaration, have a ``viewBox`` but no ``width``/``height`` (they scale to the
+``<img>``'s CSS width; give the img ``width: 100%; height: auto``), and work
+without JavaScript. They load nothing: pygal's tooltip script and its inline
+config script are left out, and only locally installed fonts are named. Each
+SVG has ``role="img"``, a ``<title>`` and a ``<desc>`` stating the data in words.
+
+Output is deterministic: pygal's random chart id is replaced by a hash of the
+inputs and its comments (which carry the render date) are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import math
+from collections.abc import Callable
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pygal
+from pygal.graph.graph import Graph
+from pygal.style import Style
+
+__all__ = [
+    "CHART_STYLE",
+    "GOOD_SCORE",
+    "checkin_chart",
+    "department_progress_chart",
+    "format_number",
+    "score_history_chart",
+]
+
+#: The OKR "good stretch" score; the score history chart draws a line there.
+GOOD_SCORE = 0.7
+
+WIDTH = 800
+HEIGHT = 360
+
+_FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+         '"DejaVu Sans", "Liberation Sans", sans-serif')
+_TEXT, _STRONG, _GUIDE = "#3c4650", "#1f2933", "#e3e7eb"
+_BLUE, _GREY, _GREEN = "#1f6fb2", "#8a939c", "#2e7d32"
+
+#: The one style of all charts, built once (pygal styles are not cheap).
+CHART_STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground=_TEXT,             # axis labels, values
+    foreground_strong=_STRONG,    # title, axis lines
+    foreground_subtle=_GUIDE,     # guide lines
+    opacity="1",
+    opacity_hover="1",
+    transition="0ms",
+    colors=(_BLUE, _GREY, _GREEN, "#f9a825", "#c62828", "#6a4c93"),
+    font_family=_FONT,
+    title_font_size=17,
+    label_font_size=12,
+    major_label_font_size=12,
+    value_font_size=12,
+    value_label_font_size=12,
+    legend_font_size=13,
+    no_data_font_size=20,
+    guide_stroke_color=_GUIDE,
+    major_guide_stroke_color=_GUIDE,
+    guide_stroke_dasharray="0",
+    major_guide_stroke_dasharray="0",
+)
+
+# CSS added to pygal's own; "{id}" is the chart's scoping selector.
+_EXTRA_CSS = (
+    "{id}.axis text.major{fill:%s}"
+    "{id}.axis .major.line,{id}.axis .guide.line{stroke:%s}"
+    "{id}.serie-0 .line{stroke-width:3px}"
+    "{id}.serie-1 .line{stroke-width:2px;stroke-dasharray:7 5}"
+    "{id}.dot{stroke:#fff;stroke-width:2px}"
+    "{id}.line{stroke-opacity:1}"
+    "{id}.title{font-size:13px;fill:%s}"
+    "{id}.title.plot_title{font-size:17px;fill:%s}"
+    "{id}.text-overlay text.value{fill:%s;font-weight:600;"
+    "stroke:#fff;stroke-width:3px;stroke-linejoin:round;paint-order:stroke}"
+    "{id}.text-overlay text.value.inside{fill:#fff;stroke:none}"
+) % (_TEXT, _GUIDE, _TEXT, _STRONG, _STRONG)
+
+# Options shared by every chart.
+_BASE: dict[str, Any] = dict(
+    style=CHART_STYLE,
+    width=WIDTH,
+    height=HEIGHT,
+    explicit_size=False,
+    disable_xml_declaration=False,
+    js=[],
+    legend_at_bottom=True,
+    legend_at_bottom_columns=2,  # = the number of series (pygal needs that)
+    legend_box_size=14,
+    margin=16,
+    margin_right=36,
+    spacing=12,
+    truncate_legend=-1,
+    truncate_label=-1,
+    show_x_guides=False,
+    no_data_text="No data yet",
+)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_CURRENCIES = ("$", "£", "€", "¥")
+
+_Fix = Callable[[ET.Element], None]
+
+
+def format_number(value: float, unit: str = "") -> str:
+    """Format a metric value for people: ``41000`` -> ``"41,000"``.
+
+    At most two decimals, trailing zeros dropped; ``unit`` is appended after a
+    space (``"40 %"``, ``"9 days"``) or, for a currency sign, put in front.
+    """
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    text = "0" if text == "-0" else text
+    if not unit:
+        return text
+    return f"{unit}{text}" if unit in _CURRENCIES else f"{text} {unit}"
+
+
+def _percent(fraction: float) -> str:
+    """``0.62`` -> ``"62 %"``: how the site shows progress."""
+    return f"{fraction * 100:.0f} %"
+
+
+def _short_date(day: datetime.date) -> str:
+    """``2026-10-15`` -> ``"Oct 15"``, whatever the process locale."""
+    return f"{_MONTHS[day.month - 1]} {day.day}"
+
+
+def _day(value: datetime.date) -> datetime.date:
+    """The calendar day of a date or datetime."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _clamp01(value: float) -> float:
+    """Clamp to 0..1; NaN becomes 0."""
+    return 0.0 if math.isnan(value) else min(1.0, max(0.0, value))
+
+
+def _chart(kind: type[Graph], key: object, **options: Any) -> Graph:
+    """A pygal chart of class ``kind`` with a deterministic id from ``key``.
+
+    pygal uses a random uuid as the chart id, which also scopes the CSS; a hash
+    of the inputs keeps the output reproducible and still unique per chart.
+    """
+    uid = hashlib.blake2s(repr(key).encode(), digest_size=8).hexdigest()
+    css = _EXTRA_CSS.replace("{id}", f"#chart-{uid} ")
+    chart = kind(**{**_BASE, **options},
+                 css=("file://style.css", "file://graph.css", "inline:" + css))
+    chart.uuid = uid
+    return chart
+
+
+def _render(chart: Graph, desc: str, fix: _Fix | None = None) -> str:
+    """Render ``chart`` to a str with ``desc`` as its ``<desc>``.
+
+    Removes every comment (pygal writes the render date in one), every
+    ``<script>`` and the tooltip data (``<desc>``/``<title>`` below the root,
+    useless without JavaScript), then applies ``fix`` to the tree.
+    """
+    def clean(root: ET.Element) -> ET.Element:
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if (child.tag is ET.Comment or child.tag == "script"
+                        or (parent is not root and child.tag in ("desc", "title"))):
+                    parent.remove(child)
+        root.set("role", "img")
+        node = ET.Element("desc")
+        node.text = desc
+        root.insert(2, node)  # after <defs> and <title>
+        if fix:
+            fix(root)
+        return root
+
+    chart.add_xml_filter(clean)
+    return chart.render(is_unicode=True)
+
+
+def _place_bar_values(root: ET.Element) -> None:
+    """Put each bar's value label inside its bar's end, or after a short bar."""
+    rects = [r for r in root.iter("rect") if "rect" in r.get("class", "")]
+    texts = [t for t in root.iter("text") if t.get("class") == "value"]
+    for rect, text in zip(rects, texts):
+        left, width = float(rect.get("x", 0)), float(rect.get("width", 0))
+        if width >= 48:
+            text.set("x", f"{left + width - 8:.2f}")
+            text.set("text-anchor", "end")
+            text.set("class", "value inside")
+        else:
+            text.set("x", f"{left + width + 6:.2f}")
+            text.set("text-anchor", "start")
+
+
+def _label_offset(prev: float | None, y: float, nxt: float | None
+                  ) -> tuple[float, float, str]:
+    """Where a point's label goes, as ``(dx, dy, text-anchor)``.
+
+    Picks the side of the point its line segments leave free, from the SVG
+    y of the previous and next points (smaller y is higher up).
+    """
+    above = {"prev": prev is not None and prev < y - 0.5,
+             "next": nxt is not None and nxt < y - 0.5}
+    below = {"prev": prev is not None and prev > y + 0.5,
+             "next": nxt is not None and nxt > y + 0.5}
+    if above["prev"] and above["next"]:          # valley
+        return 0, 20, "middle"
+    if above["prev"] and nxt is None:            # falling end
+        return 0, 20, "middle"
+    if above["prev"]:                            # falling
+        return 8, -8, "start"
+    if above["next"]:                            # rising
+        return (10, 18, "start") if prev is None else (-8, -8, "end")
+    if below["next"] and prev is None:           # falling start
+        return 8, -8, "start"
+    return 0, -11, "middle"                      # peak, flat, lone point
+
+
+def _place_point_values(root: ET.Element) -> None:
+    """Move each dot's value label next to its dot, clear of the line."""
+    plot = root.find(".//g[@class='plot']/rect")
+    right = float(plot.get("width", WIDTH)) if plot is not None else WIDTH
+    bottom = float(plot.get("height", HEIGHT)) if plot is not None else HEIGHT
+    dots = [c for c in root.iter("circle") if "dot" in c.get("class", "")]
+    texts = [t for t in root.iter("text") if t.get("class") == "value"]
+    ys = [float(d.get("cy", 0)) for d in dots]
+    for i, (dot, text) in enumerate(zip(dots, texts)):
+        x, y = float(dot.get("cx", 0)), ys[i]
+        dx, dy, anchor = _label_offset(ys[i - 1] if i else None, y,
+                                       ys[i + 1] if i + 1 < len(ys) else None)
+        if anchor != "start" and x + dx < 50:
+            dx, anchor = 8, "start"
+        elif anchor != "end" and x + dx > right - 50:
+            dx, anchor = -8, "end"
+        if not -6 < y + dy < bottom - 4:  # may reach up into the margin
+            dy = 20 if dy < 0 else 4 if anchor == "start" else -11
+        text.set("x", f"{x + dx:.2f}")
+        text.set("y", f"{y + dy:.2f}")
+        text.set("text-anchor", anchor)
+
+
+def department_progress_chart(title: str, bars: list[tuple[str, float]]) -> str:
+    """Horizontal bars of the departments' progress (fractions 0..1).
+
+    ``bars`` are ``(department name, progress)`` pairs, drawn top to bottom in
+    the given order on a 0-100 % axis with value labels such as ``"62 %"``.
+    The chart grows taller with the number of bars.
+    """
+    values = [(name, _clamp01(p)) for name, p in bars]
+    chart = _chart(
+        pygal.HorizontalBar, ("dept", title, values),
+        title=title,
+        height=max(HEIGHT, 110 + 40 * len(values)),
+        show_legend=False,
+        range=(0, 100),
+        y_labels=list(range(0, 101, 20)),
+        value_formatter=lambda v: f"{v:.0f} %",
+        print_values=True,
+        print_values_position="top",
+        truncate_label=36,
+    )
+    chart.x_labels = [name for name, _ in reversed(values)]
+    chart.add("Progress", [p * 100 for _, p in reversed(values)])
+    said = "; ".join(f"{name}: {_percent(p)}" for name, p in values)
+    return _render(chart, f"{title}. {said or 'No departments'}.",
+                   _place_bar_values)
+
+
+def _date_ticks(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """X-axis ticks: start, end and each first of a month (weeks if short)."""
+    span = (end - start).days
+    if span <= 0:
+        return [start]
+    if span < 50:
+        inner = [start + datetime.timedelta(days=n) for n in range(7, span, 7)]
+    else:
+        days = (start + datetime.timedelta(days=n) for n in range(1, span))
+        inner = [d for d in days if d.day == 1]
+    gap = span * 0.07  # keep inner labels clear of the start and end labels
+    inner = [d for d in inner if gap < (d - start).days < span - gap]
+    return [start, *inner, end]
+
+
+def _padded_range(values: list[float]) -> tuple[float, float]:
+    """A y range around ``values`` with 12 % room above and below for labels.
+
+    The room below never crosses zero: values that are all >= 0 keep 0 as the
+    lowest possible bound.
+    """
+    low, high = min(values), max(values)
+    pad = (high - low or abs(high) or 1) * 0.12
+    bottom = low - pad
+    if low >= 0 > bottom:
+        bottom = 0.0
+    return bottom, high + pad
+
+
+def checkin_chart(
+    title: str,
+    start: datetime.date,
+    end: datetime.date,
+    start_value: float,
+    target_value: float,
+    checkins: list[tuple[datetime.date, float]],
+    unit: str = "",
+) -> str:
+    """A key result's check-ins over the cycle against the ideal pace.
+
+    The "Actual" line starts at ``(start, start_value)`` and goes through the
+    check-ins (sorted by date), each labelled like ``"41,000 leads"`` (see
+    :func:`format_number`); the dashed "Ideal pace" line runs straight from
+    ``(start, start_value)`` to ``(end, target_value)``. Works for falling
+    targets (``target_value < start_value``) and for no check-ins at all.
+    """
+    start, end = _day(start), _day(end)
+    checks = sorted(((_day(day), value) for day, value in checkins),
+                    key=lambda point: point[0])
+    # sorted() is stable: the start point stays before same-day check-ins
+    points = sorted([(start, start_value), *checks], key=lambda p: p[0])
+
+    def fmt(value: float) -> str:
+        return format_number(value, unit)
+
+    def point_fmt(point: tuple[float, float]) -> str:  # pygal passes (x, y)
+        return fmt(point[1])
+
+    key = ("checkin", title, start, end, start_value, target_value, points, unit)
+    chart = _chart(
+        pygal.DateLine, key,
+        title=title,
+        x_labels=_date_ticks(start, end),
+        range=_padded_range([target_value] + [v for _, v in points]),
+        x_value_formatter=_short_date,
+        value_formatter=format_number,
+        formatter=point_fmt,
+        y_title=unit or None,
+        max_scale=8,
+        dots_size=5,
+        print_values=True,
+        print_values_position="top",  # makes pygal leave room above the top
+    )
+    chart.add("Actual", points)
+    chart.add("Ideal pace", [(start, start_value), (end, target_value)],
+              show_dots=False)
+    said = "; ".join(f"{_short_date(d)}: {fmt(v)}" for d, v in checks)
+    desc = (f"{title}. From {fmt(start_value)} on {_short_date(start)} "
+            f"to a target of {fmt(target_value)} by {_short_date(end)}. "
+            + (f"Check-ins: {said}." if said else "No check-ins yet."))
+    return _render(chart, desc, _place_point_values)
+
+
+def score_history_chart(title: str, points: list[tuple[str, float]]) -> str:
+    """The company's score (or progress) per cycle, oldest first.
+
+    ``points`` are ``(cycle title, value 0..1)`` pairs such as
+    ``("Q3 2026", 0.67)``; each point is labelled ``"0.67"`` and a dashed line
+    marks the good-stretch score :data:`GOOD_SCORE` (0.7).
+    """
+    values = [(label, _clamp01(v)) for label, v in points]
+    count = len(values)
+    chart = _chart(
+        pygal.XY, ("score", title, values),
+        title=title,
+        range=(0, 1),
+        # x = 1..count, with room beside the first and last point; x = 0 is
+        # kept out of the range as pygal would draw a y axis line there
+        xrange=(0.5, count + 0.5),
+        x_labels=[{"label": label, "value": i} for i, (label, _) in
+                  enumerate(values, 1)],
+        y_labels=[i / 10 for i in range(0, 11, 2)],
+        value_formatter=lambda v: f"{v:.1f}",
+        formatter=lambda point: f"{point[1]:.2f}",
+        dots_size=5,
+        print_values=True,
+        print_values_position="top",
+    )
+    chart.add("Score", [(i, v) for i, (_, v) in enumerate(values, 1)])
+    if values:  # else pygal shows its "no data" text
+        chart.add(f"Good stretch ({GOOD_SCORE})",
+                  [(0.5, GOOD_SCORE), (count + 0.5, GOOD_SCORE)],
+                  show_dots=False)
+    said = "; ".join(f"{label}: {v:.2f}" for label, v in values)
+    desc = f"{title}. {said or 'No cycles yet'}. Good stretch score: {GOOD_SCORE}."
+    return _render(chart, desc, _place_point_values)

@@ -1,0 +1,74 @@
+"""``okrs.json``: the whole public model for scripts, exactly as section 6 of the contract."""
+
+from __future__ import annotations
+
+import json
+
+from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
+
+
+def _fraction(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def export_site(site: Site) -> dict:
+    return {
+        "title": site.config.title,
+        "build_date": site.build_date.isoformat(),
+        "current_cycle": site.current.id if site.current else None,
+        "cycles": [_cycle(c) for c in site.cycles],
+    }
+
+
+def render_json(site: Site) -> bytes:
+    return (json.dumps(export_site(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _cycle(cycle: Cycle) -> dict:
+    return {
+        "id": cycle.id, "title": cycle.title,
+        "start": cycle.start.isoformat(), "end": cycle.end.isoformat(),
+        "state": cycle.state, "progress": _fraction(cycle.progress), "score": _fraction(cycle.score),
+        "url": cycle.url,
+        "owners": [_owner(o) for o in cycle.owners.values()],
+    }
+
+
+def _owner(owner: Owner) -> dict:
+    return {
+        "id": owner.id, "name": owner.name, "kind": owner.kind,
+        "parent": owner.parent.id if owner.parent else None,
+        "lead": owner.lead.id if owner.lead else None,
+        "role": owner.role or None,
+        "progress": _fraction(owner.progress), "score": _fraction(owner.score),
+        "status": owner.status or None,
+        "url": owner.url,
+        "objectives": [_objective(o) for o in owner.objectives],
+        "kpis": [{"id": k.id, "title": k.title, "current": k.current, "target": k.target,
+                  "direction": k.direction, "unit": k.unit} for k in owner.kpis],
+    }
+
+
+def _objective(objective: Objective) -> dict:
+    return {
+        "id": objective.id, "ref": objective.ref, "title": objective.title,
+        "aligns_to": [a.ref for a in objective.parents],
+        "progress": _fraction(objective.progress), "score": _fraction(objective.score),
+        "status": objective.status, "url": objective.url,
+        "key_results": [_key_result(kr) for kr in objective.key_results],
+        "initiatives": [{"text": i.text, "done": i.done} for i in objective.initiatives],
+    }
+
+
+def _key_result(kr: KeyResult) -> dict:
+    data = {"id": kr.id, "ref": kr.ref, "title": kr.title, "type": kr.type}
+    if kr.type == "metric":
+        data.update(start=kr.start, target=kr.target, current=kr.current, unit=kr.unit or None)
+    elif kr.type == "milestone":
+        data["done"] = kr.done
+    else:
+        data["aligned"] = [o.ref for o in kr.aligned]
+    data.update(weight=kr.weight, progress=_fraction(kr.progress), score=_fraction(kr.score), status=kr.status,
+                checkins=[{"date": c.date.isoformat(), "value": c.value, **({"note": c.note} if c.note else {})}
+                          for c in kr.checkins])
+    return data

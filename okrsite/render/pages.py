@@ -1,0 +1,96 @@
+"""HTML pages from Jinja2 templates: the environment, its formatting filters and
+:func:`render_page`. Templates only loop and branch; every number they show has
+been computed by :mod:`okrsite.scoring` and is formatted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+
+from okrsite import __version__
+
+STATUS_LABELS = {
+    "on-track": "On track",
+    "at-risk": "At risk",
+    "off-track": "Off track",
+    "achieved": "Achieved",
+    "progress": "Progress made",
+    "missed": "Missed",
+    "": "No objectives",
+}
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    """A Jinja2 environment over the theme folders, autoescaping everything."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(pct=percent, width=bar_width, score=format_score, num=format_number,
+                       value=format_value, date=format_date, status_label=status_label, href=href)
+    env.globals.update(version=__version__)
+    return env
+
+
+def render_page(env: jinja2.Environment, template: str, path: str, context: dict) -> bytes:
+    """Render ``template`` for the page at ``path`` (relative to the site root)."""
+    root = "../" * path.count("/")
+    return env.get_template(template).render(context, root=root, page_path=path).encode("utf-8")
+
+
+@jinja2.pass_context
+def href(context, url: str) -> str:
+    """A link from the current page to a site-relative ``url``; folders get ``index.html``
+    so the site also works when opened from disk."""
+    target = url + "index.html" if url.endswith("/") or url == "" else url
+    return context["root"] + target
+
+
+def percent(fraction: float | None) -> str:
+    """0.6048 -> '60 %'; None -> '–'."""
+    if fraction is None:
+        return "–"
+    return f"{round(fraction * 100):d} %"
+
+
+def bar_width(fraction: float | None) -> str:
+    """A CSS width for a progress bar: 0.6048 -> '60.5%'."""
+    return f"{round((fraction or 0) * 100, 1):g}%"
+
+
+def format_score(score: float | None) -> str:
+    return "–" if score is None else f"{score:.2f}"
+
+
+def format_number(value: float | None) -> str:
+    """User numbers as written, with thousands separators: 20000 -> '20,000', 7.5 -> '7.5'."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+
+
+def format_value(value: float | None, unit: str = "") -> str:
+    """A number with its unit: '64,000 leads', '40 %', '9 days'."""
+    text = format_number(value)
+    return f"{text} {unit}" if unit and value is not None else text
+
+
+def format_date(date: dt.date | None, style: str = "long") -> str:
+    if date is None:
+        return "–"
+    if style == "short":
+        return f"{date:%b} {date.day}"
+    return f"{date.day} {date:%b %Y}"
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)

@@ -1,0 +1,43 @@
+"""The alignment tree as nested nodes, ready for a template to loop over.
+
+Objectives form a graph (one may align to several parents); a tree shows each
+objective in full under its first parent and as a short "also aligns here" leaf
+under the others, so nothing is drawn twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from okrsite.model import KINDS, Objective
+
+_KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+
+
+@dataclass
+class TreeNode:
+    objective: Objective
+    children: list[TreeNode] = field(default_factory=list)
+    elsewhere: bool = False  # shown in full under its first parent
+    descendants: int = 0  # objectives shown in full below this one
+
+
+def sort_key(objective: Objective) -> tuple:
+    owner = objective.owner
+    return (_KIND_RANK[owner.kind], owner.name.lower(), owner.id, objective.id)
+
+
+def subtree(objective: Objective) -> TreeNode:
+    """``objective`` and everything aligned to it, down to people."""
+    node = TreeNode(objective)
+    for child in sorted(objective.children, key=sort_key):
+        if child.parents and child.parents[0].objective is objective:
+            node.children.append(subtree(child))
+        else:
+            node.children.append(TreeNode(child, elsewhere=True))
+    node.descendants = sum(1 + c.descendants for c in node.children if not c.elsewhere)
+    return node
+
+
+def forest(objectives: list[Objective]) -> list[TreeNode]:
+    return [subtree(o) for o in sorted(objectives, key=sort_key)]

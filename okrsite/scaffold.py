@@ -1,0 +1,196 @@
+"""``okrsite new``: a ready site with a small example company in the current quarter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from okrsite.config import dates_from_name
+
+SITE_TOML = """\
+# okrsite settings. The format is described in okrsite's README.
+title = "Example Co. OKRs"
+base_url = "https://example.github.io/okrs/"   # where the site will be published
+theme = "default"
+
+[status]                 # thresholds for on-track / at-risk / off-track and the final grades
+achieved = 0.7
+progress = 0.3
+on_track = 0.8
+at_risk = 0.5
+"""
+
+GITIGNORE = "/public/\n"
+
+COMPANY = """\
+---
+name: Example Co.
+kind: company
+objectives:
+  - id: customers
+    title: Win customers who love what we make
+    key_results:
+      - id: active-customers
+        title: Active customers
+        start: 1000
+        target: 1600
+        unit: customers
+{checkins_customers}
+      - id: nps
+        title: Net promoter score
+        start: 32
+        target: 45
+        current: {nps}
+        unit: points
+  - id: efficient
+    title: Run a calm, efficient operation
+    key_results:
+      - id: ship-days
+        title: Days from order to delivery
+        start: 5
+        target: 2
+        current: {ship_days}
+        unit: days
+      - id: teams-on-plan
+        title: Departments on plan
+        type: rollup
+---
+We make things people love. This quarter we focus on customers and a calm operation.
+"""
+
+SALES = """\
+---
+name: Sales
+kind: department
+parent: example-co
+lead: sam-lee
+objectives:
+  - id: new-customers
+    title: Bring in our best quarter of new customers
+    aligns_to: example-co/customers
+    key_results:
+      - {{id: deals, title: New customers signed, start: 0, target: 400, current: {deals}, unit: customers}}
+      - {{id: demos, title: Product demos given, start: 0, target: 150, current: {demos}, unit: demos}}
+    initiatives:
+      - "[x] Refresh the demo script"
+      - "[ ] Hire a second account executive"
+---
+Sales finds and welcomes new customers.
+"""
+
+OPERATIONS = """\
+---
+name: Operations
+kind: department
+parent: example-co
+lead: ana-ruiz
+objectives:
+  - id: faster-delivery
+    title: Deliver every order faster
+    aligns_to: [example-co/efficient, example-co/efficient/teams-on-plan]
+    key_results:
+      - {{id: ship-days, title: Days from order to delivery, start: 5, target: 2, current: {ship_days}, unit: days}}
+      - {{id: new-carrier, title: Second delivery carrier signed, type: milestone, done: true}}
+kpis:
+  - {{id: returns, title: Return rate, current: 3.1, target: 4, direction: lower, unit: "%"}}
+---
+Operations makes, packs and ships.
+"""
+
+SHIPPING = """\
+---
+name: Shipping
+kind: team
+parent: operations
+lead: ana-ruiz
+objectives:
+  - id: same-day
+    title: Ship most orders the day they arrive
+    aligns_to: operations/faster-delivery
+    key_results:
+      - {{id: same-day-share, title: Orders shipped the same day, start: 40, target: 80, current: {same_day}, unit: "%"}}
+      - {{id: packing-minutes, title: Minutes to pack an order, start: 12, target: 6, current: {packing}, unit: minutes}}
+---
+The shipping team packs and sends every order.
+"""
+
+PERSON = """\
+---
+name: {name}
+kind: person
+parent: {parent}
+role: {role}
+objectives:
+  - id: {objective_id}
+    title: {title}
+    aligns_to: {aligns_to}
+    key_results:
+      - {{id: {kr1_id}, title: {kr1_title}, start: {kr1_start}, target: {kr1_target}, current: {kr1_current}, unit: {kr1_unit}}}
+      - {{id: {kr2_id}, title: {kr2_title}, type: milestone, done: {kr2_done}}}
+---
+{about}
+"""
+
+PEOPLE = {
+    "sam-lee": dict(name="Sam Lee", parent="sales", role="Head of Sales", objective_id="enterprise",
+                    title="Open the door to bigger customers", aligns_to="sales/new-customers",
+                    kr1_id="big-deals", kr1_title="Customers with 50+ seats", kr1_start=2, kr1_target=12, kr1_current=6,
+                    kr1_unit="customers", kr2_id="case-study", kr2_title="First enterprise case study published",
+                    kr2_done="false", about="Sam leads Sales."),
+    "ana-ruiz": dict(name="Ana Ruiz", parent="shipping", role="Head of Operations", objective_id="pack-station",
+                     title="Make packing effortless", aligns_to="shipping/same-day",
+                     kr1_id="station-minutes", kr1_title="Minutes to pack at the new station", kr1_start=12,
+                     kr1_target=6, kr1_current=9, kr1_unit="minutes", kr2_id="station-live",
+                     kr2_title="New packing station in use", kr2_done="true", about="Ana runs Operations and Shipping."),
+    "kai-moreno": dict(name="Kai Moreno", parent="shipping", role="Shipping Specialist", objective_id="cutoff",
+                       title="Ship late orders the same day", aligns_to="shipping/same-day",
+                       kr1_id="late-orders", kr1_title="Late orders shipped the same day", kr1_start=10,
+                       kr1_target=70, kr1_current=45, kr1_unit="\"%\"", kr2_id="evening-shift",
+                       kr2_title="Evening packing shift running", kr2_done="false", about="Kai packs and ships."),
+}
+
+
+def current_quarter(today: dt.date) -> str:
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def _checkins(start: dt.date, today: dt.date) -> str:
+    """Fortnightly check-ins from the cycle start up to today, as YAML lines."""
+    values = [1080, 1170, 1240, 1310, 1380, 1440]
+    lines = []
+    for index, value in enumerate(values):
+        day = start + dt.timedelta(days=14 * (index + 1))
+        if day > today:
+            break
+        lines.append(f"          - {{date: {day.isoformat()}, value: {value}}}")
+    return "        checkins:\n" + "\n".join(lines) if lines else "        current: 1000"
+
+
+def example_files(today: dt.date) -> dict[str, str]:
+    """Relative path -> text of every file of a new site."""
+    cycle = current_quarter(today)
+    start, _ = dates_from_name(cycle)
+    numbers = dict(nps=38, ship_days=3.5, deals=180, demos=70, same_day=62, packing=9)
+    content = f"content/{cycle}/"
+    files = {
+        "site.toml": SITE_TOML,
+        ".gitignore": GITIGNORE,
+        content + "example-co.md": COMPANY.format(checkins_customers=_checkins(start, today), **numbers),
+        content + "departments/sales.md": SALES.format(**numbers),
+        content + "departments/operations.md": OPERATIONS.format(**numbers),
+        content + "teams/shipping.md": SHIPPING.format(**numbers),
+    }
+    for person, values in PEOPLE.items():
+        files[content + f"people/{person}.md"] = PERSON.format(**values)
+    return files
+
+
+def create_site(target: Path, today: dt.date | None = None) -> list[Path]:
+    """Write a new site into ``target``; return the files written."""
+    written = []
+    for relative, text in example_files(today or dt.date.today()).items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,281 @@
+"""Stage 3a: turn one document's front matter into an :class:`Owner`, checking every field.
+
+This stage sees one file at a time (so it can be cached and run in parallel);
+references between files are checked later by :mod:`okrsite.graph`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.load import Document, LineDict
+from okrsite.markdown import render_markdown
+from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+OWNER_KEYS = ("name", "kind", "parent", "lead", "role", "visibility", "objectives", "kpis")
+OBJECTIVE_KEYS = ("id", "title", "description", "aligns_to", "visibility", "key_results", "initiatives", "score", "status")
+KR_KEYS = ("id", "title", "type", "start", "target", "current", "unit", "weight", "score", "checkins", "done")
+CHECKIN_KEYS = ("date", "value", "note")
+KPI_KEYS = ("id", "title", "current", "target", "direction", "unit")
+VISIBILITIES = ("public", "private")
+_INITIATIVE = re.compile(r"^\[([ xX])\]\s*(.*)$")
+
+
+class _Fields:
+    """Reads typed fields out of one mapping, reporting problems at the key's line."""
+
+    def __init__(self, mapping: LineDict, doc: Document, diagnostics: Diagnostics, what: str, known: tuple[str, ...]):
+        self.mapping, self.doc, self.diagnostics, self.what = mapping, doc, diagnostics, what
+        for key in mapping:
+            if key not in known:
+                hint = did_you_mean(str(key), known)
+                self.warn(key, f"unknown key '{key}' in {what}{hint}")
+
+    def line(self, key: str | None = None) -> int:
+        return self.mapping.line if key is None else self.mapping.line_of(key)
+
+    def error(self, key: str | None, message: str) -> None:
+        self.diagnostics.error(self.doc.display, self.line(key), message)
+
+    def warn(self, key: str | None, message: str) -> None:
+        self.diagnostics.warning(self.doc.display, self.line(key), message)
+
+    def source(self) -> Source:
+        return Source(self.doc.display, self.mapping.line)
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.mapping.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"{self.what} has no '{key}'")
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
+            self.error(key, f"'{key}' must be text, not {_describe(value)}")
+            return default
+        return str(value).strip()
+
+    def ident(self, key: str, required: bool = True) -> str | None:
+        value = self.mapping.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"{self.what} has no '{key}'")
+            return None
+        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+            self.error(key, f"'{key}' {value!r} is not a valid id: use lowercase letters, digits and '-', like 'new-leads'")
+            return None
+        return value
+
+    def number(self, key: str, required: bool = False) -> float | None:
+        value = self.mapping.get(key)
+        if value is None:
+            if required:
+                self.error(None, f"{self.what} has no '{key}'")
+            return None
+        if not is_number(value):
+            self.error(key, f"'{key}' must be a number, not {_describe(value)}")
+            return None
+        return value
+
+    def fraction(self, key: str) -> float | None:
+        value = self.number(key)
+        if value is not None and not 0 <= value <= 1:
+            self.error(key, f"'{key}' must be between 0.0 and 1.0, not {value}")
+            return None
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str | None) -> str | None:
+        value = self.mapping.get(key)
+        if value is None:
+            return default
+        if value not in choices:
+            options = ", ".join(choices)
+            self.error(key, f"'{key}' must be one of {options}, not {value!r}{did_you_mean(str(value), choices)}")
+            return default
+        return value
+
+    def items(self, key: str) -> list:
+        value = self.mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"'{key}' must be a list, not {_describe(value)}")
+            return []
+        return value
+
+    def mappings(self, key: str, what: str) -> list[LineDict]:
+        found = []
+        for item in self.items(key):
+            if isinstance(item, LineDict):
+                found.append(item)
+            else:
+                self.error(key, f"each entry of '{key}' must be a {what} (a mapping of keys), not {_describe(item)}")
+        return found
+
+
+def is_number(value) -> bool:
+    """A finite int or float (booleans are not numbers)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _describe(value) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return repr(value)
+
+
+def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
+    """The owner a document describes, or ``None`` when its header is unusable."""
+    fields = _Fields(doc.front, doc, diagnostics, "the file", OWNER_KEYS)
+    name = fields.text("name", required=True)
+    kind = doc.front.get("kind")
+    if kind is None:
+        fields.error(None, f"the file has no 'kind': use one of {', '.join(KINDS)}")
+    elif kind not in KINDS:
+        fields.error("kind", f"unknown kind {kind!r}: use one of {', '.join(KINDS)}{did_you_mean(str(kind), KINDS)}")
+        kind = None
+    if not ID_PATTERN.fullmatch(doc.stem):
+        fields.error(None, f"the file name '{doc.stem}' is not a valid owner id: use lowercase letters, digits and '-'")
+        return None
+    if not name or kind is None:
+        return None
+    owner = Owner(
+        id=doc.stem,
+        name=name,
+        kind=kind,
+        source=Source(doc.display, doc.front.line),
+        parent_id=fields.ident("parent", required=False),
+        lead_id=fields.ident("lead", required=False),
+        role=fields.text("role"),
+        private=fields.choice("visibility", VISIBILITIES, "public") == "private",
+        body_html=render_markdown(doc.body),
+        key_lines=doc.front.lines,
+    )
+    owner.objectives = [o for m in fields.mappings("objectives", "objective") if (o := _objective(m, doc, diagnostics))]
+    owner.kpis = [k for m in fields.mappings("kpis", "KPI") if (k := _kpi(m, doc, diagnostics))]
+    _check_unique(owner.objectives, "objective", doc, diagnostics)
+    for objective in owner.objectives:
+        objective.owner = owner
+    return owner
+
+
+def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Objective | None:
+    fields = _Fields(mapping, doc, diagnostics, "an objective", OBJECTIVE_KEYS)
+    ident, title = fields.ident("id"), fields.text("title", required=True)
+    objective = Objective(
+        id=ident or "",
+        title=title,
+        source=fields.source(),
+        description_html=render_markdown(fields.text("description")),
+        aligns_to=_refs(fields),
+        private=fields.choice("visibility", VISIBILITIES, "public") == "private",
+        initiatives=_initiatives(fields),
+        score_given=fields.fraction("score"),
+        status_given=fields.choice("status", STATUSES, None),
+        key_lines=mapping.lines,
+    )
+    objective.key_results = [k for m in fields.mappings("key_results", "key result") if (k := _key_result(m, doc, diagnostics))]
+    _check_unique(objective.key_results, "key result", doc, diagnostics)
+    for kr in objective.key_results:
+        kr.objective = objective
+    return objective if ident and title else None
+
+
+def _refs(fields: _Fields) -> list[str]:
+    value = fields.mapping.get("aligns_to")
+    refs = [value] if isinstance(value, str) else fields.items("aligns_to")
+    good = []
+    for ref in refs:
+        parts = ref.split("/") if isinstance(ref, str) else []
+        if len(parts) in (2, 3) and all(ID_PATTERN.fullmatch(p) for p in parts):
+            good.append(ref)
+        else:
+            fields.error("aligns_to", f"'aligns_to' {ref!r} must look like 'owner/objective' or 'owner/objective/key-result'")
+    return good
+
+
+def _initiatives(fields: _Fields) -> list[Initiative]:
+    found = []
+    for item in fields.items("initiatives"):
+        if not isinstance(item, str):
+            fields.error("initiatives", f"each initiative must be text like \"[ ] Do a thing\", not {_describe(item)}")
+            continue
+        match = _INITIATIVE.match(item.strip())
+        found.append(Initiative(match.group(2), match.group(1) != " ") if match else Initiative(item.strip(), False))
+    return found
+
+
+def _key_result(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> KeyResult | None:
+    fields = _Fields(mapping, doc, diagnostics, "a key result", KR_KEYS)
+    ident, title = fields.ident("id"), fields.text("title", required=True)
+    kind = fields.choice("type", KR_TYPES, "metric")
+    weight = fields.number("weight")
+    if weight is not None and weight <= 0:
+        fields.error("weight", f"'weight' must be more than 0, not {weight}")
+        weight = None
+    kr = KeyResult(
+        id=ident or "",
+        title=title,
+        source=fields.source(),
+        type=kind,
+        unit=fields.text("unit"),
+        weight=1 if weight is None else weight,
+        score_given=fields.fraction("score"),
+    )
+    if kind == "metric":
+        _metric(kr, fields)
+    elif kind == "milestone":
+        done = mapping.get("done")
+        if not isinstance(done, bool):
+            fields.error("done" if "done" in mapping else None, "a milestone needs 'done: true' or 'done: false'")
+        kr.done = done is True
+    return kr if ident and title else None
+
+
+def _metric(kr: KeyResult, fields: _Fields) -> None:
+    kr.start, kr.target = fields.number("start", required=True), fields.number("target", required=True)
+    kr.current_given = fields.number("current")
+    if kr.start is not None and kr.start == kr.target:
+        fields.error("target", f"'target' equals 'start' ({kr.start}): a key result must move a number")
+    kr.checkins = [c for m in fields.mappings("checkins", "check-in") if (c := _checkin(m, fields))]
+    for earlier, later in zip(kr.checkins, kr.checkins[1:]):
+        if later.date < earlier.date:
+            fields.error("checkins", f"check-ins must be in date order: {later.date} comes after {earlier.date}")
+            break
+
+
+def _checkin(mapping: LineDict, parent: _Fields) -> CheckIn | None:
+    fields = _Fields(mapping, parent.doc, parent.diagnostics, "a check-in", CHECKIN_KEYS)
+    date, value = mapping.get("date"), fields.number("value", required=True)
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        fields.error("date" if "date" in mapping else None, f"a check-in needs a 'date' like 2026-10-15, not {_describe(date)}")
+        return None
+    return CheckIn(date, value, fields.text("note")) if value is not None else None
+
+
+def _kpi(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Kpi | None:
+    fields = _Fields(mapping, doc, diagnostics, "a KPI", KPI_KEYS)
+    ident, title = fields.ident("id"), fields.text("title", required=True)
+    kpi = Kpi(
+        id=ident or "",
+        title=title,
+        current=fields.number("current"),
+        target=fields.number("target"),
+        direction=fields.choice("direction", ("higher", "lower"), "higher"),
+        unit=fields.text("unit"),
+    )
+    return kpi if ident and title else None
+
+
+def _check_unique(items: list, what: str, doc: Document, diagnostics: Diagnostics) -> None:
+    seen: dict[str, int] = {}
+    for item in items:
+        if item.id in seen:
+            diagnostics.error(doc.display, item.source.line, f"duplicate {what} id '{item.id}' (first used on line {seen[item.id]})")
+        else:
+            seen[item.id] = item.source.line

@@ -1,0 +1,129 @@
+"""Stage 4: progress, score and status for every key result, objective, owner and cycle.
+
+The rules are section 4 of the format contract. The small functions at the top are
+the arithmetic; :func:`score_cycle` applies them to a linked cycle, children first,
+so a rollup key result sees the progress of the objectives aligned to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from okrsite.config import StatusBands
+from okrsite.model import Cycle, KeyResult, Objective, Owner
+
+
+def clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def metric_progress(start: float, target: float, current: float) -> float:
+    """(current - start) / (target - start), clamped to 0..1; works for falling targets."""
+    return clamp((current - start) / (target - start))
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float:
+    """Mean of (value, weight) pairs; 0 when there are none."""
+    total = weight_sum = 0.0
+    for value, weight in pairs:
+        total += value * weight
+        weight_sum += weight
+    return total / weight_sum if weight_sum else 0.0
+
+
+def mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def elapsed_fraction(start: dt.date, end: dt.date, today: dt.date) -> float:
+    """How much of the cycle lies behind the build date, 0..1."""
+    return clamp((today - start).days / (end - start).days)
+
+
+def pace_status(progress: float, expected: float, bands: StatusBands) -> str:
+    """on-track / at-risk / off-track by progress against the elapsed part of the cycle."""
+    if expected <= 0:
+        return "on-track"
+    pace = progress / expected
+    if pace >= bands.on_track:
+        return "on-track"
+    return "at-risk" if pace >= bands.at_risk else "off-track"
+
+
+def grade(score: float, bands: StatusBands) -> str:
+    """achieved / progress / missed: the score band of an archived cycle."""
+    if score >= bands.achieved:
+        return "achieved"
+    return "progress" if score >= bands.progress else "missed"
+
+
+def key_result_progress(kr: KeyResult) -> float:
+    if kr.type == "milestone":
+        return 1.0 if kr.done else 0.0
+    if kr.type == "rollup":
+        return mean([o.progress for o in kr.aligned]) or 0.0
+    if kr.start is None or kr.target is None or kr.start == kr.target:
+        return 0.0
+    return metric_progress(kr.start, kr.target, kr.current)
+
+
+def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands) -> None:
+    """Fill the computed fields of everything in a linked cycle."""
+    archived = cycle.state == "archived"
+    cycle.expected = elapsed_fraction(cycle.start, cycle.end, today)
+
+    def status(progress: float, score: float) -> str:
+        return grade(score, bands) if archived else pace_status(progress, cycle.expected, bands)
+
+    for objective in children_first(cycle.objectives):
+        for kr in objective.key_results:
+            kr.progress = key_result_progress(kr)
+            kr.score = kr.progress if kr.score_given is None else kr.score_given
+            kr.status = status(kr.progress, kr.score)
+        _score_objective(objective)
+        objective.status = status(objective.progress, objective.score)
+        if objective.status_given and not archived:
+            objective.status = objective.status_given
+    for owner in cycle.owners.values():
+        _score_owner(owner, status)
+    if cycle.company is not None:
+        cycle.progress, cycle.score = cycle.company.progress, cycle.company.score
+    cycle.status_counts = dict(Counter(o.status for o in cycle.objectives))
+
+
+def _score_objective(objective: Objective) -> None:
+    krs = objective.key_results
+    objective.progress = weighted_mean((kr.progress, kr.weight) for kr in krs)
+    if objective.score_given is not None:
+        objective.score = objective.score_given
+    else:
+        objective.score = weighted_mean((kr.score, kr.weight) for kr in krs)
+
+
+def _score_owner(owner: Owner, status) -> None:
+    owner.progress = mean([o.progress for o in owner.objectives])
+    owner.score = mean([o.score for o in owner.objectives])
+    owner.status = status(owner.progress, owner.score) if owner.objectives else ""
+
+
+def children_first(objectives: list[Objective]) -> list[Objective]:
+    """Objectives ordered so each comes after every objective aligned to it."""
+    order: list[Objective] = []
+    seen: set[int] = set()
+    for root in objectives:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(root.children))]
+        while stack:
+            objective, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                order.append(objective)
+            elif id(child) not in seen:
+                seen.add(id(child))
+                stack.append((child, iter(child.children)))
+    return order

@@ -1,0 +1,42 @@
+"""Where a site's templates and static files come from.
+
+A site's own ``themes/<name>/`` comes first, then the default theme shipped with
+okrsite, so a site can override any template or static file by giving its name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from okrsite.config import SiteConfig
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or beside it in a source checkout."""
+    for candidate in (_PACKAGE / "themes" / "default", _PACKAGE.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise FileNotFoundError("okrsite's default theme is missing from this installation")
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """Theme folders, most specific first, without repeats."""
+    dirs = []
+    for candidate in (config.root / "themes" / config.theme, default_theme_dir()):
+        if candidate.is_dir() and candidate.resolve() not in [d.resolve() for d in dirs]:
+            dirs.append(candidate)
+    return dirs
+
+
+def static_files(dirs: list[Path]) -> dict[str, Path]:
+    """``static/`` files of every theme folder by relative path; the first folder wins."""
+    found: dict[str, Path] = {}
+    for theme in reversed(dirs):
+        static = theme / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    found[path.relative_to(theme).as_posix()] = path
+    return dict(sorted(found.items()))

@@ -1,0 +1,68 @@
+"""Shared fixtures: tiny sites written into a temporary folder, and the example site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import BuildReport, build_site, load_site
+from okrsite.diagnostics import Diagnostics
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_DATE = dt.date(2026, 11, 20)
+
+SITE_TOML = """\
+title = "Test Co OKRs"
+base_url = "https://example.test/okrs/"
+"""
+
+COMPANY = """\
+---
+name: Test Co
+kind: company
+objectives:
+  - id: grow
+    title: Grow the business
+    key_results:
+      - {id: revenue, title: Revenue, start: 0, target: 100, current: 50, unit: k}
+      - {id: launch, title: Launch shop, type: milestone, done: true}
+---
+The company.
+"""
+
+
+def write_site(root: Path, files: dict[str, str], site_toml: str = SITE_TOML) -> Path:
+    """Write ``site.toml`` and ``files`` (paths relative to ``root``, text dedented) and return ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.toml").write_text(site_toml, encoding="utf-8")
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """``make_site({"content/2026-Q4/acme.md": "..."})`` -> the site's root folder."""
+    def make(files: dict[str, str], site_toml: str = SITE_TOML) -> Path:
+        return write_site(tmp_path / "site", files, site_toml)
+    return make
+
+
+def load(root: Path, date: dt.date = EXAMPLE_DATE):
+    """``(site or None, diagnostics)`` for a site folder."""
+    diagnostics = Diagnostics()
+    return load_site(root, date, diagnostics), diagnostics
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory) -> tuple[BuildReport, Path]:
+    """The example company in the repository, built once for the whole test session."""
+    out = tmp_path_factory.mktemp("example") / "public"
+    report = build_site(REPO, out, EXAMPLE_DATE, strict=True)
+    assert report.ok(strict=True), [d.format() for d in report.diagnostics.items]
+    return report, out
