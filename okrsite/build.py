@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,11 @@ def _read_owners(paths: list[Path], cycle_id: str, diagnostics: Diagnostics) -> 
     return owners
 
 
-def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False) -> BuildReport:
+Progress = Callable[[int, float], None]  # (files rendered so far, seconds since the start)
+
+
+def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
+               progress: Progress | None = None) -> BuildReport:
     """Build the site into ``out``; on errors (or warnings when strict) write nothing."""
     from okrsite.render.site import render_site  # the renderers are not needed by `check`
     from okrsite.write import write_site
@@ -75,7 +80,15 @@ def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False)
     if not report.ok(strict):
         return report
     rendered = render_site(site)
-    report.files = write_site(out, rendered)
+    report.files = write_site(out, _reporting(rendered, started, progress))
     report.pages = rendered.pages
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _reporting(files: Iterable, started: float, progress: Progress | None) -> Iterator:
+    """Pass ``files`` through, telling ``progress`` how far along the render is."""
+    for count, item in enumerate(files, 1):
+        yield item
+        if progress is not None and count % 100 == 0:
+            progress(count, time.perf_counter() - started)

@@ -133,7 +133,10 @@ def _run_build(args) -> int:
 
     root = _site_root(args.site)
     out = Path(args.output) if args.output else root / "public"
-    report = build_site(root, out, build_date(args.date), strict=args.strict)
+    progress = None if args.quiet else _ProgressLine()
+    report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress)
+    if progress is not None:
+        progress.finish()
     _print_diagnostics(report.diagnostics)
     if not report.ok(args.strict):
         print(f"okrsite: build failed: {_summary_of_problems(report.diagnostics, args.strict)}; nothing was written",
@@ -147,6 +150,29 @@ def _run_build(args) -> int:
               f"{objectives} objectives: {report.pages} pages ({report.files} files) in {out} "
               f"in {report.seconds:.2f} s")
     return 0
+
+
+class _ProgressLine:
+    """Shows how many files a long build has written, once it has run for a while."""
+
+    DELAY, INTERVAL = 1.5, 1.0
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, files: int, seconds: float) -> None:
+        interval = self.INTERVAL if self.tty else 5 * self.INTERVAL
+        if seconds < self.DELAY or seconds - self.last < interval:
+            return
+        self.last, self.shown = seconds, True
+        end = "\r" if self.tty else "\n"
+        print(f"  rendering: {files} files in {seconds:.0f} s", end=end, file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.shown and self.tty:
+            print(" " * 40, end="\r", file=sys.stderr)
 
 
 def _run_check(args) -> int:

@@ -18,6 +18,7 @@ import unicodedata
 
 __all__ = [
     "LABEL_COLOR",
+    "NEUTRAL_COLORS",
     "STATUS_COLORS",
     "badge_colors",
     "render_badge",

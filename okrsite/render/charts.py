@@ -27,6 +27,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pygal
+from pygal.etree import etree  # lxml.etree if installed, else ElementTree
 from pygal.graph.graph import Graph
 from pygal.style import Style
 
@@ -174,11 +175,11 @@ def _render(chart: Graph, desc: str, fix: _Fix | None = None) -> str:
     def clean(root: ET.Element) -> ET.Element:
         for parent in list(root.iter()):
             for child in list(parent):
-                if (child.tag is ET.Comment or child.tag == "script"
+                if (child.tag is etree.Comment or child.tag == "script"
                         or (parent is not root and child.tag in ("desc", "title"))):
                     parent.remove(child)
         root.set("role", "img")
-        node = ET.Element("desc")
+        node = etree.Element("desc")
         node.text = desc
         root.insert(2, node)  # after <defs> and <title>
         if fix:
@@ -191,7 +192,7 @@ def _render(chart: Graph, desc: str, fix: _Fix | None = None) -> str:
 
 def _place_bar_values(root: ET.Element) -> None:
     """Put each bar's value label inside its bar's end, or after a short bar."""
-    rects = [r for r in root.iter("rect") if "rect" in r.get("class", "")]
+    rects = [r for r in root.iter("rect") if "rect" in r.get("class", "").split()]
     texts = [t for t in root.iter("text") if t.get("class") == "value"]
     for rect, text in zip(rects, texts):
         left, width = float(rect.get("x", 0)), float(rect.get("width", 0))
@@ -211,29 +212,27 @@ def _label_offset(prev: float | None, y: float, nxt: float | None
     Picks the side of the point its line segments leave free, from the SVG
     y of the previous and next points (smaller y is higher up).
     """
-    above = {"prev": prev is not None and prev < y - 0.5,
-             "next": nxt is not None and nxt < y - 0.5}
-    below = {"prev": prev is not None and prev > y + 0.5,
-             "next": nxt is not None and nxt > y + 0.5}
-    if above["prev"] and above["next"]:          # valley
+    up_prev = prev is not None and prev < y - 0.5
+    up_next = nxt is not None and nxt < y - 0.5
+    down_next = nxt is not None and nxt > y + 0.5
+    if up_prev and (up_next or nxt is None):     # valley, or falling end
         return 0, 20, "middle"
-    if above["prev"] and nxt is None:            # falling end
-        return 0, 20, "middle"
-    if above["prev"]:                            # falling
+    if up_prev or (down_next and prev is None):  # falling
         return 8, -8, "start"
-    if above["next"]:                            # rising
+    if up_next:                                  # rising
         return (10, 18, "start") if prev is None else (-8, -8, "end")
-    if below["next"] and prev is None:           # falling start
-        return 8, -8, "start"
     return 0, -11, "middle"                      # peak, flat, lone point
 
 
 def _place_point_values(root: ET.Element) -> None:
-    """Move each dot's value label next to its dot, clear of the line."""
+    """Move each dot's value label next to its dot, clear of the line.
+
+    Only the first series has dots, so dots and value labels pair up in order.
+    """
     plot = root.find(".//g[@class='plot']/rect")
     right = float(plot.get("width", WIDTH)) if plot is not None else WIDTH
     bottom = float(plot.get("height", HEIGHT)) if plot is not None else HEIGHT
-    dots = [c for c in root.iter("circle") if "dot" in c.get("class", "")]
+    dots = [c for c in root.iter("circle") if "dot" in c.get("class", "").split()]
     texts = [t for t in root.iter("text") if t.get("class") == "value"]
     ys = [float(d.get("cy", 0)) for d in dots]
     for i, (dot, text) in enumerate(zip(dots, texts)):

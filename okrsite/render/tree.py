@@ -24,7 +24,7 @@ class TreeNode:
 
 def sort_key(objective: Objective) -> tuple:
     owner = objective.owner
-    return (_KIND_RANK[owner.kind], owner.name.lower(), owner.id, objective.id)
+    return (_KIND_RANK[owner.kind], owner.name.lower(), owner.id, owner.objectives.index(objective))
 
 
 def subtree(objective: Objective) -> TreeNode:
