@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from okrsite.config import load_config
 from okrsite.cycles import choose_current, make_cycles
-from okrsite.diagnostics import Diagnostics
+from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.graph import link_cycle
 from okrsite.load import discover, read_document
 from okrsite.model import Owner, Site
@@ -80,10 +83,30 @@ def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
     if not report.ok(strict):
         return report
     rendered = render_site(site)
-    report.files = write_site(out, _reporting(rendered, started, progress))
+    try:
+        report.files = write_site(out, _reporting(rendered, started, progress))
+    except jinja2.TemplateError as exc:
+        path, line = _template_location(exc)
+        diagnostics.error(path, line, f"template error: {exc.message or exc}")
+    except OSError as exc:
+        diagnostics.error(display_path(Path(exc.filename or out)), None, f"cannot write the site: {exc.strerror or exc}")
+    if diagnostics.errors:
+        report.site = None
+        return report
     report.pages = rendered.pages
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _template_location(exc: jinja2.TemplateError) -> tuple[str, int | None]:
+    """The template file and line of a Jinja2 error, from the error or its traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return display_path(Path(exc.filename)), exc.lineno
+    for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        filename = frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".svg")):
+            return display_path(Path(filename)), line
+    return "themes", None
 
 
 def _reporting(files: Iterable, started: float, progress: Progress | None) -> Iterator:

@@ -59,28 +59,57 @@ class SiteConfig:
         return self.root / "content"
 
 
+class _Where:
+    """Reports problems in site.toml at the line of the key (tomllib gives no lines)."""
+
+    def __init__(self, path: Path, text: str, diagnostics: Diagnostics):
+        self.path, self.diagnostics = display_path(path), diagnostics
+        self.lines = text.splitlines()
+
+    def line(self, key: str | None, table: str | None = None) -> int | None:
+        current = None
+        for number, text in enumerate(self.lines, 1):
+            stripped = text.strip()
+            if stripped.startswith("["):
+                current = stripped.strip("[] ").replace('"', "").replace("'", "")
+                if key is None and current == table:
+                    return number
+            elif key is not None and current == table and re.match(rf"""["']?{re.escape(key)}["']?\s*=""", stripped):
+                return number
+        return None
+
+    def error(self, key: str | None, message: str, table: str | None = None) -> None:
+        self.diagnostics.error(self.path, self.line(key, table), message)
+
+    def warning(self, key: str | None, message: str, table: str | None = None) -> None:
+        self.diagnostics.warning(self.path, self.line(key, table), message)
+
+
 def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     """Read ``root/site.toml``; problems go to ``diagnostics``, defaults fill the gaps."""
     config = SiteConfig(root=root)
-    where = display_path(config.path)
     try:
-        data = tomllib.loads(config.path.read_text(encoding="utf-8"))
+        text = config.path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, message = _toml_error(exc)
-        diagnostics.error(where, line, f"invalid TOML: {message}")
+        diagnostics.error(display_path(config.path), line, f"invalid TOML: {message}")
         return config
     except (OSError, UnicodeDecodeError) as exc:
-        diagnostics.error(where, None, f"cannot read site.toml: {exc}")
+        diagnostics.error(display_path(config.path), None, f"cannot read site.toml: {exc}")
         return config
-    _warn_unknown(data, SITE_KEYS, where, diagnostics, "site.toml")
-    config.title = _string(data, "title", config.title, where, diagnostics)
-    config.base_url = _string(data, "base_url", config.base_url, where, diagnostics)
+    where = _Where(config.path, text, diagnostics)
+    _warn_unknown(data, SITE_KEYS, where, "site.toml")
+    config.title = _string(data, "title", config.title, where)
+    config.base_url = _string(data, "base_url", config.base_url, where)
     if not config.base_url.endswith("/"):
         config.base_url += "/"
-    config.theme = _string(data, "theme", config.theme, where, diagnostics)
-    config.current_cycle = _string(data, "current_cycle", None, where, diagnostics)
-    config.cycles = _cycles(data.get("cycles", {}), where, diagnostics)
-    config.status = _status(data.get("status", {}), where, diagnostics)
+    config.theme = _string(data, "theme", config.theme, where)
+    if config.theme != "default" and not (root / "themes" / config.theme).is_dir():
+        where.error("theme", f"theme '{config.theme}' has no folder themes/{config.theme}/ (use \"default\" for the built-in theme)")
+    config.current_cycle = _string(data, "current_cycle", None, where)
+    config.cycles = _cycles(data.get("cycles", {}), where)
+    config.status = _status(data.get("status", {}), where)
     return config
 
 
@@ -91,55 +120,56 @@ def _toml_error(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
     return None, str(exc)
 
 
-def _warn_unknown(table: dict, known: tuple[str, ...], where: str, diagnostics: Diagnostics, what: str) -> None:
+def _warn_unknown(table: dict, known: tuple[str, ...], where: _Where, what: str, name: str | None = None) -> None:
     for key in table:
         if key not in known:
-            diagnostics.warning(where, None, f"unknown key '{key}' in {what}{did_you_mean(key, known)}")
+            where.warning(key, f"unknown key '{key}' in {what}{did_you_mean(key, known)}", name)
 
 
-def _string(table: dict, key: str, default, where: str, diagnostics: Diagnostics):
+def _string(table: dict, key: str, default, where: _Where, name: str | None = None):
     value = table.get(key, default)
     if value is not default and not isinstance(value, str):
-        diagnostics.error(where, None, f"'{key}' must be a string, not {value!r}")
+        where.error(key, f"'{key}' must be a string, not {value!r}", name)
         return default
     return value
 
 
-def _cycles(table, where: str, diagnostics: Diagnostics) -> dict[str, CycleSettings]:
+def _cycles(table, where: _Where) -> dict[str, CycleSettings]:
     if not isinstance(table, dict):
-        diagnostics.error(where, None, "'cycles' must be a table of [cycles.\"ID\"] tables")
+        where.error("cycles", "'cycles' must be a table of [cycles.\"ID\"] tables")
         return {}
     cycles = {}
     for cycle_id, settings in table.items():
+        name = f"cycles.{cycle_id}"
         if not isinstance(settings, dict):
-            diagnostics.error(where, None, f"[cycles.\"{cycle_id}\"] must be a table")
+            where.error(None, f"[cycles.\"{cycle_id}\"] must be a table", name)
             continue
-        _warn_unknown(settings, CYCLE_KEYS, where, diagnostics, f'[cycles."{cycle_id}"]')
+        _warn_unknown(settings, CYCLE_KEYS, where, f'[cycles."{cycle_id}"]', name)
         start, end = settings.get("start"), settings.get("end")
         for key, value in (("start", start), ("end", end)):
             if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-                diagnostics.error(where, None, f"[cycles.\"{cycle_id}\"] {key} must be a date like 2026-10-01")
+                where.error(key, f"[cycles.\"{cycle_id}\"] {key} must be a date like 2026-10-01", name)
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
-            diagnostics.error(where, None, f"[cycles.\"{cycle_id}\"] ends ({end}) before it starts ({start})")
+            where.error("end", f"[cycles.\"{cycle_id}\"] ends ({end}) before it starts ({start})", name)
         cycles[cycle_id] = CycleSettings(
-            title=_string(settings, "title", None, where, diagnostics),
+            title=_string(settings, "title", None, where, name),
             start=start if isinstance(start, dt.date) else None,
             end=end if isinstance(end, dt.date) else None,
         )
     return cycles
 
 
-def _status(table, where: str, diagnostics: Diagnostics) -> StatusBands:
+def _status(table, where: _Where) -> StatusBands:
     if not isinstance(table, dict):
-        diagnostics.error(where, None, "'status' must be a table")
+        where.error("status", "'status' must be a table")
         return StatusBands()
-    _warn_unknown(table, STATUS_KEYS, where, diagnostics, "[status]")
+    _warn_unknown(table, STATUS_KEYS, where, "[status]", "status")
     values = {}
     for key in STATUS_KEYS:
         if key in table:
             value = table[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 10:
-                diagnostics.error(where, None, f"[status] {key} must be a number like 0.7, not {value!r}")
+                where.error(key, f"[status] {key} must be a number like 0.7, not {value!r}", "status")
             else:
                 values[key] = float(value)
     return StatusBands(**values)

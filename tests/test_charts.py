@@ -1,0 +1,262 @@
+"""Tests of okrsite.render.charts: pygal charts as standalone SVG files."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from okrsite.render.charts import (
+    checkin_chart,
+    department_progress_chart,
+    format_number,
+    score_history_chart,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+D = datetime.date
+ROOT = Path(__file__).resolve().parent.parent
+
+DEPARTMENTS = [("Marketing", 0.62), ("Sales", 0.41), ("People & Culture", 0.12)]
+LEADS = dict(title="Qualified leads", start=D(2026, 10, 1), end=D(2026, 12, 31),
+             start_value=20000, target_value=100000,
+             checkins=[(D(2026, 10, 15), 41000), (D(2026, 11, 1), 64000)],
+             unit="leads")
+SCORES = [("Q2 2026", 0.55), ("Q3 2026", 0.67), ("Q4 2026", 0.42)]
+
+
+def all_charts() -> dict[str, str]:
+    """One chart of each kind, rendered with typical data."""
+    return {
+        "dept": department_progress_chart("By department", DEPARTMENTS),
+        "checkin": checkin_chart(**LEADS),
+        "score": score_history_chart("Company score", SCORES),
+    }
+
+
+def parse(svg: str) -> ET.Element:
+    """Parse a chart; fails the test if it is not well-formed XML."""
+    return ET.fromstring(svg.encode("utf-8"))
+
+
+def texts(root: ET.Element) -> list[str]:
+    """The texts drawn on the chart (what a reader sees)."""
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def value_labels(root: ET.Element) -> list[str]:
+    """The printed value labels, in drawing order."""
+    return [t.text for t in root.iter(f"{SVG}text")
+            if "value" in t.get("class", "").split()]
+
+
+def serie_path(root: ET.Element, index: int) -> list[tuple[float, float]]:
+    """The points of the line of series ``index``."""
+    for group in root.iter(f"{SVG}g"):
+        if f"serie-{index}" in group.get("class", "").split():
+            path = group.find(f"{SVG}path")
+            if path is not None:
+                numbers = [float(n) for n in re.findall(r"-?[\d.]+", path.get("d"))]
+                return list(zip(numbers[::2], numbers[1::2]))
+    raise AssertionError(f"no line for serie-{index}")
+
+
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+def test_standalone_scalable_svg(kind):
+    svg = all_charts()[kind]
+    assert svg.startswith("<?xml version='1.0' encoding='utf-8'?>\n<svg")
+    root = parse(svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("viewBox", "").startswith("0 0 800 ")
+    assert root.get("width") is None and root.get("height") is None
+    assert root.get("role") == "img"
+
+
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+def test_loads_nothing_from_anywhere(kind):
+    svg = all_charts()[kind]
+    root = parse(svg)
+    assert "<script" not in svg
+    assert not [e for e in root.iter() if e.tag in (f"{SVG}script", f"{SVG}image")]
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            assert not re.search(r"https?:|//", value), (element.tag, name, value)
+    # the only URLs are namespace names (pygal declares xlink with lxml)
+    assert set(re.findall(r"https?://[^\s\"'<>]*", svg)) <= {
+        "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert "xml-stylesheet" not in svg and "@import" not in svg
+    assert "url(" not in svg and "googleapis" not in svg
+    assert "<!--" not in svg  # pygal's comments carry the render date
+
+
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+def test_deterministic(kind):
+    assert all_charts()[kind] == all_charts()[kind]
+
+
+def test_deterministic_across_processes():
+    """No uuid, hash seed, time zone or render date leaks into the output."""
+    code = ("import sys; from tests.test_charts import all_charts; "
+            "sys.stdout.write(repr(sorted(all_charts().items())))")
+    outputs = set()
+    for seed, tz in (("1", "UTC"), ("2", "Pacific/Kiritimati")):
+        path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get(
+            "PYTHONPATH")]))
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz,
+               "PYTHONPATH": path}
+        outputs.add(subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+            capture_output=True, text=True).stdout)
+    assert outputs == {repr(sorted(all_charts().items()))}
+
+
+def test_chart_ids_differ_with_data():
+    a = parse(department_progress_chart("By department", DEPARTMENTS))
+    b = parse(department_progress_chart("By department", DEPARTMENTS[:2]))
+    assert a.get("id") != b.get("id")
+
+
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+def test_title_and_desc(kind):
+    root = parse(all_charts()[kind])
+    title = root.find(f"{SVG}title").text
+    assert title == {"dept": "By department", "checkin": "Qualified leads",
+                     "score": "Company score"}[kind]
+    assert title in texts(root)
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith(title + ".")
+    expected = {"dept": "Marketing: 62 %; Sales: 41 %; People & Culture: 12 %",
+                "checkin": "Check-ins: Oct 15: 41,000 leads; Nov 1: 64,000 leads.",
+                "score": "Q2 2026: 0.55; Q3 2026: 0.67; Q4 2026: 0.42"}[kind]
+    assert expected in desc
+
+
+def test_department_chart_texts():
+    root = parse(department_progress_chart("By department", DEPARTMENTS))
+    seen = texts(root)
+    for name, _ in DEPARTMENTS:
+        assert name in seen
+    for tick in ("0 %", "20 %", "40 %", "60 %", "80 %", "100 %"):
+        assert tick in seen
+    assert sorted(value_labels(root)) == sorted(["62 %", "41 %", "12 %"])
+
+
+def test_department_chart_order_is_top_to_bottom():
+    root = parse(department_progress_chart("By department", DEPARTMENTS))
+    y = {t.text: float(t.get("y")) for t in root.iter(f"{SVG}text")
+         if t.text in dict(DEPARTMENTS)}
+    assert y["Marketing"] < y["Sales"] < y["People & Culture"]
+
+
+def test_department_chart_clamps_values():
+    root = parse(department_progress_chart(
+        "D", [("Over", 1.5), ("Under", -0.2), ("Unknown", float("nan"))]))
+    assert sorted(value_labels(root)) == ["0 %", "0 %", "100 %"]
+
+
+def test_department_chart_grows_with_bars():
+    def height(count: int) -> int:
+        svg = department_progress_chart("D", [(f"D{i}", 0.5) for i in range(count)])
+        return int(parse(svg).get("viewBox").split()[3])
+
+    assert height(3) <= height(10) < height(20)
+
+
+def test_department_chart_without_departments():
+    root = parse(department_progress_chart("D", []))
+    assert "No data yet" in texts(root)
+
+
+def test_checkin_chart_values_and_dates():
+    root = parse(checkin_chart(**LEADS))
+    seen = texts(root)
+    assert value_labels(root) == ["20,000 leads", "41,000 leads", "64,000 leads"]
+    for tick in ("Oct 1", "Nov 1", "Dec 1", "Dec 31"):
+        assert tick in seen
+    assert {"Actual", "Ideal pace", "leads"} <= set(seen)
+
+
+def test_checkin_chart_falling_target():
+    root = parse(checkin_chart(
+        "Time to first response", D(2026, 10, 1), D(2026, 12, 31), 14, 7,
+        [(D(2026, 11, 10), 9), (D(2026, 10, 20), 12)], "days"))
+    assert value_labels(root) == ["14 days", "12 days", "9 days"]
+    desc = root.find(f"{SVG}desc").text
+    assert "From 14 days on Oct 1 to a target of 7 days by Dec 31" in desc
+    assert "Check-ins: Oct 20: 12 days; Nov 10: 9 days." in desc
+    (x0, y0), (x1, y1) = serie_path(root, 1)  # the ideal pace falls
+    assert x0 < x1 and y0 < y1                  # (SVG y grows downwards)
+    actual = serie_path(root, 0)                # sorted by date, falling
+    assert [x for x, _ in actual] == sorted(x for x, _ in actual)
+    assert [y for _, y in actual] == sorted(y for _, y in actual)
+
+
+def test_checkin_chart_without_checkins():
+    root = parse(checkin_chart("Churn", D(2026, 10, 1), D(2026, 12, 31), 0, 80,
+                               [], "%"))
+    assert value_labels(root) == ["0 %"]
+    assert root.find(f"{SVG}desc").text.endswith("No check-ins yet.")
+    assert len(serie_path(root, 1)) == 2
+
+
+def test_checkin_chart_short_cycle_has_weekly_ticks():
+    root = parse(checkin_chart("Sprint", D(2026, 10, 1), D(2026, 10, 31), 10, 0,
+                               [(D(2026, 10, 8), 8)]))
+    assert {"Oct 1", "Oct 8", "Oct 15", "Oct 22", "Oct 31"} <= set(texts(root))
+
+
+def test_checkin_chart_accepts_datetimes_and_odd_dates():
+    svg = checkin_chart("C", datetime.datetime(2026, 1, 1, 9), D(2026, 3, 31),
+                        0, 10, [(datetime.datetime(2026, 2, 1, 12), 3),
+                                (D(2025, 12, 20), 1)])
+    root = parse(svg)
+    xs = [x for x, _ in serie_path(root, 0)]
+    assert xs == sorted(xs)  # the check-in before the start is drawn first
+    assert checkin_chart("C", D(2026, 1, 1), D(2026, 1, 1), 5, 5, [])
+
+
+def test_score_history_chart():
+    root = parse(score_history_chart("Company score", SCORES))
+    seen = texts(root)
+    assert value_labels(root) == ["0.55", "0.67", "0.42"]
+    for label, _ in SCORES:
+        assert label in seen
+    assert "Good stretch (0.7)" in seen
+    (_, y0), (_, y1) = serie_path(root, 1)  # the 0.7 line is horizontal
+    assert y0 == y1
+    ys = dict(zip(["0.55", "0.67", "0.42"], [y for _, y in serie_path(root, 0)]))
+    assert ys["0.67"] < ys["0.55"] < ys["0.42"]
+    assert ys["0.67"] > y0  # 0.67 is drawn below the 0.7 line
+
+
+def test_score_history_chart_edge_cases():
+    assert "No data yet" in texts(parse(score_history_chart("S", [])))
+    assert value_labels(parse(score_history_chart("S", [("Q4 2026", 1.2)]))) == [
+        "1.00"]
+
+
+def test_markup_in_titles_and_labels_is_text():
+    nasty = "<script>alert(1)</script> & \"q\" 'a'"
+    for svg in (department_progress_chart(nasty, [(nasty, 0.5)]),
+                checkin_chart(nasty, D(2026, 1, 1), D(2026, 3, 31), 0, 1, [],
+                              unit=nasty),
+                score_history_chart(nasty, [(nasty, 0.5)])):
+        root = parse(svg)
+        assert "<script" not in svg
+        assert root.find(f"{SVG}title").text == nasty
+        assert nasty in texts(root)
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (41000, "", "41,000"), (8.4, "", "8.4"), (0.714, "", "0.71"),
+    (40, "%", "40 %"), (9, "days", "9 days"), (5, "$", "$5"),
+    (-0.001, "", "0"), (1234567.891, "€", "€1,234,567.89"), (-5, "°C", "-5 °C"),
+])
+def test_format_number(value, unit, text):
+    assert format_number(value, unit) == text
