@@ -62,7 +62,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return mapping
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a real date", node.start_mark) from None
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass
@@ -158,6 +166,9 @@ def _parse_yaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDic
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(where, None, f"invalid YAML in front matter: {exc}")
+        return None
+    except RecursionError:
+        diagnostics.error(where, 2, "invalid YAML in front matter: nested too deeply")
         return None
     finally:
         loader.dispose()

@@ -31,12 +31,13 @@ from pygal.etree import etree  # lxml.etree if installed, else ElementTree
 from pygal.graph.graph import Graph
 from pygal.style import Style
 
+from okrsite.render.formatting import format_number, percent, short_date
+
 __all__ = [
     "CHART_STYLE",
     "GOOD_SCORE",
     "checkin_chart",
     "department_progress_chart",
-    "format_number",
     "score_history_chart",
 ]
 
@@ -111,34 +112,8 @@ _BASE: dict[str, Any] = dict(
     no_data_text="No data yet",
 )
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_CURRENCIES = ("$", "£", "€", "¥")
 
 _Fix = Callable[[ET.Element], None]
-
-
-def format_number(value: float, unit: str = "") -> str:
-    """Format a metric value for people: ``41000`` -> ``"41,000"``.
-
-    At most two decimals, trailing zeros dropped; ``unit`` is appended after a
-    space (``"40 %"``, ``"9 days"``) or, for a currency sign, put in front.
-    """
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    text = "0" if text == "-0" else text
-    if not unit:
-        return text
-    return f"{unit}{text}" if unit in _CURRENCIES else f"{text} {unit}"
-
-
-def _percent(fraction: float) -> str:
-    """``0.62`` -> ``"62 %"``: how the site shows progress."""
-    return f"{fraction * 100:.0f} %"
-
-
-def _short_date(day: datetime.date) -> str:
-    """``2026-10-15`` -> ``"Oct 15"``, whatever the process locale."""
-    return f"{_MONTHS[day.month - 1]} {day.day}"
 
 
 def _day(value: datetime.date) -> datetime.date:
@@ -272,7 +247,7 @@ def department_progress_chart(title: str, bars: list[tuple[str, float]]) -> str:
     )
     chart.x_labels = [name for name, _ in reversed(values)]
     chart.add("Progress", [p * 100 for _, p in reversed(values)])
-    said = "; ".join(f"{name}: {_percent(p)}" for name, p in values)
+    said = "; ".join(f"{name}: {percent(p)}" for name, p in values)
     return _render(chart, f"{title}. {said or 'No departments'}.",
                    _place_bar_values)
 
@@ -330,7 +305,7 @@ def checkin_chart(
     points = sorted([(start, start_value), *checks], key=lambda p: p[0])
 
     def fmt(value: float) -> str:
-        return format_number(value, unit)
+        return format_number(value, unit, places=2)
 
     def point_fmt(point: tuple[float, float]) -> str:  # pygal passes (x, y)
         return fmt(point[1])
@@ -341,8 +316,8 @@ def checkin_chart(
         title=title,
         x_labels=_date_ticks(start, end),
         range=_padded_range([target_value] + [v for _, v in points]),
-        x_value_formatter=_short_date,
-        value_formatter=format_number,
+        x_value_formatter=short_date,
+        value_formatter=lambda value: format_number(value, places=2),
         formatter=point_fmt,
         y_title=unit or None,
         max_scale=8,
@@ -353,9 +328,9 @@ def checkin_chart(
     chart.add("Actual", points)
     chart.add("Ideal pace", [(start, start_value), (end, target_value)],
               show_dots=False)
-    said = "; ".join(f"{_short_date(d)}: {fmt(v)}" for d, v in checks)
-    desc = (f"{title}. From {fmt(start_value)} on {_short_date(start)} "
-            f"to a target of {fmt(target_value)} by {_short_date(end)}. "
+    said = "; ".join(f"{short_date(d)}: {fmt(v)}" for d, v in checks)
+    desc = (f"{title}. From {fmt(start_value)} on {short_date(start)} "
+            f"to a target of {fmt(target_value)} by {short_date(end)}. "
             + (f"Check-ins: {said}." if said else "No check-ins yet."))
     return _render(chart, desc, _place_point_values)
 

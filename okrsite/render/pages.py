@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from okrsite import __version__
+from okrsite.render.formatting import format_number, format_score, long_date, percent, short_date
 
 STATUS_LABELS = {
     "on-track": "On track",
@@ -34,7 +35,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=percent, width=bar_width, score=format_score, num=format_number,
-                       value=format_value, date=format_date, status_label=status_label, href=href)
+                       value=format_number, date=format_date, status_label=status_label, href=href)
     env.globals.update(version=__version__)
     return env
 
@@ -53,43 +54,15 @@ def href(context, url: str) -> str:
     return context["root"] + target
 
 
-def percent(fraction: float | None) -> str:
-    """0.6048 -> '60 %'; None -> '–'."""
-    if fraction is None:
-        return "–"
-    return f"{round(fraction * 100):d} %"
-
-
 def bar_width(fraction: float | None) -> str:
     """A CSS width for a progress bar: 0.6048 -> '60.5%'."""
     return f"{round((fraction or 0) * 100, 1):g}%"
 
 
-def format_score(score: float | None) -> str:
-    return "–" if score is None else f"{score:.2f}"
-
-
-def format_number(value: float | None) -> str:
-    """User numbers as written, with thousands separators: 20000 -> '20,000', 7.5 -> '7.5'."""
-    if value is None:
-        return "–"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
-
-
-def format_value(value: float | None, unit: str = "") -> str:
-    """A number with its unit: '64,000 leads', '40 %', '9 days'."""
-    text = format_number(value)
-    return f"{text} {unit}" if unit and value is not None else text
-
-
 def format_date(date: dt.date | None, style: str = "long") -> str:
     if date is None:
         return "–"
-    if style == "short":
-        return f"{date:%b} {date.day}"
-    return f"{date.day} {date:%b %Y}"
+    return short_date(date) if style == "short" else long_date(date)
 
 
 def status_label(status: str) -> str:

@@ -1,0 +1,51 @@
+"""How numbers, dates and statuses are written for people, in pages and charts alike.
+
+Independent of the process locale, so builds are reproducible anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CURRENCIES = ("$", "£", "€", "¥")
+
+
+def format_number(value: float | None, unit: str = "", places: int | None = None) -> str:
+    """``20000`` -> ``'20,000'``; with ``places`` at most that many decimals.
+
+    The unit follows after a space (``'40 %'``, ``'9 days'``) or, for a currency
+    sign, goes in front (``'$5'``).
+    """
+    if value is None:
+        return "–"
+    if places is not None:
+        text = f"{value:,.{places}f}".rstrip("0").rstrip(".") if places else f"{value:,.0f}"
+    elif isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.10g}" if abs(value) < 1e15 else f"{value:.6g}"
+    else:
+        text = f"{int(value):,}" if abs(value) < 1e15 else f"{value:.6g}"
+    text = "0" if text == "-0" else text
+    if not unit:
+        return text
+    return f"{unit}{text}" if unit in CURRENCIES else f"{text} {unit}"
+
+
+def percent(fraction: float | None) -> str:
+    """0.6048 -> '60 %'; None -> '–'."""
+    return "–" if fraction is None else f"{round(fraction * 100):d} %"
+
+
+def format_score(score: float | None) -> str:
+    """0.6667 -> '0.67'."""
+    return "–" if score is None else f"{score:.2f}"
+
+
+def short_date(day: dt.date) -> str:
+    """'Oct 15'."""
+    return f"{MONTHS[day.month - 1]} {day.day}"
+
+
+def long_date(day: dt.date | None) -> str:
+    """'15 Oct 2026'."""
+    return "–" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
