@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from okrsite.render.formatting import format_number
 from okrsite.render.charts import (
     checkin_chart,
     department_progress_chart,
-    format_number,
     score_history_chart,
 )
 
@@ -259,4 +259,4 @@ def test_markup_in_titles_and_labels_is_text():
     (-0.001, "", "0"), (1234567.891, "€", "€1,234,567.89"), (-5, "°C", "-5 °C"),
 ])
 def test_format_number(value, unit, text):
-    assert format_number(value, unit) == text
+    assert format_number(value, unit, places=2) == text
