@@ -7,7 +7,7 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 from __future__ import annotations
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
-from okrsite.model import Alignment, Cycle, Objective, Owner
+from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 
 MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
 
@@ -48,6 +48,13 @@ def _link_org_chart(cycle: Cycle, diagnostics: Diagnostics) -> None:
     for owner in cycle.owners.values():
         if owner.parent is not None:
             owner.parent.children.append(owner)
+    for owner in cycle.owners.values():
+        owner.children.sort(key=org_order)
+
+
+def org_order(owner: Owner) -> tuple:
+    """Teams before people, each by name: the order of org-chart lists."""
+    return (KINDS.index(owner.kind), owner.name.lower(), owner.id)
 
 
 def _link_parent(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:

@@ -6,6 +6,7 @@ badges, charts and okrs.json only ever see what this module keeps.
 
 from __future__ import annotations
 
+from okrsite.graph import org_order
 from okrsite.model import Cycle, Owner
 
 
@@ -21,6 +22,7 @@ def remove_private(cycle: Cycle) -> None:
     for owner in public.values():
         if owner.parent is not None and owner not in owner.parent.children:
             owner.parent.children.append(owner)  # adopted past a private parent
+            owner.parent.children.sort(key=org_order)
     cycle.owners = public
     for objective in cycle.objectives:
         hidden = [a for a in objective.parents if _is_private(a.objective)]
