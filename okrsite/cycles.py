@@ -29,7 +29,7 @@ def make_cycles(folders: list[str], config: SiteConfig, diagnostics: Diagnostics
                               f"or give start and end under [cycles.\"{name}\"] in site.toml")
             continue
         title = settings.title if settings and settings.title else title_from_name(name)
-        cycles.append(Cycle(id=name, title=title, start=start, end=end))
+        cycles.append(Cycle(id=name, title=title, start=start, end=end, folder=display_path(config.content_dir / name)))
     for name in config.cycles:
         if name not in folders:
             diagnostics.warning(display_path(config.path), None, f"[cycles.\"{name}\"] has no folder content/{name}{did_you_mean(name, folders)}")
@@ -41,7 +41,7 @@ def _check_slugs(cycles: list[Cycle], config: SiteConfig, diagnostics: Diagnosti
     seen: dict[str, str] = {}
     for cycle in cycles:
         if cycle.slug in seen or cycle.slug in ("cycles", "badges", "static", "current"):
-            diagnostics.error(display_path(config.content_dir / cycle.id), None,
+            diagnostics.error(cycle.folder, None,
                               f"cycle folder '{cycle.id}' would have the same URL as '{seen.get(cycle.slug, cycle.slug)}': rename it")
         seen[cycle.slug] = cycle.id
 

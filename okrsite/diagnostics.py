@@ -47,12 +47,19 @@ class Diagnostics:
     """Collects the diagnostics of one build, in the order they were found."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        """Record a diagnostic once, however many ways it was found."""
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
+            self.items.append(diagnostic)
 
     def error(self, path: str, line: int | None, message: str) -> None:
-        self.items.append(Diagnostic(path, line, "error", message))
+        self.add(Diagnostic(path, line, "error", message))
 
     def warning(self, path: str, line: int | None, message: str) -> None:
-        self.items.append(Diagnostic(path, line, "warning", message))
+        self.add(Diagnostic(path, line, "warning", message))
 
     @property
     def errors(self) -> list[Diagnostic]:

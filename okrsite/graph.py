@@ -37,7 +37,10 @@ def _line(owner_or_objective, key: str) -> int:
 def _link_org_chart(cycle: Cycle, diagnostics: Diagnostics) -> None:
     companies = [o for o in cycle.owners.values() if o.kind == "company"]
     if not companies:
-        diagnostics.error(f"content/{cycle.id}", None, f"cycle {cycle.id} has no company: one file needs 'kind: company'")
+        diagnostics.error(cycle.folder, None, f"cycle {cycle.id} has no company: one file needs 'kind: company'")
+    for company in companies:
+        if company.private:
+            diagnostics.error(company.source.path, _line(company, "visibility"), "the company cannot be private: it is the root of the site")
     for extra in companies[1:]:
         diagnostics.error(extra.source.path, _line(extra, "kind"), f"a second company in cycle {cycle.id} ({companies[0].source.path} is the first): a cycle has exactly one")
     cycle.company = companies[0] if companies else None
@@ -112,6 +115,7 @@ def _break_org_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
 
 def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
     index = {owner.id: {o.id: o for o in owner.objectives} for owner in cycle.owners.values()}
+    linked: set[tuple[int, int]] = set()  # (child, parent) pairs, so a child is listed once
     for objective in cycle.objectives:
         for ref in objective.aligns_to:
             alignment = _resolve(objective, ref, index, cycle, diagnostics)
@@ -121,7 +125,9 @@ def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
                 diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"), f"objective '{objective.ref}' aligns to itself")
                 continue
             objective.parents.append(alignment)
-            alignment.objective.children.append(objective)
+            if (id(objective), id(alignment.objective)) not in linked:
+                linked.add((id(objective), id(alignment.objective)))
+                alignment.objective.children.append(objective)
             if alignment.key_result is not None:
                 alignment.key_result.aligned.append(objective)
     _break_alignment_loops(cycle, diagnostics)
@@ -170,7 +176,10 @@ def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
                 diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"),
                                   "the alignment has a loop: " + " -> ".join(o.ref for o in loop))
                 objective.parents.remove(alignment)
-                parent.children.remove(objective)
+                if objective in parent.children:
+                    parent.children.remove(objective)
+                if alignment.key_result is not None:
+                    alignment.key_result.aligned.remove(objective)
             elif id(parent) not in state:
                 state[id(parent)] = 1
                 path.append(parent)
@@ -198,5 +207,5 @@ def _check_objective(objective: Objective, cycle: Cycle, diagnostics: Diagnostic
     for kr in objective.key_results:
         for checkin in kr.checkins:
             if not cycle.start <= checkin.date <= cycle.end:
-                diagnostics.warning(path, kr.source.line,
+                diagnostics.warning(path, checkin.line or kr.source.line,
                                     f"key result '{kr.id}' has a check-in dated {checkin.date}, outside cycle {cycle.id} ({cycle.start} to {cycle.end})")

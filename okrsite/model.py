@@ -30,6 +30,7 @@ class CheckIn:
     date: dt.date
     value: float
     note: str = ""
+    line: int = 0
 
 
 @dataclass
@@ -182,6 +183,7 @@ class Cycle:
     title: str
     start: dt.date
     end: dt.date
+    folder: str = ""  # the cycle's content folder, as shown in messages
     owners: dict[str, Owner] = field(default_factory=dict)
     # linked
     state: str = ""  # current | archived | upcoming

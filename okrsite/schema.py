@@ -22,6 +22,7 @@ KR_KEYS = ("id", "title", "type", "start", "target", "current", "unit", "weight"
 CHECKIN_KEYS = ("date", "value", "note")
 KPI_KEYS = ("id", "title", "current", "target", "direction", "unit")
 VISIBILITIES = ("public", "private")
+_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 _INITIATIVE = re.compile(r"^\[([ xX])\]\s*(.*)$")
 
 
@@ -45,7 +46,8 @@ class _Fields:
         self.diagnostics.warning(self.doc.display, self.line(key), message)
 
     def source(self) -> Source:
-        return Source(self.doc.display, self.mapping.line)
+        """Where the entry is: the line of its ``id``, else of its first key."""
+        return Source(self.doc.display, self.mapping.line_of("id"))
 
     def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.mapping.get(key)
@@ -75,6 +77,8 @@ class _Fields:
             if required:
                 self.error(None, f"{self.what} has no '{key}'")
             return None
+        if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+            value = float(value)  # YAML 1.1 reads 1e6 (no dot) as text
         if not is_number(value):
             self.error(key, f"'{key}' must be a number, not {_describe(value)}")
             return None
@@ -255,7 +259,7 @@ def _checkin(mapping: LineDict, parent: _Fields) -> CheckIn | None:
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         fields.error("date" if "date" in mapping else None, f"a check-in needs a 'date' like 2026-10-15, not {_describe(date)}")
         return None
-    return CheckIn(date, value, fields.text("note")) if value is not None else None
+    return CheckIn(date, value, fields.text("note"), mapping.line) if value is not None else None
 
 
 def _kpi(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Kpi | None:

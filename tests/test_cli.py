@@ -1,0 +1,303 @@
+"""The ``okrsite`` command (contract section 7): exit codes 0 ok, 1 content errors
+(or warnings under --strict), 2 bad usage; GCC-style messages; build, check, new.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import okrsite
+from okrsite.cli import main
+from conftest import COMPANY, REPO, write_site
+
+BROKEN = COMPANY.replace("current: 50, unit: k}", "current: lots, unit: k}")  # line 9
+WARNED = COMPANY.replace("    title: Grow the business\n", "    title: Grow the business\n    colour: green\n")  # line 6
+
+
+def run(argv: list[str]) -> int:
+    """``main(argv)`` as the shell would see it: argparse's SystemExit becomes the code."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A good site in ``tmp_path/site``; the working folder is the site, as in CI."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = write_site(tmp_path / "site", {"content/2026-Q4/test-co.md": COMPANY})
+    monkeypatch.chdir(root)
+    return root
+
+
+def use(root: Path, text: str) -> None:
+    (root / "content/2026-Q4/test-co.md").write_text(text, encoding="utf-8")
+
+
+# --- build ---
+
+def test_build_prints_a_one_line_summary(site, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run(["build", ".", "-o", str(out), "--date", "2026-11-20"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    lines = captured.out.splitlines()
+    assert len(lines) == 1, lines
+    match = re.search(r"1 cycle\b.*\b1 owners?\b.*\b1 objectives?\b.*\b(\d+) pages \((\d+) files\)", lines[0])
+    assert match, lines[0]
+    files = files_under(out)
+    assert int(match.group(1)) == sum(1 for f in files if f.endswith(".html"))
+    assert int(match.group(2)) == len(files)
+    assert str(out) in lines[0]
+
+
+def test_build_writes_into_public_by_default(site, capsys):
+    assert run(["build", "--date", "2026-11-20"]) == 0
+    assert (site / "public/index.html").is_file()
+    assert (site / "public/2026-q4/test-co/grow/index.html").is_file()
+
+
+def test_build_quiet_prints_nothing(site, tmp_path, capsys):
+    assert run(["build", "-q", "-o", str(tmp_path / "out"), "--date", "2026-11-20"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_build_with_errors_exits_1_names_file_and_line_and_writes_nothing(site, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run(["build", "-o", str(out), "--date", "2026-11-20"]) == 0
+    before = files_under(out)
+    use(site, BROKEN)
+    capsys.readouterr()
+    assert run(["build", "-o", str(out), "--date", "2026-11-20"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    errors = [line for line in captured.err.splitlines() if ": error: " in line]
+    assert errors and all(re.match(r"^content/2026-Q4/test-co\.md:\d+: error: \S", e) for e in errors), errors
+    assert errors[0].startswith("content/2026-Q4/test-co.md:9: error: ")
+    assert "nothing was written" in captured.err
+    assert files_under(out) == before
+
+
+def test_build_with_errors_creates_no_output_folder(site, capsys):
+    use(site, BROKEN)
+    assert run(["build", "--date", "2026-11-20"]) == 1
+    assert not (site / "public").exists()
+
+
+def test_warnings_pass_but_fail_under_strict(site, tmp_path, capsys):
+    use(site, WARNED)
+    out = tmp_path / "out"
+    assert run(["build", "-o", str(out), "--date", "2026-11-20"]) == 0
+    captured = capsys.readouterr()
+    assert re.search(r"^content/2026-Q4/test-co\.md:6: warning: .*colour", captured.err, re.M), captured.err
+    assert captured.out.startswith("built ")
+    before = files_under(out)
+    assert run(["build", "-o", str(out), "--date", "2026-11-20", "--strict"]) == 1
+    captured = capsys.readouterr()
+    assert ": warning: " in captured.err and "nothing was written" in captured.err
+    assert files_under(out) == before
+    assert run(["check", "--date", "2026-11-20"]) == 0
+    assert run(["check", "--date", "2026-11-20", "--strict"]) == 1
+
+
+# --- check ---
+
+def test_check_ok(site, capsys):
+    assert run(["check", "--date", "2026-11-20"]) == 0
+    captured = capsys.readouterr()
+    assert "error" not in captured.err.replace("0 errors", "")
+    assert not (site / "public").exists(), "check must not build"
+
+
+def test_check_reports_errors_gcc_style(site, capsys):
+    use(site, BROKEN)
+    assert run(["check", "--date", "2026-11-20"]) == 1
+    captured = capsys.readouterr()
+    assert re.search(r"^content/2026-Q4/test-co\.md:9: error: .*current", captured.err, re.M), captured.err
+
+
+def test_check_github_format(site, capsys):
+    use(site, BROKEN.replace("    title: Grow the business\n", "    title: Grow the business\n    colour: green\n"))
+    assert run(["check", "--format", "github", "--date", "2026-11-20"]) == 1
+    captured = capsys.readouterr()
+    annotations = [line for line in (captured.out + captured.err).splitlines() if line.startswith("::")]
+    assert any(re.fullmatch(r"::error file=content/2026-Q4/test-co\.md,line=10::.*current.*", a) for a in annotations), annotations
+    assert any(re.fullmatch(r"::warning file=content/2026-Q4/test-co\.md,line=6::.*colour.*", a) for a in annotations), annotations
+
+
+def test_check_github_format_escapes_newlines_and_percent(site, capsys):
+    use(site, COMPANY.replace("kind: company", "kind: 'company\n\n100%'"))
+    assert run(["check", "--format", "github", "--date", "2026-11-20"]) == 1
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("::error")]
+    assert lines, out
+    assert all("%0A" in line or "\n" not in line for line in lines)
+    assert any("100%25" in line for line in lines), lines
+
+
+def test_check_works_from_another_folder(site, tmp_path, monkeypatch, capsys):
+    use(site, BROKEN)
+    monkeypatch.chdir(tmp_path)
+    assert run(["check", "site", "--date", "2026-11-20"]) == 1
+    assert re.search(r"^site/content/2026-Q4/test-co\.md:9: error: ", capsys.readouterr().err, re.M)
+
+
+# --- bad usage: exit 2 ---
+
+@pytest.mark.parametrize("argv", [
+    ["build", "--no-such-option"],
+    ["check", "--format", "xml"],
+    ["build", "--date", "2026-13-01"],
+    ["build", "--date", "next tuesday"],
+    ["frobnicate"],
+    [],
+])
+def test_bad_usage_exits_2(site, argv, capsys):
+    assert run(argv) == 2
+    captured = capsys.readouterr()
+    assert "usage" in (captured.err + captured.out).lower()
+    assert not (site / "public").exists()
+
+
+def test_missing_folder_exits_2(site, capsys):
+    assert run(["build", "no-such-folder"]) == 2
+    assert "no-such-folder" in capsys.readouterr().err
+    assert run(["check", "no-such-folder"]) == 2
+
+
+def test_folder_without_site_toml_exits_2(site, tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(["build", str(empty)]) == 2
+    assert "site.toml" in capsys.readouterr().err
+    assert run(["check", str(empty)]) == 2
+    assert list(empty.iterdir()) == []
+
+
+def test_bad_source_date_epoch_exits_2(site, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    assert run(["build"]) == 2
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+    assert not (site / "public").exists()
+
+
+def test_output_into_the_site_itself_is_refused(site, capsys):
+    """``-o .`` would swap the site folder (content, site.toml) for the output."""
+    before = files_under(site)
+    code = run(["build", "-o", ".", "--date", "2026-11-20"])
+    assert (site / "site.toml").is_file() and (site / "content/2026-Q4/test-co.md").is_file(), \
+        "building into the site folder deleted the site"
+    assert code == 2
+    assert files_under(site) == before
+
+
+def test_output_into_the_content_folder_is_refused(site, capsys):
+    before = files_under(site)
+    code = run(["build", "-o", "content", "--date", "2026-11-20"])
+    assert (site / "content/2026-Q4/test-co.md").is_file(), "building into content/ deleted the content"
+    assert code == 2
+    assert files_under(site) == before
+
+
+# --- build date ---
+
+def epoch(day: dt.date, hour: int = 12) -> str:
+    return str(calendar.timegm(dt.datetime(day.year, day.month, day.day, hour).timetuple()))
+
+
+def test_source_date_epoch_sets_the_build_date(site, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2026, 11, 15)))
+    out = tmp_path / "out"
+    assert run(["build", "-o", str(out)]) == 0
+    assert json.loads((out / "okrs.json").read_text())["build_date"] == "2026-11-15"
+    assert run(["build", "-o", str(out), "--date", "2026-10-02"]) == 0
+    assert json.loads((out / "okrs.json").read_text())["build_date"] == "2026-10-02"
+
+
+def test_same_epoch_same_bytes(site, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(dt.date(2026, 11, 15), hour=23))
+    assert run(["build", "-o", str(tmp_path / "a")]) == 0
+    assert run(["build", "-o", str(tmp_path / "b")]) == 0
+    assert files_under(tmp_path / "a") == files_under(tmp_path / "b")
+    assert json.loads((tmp_path / "a/okrs.json").read_text())["build_date"] == "2026-11-15"
+
+
+# --- help and version ---
+
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["check", "--help"], ["new", "--help"]])
+def test_help_shows_examples(argv, capsys):
+    assert run(argv) == 0
+    out = capsys.readouterr().out
+    assert "example" in out.lower()
+    assert re.search(r"^\s+okrsite (build|check|new)\b", out, re.M), out
+
+
+def test_version_from_python_m():
+    result = subprocess.run([sys.executable, "-m", "okrsite", "--version"], capture_output=True, text=True,
+                            timeout=60, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"okrsite {okrsite.__version__}"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", okrsite.__version__)
+
+
+# --- new ---
+
+def test_new_creates_a_site_that_builds_cleanly_under_strict(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert run(["new", "my-okrs"]) == 0
+    created = tmp_path / "my-okrs"
+    assert (created / "site.toml").is_file()
+    assert list((created / "content").rglob("*.md"))
+    capsys.readouterr()
+    assert run(["build", "my-okrs", "--strict"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "", captured.err
+    assert (created / "public/index.html").is_file()
+    assert run(["check", "my-okrs", "--strict"]) == 0
+
+
+def test_new_adds_a_github_pages_workflow(tmp_path, capsys):
+    assert run(["new", str(tmp_path / "my-okrs")]) == 0
+    workflows = list((tmp_path / "my-okrs/.github/workflows").glob("*.y*ml"))
+    assert workflows, "contract section 7: `okrsite new` writes a GitHub Pages workflow"
+    text = workflows[0].read_text()
+    assert "okrsite build" in text and "pages" in text.lower()
+
+
+def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    assert run(["new", str(target)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert [p.name for p in target.iterdir()] == ["notes.txt"]
+    assert run(["new", str(target), "--force"]) == 0
+    assert (target / "site.toml").is_file() and (target / "notes.txt").read_text() == "mine"
+
+
+def test_new_into_an_empty_folder_is_fine(tmp_path, capsys):
+    target = tmp_path / "empty"
+    target.mkdir()
+    assert run(["new", str(target)]) == 0
+    assert (target / "site.toml").is_file()
+
+
+def test_new_refuses_a_file(tmp_path, capsys):
+    target = tmp_path / "a-file"
+    target.write_text("x")
+    assert run(["new", str(target)]) == 2
+    assert target.read_text() == "x"

@@ -1,0 +1,193 @@
+"""Tests of okrsite.config: site.toml, its defaults, and the dates a cycle's name implies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from okrsite.config import CycleSettings, SiteConfig, StatusBands, dates_from_name, load_config, title_from_name
+from okrsite.diagnostics import Diagnostics
+
+
+@pytest.fixture
+def config_of(tmp_path, monkeypatch):
+    """``config_of(toml)`` -> (SiteConfig, diagnostics), read from the site root."""
+    def config_of(text: str):
+        (tmp_path / "site.toml").write_text(text, encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        diagnostics = Diagnostics()
+        return load_config(tmp_path, diagnostics), diagnostics
+    return config_of
+
+
+def formatted(diagnostics) -> list[str]:
+    return [d.format() for d in diagnostics.items]
+
+
+def test_defaults_for_an_empty_file(config_of, tmp_path):
+    config, diagnostics = config_of("")
+    assert diagnostics.items == []
+    assert config.title == "OKRs"
+    assert config.base_url == "/"
+    assert config.theme == "default"
+    assert config.current_cycle is None
+    assert config.cycles == {}
+    assert config.status == StatusBands(achieved=0.7, progress=0.3, on_track=0.8, at_risk=0.5)
+    assert config.path == tmp_path / "site.toml"
+    assert config.content_dir == tmp_path / "content"
+
+
+def test_every_setting_is_read(config_of):
+    config, diagnostics = config_of("""\
+title = "Acme Soap Co. OKRs"
+base_url = "https://acme.github.io/okrs/"
+theme = "default"
+current_cycle = "2026-Q4"
+
+[cycles."2026-Q4"]
+title = "Autumn"
+start = 2026-10-05
+end = 2026-12-20
+""")
+    assert diagnostics.items == []
+    assert (config.title, config.base_url, config.theme, config.current_cycle) == \
+        ("Acme Soap Co. OKRs", "https://acme.github.io/okrs/", "default", "2026-Q4")
+    assert config.cycles == {"2026-Q4": CycleSettings("Autumn", dt.date(2026, 10, 5), dt.date(2026, 12, 20))}
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("https://acme.github.io/okrs", "https://acme.github.io/okrs/"),
+    ("https://acme.github.io/okrs/", "https://acme.github.io/okrs/"),
+    ("", "/"),
+])
+def test_base_url_gets_a_trailing_slash(config_of, written, expected):
+    config, diagnostics = config_of(f'base_url = "{written}"\n')
+    assert diagnostics.items == []
+    assert config.base_url == expected
+
+
+def test_status_bands(config_of):
+    config, diagnostics = config_of("[status]\nachieved = 0.9\nprogress = 0.4\non_track = 1\nat_risk = 0.6\n")
+    assert diagnostics.items == []
+    assert config.status == StatusBands(achieved=0.9, progress=0.4, on_track=1.0, at_risk=0.6)
+    assert isinstance(config.status.on_track, float)
+
+
+def test_status_bands_partly_given_keep_the_other_defaults(config_of):
+    config, diagnostics = config_of("[status]\nachieved = 0.75\n")
+    assert diagnostics.items == []
+    assert config.status == StatusBands(achieved=0.75, progress=0.3, on_track=0.8, at_risk=0.5)
+
+
+@pytest.mark.parametrize("value", ['"high"', "true", "-0.1"])
+def test_status_band_that_is_not_a_fraction_is_an_error(config_of, value):
+    config, diagnostics = config_of(f"[status]\nachieved = {value}\n")
+    assert len(diagnostics.errors) == 1
+    assert "[status] achieved must be a number like 0.7" in diagnostics.errors[0].message
+    assert diagnostics.errors[0].line == 2
+    assert config.status.achieved == 0.7
+
+
+@pytest.mark.parametrize("text, line", [
+    ('title = "x"\nbase_url = \n', 2),
+    ('title = "x"\n\n[status\n', 3),
+    ('title = "x"\ntitle = "y"\n', 2),
+])
+def test_invalid_toml_names_site_toml_and_the_line(config_of, text, line):
+    config, diagnostics = config_of(text)
+    [error] = diagnostics.items
+    assert error.format().startswith(f"site.toml:{line}: error: invalid TOML: ")
+    assert config.title == "OKRs"  # the defaults
+
+
+def test_unknown_keys_warn_with_did_you_mean(config_of):
+    config, diagnostics = config_of("""\
+titel = "x"
+[cycles."2026-Q4"]
+strat = 2026-10-01
+[status]
+on_trak = 0.9
+""")
+    assert diagnostics.errors == []
+    assert formatted(diagnostics) == [
+        "site.toml:1: warning: unknown key 'titel' in site.toml (did you mean title?)",
+        "site.toml:3: warning: unknown key 'strat' in [cycles.\"2026-Q4\"] (did you mean start?)",
+        "site.toml:5: warning: unknown key 'on_trak' in [status] (did you mean on_track?)",
+    ]
+
+
+def test_settings_of_the_wrong_type_are_errors(config_of):
+    config, diagnostics = config_of('title = 5\ncurrent_cycle = 2026\n')
+    assert formatted(diagnostics) == ["site.toml:1: error: 'title' must be a string, not 5",
+                                      "site.toml:2: error: 'current_cycle' must be a string, not 2026"]
+    assert config.title == "OKRs" and config.current_cycle is None
+
+
+def test_cycle_dates_must_be_dates_in_order(config_of):
+    config, diagnostics = config_of("""\
+[cycles.a]
+start = "2026-10-01"
+end = 2026-12-31
+[cycles.b]
+start = 2026-12-31
+end = 2026-10-01
+""")
+    assert formatted(diagnostics) == ['site.toml:2: error: [cycles."a"] start must be a date like 2026-10-01',
+                                      'site.toml:6: error: [cycles."b"] ends (2026-10-01) before it starts (2026-12-31)']
+
+
+def test_a_theme_without_a_folder_is_an_error(config_of, tmp_path):
+    config, diagnostics = config_of('title = "x"\ntheme = "dark"\n')
+    assert [d.format() for d in diagnostics.errors] == [
+        'site.toml:2: error: theme \'dark\' has no folder themes/dark/ (use "default" for the built-in theme)']
+    (tmp_path / "themes" / "dark").mkdir(parents=True)
+    config, diagnostics = config_of('title = "x"\ntheme = "dark"\n')
+    assert diagnostics.items == [] and config.theme == "dark"
+
+
+def test_missing_site_toml_is_an_error(tmp_path):
+    diagnostics = Diagnostics()
+    config = load_config(tmp_path, diagnostics)
+    assert isinstance(config, SiteConfig)
+    assert len(diagnostics.errors) == 1
+
+
+@pytest.mark.parametrize("name, start, end", [
+    ("2026-Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+    ("2026-Q2", dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+    ("2026-Q3", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+    ("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+    ("2026-q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+    ("2026-H1", dt.date(2026, 1, 1), dt.date(2026, 6, 30)),
+    ("2026-H2", dt.date(2026, 7, 1), dt.date(2026, 12, 31)),
+    ("2026-h2", dt.date(2026, 7, 1), dt.date(2026, 12, 31)),
+    ("2026", dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+])
+def test_dates_from_name(name, start, end):
+    assert dates_from_name(name) == (start, end)
+
+
+def test_dates_from_name_in_leap_years():
+    q1_2024, q1_2026 = dates_from_name("2024-Q1"), dates_from_name("2026-Q1")
+    assert q1_2024 == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert (q1_2024[1] - q1_2024[0]).days == 90 and (q1_2026[1] - q1_2026[0]).days == 89
+    h1_2000 = dates_from_name("2000-H1")
+    assert (h1_2000[1] - h1_2000[0]).days == 181
+    year = dates_from_name("2024")
+    assert year == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert (year[1] - year[0]).days == 365
+    assert (dates_from_name("2100")[1] - dates_from_name("2100")[0]).days == 364  # not a leap year
+
+
+@pytest.mark.parametrize("name", ["2026-Q5", "2026-Q0", "2026-H3", "26-Q1", "2026Q1", "launch", "2026-Q4-extra", ""])
+def test_names_without_dates(name):
+    assert dates_from_name(name) is None
+
+
+@pytest.mark.parametrize("name, title", [
+    ("2026-Q4", "Q4 2026"), ("2026-q1", "Q1 2026"), ("2026-H2", "H2 2026"), ("2026-h1", "H1 2026"),
+    ("2026", "2026"), ("launch", "launch"),
+])
+def test_title_from_name(name, title):
+    assert title_from_name(name) == title

@@ -1,0 +1,214 @@
+"""Tests of okrsite.load: finding OKR files and splitting them into front matter and body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import COMPANY, SITE_TOML, load
+from okrsite.diagnostics import Diagnostics
+from okrsite.load import discover, parse_document
+
+CYCLE = "content/2026-Q4"
+
+
+@pytest.fixture
+def check(make_site, monkeypatch):
+    """Write a site next to the company file, load it from its root; -> (site, diagnostics)."""
+    def check(files: dict[str, str], site_toml: str = SITE_TOML):
+        root = make_site({f"{CYCLE}/test-co.md": COMPANY, **files}, site_toml)
+        monkeypatch.chdir(root)
+        return load(root)
+    return check
+
+
+def write_bytes(root: Path, relative: str, data: bytes) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def messages(diagnostics) -> list[str]:
+    return [d.format() for d in diagnostics.items]
+
+
+def parse(text: str | bytes):
+    """Parse one document in isolation: (document or None, diagnostics)."""
+    diagnostics = Diagnostics()
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    doc = parse_document(raw, Path("x/team.md"), "x/team.md", "2026-Q4", diagnostics)
+    return doc, diagnostics
+
+
+def test_yaml_syntax_error_names_file_and_line(check):
+    site, diagnostics = check({f"{CYCLE}/team.md": """\
+        ---
+        name: Team
+        kind: team: oops
+        parent: test-co
+        ---
+        """})
+    assert site is None
+    [error] = diagnostics.errors
+    assert error.format().startswith(f"{CYCLE}/team.md:3: error: invalid YAML in front matter: ")
+
+
+def test_duplicate_yaml_key_is_reported_at_the_second_key(check):
+    site, diagnostics = check({f"{CYCLE}/team.md": """\
+        ---
+        name: Team
+        kind: team
+        parent: test-co
+        name: Other
+        ---
+        """})
+    assert site is None
+    assert messages(diagnostics) == [f"{CYCLE}/team.md:5: error: duplicate key 'name': each key may appear once"]
+
+
+def test_duplicate_key_inside_a_nested_mapping(check):
+    site, diagnostics = check({f"{CYCLE}/team.md": """\
+        ---
+        name: Team
+        kind: team
+        parent: test-co
+        objectives:
+          - id: one
+            title: One
+            title: Two
+        ---
+        """})
+    assert messages(diagnostics) == [f"{CYCLE}/team.md:8: error: duplicate key 'title': each key may appear once"]
+
+
+def test_front_matter_that_is_a_list(check):
+    site, diagnostics = check({f"{CYCLE}/team.md": """\
+        ---
+        - name: Team
+        - kind: team
+        ---
+        """})
+    assert site is None
+    [error] = diagnostics.errors
+    assert error.format() == (f"{CYCLE}/team.md:2: error: the front matter must be a mapping of keys "
+                              "(name:, kind:, ...), not a list")
+
+
+def test_empty_front_matter(check):
+    site, diagnostics = check({f"{CYCLE}/team.md": "---\n---\nBody\n"})
+    assert site is None
+    assert diagnostics.errors[0].format().endswith("not empty")
+    assert diagnostics.errors[0].line == 2
+
+
+def test_no_front_matter(check):
+    site, diagnostics = check({f"{CYCLE}/team.md": "# Team\n\nname: Team\n"})
+    assert site is None
+    assert messages(diagnostics) == [
+        f"{CYCLE}/team.md:1: error: no front matter: the file must start with a line '---', then YAML, then '---'"]
+
+
+def test_unclosed_front_matter(check):
+    site, diagnostics = check({f"{CYCLE}/team.md": "---\nname: Team\nkind: team\nparent: test-co\n"})
+    assert site is None
+    assert messages(diagnostics) == [
+        f"{CYCLE}/team.md:1: error: the front matter is never closed: add a line '---' after the YAML"]
+
+
+def test_non_utf8_file_names_the_line_of_the_bad_byte(make_site, monkeypatch):
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY})
+    write_bytes(root, f"{CYCLE}/team.md", b"---\nname: Team\nkind: team\nrole: Caf\xe9 manager\n---\n")
+    monkeypatch.chdir(root)
+    site, diagnostics = load(root)
+    assert site is None
+    assert messages(diagnostics) == [f"{CYCLE}/team.md:4: error: the file is not UTF-8 text"]
+
+
+def test_bom_and_crlf_files_load_with_correct_lines(make_site, monkeypatch):
+    root = make_site({})
+    company = "\ufeff" + COMPANY.replace("\n", "\r\n")
+    write_bytes(root, f"{CYCLE}/test-co.md", company.encode("utf-8"))
+    team = "\ufeff---\r\nname: Team\r\nkind: team\r\nparent: test-co\r\nrol: x\r\n---\r\nBody text\r\n"
+    write_bytes(root, f"{CYCLE}/team.md", team.encode("utf-8"))
+    monkeypatch.chdir(root)
+    site, diagnostics = load(root)
+    assert site is not None, messages(diagnostics)
+    cycle = site.current
+    assert cycle.owners["test-co"].name == "Test Co"
+    assert cycle.owners["test-co"].objectives[0].key_results[0].current == 50
+    assert cycle.owners["team"].name == "Team"
+    assert "Body text" in cycle.owners["team"].body_html
+    # the line count is not thrown off by the BOM or by CR characters
+    assert f"{CYCLE}/team.md:5: warning: unknown key 'rol' in the file (did you mean role?)" in messages(diagnostics)
+
+
+def test_front_matter_may_close_with_dots():
+    doc, diagnostics = parse("---\nname: Team\n...\nBody\n")
+    assert diagnostics.items == []
+    assert doc.front == {"name": "Team"}
+    assert doc.body == "Body\n"
+    assert doc.body_line == 4
+
+
+def test_document_fields_and_key_lines():
+    doc, diagnostics = parse("---\nname: Team\nkind: team\nobjectives:\n  - id: one\n    title: One\n---\nHello\n")
+    assert diagnostics.items == []
+    assert doc.stem == "team" and doc.cycle_id == "2026-Q4" and doc.display == "x/team.md"
+    assert doc.front.line == 2
+    assert doc.front.line_of("name") == 2
+    assert doc.front.line_of("objectives") == 4
+    assert doc.front.line_of("missing") == 2
+    objective = doc.front["objectives"][0]
+    assert objective.line == 5
+    assert objective.line_of("title") == 6
+    assert doc.body == "Hello\n"
+    assert doc.body_line == 8
+    assert len(doc.digest) == 64
+
+
+def test_discover_sorts_cycles_and_files_and_skips_hidden(tmp_path):
+    content = tmp_path / "content"
+    for relative in ["2026-Q4/b.md", "2026-Q4/a.md", "2026-Q4/people/c.md", "2026-Q4/.drafts/d.md",
+                     "2026-Q4/.e.md", "2026-Q4/notes.txt", "2026-Q3/x.md", ".git/y.md"]:
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        (content / relative).write_text("x", encoding="utf-8")
+    diagnostics = Diagnostics()
+    found = discover(content, diagnostics)
+    assert diagnostics.items == []
+    assert list(found) == ["2026-Q3", "2026-Q4"]
+    assert [p.relative_to(content / "2026-Q4").as_posix() for p in found["2026-Q4"]] == \
+        ["a.md", "b.md", "people/c.md"]
+
+
+def test_discover_without_content_folder(tmp_path):
+    diagnostics = Diagnostics()
+    assert discover(tmp_path / "content", diagnostics) == {}
+    assert len(diagnostics.errors) == 1
+
+
+def test_an_impossible_date_is_an_error_not_a_crash(check):
+    """2026-02-30 looks like a YAML date but is none (plain PyYAML raises ValueError)."""
+    site, diagnostics = check({f"{CYCLE}/team.md": """\
+        ---
+        name: Team
+        kind: team
+        parent: test-co
+        objectives:
+          - id: one
+            title: One
+            aligns_to: test-co/grow
+            key_results:
+              - id: a
+                title: A
+                start: 0
+                target: 10
+                checkins:
+                  - {date: 2026-02-30, value: 3}
+        ---
+        """})
+    assert site is None
+    [error] = diagnostics.errors
+    assert error.path == f"{CYCLE}/team.md"
+    assert error.line == 15
+    assert "'2026-02-30' is not a real date" in error.message

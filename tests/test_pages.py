@@ -1,0 +1,647 @@
+"""Every kind of page, read the way a reader reads it: parse the HTML, find the
+numbers, links and status words, and compare them with the model the site was
+built from (contract sections 4 and 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import build_site
+from conftest import COMPANY, EXAMPLE_DATE, REPO
+from htmlcheck import by_href, is_absolute, linked_targets, numbers, parse_file, resolve, says_status
+
+GRADED = ("achieved", "progress", "missed")
+PACED = ("on-track", "at-risk", "off-track")
+
+
+# --- what a reader expects to see, computed independently of okrsite's filters ---
+
+def pct(fraction: float) -> str:
+    """'NN %' as the contract's worked example shows it (0.605 -> '60 %')."""
+    return f"{round(fraction * 100)} %"
+
+
+def two(score: float) -> str:
+    return f"{score:.2f}"
+
+
+def measure(item, cycle) -> str:
+    """The number shown for an objective, key result or owner: progress now, the score once archived."""
+    return two(item.score) if cycle.state == "archived" else pct(item.progress)
+
+
+def page_of(url: str) -> str:
+    return url + "index.html"
+
+
+def read_date(text: str) -> dt.date:
+    for fmt in ("%d %b %Y", "%d %B %Y", "%Y-%m-%d", "%b %d, %Y", "%B %d, %Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            pass
+    raise AssertionError(f"not a date a reader can read: {text!r}")
+
+
+# --- fixtures ---
+
+@pytest.fixture(scope="session")
+def site(example_build):
+    return example_build[0].site
+
+
+@pytest.fixture(scope="session")
+def out(example_build) -> Path:
+    return example_build[1]
+
+
+@pytest.fixture(scope="session")
+def pages(out):
+    """``pages("2026-q4/index.html")`` -> the parsed page (parsed once per session)."""
+    cache = {}
+
+    def get(path: str):
+        if path not in cache:
+            file = out / path
+            assert file.is_file(), f"missing page {path}"
+            cache[path] = parse_file(file)
+        return cache[path]
+    return get
+
+
+@pytest.fixture(scope="session")
+def current(site):
+    assert site.current is not None and site.current.id == "2026-Q4"
+    return site.current
+
+
+@pytest.fixture(scope="session")
+def archived(site):
+    cycle = next(c for c in site.cycles if c.id == "2026-Q3")
+    assert cycle.state == "archived"
+    return cycle
+
+
+def pill_of(element):
+    pill = element.find(cls="pill")
+    assert pill is not None, f"no status pill in {element!r}"
+    return pill.text()
+
+
+# --- section 5: every page at its URL ---
+
+def test_every_page_is_at_its_contract_url_and_nothing_else_is(site, out):
+    expected = {"index.html", "cycles/index.html", "404.html"}
+    for cycle in site.cycles:
+        expected |= {f"{cycle.slug}/index.html", f"{cycle.slug}/tree/index.html"}
+        for owner in cycle.owners.values():
+            expected.add(page_of(owner.url))
+            expected |= {page_of(o.url) for o in owner.objectives}
+    assert "2026-q4/index.html" in expected and "2026-q3/index.html" in expected
+    assert "2026-q4/suds/index.html" in expected
+    found = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert found == expected
+
+
+def test_owner_and_objective_urls_follow_the_contract_pattern(site):
+    for cycle in site.cycles:
+        for owner in cycle.owners.values():
+            assert owner.url == f"{cycle.id.lower()}/{owner.id}/"
+            for objective in owner.objectives:
+                assert objective.url == f"{cycle.id.lower()}/{owner.id}/{objective.id}/"
+
+
+# --- home: the current cycle ---
+
+def test_home_shows_the_current_cycle(pages, current):
+    home, overview = pages("index.html"), pages(page_of(current.url))
+    assert home.one("main").text() == overview.one("main").text()
+    assert home.one("main").one("h1").text() == current.company.name
+    assert current.title in home.one("main").text()
+
+
+def test_home_company_objectives_show_their_progress_and_status(pages, current):
+    home = pages("index.html")
+    objectives = current.company.objectives
+    assert objectives
+    for objective in objectives:
+        cards = {a.closest("article") for a in by_href(home, "index.html", page_of(objective.url))
+                 if a.closest("article") is not None}
+        assert len(cards) == 1, objective.ref
+        card = cards.pop()
+        assert objective.title in card.text()
+        assert card.find(cls="num").text() == pct(objective.progress), objective.ref
+        assert says_status(pill_of(card), objective.status), objective.ref
+
+
+def test_home_shows_every_department_with_its_progress(pages, current):
+    home = pages("index.html")
+    departments = [o for o in current.owners.values() if o.kind == "department"]
+    assert departments
+    for department in departments:
+        cards = [a for a in by_href(home, "index.html", page_of(department.url)) if a.find(cls="num")]
+        assert len(cards) >= 1, department.id
+        card = cards[0]
+        assert department.name in card.text()
+        assert card.find(cls="num").text() == pct(department.progress), department.id
+        assert says_status(pill_of(card), department.status), department.id
+
+
+def status_counts(page) -> dict[str, int]:
+    counts = {}
+    for number in page.find_all(cls="count-num"):
+        holder = number.parent
+        label = pill_of(holder)
+        status = next(s for s in PACED + GRADED if says_status(label, s))
+        counts[status] = int(number.text())
+    return counts
+
+
+def test_home_status_counts_add_up_to_the_objectives(pages, current):
+    counts = status_counts(pages("index.html"))
+    assert set(counts) == set(PACED)
+    assert sum(counts.values()) == len(current.objectives)
+    for status in PACED:
+        assert counts[status] == sum(1 for o in current.objectives if o.status == status), status
+
+
+def test_home_links_the_tree_and_every_owner(pages, current):
+    home = pages("index.html")
+    targets = set(linked_targets(home.one("main"), "index.html"))
+    assert f"{current.slug}/tree/index.html" in targets
+    missing = [o.id for o in current.owners.values() if page_of(o.url) not in targets]
+    assert not missing
+
+
+def test_home_numbers_match_the_company(pages, current):
+    main = pages("index.html").one("main")
+    assert pct(current.progress) in main.find(cls="big-number").text()
+
+
+# --- an archived cycle ---
+
+def test_archived_overview_says_so_and_links_the_current_cycle(pages, archived, current):
+    path = page_of(archived.url)
+    page = pages(path)
+    banners = [e for e in page.one("main").elements() if "archived" in e.text().lower()
+               and e.tag in ("p", "div", "aside", "section") and e.find("a") is not None]
+    assert banners, "no banner saying the cycle is archived"
+    banner = banners[-1]
+    assert set(linked_targets(banner, path)) & {page_of(current.url), "index.html"}
+
+
+def test_archived_overview_uses_grades_and_final_scores(pages, archived):
+    path = page_of(archived.url)
+    main = pages(path).one("main")
+    labels = [p.text() for p in main.find_all(cls="pill")]
+    assert labels
+    for label in labels:
+        assert any(says_status(label, s) for s in GRADED), label
+        assert not any(says_status(label, s) for s in PACED), label
+    assert two(archived.score) in main.find(cls="big-number").text()
+    for objective in archived.company.objectives:
+        card = by_href(main, path, page_of(objective.url))[0].closest("article")
+        assert card.find(cls="num").text() == two(objective.score), objective.ref
+        assert says_status(pill_of(card), objective.status)
+    counts = status_counts(main)
+    assert set(counts) == set(GRADED)
+    assert sum(counts.values()) == len(archived.objectives)
+    for status in GRADED:
+        assert counts[status] == sum(1 for o in archived.objectives if o.status == status)
+
+
+def test_current_pages_never_use_grades(pages, current):
+    for owner in current.owners.values():
+        for pill in pages(page_of(owner.url)).find_all(cls="pill"):
+            assert any(says_status(pill.text(), s) for s in PACED), (owner.id, pill.text())
+
+
+# --- owner pages ---
+
+def all_owners(site):
+    return [owner for cycle in site.cycles for owner in cycle.owners.values()]
+
+
+def objective_card(main, path, objective):
+    heads = [a for a in by_href(main, path, page_of(objective.url)) if a.parent.tag in ("h2", "h3", "h4")]
+    assert len(heads) == 1, f"{path}: {objective.ref} has {len(heads)} headings"
+    card = heads[0].closest("article")
+    assert card is not None
+    return card
+
+
+def test_owner_pages_show_who_and_where(site, pages):
+    for owner in all_owners(site):
+        cycle, path = owner.cycle, page_of(owner.url)
+        main = pages(path).one("main")
+        assert main.one("h1").text() == owner.name, path
+        assert owner.kind in main.find_all(cls="kind")[0].text(), path
+        if owner.role:
+            assert owner.role in main.text(), path
+        crumbs = main.one("nav", cls="breadcrumb")
+        assert [li.text() for li in crumbs.find_all("li")] == [cycle.title] + [a.name for a in owner.ancestors] + [owner.name]
+        assert linked_targets(crumbs, path) == [page_of(cycle.url)] + [page_of(a.url) for a in owner.ancestors]
+        if owner.kind != "company":
+            assert owner.ancestors and owner.ancestors[0] is cycle.company, path
+            assert page_of(owner.parent.url) in linked_targets(main.find("dl"), path), path
+        targets = set(linked_targets(main, path))
+        assert {page_of(c.url) for c in owner.children} <= targets, path
+        if owner.lead is not None:
+            assert page_of(owner.lead.url) in targets
+
+
+def source_file(owner) -> Path:
+    """The OKR file an owner comes from (its stem is the owner's id)."""
+    found = list((REPO / "content" / owner.cycle.id).rglob(f"{owner.id}.md"))
+    assert len(found) == 1, owner.id
+    return found[0]
+
+
+def test_owner_pages_render_the_markdown_body(site, pages):
+    bodies = 0
+    for owner in all_owners(site):
+        raw = source_file(owner).read_text(encoding="utf-8")
+        body = raw.split("\n---", 1)[1].split("\n", 1)[1] if raw.startswith("---") else ""
+        if not body.strip():
+            continue
+        bodies += 1
+        main = pages(page_of(owner.url)).one("main")
+        prose = [s for s in main.find_all(cls="prose") if s.closest(cls="objective") is None and s.tag == "section"]
+        assert len(prose) == 1, owner.url
+        prose = prose[0]
+        first_words = " ".join(re.sub(r"[*_#`\[\]]", "", body).split()[:3])
+        assert first_words in prose.text(), owner.url
+        assert "**" not in prose.text(), owner.url
+        if re.search(r"\*\*[^*\n]+\*\*", body):
+            assert prose.find("strong") is not None, owner.url
+        if re.search(r"^#{1,6} ", body, re.M):
+            assert any(prose.find(h) for h in ("h1", "h2", "h3", "h4", "h5", "h6")), owner.url
+        if re.search(r"\[[^\]\n]+\]\([^)\n]+\)", body):
+            assert prose.find("a") is not None, owner.url
+    assert bodies >= 10
+
+
+def test_owner_pages_show_each_objective_with_key_results_and_status(site, pages):
+    for owner in all_owners(site):
+        cycle, path = owner.cycle, page_of(owner.url)
+        main = pages(path).one("main")
+        cards = main.find_all("article")
+        assert len(cards) == len(owner.objectives), path
+        for objective in owner.objectives:
+            card = objective_card(main, path, objective)
+            assert objective.title in card.text()
+            pills = card.find_all(cls="pill")
+            assert len(pills) == 1 + len(objective.key_results), objective.ref
+            assert says_status(pills[0].text(), objective.status), objective.ref
+            assert card.find(cls="num").text() == measure(objective, cycle), objective.ref
+            rows = card.find_all("li", cls="kr")
+            assert len(rows) == len(objective.key_results), objective.ref
+            for kr, row in zip(objective.key_results, rows):
+                check_kr_row(kr, row, cycle)
+
+
+def check_kr_row(kr, row, cycle):
+    where = kr.ref
+    assert row.text().startswith(kr.title), where
+    assert says_status(pill_of(row), kr.status), where
+    assert row.find(cls="num").text() == measure(kr, cycle), where
+    facts = row.find(cls="values") or row
+    text = facts.text()
+    if kr.type == "metric":
+        assert numbers(text)[:3] == [kr.start, kr.current, kr.target], (where, text)
+        assert text.count("\u2192") >= 2 or text.count("->") >= 2, (where, text)
+        if kr.unit:
+            assert text.endswith(kr.unit) or kr.unit in text.split()[-1], (where, text)
+    elif kr.type == "milestone":
+        assert ("not done" in text.lower()) == (not kr.done), (where, text)
+        assert "done" in text.lower()
+    else:
+        assert numbers(text) == [len(kr.aligned)], (where, text)
+
+
+def test_owner_pages_list_initiatives_as_a_checklist(site, pages):
+    seen = 0
+    for owner in all_owners(site):
+        path = page_of(owner.url)
+        main = pages(path).one("main")
+        for objective in owner.objectives:
+            if not objective.initiatives:
+                continue
+            seen += 1
+            card = objective_card(main, path, objective)
+            lists = [ul for ul in card.find_all("ul") if len(ul.find_all("li")) == len(objective.initiatives)
+                     and all(i.text in li.text() for i, li in zip(objective.initiatives, ul.find_all("li")))]
+            assert len(lists) == 1, objective.ref
+            for item, li in zip(objective.initiatives, lists[0].find_all("li")):
+                assert li.has_class("done") == item.done, (objective.ref, item.text)
+                marker = li.text().replace(item.text, "")
+                assert ("\u2713" in marker or "(done)" in marker) == item.done, (objective.ref, li.text())
+    assert seen >= 3
+
+
+def test_owner_pages_show_kpis(site, pages):
+    seen = 0
+    for owner in all_owners(site):
+        if not owner.kpis:
+            continue
+        main = pages(page_of(owner.url)).one("main")
+        for kpi in owner.kpis:
+            seen += 1
+            heads = [th for th in main.find_all("th") if th.text() == kpi.title]
+            assert len(heads) == 1, (owner.url, kpi.id)
+            cells = [td.text() for td in heads[0].parent.find_all("td")]
+            assert numbers(cells[0]) == ([kpi.current] if kpi.current is not None else []), (owner.url, kpi.id)
+            assert numbers(cells[1]) == ([kpi.target] if kpi.target is not None else []), (owner.url, kpi.id)
+            if kpi.unit and kpi.current is not None:
+                assert cells[0].endswith(kpi.unit)
+            assert kpi.direction in " ".join(cells[2:]).lower()
+    assert seen >= 4
+
+
+def link_group(container, path, targets: list[str], ordered: bool = True):
+    """The smallest element in ``container`` whose links are exactly ``targets``
+    (in that order when ``ordered``; the page's own URL may follow a chain)."""
+    for element in container.find_all():
+        if element.tag not in ("p", "ol", "ul", "div", "dd", "nav", "section", "span"):
+            continue
+        found = linked_targets(element, path)
+        if ordered and found in (targets, targets + [path]):
+            return element
+        if not ordered and set(found) == set(targets) and len(found) == len(set(found)):
+            return element
+    return None
+
+
+def test_owner_pages_link_alignments_both_ways(site, pages):
+    """Each objective links the objectives it aligns to and, apart from them, those aligned to it."""
+    for owner in all_owners(site):
+        path = page_of(owner.url)
+        main = pages(path).one("main")
+        for objective in owner.objectives:
+            card = objective_card(main, path, objective)
+            links = set(linked_targets(card, path))
+            ups = [page_of(a.objective.url) for a in objective.parents]
+            downs = [page_of(c.url) for c in objective.children]
+            assert set(ups) <= links, objective.ref
+            if downs:
+                group = link_group(card, path, downs, ordered=False)
+                assert group is not None, f"{objective.ref}: no list of exactly the objectives aligned to it"
+                assert group.text().lower() != " ".join(a.text() for a in group.find_all("a")).lower(), \
+                    f"{objective.ref}: the list of aligned objectives has no label"
+            for up in ups:
+                holders = [a.parent for a in by_href(card, path, up) if a.parent.tag != "h3"]
+                assert all(set(downs).isdisjoint(linked_targets(h, path)) for h in holders), objective.ref
+
+
+def test_person_pages_show_the_chain_up_to_the_company(site, pages):
+    people = [o for o in all_owners(site) if o.kind == "person"]
+    assert people
+    chains = 0
+    for person in people:
+        path = page_of(person.url)
+        main = pages(path).one("main")
+        for objective in person.objectives:
+            card = objective_card(main, path, objective)
+            chain = [page_of(o.url) for o in objective.chain]
+            if not chain:
+                continue
+            chains += 1
+            assert objective.chain[0].owner.kind == "company", objective.ref
+            assert link_group(card, path, chain) is not None, f"{objective.ref}: no chain {chain}"
+    assert chains >= 10
+
+
+def test_owner_pages_give_the_badge_snippet_with_base_url(site, pages, current):
+    base = site.config.base_url
+    assert base.startswith("https://")
+    for owner in current.owners.values():
+        text = pages(page_of(owner.url)).one("main").text()
+        pattern = r"!\[[^\]]+\]\(" + re.escape(f"{base}badges/current/{owner.id}.svg") + r"\)"
+        assert re.search(pattern, text), owner.id
+
+
+# --- objective pages ---
+
+def descendants(objective) -> set[str]:
+    """Pages of everything aligned below ``objective`` (followed down first parents)."""
+    found = set()
+    for child in objective.children:
+        found.add(page_of(child.url))
+        if child.parents and child.parents[0].objective is objective:
+            found |= descendants(child)
+    return found
+
+
+def test_objective_pages(site, pages, out):
+    charts = 0
+    for cycle in site.cycles:
+        for objective in cycle.objectives:
+            path = page_of(objective.url)
+            main = pages(path).one("main")
+            assert main.one("h1").text() == objective.title, path
+            crumbs = main.one("nav", cls="breadcrumb")
+            assert linked_targets(crumbs, path)[-1] == page_of(objective.owner.url)
+            assert main.find(cls="big-number").text().startswith(measure(objective, cycle)), path
+            for kr in objective.key_results:
+                card = main.one(id_=f"kr-{kr.id}")
+                assert card.find("h3").text() == kr.title
+                assert says_status(pill_of(card), kr.status), kr.ref
+                images = [resolve(path, img.get("src")) for img in card.find_all("img")]
+                if kr.type == "metric" and kr.checkins:
+                    charts += 1
+                    assert images == [f"{objective.url}{kr.id}.svg"], kr.ref
+                    assert (out / images[0]).is_file()
+                    assert card.one("img").get("alt"), kr.ref
+                    check_checkin_table(kr, card)
+                else:
+                    assert images == [], kr.ref
+    assert charts >= 20
+
+
+def check_checkin_table(kr, card):
+    rows = [tr for tr in card.find_all("tr") if tr.find("td") is not None]
+    assert len(rows) == len(kr.checkins), kr.ref
+    shown = []
+    for tr in rows:
+        cells = [td.text() for td in tr.find_all("td")]
+        value = cells[1].replace(kr.unit, "") if kr.unit else cells[1]
+        shown.append((read_date(cells[0]), numbers(value), cells[2] if len(cells) > 2 else ""))
+    expected = [(c.date, [c.value], c.note) for c in kr.checkins]
+    assert sorted(shown, key=lambda r: r[0]) == expected, kr.ref
+    assert [r[0] for r in shown] in ([c.date for c in kr.checkins], [c.date for c in kr.checkins][::-1])
+
+
+def test_objective_pages_show_the_chain_and_the_subtree(site, pages):
+    for cycle in site.cycles:
+        for objective in cycle.objectives:
+            path = page_of(objective.url)
+            main = pages(path).one("main")
+            if objective.chain:
+                chain = link_group(main, path, [page_of(o.url) for o in objective.chain])
+                assert chain is not None, path
+                assert objective.title in chain.text(), path
+            trees = main.find_all("ul", cls="tree")
+            below = {t for tree in trees for t in linked_targets(tree, path)}
+            assert below == descendants(objective), path
+
+
+# --- the alignment tree ---
+
+def tree_links(page, path, objective):
+    """Links to ``objective`` in the tree that show it in full (not as an 'also aligns here' note)."""
+    return [a for a in by_href(page.one("main"), path, page_of(objective.url))
+            if a.is_inside("ul", "tree") and not a.is_inside(cls="node-elsewhere")]
+
+
+def summary_target(details, path):
+    summary = details.find("summary")
+    targets = linked_targets(summary, path)
+    assert len(targets) == 1, details
+    return targets[0]
+
+
+def test_tree_nests_each_objective_inside_the_ones_it_rolls_up_to(site, pages):
+    deep = 0
+    for cycle in site.cycles:
+        path = f"{cycle.slug}/tree/index.html"
+        page = pages(path)
+        for objective in cycle.objectives:
+            shown = tree_links(page, path, objective)
+            assert len(shown) == 1, f"{path}: {objective.ref} shown in full {len(shown)} times"
+            link = shown[0]
+            outer = [summary_target(d, path) for d in link.ancestors() if d.tag == "details"][::-1]
+            if outer and outer[-1] == page_of(objective.url):
+                outer.pop()  # its own branch
+            assert outer == [page_of(o.url) for o in objective.chain], objective.ref
+            if [o.owner.kind for o in objective.chain] == ["company", "department", "team"] and objective.owner.kind == "person":
+                deep += 1
+    assert deep >= 2, "the example should have people under teams under departments"
+
+
+def test_tree_marks_status_with_words(site, pages):
+    for cycle in site.cycles:
+        page = pages(f"{cycle.slug}/tree/index.html")
+        pills = page.one("main").find_all(cls="pill")
+        assert len(pills) >= len(cycle.objectives)
+
+
+# --- all cycles ---
+
+def test_cycles_page_lists_every_cycle_newest_first(site, pages):
+    path = "cycles/index.html"
+    main = pages(path).one("main")
+    rows = [tr for tr in main.find_all("tr") if tr.find("td") is not None]
+    assert len(rows) == len(site.cycles) >= 2
+    starts = []
+    for cycle, row in zip(site.cycles, rows):
+        assert linked_targets(row, path)[0] == page_of(cycle.url)
+        assert cycle.title in row.text()
+        dates = re.findall(r"\d{1,2} \w{3} \d{4}|\d{4}-\d{2}-\d{2}", row.text())
+        assert [read_date(d) for d in dates[:2]] == [cycle.start, cycle.end], row.text()
+        assert cycle.state in row.text().lower()
+        assert measure(cycle.company, cycle) in [n.text() for n in row.find_all(cls="num")]
+        assert says_status(pill_of(row), cycle.company.status)
+        starts.append(cycle.start)
+    assert starts == sorted(starts, reverse=True)
+
+
+def test_404_page(site, pages):
+    page = pages("404.html")
+    base = page.one("base").get("href")
+    assert base == "/" + site.config.base_url.split("://", 1)[1].split("/", 1)[1]
+    assert "not found" in page.one("h1").text().lower()
+    assert page_of("") in {resolve("x.html", a.get("href")) for a in page.find_all("a") if not is_absolute(a.get("href"))}
+
+
+# --- status is never colour alone ---
+
+def test_every_pill_has_words(out):
+    count = 0
+    for file in sorted(out.rglob("*.html")):
+        for pill in parse_file(file).find_all(cls="pill"):
+            count += 1
+            assert pill.text(), f"{file.relative_to(out)} line {pill.line}: a status pill without text"
+    assert count > 500
+
+
+# --- small sites: rendering rules of sections 4 and 5 ---
+
+WORKED = """\
+---
+name: Test Co
+kind: company
+objectives:
+  - id: ship
+    title: Ship faster
+    key_results:
+      - {id: days, title: Days to ship, start: 14, target: 7, current: 9, unit: days, score: 0.7}
+      - {id: rating, title: Rating, start: 7.5, target: 9.0, current: 8.4, score: 0.8}
+      - {id: share, title: Share, start: 0, target: 80, current: 40, unit: "%", score: 0.5}
+---
+"""
+
+
+def build(root: Path, tmp_path: Path, name: str = "out") -> Path:
+    out = tmp_path / name
+    report = build_site(root, out, EXAMPLE_DATE)
+    assert report.ok(False), [d.format() for d in report.diagnostics.items]
+    return out
+
+
+def test_worked_example_is_shown_as_60_percent_and_graded_0_67(make_site, tmp_path):
+    root = make_site({"content/2026-Q3/test-co.md": WORKED, "content/2026-Q4/test-co.md": WORKED})
+    out = build(root, tmp_path)
+    now = parse_file(out / "2026-q4/test-co/ship/index.html").one("main")
+    assert now.find(cls="big-number").text().startswith("60 %")
+    facts = [numbers(e.text())[:3] for e in now.find_all(cls="values")]
+    assert facts == [[14, 9, 7], [7.5, 8.4, 9.0], [0, 40, 80]]
+    shown = [card.find(cls="num").text() for card in now.find_all("article")]
+    assert shown == ["71 %", "60 %", "50 %"]
+    then = parse_file(out / "2026-q3/test-co/ship/index.html").one("main")
+    assert then.find(cls="big-number").text().startswith("0.67")
+
+
+def test_an_objective_aligned_twice_to_the_same_parent_is_drawn_once(make_site, tmp_path):
+    """aligns_to: [acme/grow, acme/grow/revenue] is one parent; the tree and the
+    'aligned to it' list must not show the child twice (``okrsite new`` writes this)."""
+    team = """\
+    ---
+    name: Sales
+    kind: department
+    parent: test-co
+    objectives:
+      - id: deals
+        title: Close more deals
+        aligns_to: [test-co/grow, test-co/grow/revenue]
+        key_results:
+          - {id: a, title: Deals, start: 0, target: 10, current: 5}
+          - {id: b, title: Demos, start: 0, target: 10, current: 5}
+    ---
+    """
+    root = make_site({"content/2026-Q4/test-co.md": COMPANY, "content/2026-Q4/sales.md": team})
+    out = build(root, tmp_path)
+    tree = parse_file(out / "2026-q4/tree/index.html")
+    shown = [a for a in by_href(tree, "2026-q4/tree/index.html", "2026-q4/sales/deals/index.html")
+             if a.is_inside("ul", "tree") and not a.is_inside(cls="node-elsewhere")]
+    assert len(shown) == 1
+    company = parse_file(out / "2026-q4/test-co/index.html")
+    down = [p for p in company.find_all("p") if p.text().lower().startswith("aligned to it")]
+    assert linked_targets(down[0], "2026-q4/test-co/index.html") == ["2026-q4/sales/deals/index.html"]
+
+
+def test_user_text_is_escaped_not_injected(make_site, tmp_path):
+    company = COMPANY.replace("Grow the business", "Grow <script>alert(1)</script> & more")
+    company = company.replace("The company.", "Hello <b>raw</b> [bad](javascript:alert(1))")
+    root = make_site({"content/2026-Q4/test-co.md": company})
+    out = build(root, tmp_path)
+    for file in out.rglob("*.html"):
+        page = parse_file(file)
+        assert page.find("script") is None, file
+        assert all(not (e.get("href") or "").lower().startswith("javascript:") for e in page.find_all("a"))
+    objective = parse_file(out / "2026-q4/test-co/grow/index.html")
+    assert objective.one("h1").text() == "Grow <script>alert(1)</script> & more"

@@ -1,0 +1,151 @@
+"""Tests of okrsite.privacy: private files and objectives vanish from the loaded site."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import COMPANY, load
+
+CYCLE = "content/2026-Q4"
+
+KRS = ("    key_results:\n"
+       "      - {id: a, title: A, start: 0, target: 10, current: 5}\n"
+       "      - {id: b, title: B, start: 0, target: 10, current: 5}\n")
+
+
+def owner(name: str, kind: str, parent: str, objectives: str = "", extra: str = "") -> str:
+    text = f"---\nname: {name}\nkind: {kind}\nparent: {parent}\n{extra}"
+    return text + (f"objectives:\n{objectives}" if objectives else "") + "---\n"
+
+
+def objective(ident: str, aligns_to: str, extra: str = "") -> str:
+    return f"  - id: {ident}\n    title: Objective {ident}\n    aligns_to: {aligns_to}\n{extra}{KRS}"
+
+
+@pytest.fixture
+def site(make_site):
+    """test-co <- secret-dept (private) <- ads <- ada; sales with a private objective; spy (private person)."""
+    root = make_site({
+        f"{CYCLE}/test-co.md": COMPANY,
+        f"{CYCLE}/secret-dept.md": owner("Secret Department", "department", "test-co",
+                                         objective("plan", "test-co/grow"), extra="visibility: private\n"),
+        f"{CYCLE}/ads.md": owner("Ads", "team", "secret-dept",
+                                 objective("clicks", "[secret-dept/plan, test-co/grow]")
+                                 + objective("hidden-only", "sales/quiet"),
+                                 extra="lead: spy\n"),
+        f"{CYCLE}/people/ada.md": owner("Ada", "person", "ads", objective("talks", "ads/clicks")),
+        f"{CYCLE}/people/spy.md": owner("Spy", "person", "ads", objective("snoop", "test-co/grow/revenue"),
+                                        extra="visibility: private\n"),
+        f"{CYCLE}/sales.md": owner("Sales", "department", "test-co",
+                                   objective("deals", "test-co/grow")
+                                   + objective("quiet", "test-co/grow", extra="    visibility: private\n")),
+    })
+    loaded, diagnostics = load(root)
+    assert loaded is not None, [d.format() for d in diagnostics.items]
+    return loaded
+
+
+def all_refs(cycle) -> set[str]:
+    """Every objective ref reachable from the cycle by any link."""
+    found = set()
+    for o in cycle.objectives:
+        found.add(o.ref)
+        found.update(a.objective.ref for a in o.parents)
+        found.update(c.ref for c in o.children)
+        for kr in o.key_results:
+            found.update(c.ref for c in kr.aligned)
+    return found
+
+
+def all_owner_ids(cycle) -> set[str]:
+    found = set(cycle.owners)
+    for o in cycle.owners.values():
+        found.update(c.id for c in o.children)
+        found.update(a.id for a in o.ancestors)
+        if o.lead is not None:
+            found.add(o.lead.id)
+    return found
+
+
+def test_private_person_file_vanishes(site):
+    cycle = site.current
+    assert "spy" not in cycle.owners
+    assert "spy" not in all_owner_ids(cycle)
+    assert not any(ref.startswith("spy/") for ref in all_refs(cycle))
+    revenue = cycle.owners["test-co"].objectives[0].key_results[0]
+    assert revenue.aligned == []
+    assert cycle.owners["ads"].lead is None  # the lead was private
+
+
+def test_private_owner_is_gone_but_its_public_objectives_stay_scored(site):
+    cycle = site.current
+    assert "secret-dept" not in all_owner_ids(cycle)
+    assert not any(ref.startswith("secret-dept/") for ref in all_refs(cycle))
+
+
+def test_private_objective_vanishes(site):
+    cycle = site.current
+    sales = cycle.owners["sales"]
+    assert [o.id for o in sales.objectives] == ["deals"]
+    assert "sales/quiet" not in all_refs(cycle)
+    grow = cycle.owners["test-co"].objectives[0]
+    assert sorted(c.ref for c in grow.children) == ["ads/clicks", "sales/deals"]
+
+
+def test_private_objective_does_not_count_in_progress(site):
+    sales = site.current.owners["sales"]
+    assert sales.progress == pytest.approx(0.5, abs=1e-12)
+    assert sum(site.current.status_counts.values()) == len(site.current.objectives) == 5
+
+
+def test_alignment_to_a_private_objective_counts_but_does_not_link(site):
+    objectives = {o.ref: o for o in site.current.objectives}
+    hidden_only = objectives["ads/hidden-only"]
+    assert hidden_only.private_parents == 1
+    assert hidden_only.parents == []
+    clicks = objectives["ads/clicks"]
+    assert clicks.private_parents == 1
+    assert [a.ref for a in clicks.parents] == ["test-co/grow"]
+    assert objectives["ada/talks"].private_parents == 0
+    assert [o.ref for o in objectives["ada/talks"].chain] == ["test-co/grow", "ads/clicks"]
+
+
+def test_public_owner_under_a_private_one_moves_to_the_nearest_public_ancestor(site):
+    owners = site.current.owners
+    assert owners["ads"].parent is owners["test-co"]
+    assert [o.id for o in owners["ads"].ancestors] == ["test-co"]
+    assert [o.id for o in owners["ada"].ancestors] == ["test-co", "ads"]
+    assert "ads" in [c.id for c in owners["test-co"].children]
+    assert sorted(c.id for c in owners["test-co"].children) == ["ads", "sales"]
+    assert [c.id for c in owners["ads"].children] == ["ada"]
+
+
+def test_re_parenting_skips_several_private_levels(make_site):
+    root = make_site({
+        f"{CYCLE}/test-co.md": COMPANY,
+        f"{CYCLE}/x.md": owner("X", "department", "test-co", extra="visibility: private\n"),
+        f"{CYCLE}/y.md": owner("Y", "team", "x", extra="visibility: private\n"),
+        f"{CYCLE}/z.md": owner("Z", "person", "y"),
+    })
+    site, diagnostics = load(root)
+    assert site is not None
+    owners = site.current.owners
+    assert sorted(owners) == ["test-co", "z"]
+    assert owners["z"].parent is owners["test-co"]
+    assert [c.id for c in owners["test-co"].children] == ["z"]
+
+
+def test_private_company_is_not_reachable_through_the_cycle(make_site):
+    """A private company file is left out of the site, so cycle.company may not point to it
+    (the cycle page shows cycle.company.name and its objectives); an error would do too."""
+    root = make_site({
+        f"{CYCLE}/test-co.md": COMPANY.replace("kind: company\n", "kind: company\nvisibility: private\n"),
+        f"{CYCLE}/ops.md": owner("Ops", "team", "test-co", objective("x", "test-co/grow")),
+    })
+    site, diagnostics = load(root)
+    if site is None:
+        assert diagnostics.errors
+        return
+    cycle = site.current
+    assert "test-co" not in cycle.owners
+    assert cycle.company is None or not cycle.company.private

@@ -1,0 +1,408 @@
+"""Tests of okrsite.schema: every field of an OKR file is checked, at the line of its key."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import COMPANY, SITE_TOML, load
+
+CYCLE = "content/2026-Q4"
+TEAM = f"{CYCLE}/team.md"
+
+
+@pytest.fixture
+def check(make_site, monkeypatch):
+    """Load the company plus ``files`` from the site root; -> (site, diagnostics)."""
+    def check(files: dict[str, str], site_toml: str = SITE_TOML):
+        root = make_site({f"{CYCLE}/test-co.md": COMPANY, **files}, site_toml)
+        monkeypatch.chdir(root)
+        return load(root)
+    return check
+
+
+def team(objectives: str, header: str = "name: Team\nkind: team\nparent: test-co\n") -> str:
+    """A team file: lines 2-4 are ``header``, line 5 ``objectives:``, the given YAML from line 6."""
+    return f"---\n{header}objectives:\n{objectives}---\nBody\n"
+
+
+def one_kr_objective(kr: str) -> str:
+    """An objective (lines 6-9) whose second key result starts at line 11 with ``kr``."""
+    return (
+        "  - id: obj\n"                                    # 6
+        "    title: Objective\n"                           # 7
+        "    aligns_to: test-co/grow\n"                    # 8
+        "    key_results:\n"                               # 9
+        "      - {id: base, title: Base, start: 0, target: 10}\n"  # 10
+        + kr                                               # 11...
+    )
+
+
+def reported(diagnostics, severity: str = "error") -> list[str]:
+    return [d.format() for d in diagnostics.items if d.severity == severity]
+
+
+def assert_one(diagnostics, line: int, message: str, severity: str = "error", path: str = TEAM) -> None:
+    """Exactly one diagnostic of this severity contains ``message``, at ``path:line``."""
+    found = [d for d in diagnostics.items if d.severity == severity and message in d.message]
+    assert len(found) == 1, reported(diagnostics, severity)
+    assert found[0].path == path
+    assert found[0].line == line, found[0].format()
+    assert found[0].format().startswith(f"{path}:{line}: {severity}: ")
+
+
+# --- the owner -----------------------------------------------------------------------------
+
+
+def test_missing_name(check):
+    site, diagnostics = check({TEAM: team("", header="kind: team\nparent: test-co\n")})
+    assert site is None
+    assert_one(diagnostics, 2, "the file has no 'name'")
+
+
+def test_missing_kind(check):
+    site, diagnostics = check({TEAM: team("", header="name: Team\nparent: test-co\n")})
+    assert site is None
+    assert_one(diagnostics, 2, "the file has no 'kind': use one of company, department, team, person")
+
+
+def test_unknown_kind_with_did_you_mean(check):
+    site, diagnostics = check({TEAM: team("", header="name: Team\nparent: test-co\nkind: teem\n")})
+    assert site is None
+    assert_one(diagnostics, 4, "unknown kind 'teem': use one of company, department, team, person (did you mean team?)")
+
+
+def test_file_stem_that_is_not_an_id(check):
+    path = f"{CYCLE}/Team_A.md"
+    site, diagnostics = check({path: team("")})
+    assert site is None
+    assert_one(diagnostics, 2, "the file name 'Team_A' is not a valid owner id", path=path)
+
+
+def test_parent_that_is_not_an_id(check):
+    site, diagnostics = check({TEAM: team("", header="name: Team\nkind: team\nparent: Test Co\n")})
+    assert site is None
+    assert_one(diagnostics, 4, "'parent' 'Test Co' is not a valid id")
+
+
+def test_unknown_visibility(check):
+    site, diagnostics = check({TEAM: team("", header="name: Team\nkind: team\nparent: test-co\nvisibility: privat\n")})
+    assert site is None
+    assert_one(diagnostics, 5, "'visibility' must be one of public, private, not 'privat' (did you mean private?)")
+
+
+def test_objectives_must_be_a_list(check):
+    site, diagnostics = check({TEAM: "---\nname: Team\nkind: team\nparent: test-co\nobjectives: lots\n---\n"})
+    assert site is None
+    assert_one(diagnostics, 5, "'objectives' must be a list, not 'lots'")
+
+
+def test_owner_fields_are_read(check):
+    site, diagnostics = check({
+        TEAM: team(one_kr_objective("      - {id: more, title: More, start: 0, target: 5}\n"),
+                   header="name: '  Team  '\nkind: team\nparent: test-co\nrole: Builders\nlead: ada\n"),
+        f"{CYCLE}/ada.md": "---\nname: Ada\nkind: person\nparent: team\n---\n",
+    })
+    assert site is not None, reported(diagnostics)
+    owner = site.current.owners["team"]
+    assert (owner.id, owner.name, owner.kind, owner.role, owner.parent_id, owner.lead_id) == \
+        ("team", "Team", "team", "Builders", "test-co", "ada")
+    assert owner.private is False
+    assert owner.source.path == TEAM and owner.source.line == 2
+    assert "Body" in owner.body_html
+
+
+# --- objectives ----------------------------------------------------------------------------
+
+
+def test_missing_objective_title(check):
+    site, diagnostics = check({TEAM: team("  - id: obj\n    aligns_to: test-co/grow\n")})
+    assert site is None
+    assert_one(diagnostics, 6, "an objective has no 'title'")
+
+
+def test_missing_objective_id(check):
+    site, diagnostics = check({TEAM: team("  - title: Objective\n    aligns_to: test-co/grow\n")})
+    assert site is None
+    assert_one(diagnostics, 6, "an objective has no 'id'")
+
+
+def test_objective_id_that_is_not_an_id(check):
+    site, diagnostics = check({TEAM: team("  - title: Objective\n    id: New_Leads\n")})
+    assert site is None
+    assert_one(diagnostics, 7, "'id' 'New_Leads' is not a valid id: use lowercase letters, digits and '-'")
+
+
+@pytest.mark.parametrize("bad", ["-leads", "Leads", "leads!", "lead s", "42.5"])
+def test_ids_must_match_the_pattern(check, bad):
+    site, diagnostics = check({TEAM: team(f"  - title: Objective\n    id: '{bad}'\n")})
+    assert site is None
+    assert_one(diagnostics, 7, "is not a valid id")
+
+
+def test_duplicate_objective_ids(check):
+    objectives = (
+        "  - id: obj\n"                                     # 6
+        "    title: One\n"                                  # 7
+        "  - id: obj\n"                                     # 8
+        "    title: Two\n"                                  # 9
+    )
+    site, diagnostics = check({TEAM: team(objectives)})
+    assert site is None
+    assert_one(diagnostics, 8, "duplicate objective id 'obj' (first used on line 6)")
+
+
+def test_duplicate_objective_id_is_reported_at_the_id_key(check):
+    """When 'id' is not the first key of the objective, the line is still that of 'id'."""
+    objectives = (
+        "  - title: One\n"                                  # 6
+        "    id: obj\n"                                     # 7
+        "  - title: Two\n"                                  # 8
+        "    id: obj\n"                                     # 9
+    )
+    site, diagnostics = check({TEAM: team(objectives)})
+    assert site is None
+    assert_one(diagnostics, 9, "duplicate objective id 'obj' (first used on line 7)")
+
+
+def test_objective_fields_are_read(check):
+    objectives = one_kr_objective("      - {id: more, title: More, start: 0, target: 5}\n") + (
+        "    description: Some *context*.\n"
+        "    initiatives: ['[x] Done thing', '[ ] Open thing', 'Plain thing']\n"
+        "    score: 0.4\n"
+        "    status: at-risk\n"
+    )
+    site, diagnostics = check({TEAM: team(objectives)})
+    assert site is not None, reported(diagnostics)
+    objective = site.current.owners["team"].objectives[0]
+    assert objective.ref == "team/obj"
+    assert objective.aligns_to == ["test-co/grow"]
+    assert "<em>context</em>" in objective.description_html
+    assert [(i.text, i.done) for i in objective.initiatives] == \
+        [("Done thing", True), ("Open thing", False), ("Plain thing", False)]
+    assert objective.score_given == 0.4 and objective.status_given == "at-risk"
+    assert objective.source.line == 6
+
+
+def test_aligns_to_must_look_like_a_ref(check):
+    objectives = "  - id: obj\n    title: Objective\n    aligns_to: [test-co, test-co/grow/revenue/x]\n"
+    site, diagnostics = check({TEAM: team(objectives)})
+    assert site is None
+    assert_one(diagnostics, 8, "'aligns_to' 'test-co' must look like 'owner/objective'")
+    assert_one(diagnostics, 8, "'aligns_to' 'test-co/grow/revenue/x' must look like 'owner/objective'")
+
+
+def test_unknown_status_and_score_out_of_range(check):
+    objectives = "  - id: obj\n    title: Objective\n    status: ontrack\n    score: 7\n"
+    site, diagnostics = check({TEAM: team(objectives)})
+    assert site is None
+    assert_one(diagnostics, 8, "'status' must be one of on-track, at-risk, off-track, not 'ontrack' (did you mean on-track?)")
+    assert_one(diagnostics, 9, "'score' must be between 0.0 and 1.0, not 7")
+
+
+# --- key results ---------------------------------------------------------------------------
+
+
+def test_key_result_id_that_is_not_an_id(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - title: More\n"                              # 11
+        "        id: More Leads\n"                           # 12
+        "        start: 0\n"
+        "        target: 5\n"))})
+    assert site is None
+    assert_one(diagnostics, 12, "'id' 'More Leads' is not a valid id")
+
+
+def test_duplicate_key_result_ids(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - {id: base, title: Again, start: 0, target: 5}\n"))})
+    assert site is None
+    assert_one(diagnostics, 11, "duplicate key result id 'base' (first used on line 10)")
+
+
+@pytest.mark.parametrize("key, line", [("start", 12), ("target", 13), ("current", 14)])
+def test_metric_numbers_must_be_numbers(check, key, line):
+    values = {"start": "0", "target": "10", "current": "5"}
+    values[key] = "lots"
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        f"        start: {values['start']}\n"                # 12
+        f"        target: {values['target']}\n"              # 13
+        f"        current: {values['current']}\n"            # 14
+        "        title: More\n"))})
+    assert site is None
+    assert_one(diagnostics, line, f"'{key}' must be a number, not 'lots'")
+
+
+def test_booleans_are_not_numbers(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        "        title: More\n"                              # 12
+        "        start: 0\n"                                 # 13
+        "        target: true\n"))})                         # 14
+    assert site is None
+    assert_one(diagnostics, 14, "'target' must be a number, not True")
+
+
+def test_metric_without_start_and_target(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective("      - {id: more, title: More}\n"))})
+    assert site is None
+    assert_one(diagnostics, 11, "a key result has no 'start'")
+    assert_one(diagnostics, 11, "a key result has no 'target'")
+
+
+def test_target_equal_to_start(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        "        title: More\n"                              # 12
+        "        start: 5\n"                                 # 13
+        "        target: 5\n"))})                            # 14
+    assert site is None
+    assert_one(diagnostics, 14, "'target' equals 'start' (5): a key result must move a number")
+
+
+def test_milestone_without_done(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: ship\n"                                 # 11
+        "        title: Ship it\n"                           # 12
+        "        type: milestone\n"))})                      # 13
+    assert site is None
+    assert_one(diagnostics, 11, "a milestone needs 'done: true' or 'done: false'")
+
+
+def test_milestone_done_that_is_not_a_boolean(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: ship\n"                                 # 11
+        "        title: Ship it\n"                           # 12
+        "        type: milestone\n"                          # 13
+        "        done: soon\n"))})                           # 14
+    assert site is None
+    assert_one(diagnostics, 14, "a milestone needs 'done: true' or 'done: false'")
+
+
+def test_unknown_key_result_type(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: ship\n"                                 # 11
+        "        title: Ship it\n"                           # 12
+        "        type: milstone\n"                           # 13
+        "        done: true\n"))})
+    assert site is None
+    assert_one(diagnostics, 13, "'type' must be one of metric, milestone, rollup, not 'milstone' (did you mean milestone?)")
+
+
+def test_weight_must_be_positive(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - {id: more, title: More, start: 0, target: 5,\n"   # 11
+        "         weight: 0}\n"))})                                 # 12
+    assert site is None
+    assert_one(diagnostics, 12, "'weight' must be more than 0, not 0")
+
+
+def test_key_result_fields_are_read(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"
+        "        title: More\n"
+        "        start: 20000\n"
+        "        target: 100000\n"
+        "        unit: leads\n"
+        "        weight: 2\n"
+        "        score: 0.7\n"
+        "        checkins:\n"
+        "          - {date: 2026-10-15, value: 41000, note: Webinar series launched}\n"
+        "          - {date: 2026-11-01, value: 64000}\n"))})
+    assert site is not None, reported(diagnostics)
+    kr = site.current.owners["team"].objectives[0].key_results[1]
+    assert (kr.id, kr.type, kr.start, kr.target, kr.unit, kr.weight, kr.score_given) == \
+        ("more", "metric", 20000, 100000, "leads", 2, 0.7)
+    assert [(c.date, c.value, c.note) for c in kr.checkins] == [
+        (dt.date(2026, 10, 15), 41000, "Webinar series launched"), (dt.date(2026, 11, 1), 64000, "")]
+    assert kr.current == 64000
+    assert kr.ref == "team/obj/more"
+
+
+# --- check-ins -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, shown", [("'2026-10-15'", "'2026-10-15'"), ("soon", "'soon'"),
+                                          ("2026-10-15T10:00:00", "datetime.datetime(2026, 10, 15, 10, 0)")])
+def test_checkin_date_that_is_not_a_date(check, value, shown):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        "        title: More\n"                              # 12
+        "        start: 0\n"                                 # 13
+        "        target: 5\n"                                # 14
+        "        checkins:\n"                                # 15
+        "          - value: 3\n"                             # 16
+        f"            date: {value}\n"))})                   # 17
+    assert site is None
+    assert_one(diagnostics, 17, f"a check-in needs a 'date' like 2026-10-15, not {shown}")
+
+
+def test_checkin_without_date(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        "        title: More\n"                              # 12
+        "        start: 0\n"                                 # 13
+        "        target: 5\n"                                # 14
+        "        checkins:\n"                                # 15
+        "          - {value: 3}\n"))})                       # 16
+    assert site is None
+    assert_one(diagnostics, 16, "a check-in needs a 'date' like 2026-10-15, not None")
+
+
+def test_checkin_value_that_is_not_a_number(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        "        title: More\n"                              # 12
+        "        start: 0\n"                                 # 13
+        "        target: 5\n"                                # 14
+        "        checkins:\n"                                # 15
+        "          - date: 2026-10-15\n"                     # 16
+        "            value: three\n"))})                     # 17
+    assert site is None
+    assert_one(diagnostics, 17, "'value' must be a number, not 'three'")
+
+
+def test_checkins_out_of_order(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        "        title: More\n"                              # 12
+        "        start: 0\n"                                 # 13
+        "        target: 5\n"                                # 14
+        "        checkins:\n"                                # 15
+        "          - {date: 2026-11-01, value: 3}\n"         # 16
+        "          - {date: 2026-10-15, value: 2}\n"))})     # 17
+    assert site is None
+    assert_one(diagnostics, 15, "check-ins must be in date order: 2026-10-15 comes after 2026-11-01")
+
+
+# --- warnings ------------------------------------------------------------------------------
+
+
+def test_unknown_objective_key_warns_with_did_you_mean(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - {id: more, title: More, start: 0, target: 5}\n"
+        "    titel: Typo\n"))})                                        # 12
+    assert site is not None, reported(diagnostics)
+    assert reported(diagnostics, "warning") == [
+        f"{TEAM}:12: warning: unknown key 'titel' in an objective (did you mean title?)"]
+
+
+def test_unknown_keys_at_every_level_warn(check):
+    site, diagnostics = check({TEAM: team(
+        one_kr_objective(
+            "      - id: more\n"                                    # 12 (the header has 4 lines)
+            "        title: More\n"                                 # 13
+            "        start: 0\n"                                    # 14
+            "        target: 5\n"                                   # 15
+            "        curent: 3\n"                                   # 16
+            "        checkins:\n"                                   # 17
+            "          - {date: 2026-10-15, value: 1, nte: x}\n"),  # 18
+        header="name: Team\nkind: team\nparent: test-co\nlaed: x\n")})  # 5
+    assert site is not None, reported(diagnostics)
+    assert sorted(reported(diagnostics, "warning")) == sorted([
+        f"{CYCLE}/team.md:5: warning: unknown key 'laed' in the file (did you mean lead?)",
+        f"{CYCLE}/team.md:16: warning: unknown key 'curent' in a key result (did you mean current?)",
+        f"{CYCLE}/team.md:18: warning: unknown key 'nte' in a check-in (did you mean note?)",
+    ])

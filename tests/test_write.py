@@ -1,0 +1,170 @@
+"""Writing the output: all or nothing (contract section 7: "A build that fails
+leaves the previous output exactly as it was"), and stale files never survive a
+successful build.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import build_site
+from okrsite.write import write_site
+from conftest import COMPANY, EXAMPLE_DATE
+
+TEAM = """\
+---
+name: Sales
+kind: department
+parent: test-co
+objectives:
+  - id: deals
+    title: Close more deals
+    aligns_to: test-co/grow
+    key_results:
+      - {id: a, title: Deals, start: 0, target: 10, current: 5}
+      - {id: b, title: Demos, start: 0, target: 10, current: 5}
+---
+"""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` (hidden ones too) with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def entries(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+# --- write_site itself ---
+
+def test_write_site_creates_the_folder_and_counts_files(tmp_path):
+    out = tmp_path / "deep" / "public"
+    count = write_site(out, [("index.html", b"<p>hi"), ("a/b/c.svg", b"<svg/>"), (".nojekyll", b"")])
+    assert count == 3
+    assert snapshot(out) == {"index.html": b"<p>hi", "a/b/c.svg": b"<svg/>", ".nojekyll": b""}
+    assert entries(out.parent) == {"public"}, "staging folders left behind"
+
+
+def test_write_site_replaces_stale_files(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"old"), ("gone/index.html", b"old page"), ("keep.txt", b"1")])
+    (out / "by-hand.txt").write_text("a file someone put there")
+    write_site(out, [("index.html", b"new"), ("keep.txt", b"1")])
+    assert snapshot(out) == {"index.html": b"new", "keep.txt": b"1"}
+    assert entries(tmp_path) == {"public"}
+
+
+def test_a_failure_while_writing_leaves_the_old_output_untouched(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"old"), ("a/page.html", b"old page")])
+    before = snapshot(out)
+
+    def files():
+        yield "index.html", b"new"
+        yield "a/page.html", b"new page"
+        raise RuntimeError("a template failed half way")
+
+    with pytest.raises(RuntimeError):
+        write_site(out, files())
+    assert snapshot(out) == before
+    assert entries(tmp_path) == {"public"}, "staging folders left behind"
+
+
+def test_a_failure_on_a_first_build_creates_nothing(tmp_path):
+    out = tmp_path / "public"
+
+    def files():
+        yield "index.html", b"new"
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_site(out, files())
+    assert not out.exists()
+    assert entries(tmp_path) == set()
+
+
+def test_the_output_is_readable_by_a_web_server(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"x"), ("a/b.html", b"y")])
+    for path in [out, out / "a"]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o555 == 0o555, f"{path} has mode {oct(mode)}"
+    for path in [out / "index.html", out / "a/b.html"]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o444 == 0o444
+
+
+def test_write_site_follows_an_output_given_relative(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_site(Path("public"), [("index.html", b"x")])
+    assert (tmp_path / "public/index.html").read_bytes() == b"x"
+
+
+# --- build_site: all or nothing ---
+
+@pytest.fixture
+def built(make_site, tmp_path):
+    """A small site built once into ``out``: ``(root, out)``."""
+    root = make_site({"content/2026-Q4/test-co.md": COMPANY, "content/2026-Q4/sales.md": TEAM})
+    out = tmp_path / "public"
+    report = build_site(root, out, EXAMPLE_DATE)
+    assert report.ok(False), [d.format() for d in report.diagnostics.items]
+    assert (out / "2026-q4/sales/index.html").is_file()
+    return root, out
+
+
+def test_a_build_with_errors_leaves_the_output_byte_for_byte_unchanged(built):
+    root, out = built
+    before, mtimes = snapshot(out), {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    siblings = entries(out.parent)
+    (root / "content/2026-Q4/sales.md").write_text(TEAM.replace("parent: test-co", "parent: nobody"))
+    report = build_site(root, out, EXAMPLE_DATE)
+    assert not report.ok(False)
+    assert report.diagnostics.errors
+    assert snapshot(out) == before
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == mtimes
+    assert entries(out.parent) == siblings
+
+
+def test_a_strict_build_with_warnings_writes_nothing(built):
+    root, out = built
+    before = snapshot(out)
+    (root / "content/2026-Q4/sales.md").write_text(TEAM.replace("title: Close more deals", "title: Close more deals\n    colour: red"))
+    report = build_site(root, out, EXAMPLE_DATE, strict=True)
+    assert report.diagnostics.warnings and not report.diagnostics.errors
+    assert not report.ok(True)
+    assert snapshot(out) == before
+
+
+def test_a_failed_first_build_creates_no_output(make_site, tmp_path):
+    root = make_site({"content/2026-Q4/test-co.md": COMPANY.replace("kind: company", "kind: kompany")})
+    out = tmp_path / "public"
+    report = build_site(root, out, EXAMPLE_DATE)
+    assert not report.ok(False)
+    assert not out.exists()
+    assert entries(tmp_path) == {"site"}
+
+
+def test_a_rebuild_removes_the_pages_of_a_deleted_owner(built):
+    root, out = built
+    (root / "content/2026-Q4/sales.md").unlink()
+    report = build_site(root, out, EXAMPLE_DATE)
+    assert report.ok(False)
+    names = set(snapshot(out))
+    assert not any("sales" in name for name in names), sorted(n for n in names if "sales" in n)
+    assert "2026-q4/test-co/index.html" in names
+    assert b"sales" not in (out / "okrs.json").read_bytes()
+    assert b"/sales/" not in (out / "sitemap.xml").read_bytes()
+    assert entries(out.parent) == {"site", "public"}
+
+
+def test_a_rebuild_replaces_changed_pages(built):
+    root, out = built
+    (root / "content/2026-Q4/sales.md").write_text(TEAM.replace("Close more deals", "Close many more deals"))
+    assert build_site(root, out, EXAMPLE_DATE).ok(False)
+    page = (out / "2026-q4/sales/deals/index.html").read_text()
+    assert "Close many more deals" in page
