@@ -131,8 +131,13 @@ def _summary_of_problems(diagnostics: Diagnostics, strict: bool) -> str:
 def _run_build(args) -> int:
     from okrsite.build import build_site
 
+    from okrsite.write import output_problem
+
     root = _site_root(args.site)
     out = Path(args.output) if args.output else root / "public"
+    problem = output_problem(out, root)
+    if problem:
+        raise UsageError(f"will not write the site into {out}: {problem}")
     progress = None if args.quiet else _ProgressLine()
     report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress)
     if progress is not None:

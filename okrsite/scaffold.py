@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from okrsite import __version__
 from okrsite.config import dates_from_name
 
 SITE_TOML = """\
@@ -21,6 +22,46 @@ at_risk = 0.5
 """
 
 GITIGNORE = "/public/\n"
+
+PAGES_WORKFLOW = """\
+# Builds the OKR site on every push to main and publishes it with GitHub Pages.
+# In the repository settings, set Pages > Source to "GitHub Actions".
+name: Publish OKRs
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: true
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install "okrsite=={version}"
+      - run: okrsite build --strict
+      - uses: actions/configure-pages@v5
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
 
 COMPANY = """\
 ---
@@ -175,6 +216,7 @@ def example_files(today: dt.date) -> dict[str, str]:
     files = {
         "site.toml": SITE_TOML,
         ".gitignore": GITIGNORE,
+        ".github/workflows/pages.yml": PAGES_WORKFLOW.format(version=__version__),
         content + "example-co.md": COMPANY.format(checkins_customers=_checkins(start, today), **numbers),
         content + "departments/sales.md": SALES.format(**numbers),
         content + "departments/operations.md": OPERATIONS.format(**numbers),

@@ -13,6 +13,29 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+def output_problem(out: Path, site_root: Path) -> str | None:
+    """Why ``out`` must not be replaced by a build of ``site_root``, or ``None`` when it is safe.
+
+    The output folder is replaced whole, so it must not hold the site's own files,
+    nor be a folder of something else that okrsite did not write.
+    """
+    out, root = out.resolve(), site_root.resolve()
+    if out == root or out in root.parents:
+        return "it holds the site itself: choose a folder such as public/"
+    for name in ("content", "themes"):
+        source = root / name
+        if out == source or source in out.parents:
+            return f"it is inside the site's {name}/ folder"
+    if out.exists() and not out.is_dir():
+        return "it is a file"
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        return f"it is not empty and okrsite did not write it (it has no {MARKER}): empty it or choose another folder"
+    return None
+
+
+MARKER = "okrs.json"  # every build writes it; a folder without it is not ours to replace
+
+
 def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
     """Write ``(relative path, bytes)`` pairs as the new content of ``out``; return the count."""
     out = out.resolve()

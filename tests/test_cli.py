@@ -18,8 +18,16 @@ import okrsite
 from okrsite.cli import main
 from conftest import COMPANY, REPO, write_site
 
-BROKEN = COMPANY.replace("current: 50, unit: k}", "current: lots, unit: k}")  # line 9
-WARNED = COMPANY.replace("    title: Grow the business\n", "    title: Grow the business\n    colour: green\n")  # line 6
+BROKEN = COMPANY.replace("current: 50, unit: k}", "current: lots, unit: k}")
+WARNED = COMPANY.replace("    title: Grow the business\n", "    title: Grow the business\n    colour: green\n")
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+BROKEN_LINE = line_of(BROKEN, "current: lots")
+WARNED_LINE = line_of(WARNED, "colour: green")
 
 
 def run(argv: list[str]) -> int:
@@ -86,7 +94,7 @@ def test_build_with_errors_exits_1_names_file_and_line_and_writes_nothing(site, 
     assert captured.out == ""
     errors = [line for line in captured.err.splitlines() if ": error: " in line]
     assert errors and all(re.match(r"^content/2026-Q4/test-co\.md:\d+: error: \S", e) for e in errors), errors
-    assert errors[0].startswith("content/2026-Q4/test-co.md:9: error: ")
+    assert errors[0].startswith(f"content/2026-Q4/test-co.md:{BROKEN_LINE}: error: ")
     assert "nothing was written" in captured.err
     assert files_under(out) == before
 
@@ -102,7 +110,7 @@ def test_warnings_pass_but_fail_under_strict(site, tmp_path, capsys):
     out = tmp_path / "out"
     assert run(["build", "-o", str(out), "--date", "2026-11-20"]) == 0
     captured = capsys.readouterr()
-    assert re.search(r"^content/2026-Q4/test-co\.md:6: warning: .*colour", captured.err, re.M), captured.err
+    assert re.search(rf"^content/2026-Q4/test-co\.md:{WARNED_LINE}: warning: .*colour", captured.err, re.M), captured.err
     assert captured.out.startswith("built ")
     before = files_under(out)
     assert run(["build", "-o", str(out), "--date", "2026-11-20", "--strict"]) == 1
@@ -126,33 +134,37 @@ def test_check_reports_errors_gcc_style(site, capsys):
     use(site, BROKEN)
     assert run(["check", "--date", "2026-11-20"]) == 1
     captured = capsys.readouterr()
-    assert re.search(r"^content/2026-Q4/test-co\.md:9: error: .*current", captured.err, re.M), captured.err
+    assert re.search(rf"^content/2026-Q4/test-co\.md:{BROKEN_LINE}: error: .*current", captured.err, re.M), captured.err
 
 
 def test_check_github_format(site, capsys):
-    use(site, BROKEN.replace("    title: Grow the business\n", "    title: Grow the business\n    colour: green\n"))
+    text = WARNED.replace("current: 50, unit: k}", "current: lots, unit: k}")
+    use(site, text)
     assert run(["check", "--format", "github", "--date", "2026-11-20"]) == 1
     captured = capsys.readouterr()
     annotations = [line for line in (captured.out + captured.err).splitlines() if line.startswith("::")]
-    assert any(re.fullmatch(r"::error file=content/2026-Q4/test-co\.md,line=10::.*current.*", a) for a in annotations), annotations
-    assert any(re.fullmatch(r"::warning file=content/2026-Q4/test-co\.md,line=6::.*colour.*", a) for a in annotations), annotations
+    error, warning = line_of(text, "current: lots"), line_of(text, "colour: green")
+    assert any(re.fullmatch(rf"::error file=content/2026-Q4/test-co\.md,line={error}::.*current.*", a) for a in annotations), annotations
+    assert any(re.fullmatch(rf"::warning file=content/2026-Q4/test-co\.md,line={warning}::.*colour.*", a) for a in annotations), annotations
+    assert len(annotations) == 2
 
 
 def test_check_github_format_escapes_newlines_and_percent(site, capsys):
-    use(site, COMPANY.replace("kind: company", "kind: 'company\n\n100%'"))
-    assert run(["check", "--format", "github", "--date", "2026-11-20"]) == 1
+    """A message with a newline must stay one annotation: GitHub wants %0A and %25."""
+    use(site, COMPANY.replace("    title: Grow the business\n", '    title: Grow the business\n    "100%\\nsure": 1\n'))
+    assert run(["check", "--format", "github", "--date", "2026-11-20"]) == 0
     out = capsys.readouterr().out
-    lines = [line for line in out.splitlines() if line.startswith("::error")]
-    assert lines, out
-    assert all("%0A" in line or "\n" not in line for line in lines)
-    assert any("100%25" in line for line in lines), lines
+    lines = [line for line in out.splitlines() if line.startswith("::warning")]
+    assert len(lines) == 1, out
+    assert "100%25%0Asure" in lines[0], lines
+    assert "sure" not in out.replace(lines[0], "")
 
 
 def test_check_works_from_another_folder(site, tmp_path, monkeypatch, capsys):
     use(site, BROKEN)
     monkeypatch.chdir(tmp_path)
     assert run(["check", "site", "--date", "2026-11-20"]) == 1
-    assert re.search(r"^site/content/2026-Q4/test-co\.md:9: error: ", capsys.readouterr().err, re.M)
+    assert re.search(rf"^site/content/2026-Q4/test-co\.md:{BROKEN_LINE}: error: ", capsys.readouterr().err, re.M)
 
 
 # --- bad usage: exit 2 ---
