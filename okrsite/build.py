@@ -45,6 +45,9 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics) -> Site
     """Read, validate, link and score a site; ``None`` when it has errors."""
     config = load_config(root, diagnostics)
     folders = discover(config.content_dir, diagnostics)
+    if config.content_dir.is_dir() and not folders:
+        diagnostics.error(display_path(config.content_dir), None,
+                          "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
     cycles = make_cycles(list(folders), config, diagnostics)
     for cycle in cycles:
         link_cycle(cycle, _read_owners(folders[cycle.id], cycle.id, diagnostics), diagnostics)

@@ -75,6 +75,8 @@ def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands) -> None:
     cycle.expected = elapsed_fraction(cycle.start, cycle.end, today)
 
     def status(progress: float, score: float) -> str:
+        if cycle.state == "upcoming":
+            return "not-started"
         return grade(score, bands) if archived else pace_status(progress, cycle.expected, bands)
 
     for objective in children_first(cycle.objectives):
@@ -84,7 +86,7 @@ def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands) -> None:
             kr.status = status(kr.progress, kr.score)
         _score_objective(objective)
         objective.status = status(objective.progress, objective.score)
-        if objective.status_given and not archived:
+        if objective.status_given and cycle.state == "current":
             objective.status = objective.status_given
     for owner in cycle.owners.values():
         _score_owner(owner, status)

@@ -6,6 +6,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+
+from okrsite.render.formatting import STATUS_LABELS
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,9 +61,19 @@ def test_texts_title_and_aria_label():
     root = parse(render_badge("Q4 2026", "62 %", "on-track"))
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
-    assert root.get("aria-label") == "Q4 2026: 62 %"
-    assert root.find(f"{SVG}title").text == "Q4 2026: 62 %"
+    assert root.get("aria-label") == "Q4 2026: 62 %, on track"
+    assert root.find(f"{SVG}title").text == "Q4 2026: 62 %, on track"
     assert visible_texts(root) == ["Q4 2026", "62 %"]
+
+
+@pytest.mark.parametrize("status, words", [
+    ("at-risk", "at risk"), ("off-track", "off track"), ("achieved", "achieved"),
+    ("progress", "progress made"), ("missed", "missed"), ("none", None),
+])
+def test_title_says_the_status_in_words(status, words):
+    """Status is never only a colour: the title a screen reader reads names it."""
+    title = parse(render_badge("Q3 2026", "0.70", status)).find(f"{SVG}title").text
+    assert title == ("Q3 2026: 0.70" + (f", {words}" if words else ""))
 
 
 def test_intrinsic_size_matches_viewbox():
@@ -142,7 +154,7 @@ def test_escaping_of_markup_in_texts():
     root = parse(svg)
     assert "<script" not in svg
     assert not list(root.iter(f"{SVG}script"))
-    spoken = f"{nasty}: A&B <b>"
+    spoken = f"{nasty}: A&B <b>, on track"
     assert root.get("aria-label") == spoken
     assert root.find(f"{SVG}title").text == spoken
     assert visible_texts(root) == [nasty, "A&B <b>"]
@@ -155,7 +167,7 @@ def test_whitespace_collapsed_and_control_characters_dropped():
 
 def test_empty_label_gives_value_only_badge():
     root = parse(render_badge("", "62 %", "on-track"))
-    assert root.get("aria-label") == "62 %"
+    assert root.get("aria-label") == "62 %, on track"
     assert visible_texts(root) == ["62 %"]
     assert LABEL_COLOR not in {r.get("fill") for r in root.iter(f"{SVG}rect")}
 
@@ -195,5 +207,7 @@ def test_any_text_gives_well_formed_svg(label, value, status):
     clean = [" ".join(re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "",
                              s).split()) for s in (label, value)]
     spoken = f"{clean[0]}: {clean[1]}" if clean[0] else clean[1]
+    if status in STATUS_LABELS and status:
+        spoken += f", {STATUS_LABELS[status].lower()}"
     assert root.find(f"{SVG}title").text == (spoken or None)
     assert root.get("aria-label") == spoken

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 import okrsite
 from okrsite.cli import main
@@ -113,10 +114,12 @@ def test_warnings_pass_but_fail_under_strict(site, tmp_path, capsys):
     assert re.search(rf"^content/2026-Q4/test-co\.md:{WARNED_LINE}: warning: .*colour", captured.err, re.M), captured.err
     assert captured.out.startswith("built ")
     before = files_under(out)
-    assert run(["build", "-o", str(out), "--date", "2026-11-20", "--strict"]) == 1
+    assert run(["build", "-o", str(out), "--date", "2026-11-21", "--strict"]) == 1
     captured = capsys.readouterr()
     assert ": warning: " in captured.err and "nothing was written" in captured.err
     assert files_under(out) == before
+    assert run(["build", "-o", str(tmp_path / "fresh"), "--strict"]) == 1
+    assert not (tmp_path / "fresh").exists()
     assert run(["check", "--date", "2026-11-20"]) == 0
     assert run(["check", "--date", "2026-11-20", "--strict"]) == 1
 
@@ -224,6 +227,24 @@ def test_output_into_the_content_folder_is_refused(site, capsys):
     assert files_under(site) == before
 
 
+def test_output_into_a_folder_of_other_files_is_refused(site, tmp_path, capsys):
+    """The output folder is replaced whole: a folder okrsite did not write must survive."""
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work")
+    assert run(["build", "-o", str(mine), "--date", "2026-11-20"]) == 2
+    assert files_under(mine) == {"thesis.txt": b"years of work"}
+
+
+def test_output_over_a_previous_build_is_fine(site, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run(["build", "-o", str(out), "--date", "2026-11-20"]) == 0
+    (out / "stale.html").write_text("old")
+    assert run(["build", "-o", str(out), "--date", "2026-11-21"]) == 0
+    assert not (out / "stale.html").exists()
+    assert json.loads((out / "okrs.json").read_text())["build_date"] == "2026-11-21"
+
+
 # --- build date ---
 
 def epoch(day: dt.date, hour: int = 12) -> str:
@@ -257,6 +278,12 @@ def test_help_shows_examples(argv, capsys):
     assert re.search(r"^\s+okrsite (build|check|new)\b", out, re.M), out
 
 
+@pytest.mark.parametrize("command", ["build", "check", "new"])  # serve and watch: issue 3
+def test_every_contract_command_exists(command, capsys):
+    """Section 7 lists build, serve, watch, check and new."""
+    assert run([command, "--help"]) == 0, capsys.readouterr().err
+
+
 def test_version_from_python_m():
     result = subprocess.run([sys.executable, "-m", "okrsite", "--version"], capture_output=True, text=True,
                             timeout=60, cwd=REPO)
@@ -286,8 +313,13 @@ def test_new_adds_a_github_pages_workflow(tmp_path, capsys):
     assert run(["new", str(tmp_path / "my-okrs")]) == 0
     workflows = list((tmp_path / "my-okrs/.github/workflows").glob("*.y*ml"))
     assert workflows, "contract section 7: `okrsite new` writes a GitHub Pages workflow"
-    text = workflows[0].read_text()
-    assert "okrsite build" in text and "pages" in text.lower()
+    workflow = yaml.safe_load(workflows[0].read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert "okrsite build" in runs
+    uploads = [step for step in steps if "upload-pages-artifact" in step.get("uses", "")]
+    assert uploads and uploads[0].get("with", {}).get("path") in ("public", "public/", "./public")
+    assert any("deploy-pages" in step.get("uses", "") for step in steps)
 
 
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):

@@ -13,7 +13,7 @@ import pytest
 
 from okrsite.build import build_site
 from conftest import COMPANY, EXAMPLE_DATE, REPO
-from htmlcheck import by_href, is_absolute, linked_targets, numbers, parse_file, resolve, says_status
+from htmlcheck import by_href, is_absolute, linked_targets, numbers, parse, parse_file, resolve, says_status
 
 GRADED = ("achieved", "progress", "missed")
 PACED = ("on-track", "at-risk", "off-track")
@@ -447,6 +447,9 @@ def test_objective_pages(site, pages, out):
             crumbs = main.one("nav", cls="breadcrumb")
             assert linked_targets(crumbs, path)[-1] == page_of(objective.owner.url)
             assert main.find(cls="big-number").text().startswith(measure(objective, cycle)), path
+            if objective.description_html:
+                described = parse(objective.description_html).text()
+                assert described in [p.text() for p in main.find_all(cls="prose")], path
             for kr in objective.key_results:
                 card = main.one(id_=f"kr-{kr.id}")
                 assert card.find("h3").text() == kr.title

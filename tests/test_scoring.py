@@ -399,3 +399,22 @@ def test_archived_status_is_the_score_band(scored):
     assert cycle.status_counts == {"achieved": 1, "progress": 2, "missed": 1}
     assert cycle.score == pytest.approx((0.7 + 0.69 + 0.3 + 0.29) / 4, **EXACT)
     assert cycle.owners["acme"].status == "progress"
+
+
+def test_an_upcoming_cycle_is_not_started(make_site):
+    """Before a cycle starts nothing is expected yet: every status says so, manual ones too."""
+    toml = SPRINT_TOML + "\n[cycles.next]\nstart = 2026-12-01\nend = 2026-12-11\n"
+    root = make_site({
+        "content/sprint/acme.md": company(metric_objective("o", 50, 50)),
+        "content/next/acme.md": company(metric_objective("o", 10, 0, extra="    status: off-track\n")),
+    }, toml)
+    site, diagnostics = load(root, MIDWAY)
+    assert site is not None, [d.format() for d in diagnostics.items]
+    upcoming = next(c for c in site.cycles if c.id == "next")
+    assert upcoming.state == "upcoming"
+    objective = upcoming.owners["acme"].objectives[0]
+    assert objective.progress == pytest.approx(0.05, **EXACT)
+    assert objective.status == "not-started"
+    assert [k.status for k in objective.key_results] == ["not-started", "not-started"]
+    assert upcoming.owners["acme"].status == "not-started"
+    assert upcoming.status_counts == {"not-started": 1}

@@ -54,10 +54,11 @@ def test_every_page_is_well_formed(html_pages):
         assert len(page.find_all("main")) == 1, path
 
 
-def test_every_internal_link_is_relative_and_resolves_to_a_file(html_pages, out):
+def link_problems(out: Path, pages: dict) -> tuple[list[str], int]:
+    """Links on the pages of ``out`` that are not relative or do not resolve to a file."""
     problems = []
     checked = 0
-    for path, page in html_pages.items():
+    for path, page in pages.items():
         if path == "404.html":
             continue
         ids = {e.get("id") for e in page.elements() if e.get("id")}
@@ -83,8 +84,79 @@ def test_every_internal_link_is_relative_and_resolves_to_a_file(html_pages, out)
                 problems.append(f"{where}: a folder link must name index.html (pages open from disk too)")
             elif not (out / target).is_file():
                 problems.append(f"{where}: {target} does not exist")
+    return problems, checked
+
+
+def test_every_internal_link_is_relative_and_resolves_to_a_file(html_pages, out):
+    problems, checked = link_problems(out, html_pages)
     assert not problems, "\n".join(problems[:20])
     assert checked > 2000
+
+
+EDGE_COMPANY = """\
+---
+name: Edge Co
+kind: company
+objectives:
+  - id: a
+    title: A goal
+    key_results:
+      - {{id: k, title: K, start: 0, target: 10, current: 5, checkins: [{{date: {year}-{month}-15, value: 5}}]}}
+      - {{id: j, title: J, type: milestone, done: true}}
+---
+"""
+NOBODY = """\
+---
+name: Nobody Yet
+kind: person
+parent: edge-co
+---
+Still writing my OKRs.
+"""
+
+
+@pytest.fixture(scope="module")
+def edge_build(tmp_path_factory):
+    """Three cycles (archived, current, upcoming), a person without objectives, no departments."""
+    from conftest import write_site
+    root = tmp_path_factory.mktemp("edge") / "site"
+    files = {}
+    for cycle, month in (("2026-Q3", "08"), ("2026-Q4", "11"), ("2027-Q1", "02")):
+        files[f"content/{cycle}/edge-co.md"] = EDGE_COMPANY.format(year=cycle[:4], month=month)
+        files[f"content/{cycle}/nobody.md"] = NOBODY
+    write_site(root, files)
+    out = root.parent / "out"
+    report = build_site(root, out, EXAMPLE_DATE, strict=True)
+    assert report.ok(True), [d.format() for d in report.diagnostics.items]
+    return out
+
+
+def test_edge_site_links_pills_and_svgs(edge_build):
+    out = edge_build
+    pages = {p.relative_to(out).as_posix(): parse_file(p) for p in sorted(out.rglob("*.html"))}
+    assert "2027-q1/index.html" in pages and "2026-q4/nobody/index.html" in pages
+    problems, _ = link_problems(out, pages)
+    assert not problems, "\n".join(problems[:20])
+    for path, page in pages.items():
+        assert not page.problems, (path, page.problems[:3])
+        for pill in page.find_all(cls="pill"):
+            assert pill.text(), f"{path}: empty pill"
+    for svg in out.rglob("*.svg"):
+        check_svg_is_inert(svg, svg_root(svg))
+    assert not list(out.glob("*/departments.svg")), "no departments, no chart"
+
+
+def test_edge_site_upcoming_cycle(edge_build):
+    import json
+    data = json.loads((edge_build / "okrs.json").read_text())
+    assert [(c["id"], c["state"]) for c in data["cycles"]] == [
+        ("2027-Q1", "upcoming"), ("2026-Q4", "current"), ("2026-Q3", "archived")]
+    page = parse_file(edge_build / "2027-q1/index.html").one("main")
+    assert "upcoming" in page.text().lower()
+    assert "2026-q4/index.html" in [resolve("2027-q1/index.html", a.get("href")) for a in page.find_all("a")]
+    cycles = parse_file(edge_build / "cycles/index.html").one("main")
+    rows = [tr for tr in cycles.find_all("tr") if tr.find("td") is not None]
+    assert [r.find("a").text() for r in rows] == ["Q1 2027", "Q4 2026", "Q3 2026"]
 
 
 def test_the_404_page_links_from_its_base(html_pages, out, site):
@@ -328,3 +400,19 @@ def test_base_url_without_trailing_slash_still_gives_clean_urls(make_site, tmp_p
     assert all(loc.startswith("https://example.test/okrs/") for loc in locs)
     text = parse_file(out / "2026-q4/test-co/index.html").one("main").text()
     assert "https://example.test/okrs/badges/current/test-co.svg" in text
+
+
+def test_a_site_without_cycles_has_no_broken_links(make_site, tmp_path):
+    """A fresh site with an empty content/ folder: either the build says so, or
+    the pages it writes link only to files that exist (the home page included)."""
+    root = make_site({})
+    (root / "content").mkdir()
+    out = tmp_path / "out"
+    report = build_site(root, out, EXAMPLE_DATE)
+    if not report.ok(False):
+        assert report.diagnostics.items
+        return
+    pages = {p.relative_to(out).as_posix(): parse_file(p) for p in sorted(out.rglob("*.html"))}
+    problems, _ = link_problems(out, pages)
+    assert not problems, "\n".join(problems[:10])
+    assert (out / "index.html").is_file(), "the site has no home page"

@@ -134,10 +134,12 @@ def test_a_strict_build_with_warnings_writes_nothing(built):
     root, out = built
     before = snapshot(out)
     (root / "content/2026-Q4/sales.md").write_text(TEAM.replace("title: Close more deals", "title: Close more deals\n    colour: red"))
-    report = build_site(root, out, EXAMPLE_DATE, strict=True)
+    later = EXAMPLE_DATE.replace(day=EXAMPLE_DATE.day + 1)  # would change okrs.json if anything were written
+    report = build_site(root, out, later, strict=True)
     assert report.diagnostics.warnings and not report.diagnostics.errors
     assert not report.ok(True)
     assert snapshot(out) == before
+    assert entries(out.parent) == {"site", "public"}
 
 
 def test_a_failed_first_build_creates_no_output(make_site, tmp_path):

@@ -16,6 +16,8 @@ import html
 import re
 import unicodedata
 
+from okrsite.render.formatting import STATUS_LABELS
+
 __all__ = [
     "LABEL_COLOR",
     "NEUTRAL_COLORS",
@@ -127,8 +129,9 @@ def render_badge(label: str, value: str, status: str) -> str:
     """Render a flat badge: ``label`` on grey, ``value`` in the status colour.
 
     Returns a standalone SVG document (str) with ``role="img"``, an
-    ``aria-label`` and a ``<title>`` of ``"{label}: {value}"``; all texts are
-    XML-escaped. An empty label gives a value-only badge.
+    ``aria-label`` and a ``<title>`` of ``"{label}: {value}, {status in words}"``
+    (so the status is never only a colour); all texts are XML-escaped. An empty
+    label gives a value-only badge.
     """
     label, value = _clean(label), _clean(value)
     bg, fg = badge_colors(status)
@@ -136,6 +139,8 @@ def render_badge(label: str, value: str, status: str) -> str:
     value_w = round(text_width(value)) + 2 * PADDING
     total = label_w + value_w
     spoken = f"{label}: {value}" if label else value
+    if status in STATUS_LABELS and status:
+        spoken += f", {STATUS_LABELS[status].lower()}"
     uid = "b" + hashlib.blake2s(
         "\0".join((label, value, bg, fg)).encode(), digest_size=5
     ).hexdigest()

@@ -7,6 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+STATUS_LABELS = {
+    "on-track": "On track",
+    "at-risk": "At risk",
+    "off-track": "Off track",
+    "not-started": "Not started",
+    "achieved": "Achieved",
+    "progress": "Progress made",
+    "missed": "Missed",
+    "": "No objectives",
+}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CURRENCIES = ("$", "£", "€", "¥")
 

@@ -11,17 +11,8 @@ from pathlib import Path
 import jinja2
 
 from okrsite import __version__
-from okrsite.render.formatting import format_number, format_score, long_date, percent, short_date
+from okrsite.render.formatting import STATUS_LABELS, format_number, format_score, long_date, percent, short_date
 
-STATUS_LABELS = {
-    "on-track": "On track",
-    "at-risk": "At risk",
-    "off-track": "Off track",
-    "achieved": "Achieved",
-    "progress": "Progress made",
-    "missed": "Missed",
-    "": "No objectives",
-}
 
 
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:

@@ -21,7 +21,7 @@ STATUS_ORDER = {
     "current": ("on-track", "at-risk", "off-track"),
     "archived": ("achieved", "progress", "missed"),
 }
-STATUS_ORDER["upcoming"] = STATUS_ORDER["current"]
+STATUS_ORDER["upcoming"] = ("not-started",)
 NEEDS_ATTENTION = ("at-risk", "off-track", "missed")
 
 
@@ -90,7 +90,7 @@ class RenderedSite:
         if scored:
             points = [(c.title, (c.score if c.state == "archived" else c.progress) or 0.0) for c in scored]
             yield "cycles/scores.svg", _svg(charts.score_history_chart("Company score by cycle", points))
-        yield self.page("cycles.html", "cycles/index.html", has_chart=bool(scored))
+        yield self.page("cycles.html", "cycles/index.html", scored_cycles=scored)
         not_found_base = urlsplit(site.config.base_url).path or "/"
         yield self.page("404.html", "404.html", base_href=not_found_base)
         yield "okrs.json", render_json(site)
