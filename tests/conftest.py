@@ -13,6 +13,7 @@ from okrsite.diagnostics import Diagnostics
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DATE = dt.date(2026, 11, 20)
+CYCLE = "content/2026-Q4"
 
 SITE_TOML = """\
 title = "Test Co OKRs"
@@ -66,3 +67,25 @@ def example_build(tmp_path_factory) -> tuple[BuildReport, Path]:
     report = build_site(REPO, out, EXAMPLE_DATE, strict=True)
     assert report.ok(strict=True), [d.format() for d in report.diagnostics.items]
     return report, out
+
+
+@pytest.fixture(scope="session")
+def site(example_build):
+    """The example site's model, as built."""
+    return example_build[0].site
+
+
+@pytest.fixture(scope="session")
+def out(example_build) -> Path:
+    """The folder the example site was built into."""
+    return example_build[1]
+
+
+@pytest.fixture
+def check(make_site, monkeypatch):
+    """Load the company plus ``files`` from the site root (so paths read content/...); -> (site, diagnostics)."""
+    def check(files: dict[str, str], site_toml: str = SITE_TOML):
+        root = make_site({f"{CYCLE}/test-co.md": COMPANY, **files}, site_toml)
+        monkeypatch.chdir(root)
+        return load(root)
+    return check

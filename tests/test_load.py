@@ -6,21 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMPANY, SITE_TOML, load
+from conftest import COMPANY, CYCLE, SITE_TOML, load
 from okrsite.diagnostics import Diagnostics
 from okrsite.load import discover, parse_document
 
-CYCLE = "content/2026-Q4"
 
 
-@pytest.fixture
-def check(make_site, monkeypatch):
-    """Write a site next to the company file, load it from its root; -> (site, diagnostics)."""
-    def check(files: dict[str, str], site_toml: str = SITE_TOML):
-        root = make_site({f"{CYCLE}/test-co.md": COMPANY, **files}, site_toml)
-        monkeypatch.chdir(root)
-        return load(root)
-    return check
 
 
 def write_bytes(root: Path, relative: str, data: bytes) -> None:

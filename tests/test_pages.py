@@ -51,16 +51,6 @@ def read_date(text: str) -> dt.date:
 # --- fixtures ---
 
 @pytest.fixture(scope="session")
-def site(example_build):
-    return example_build[0].site
-
-
-@pytest.fixture(scope="session")
-def out(example_build) -> Path:
-    return example_build[1]
-
-
-@pytest.fixture(scope="session")
 def pages(out):
     """``pages("2026-q4/index.html")`` -> the parsed page (parsed once per session)."""
     cache = {}

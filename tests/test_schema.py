@@ -6,20 +6,11 @@ import datetime as dt
 
 import pytest
 
-from conftest import COMPANY, SITE_TOML, load
+from conftest import COMPANY, CYCLE, SITE_TOML, load
 
-CYCLE = "content/2026-Q4"
 TEAM = f"{CYCLE}/team.md"
 
 
-@pytest.fixture
-def check(make_site, monkeypatch):
-    """Load the company plus ``files`` from the site root; -> (site, diagnostics)."""
-    def check(files: dict[str, str], site_toml: str = SITE_TOML):
-        root = make_site({f"{CYCLE}/test-co.md": COMPANY, **files}, site_toml)
-        monkeypatch.chdir(root)
-        return load(root)
-    return check
 
 
 def team(objectives: str, header: str = "name: Team\nkind: team\nparent: test-co\n") -> str:

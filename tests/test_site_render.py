@@ -20,16 +20,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="session")
-def site(example_build):
-    return example_build[0].site
-
-
-@pytest.fixture(scope="session")
-def out(example_build) -> Path:
-    return example_build[1]
-
-
-@pytest.fixture(scope="session")
 def html_pages(out):
     """{path from the site root: parsed page} for every HTML file of the example."""
     return {p.relative_to(out).as_posix(): parse_file(p) for p in sorted(out.rglob("*.html"))}
