@@ -19,10 +19,10 @@ from okrsite.config import load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.graph import link_cycle
-from okrsite.load import discover, read_document
-from okrsite.model import Owner, Site
+from okrsite.cache import OwnerCache
+from okrsite.load import discover
+from okrsite.model import Site
 from okrsite.privacy import remove_private
-from okrsite.schema import build_owner
 from okrsite.scoring import score_cycle
 
 
@@ -41,8 +41,13 @@ class BuildReport:
         return self.site is not None and not problems
 
 
-def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics) -> Site | None:
-    """Read, validate, link and score a site; ``None`` when it has errors."""
+def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None) -> Site | None:
+    """Read, validate, link and score a site; ``None`` when it has errors.
+
+    With a ``cache`` from an earlier build, only new or changed files are parsed.
+    """
+    cache = cache or OwnerCache()
+    cache.start_build()
     config = load_config(root, diagnostics)
     folders = discover(config.content_dir, diagnostics)
     if config.content_dir.is_dir() and not folders:
@@ -50,7 +55,8 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics) -> Site
                           "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
     cycles = make_cycles(list(folders), config, diagnostics)
     for cycle in cycles:
-        link_cycle(cycle, _read_owners(folders[cycle.id], cycle.id, diagnostics), diagnostics)
+        link_cycle(cycle, cache.owners(folders[cycle.id], cycle.id, diagnostics), diagnostics)
+    cache.forget_others({path for paths in folders.values() for path in paths})
     current = choose_current(cycles, config, build_date, diagnostics)
     if diagnostics.errors:
         return None
@@ -58,16 +64,6 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics) -> Site
         remove_private(cycle)
         score_cycle(cycle, build_date, config.status)
     return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current)
-
-
-def _read_owners(paths: list[Path], cycle_id: str, diagnostics: Diagnostics) -> list[Owner]:
-    owners = []
-    for path in paths:
-        document = read_document(path, cycle_id, diagnostics)
-        owner = build_owner(document, diagnostics) if document is not None else None
-        if owner is not None:
-            owners.append(owner)
-    return owners
 
 
 Progress = Callable[[int, float], None]  # (files rendered so far, seconds since the start)

@@ -7,7 +7,6 @@ report ``path:line``. Nothing here knows what the keys mean.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +83,6 @@ class Document:
     front: LineDict
     body: str
     body_line: int
-    digest: str  # sha256 of the file's bytes, for caches
 
 
 def discover(content_dir: Path, diagnostics: Diagnostics) -> dict[str, list[Path]]:
@@ -136,7 +134,7 @@ def parse_document(raw: bytes, path: Path, where: str, cycle_id: str, diagnostic
     front = _parse_yaml(yaml_text, where, diagnostics)
     if front is None:
         return None
-    return Document(path, where, cycle_id, path.stem, front, body, body_line, hashlib.sha256(raw).hexdigest())
+    return Document(path, where, cycle_id, path.stem, front, body, body_line)
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -1,13 +1,16 @@
 """The OKR model: plain dataclasses built once, linked by :mod:`okrsite.graph`,
 given numbers by :mod:`okrsite.scoring`, and only read by the renderers.
 
-Fields under "linked" and "computed" start empty and are filled by those stages.
+Fields made with :func:`per_build` ("linked" and "computed") start empty and are
+filled by those stages; :func:`reset_build_state` empties them again, so the
+objects parsed from an unchanged file can be reused by the next build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
 
 from okrsite.config import SiteConfig
 
@@ -15,6 +18,18 @@ KINDS = ("company", "department", "team", "person")
 KR_TYPES = ("metric", "milestone", "rollup")
 STATUSES = ("on-track", "at-risk", "off-track")
 GRADES = ("achieved", "progress", "missed")
+
+
+def per_build(default: Any = MISSING, factory: Any = MISSING, repr: bool = True) -> Any:
+    """A field that a build fills in (links, numbers) and the next build starts afresh."""
+    return field(default=default, default_factory=factory, repr=repr, metadata={"per_build": True})
+
+
+def reset_build_state(item: Any) -> None:
+    """Put every :func:`per_build` field of ``item`` back to its default."""
+    for spec in fields(item):
+        if spec.metadata.get("per_build"):
+            setattr(item, spec.name, spec.default_factory() if spec.default_factory is not MISSING else spec.default)
 
 
 @dataclass(frozen=True)
@@ -63,13 +78,13 @@ class KeyResult:
     score_given: float | None = None
     done: bool | None = None
     checkins: list[CheckIn] = field(default_factory=list)
+    objective: Objective = field(init=False, repr=False)  # set with the objective
     # linked
-    objective: Objective = field(init=False, repr=False)
-    aligned: list[Objective] = field(default_factory=list, repr=False)
+    aligned: list[Objective] = per_build(factory=list, repr=False)
     # computed
-    progress: float = 0.0
-    score: float = 0.0
-    status: str = ""
+    progress: float = per_build(0.0)
+    score: float = per_build(0.0)
+    status: str = per_build("")
 
     @property
     def current(self) -> float | None:
@@ -98,15 +113,15 @@ class Objective:
     score_given: float | None = None
     status_given: str | None = None
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    owner: Owner = field(init=False, repr=False)  # set with the owner
     # linked
-    owner: Owner = field(init=False, repr=False)
-    parents: list[Alignment] = field(default_factory=list, repr=False)
-    children: list[Objective] = field(default_factory=list, repr=False)
-    private_parents: int = 0  # alignments to objectives left out of the site
+    parents: list[Alignment] = per_build(factory=list, repr=False)
+    children: list[Objective] = per_build(factory=list, repr=False)
+    private_parents: int = per_build(0)  # alignments to objectives left out of the site
     # computed
-    progress: float = 0.0
-    score: float = 0.0
-    status: str = ""
+    progress: float = per_build(0.0)
+    score: float = per_build(0.0)
+    status: str = per_build("")
 
     @property
     def ref(self) -> str:
@@ -149,19 +164,29 @@ class Owner:
     lead_id: str | None = None
     role: str = ""
     private: bool = False
-    objectives: list[Objective] = field(default_factory=list)
+    declared_objectives: list[Objective] = field(default_factory=list)  # as written in the file
     kpis: list[Kpi] = field(default_factory=list)
     body_html: str = ""
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
     # linked
-    cycle: Cycle = field(init=False, repr=False)
-    parent: Owner | None = field(default=None, repr=False)
-    lead: Owner | None = field(default=None, repr=False)
-    children: list[Owner] = field(default_factory=list, repr=False)
+    cycle: Cycle = per_build(None, repr=False)
+    objectives: list[Objective] = per_build(factory=list, repr=False)  # those in the site: public ones
+    parent: Owner | None = per_build(None, repr=False)
+    lead: Owner | None = per_build(None, repr=False)
+    children: list[Owner] = per_build(factory=list, repr=False)
     # computed
-    progress: float | None = None
-    score: float | None = None
-    status: str = ""
+    progress: float | None = per_build(None)
+    score: float | None = per_build(None)
+    status: str = per_build("")
+
+    def reset(self) -> None:
+        """Forget the links and numbers of an earlier build; the objectives are the declared ones again."""
+        reset_build_state(self)
+        self.objectives = list(self.declared_objectives)
+        for objective in self.objectives:
+            reset_build_state(objective)
+            for kr in objective.key_results:
+                reset_build_state(kr)
 
     @property
     def url(self) -> str:

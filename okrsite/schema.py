@@ -160,11 +160,12 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         body_html=render_markdown(doc.body),
         key_lines=doc.front.lines,
     )
-    owner.objectives = [o for m in fields.mappings("objectives", "objective") if (o := _objective(m, doc, diagnostics))]
+    owner.declared_objectives = [o for m in fields.mappings("objectives", "objective") if (o := _objective(m, doc, diagnostics))]
     owner.kpis = [k for m in fields.mappings("kpis", "KPI") if (k := _kpi(m, doc, diagnostics))]
-    _check_unique(owner.objectives, "objective", doc, diagnostics)
-    for objective in owner.objectives:
+    _check_unique(owner.declared_objectives, "objective", doc, diagnostics)
+    for objective in owner.declared_objectives:
         objective.owner = owner
+    owner.reset()
     return owner
 
 

@@ -155,7 +155,6 @@ def test_document_fields_and_key_lines():
     assert objective.line_of("title") == 6
     assert doc.body == "Hello\n"
     assert doc.body_line == 8
-    assert len(doc.digest) == 64
 
 
 def test_discover_sorts_cycles_and_files_and_skips_hidden(tmp_path):
