@@ -1,15 +1,17 @@
 """The pipeline, stage by stage: config -> load -> model + graph -> scoring -> render -> write.
 
 :func:`load_site` runs the stages up to scoring and is all ``okrsite check`` needs;
-:func:`build_site` adds rendering and the atomic write.
+:class:`Builder` adds rendering and writing, and keeps what it can between builds
+for watch mode; :func:`build_site` is one build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,9 @@ from okrsite.cache import OwnerCache
 from okrsite.load import discover
 from okrsite.model import Site
 from okrsite.privacy import remove_private
+from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
+from okrsite.write import update_site, write_site
 
 
 @dataclass
@@ -32,8 +36,10 @@ class BuildReport:
 
     site: Site | None
     diagnostics: Diagnostics
-    files: int = 0
-    pages: int = 0
+    files: int = 0  # files written
+    pages: int = 0  # HTML pages written
+    parsed: int = 0  # OKR files read and parsed
+    rendered: int = 0  # output files rendered (unchanged ones are skipped)
     seconds: float = 0.0
 
     def ok(self, strict: bool) -> bool:
@@ -69,32 +75,111 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
 Progress = Callable[[int, float], None]  # (files rendered so far, seconds since the start)
 
 
+@dataclass
+class _Written:
+    key: int
+    digest: bytes
+
+
+class Builder:
+    """Builds one site again and again, redoing only what changed since the last build.
+
+    The first build writes a fresh output folder and swaps it in; later ones parse
+    only new or changed files, render only outputs whose key changed, and replace
+    only files whose bytes changed. A build with errors writes nothing.
+    """
+
+    def __init__(self, root: Path, out: Path, strict: bool = False):
+        self.root, self.out, self.strict = root, out, strict
+        self.cache = OwnerCache()
+        self._renderer: SiteRenderer | None = None
+        self._theme: tuple | None = None
+        self._written: dict[str, _Written] | None = None
+
+    def build(self, build_date: dt.date, progress: Progress | None = None) -> BuildReport:
+        started = time.perf_counter()
+        diagnostics = Diagnostics()
+        site = load_site(self.root, build_date, diagnostics, self.cache)
+        report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
+        if report.ok(self.strict):
+            tracker = _Progress(started, progress)
+            try:
+                self._render(site, report, tracker)
+            except jinja2.TemplateError as exc:
+                path, line = _template_location(exc)
+                diagnostics.error(path, line, f"template error: {exc.message or exc}")
+            except OSError as exc:
+                diagnostics.error(display_path(Path(exc.filename or self.out)), None, f"cannot write the site: {exc.strerror or exc}")
+            report.rendered = tracker.count
+            if diagnostics.errors:
+                report.site = None
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def renderer(self, site: Site) -> SiteRenderer:
+        theme = (site.config.root, site.config.theme)
+        if self._renderer is None or theme != self._theme:
+            self._renderer, self._theme = SiteRenderer(site.config), theme
+        return self._renderer
+
+    def _render(self, site: Site, report: BuildReport, progress: _Progress) -> None:
+        outputs = self.renderer(site).plan(site)
+        if self._written is None or not self.out.is_dir():
+            self._write_all(outputs, report, progress)
+        else:
+            self._write_changes(outputs, report, progress)
+
+    def _write_all(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
+        written: dict[str, _Written] = {}
+
+        def files():
+            for output in outputs:
+                data = output.render()
+                written[output.path] = _Written(output.key, _digest(data))
+                report.pages += output.page
+                progress.tick()
+                yield output.path, data
+
+        report.files = write_site(self.out, files())
+        self._written = written
+
+    def _write_changes(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
+        written: dict[str, _Written] = {}
+        changed: dict[str, bytes] = {}
+        for output in outputs:
+            before = self._written.get(output.path)
+            if before is not None and before.key == output.key:
+                written[output.path] = before
+                continue
+            data = output.render()
+            progress.tick()
+            written[output.path] = _Written(output.key, _digest(data))
+            if before is None or before.digest != written[output.path].digest:
+                changed[output.path] = data
+                report.pages += output.page
+        update_site(self.out, changed, set(self._written) - set(written))
+        report.files = len(changed)
+        self._written = written
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class _Progress:
+    def __init__(self, started: float, report: Progress | None):
+        self.started, self.report, self.count = started, report, 0
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.report is not None and self.count % 100 == 0:
+            self.report(self.count, time.perf_counter() - self.started)
+
+
 def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
                progress: Progress | None = None) -> BuildReport:
-    """Build the site into ``out``; on errors (or warnings when strict) write nothing."""
-    from okrsite.render.site import render_site  # the renderers are not needed by `check`
-    from okrsite.write import write_site
-
-    started = time.perf_counter()
-    diagnostics = Diagnostics()
-    site = load_site(root, build_date, diagnostics)
-    report = BuildReport(site, diagnostics)
-    if not report.ok(strict):
-        return report
-    rendered = render_site(site)
-    try:
-        report.files = write_site(out, _reporting(rendered, started, progress))
-    except jinja2.TemplateError as exc:
-        path, line = _template_location(exc)
-        diagnostics.error(path, line, f"template error: {exc.message or exc}")
-    except OSError as exc:
-        diagnostics.error(display_path(Path(exc.filename or out)), None, f"cannot write the site: {exc.strerror or exc}")
-    if diagnostics.errors:
-        report.site = None
-        return report
-    report.pages = rendered.pages
-    report.seconds = time.perf_counter() - started
-    return report
+    """Build the site into ``out`` once; on errors (or warnings when strict) write nothing."""
+    return Builder(root, out, strict).build(build_date, progress)
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int | None]:
@@ -106,11 +191,3 @@ def _template_location(exc: jinja2.TemplateError) -> tuple[str, int | None]:
         if filename.endswith((".html", ".xml", ".txt", ".svg")):
             return display_path(Path(filename)), line
     return "themes", None
-
-
-def _reporting(files: Iterable, started: float, progress: Progress | None) -> Iterator:
-    """Pass ``files`` through, telling ``progress`` how far along the render is."""
-    for count, item in enumerate(files, 1):
-        yield item
-        if progress is not None and count % 100 == 0:
-            progress(count, time.perf_counter() - started)

@@ -40,3 +40,13 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
                 if path.is_file():
                     found[path.relative_to(theme).as_posix()] = path
     return dict(sorted(found.items()))
+
+
+def theme_key(dirs: list[Path]) -> int:
+    """Changes whenever a template or static file of the theme changes."""
+    parts = []
+    for theme in dirs:
+        for path in sorted(theme.rglob("*")):
+            if path.is_file():
+                parts.append((path.as_posix(), path.read_bytes()))
+    return hash(tuple(parts))

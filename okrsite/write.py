@@ -73,3 +73,33 @@ def _swap(staging: Path, out: Path) -> None:
         raise
     finally:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def update_site(out: Path, changed: dict[str, bytes], removed: set[str]) -> None:
+    """Change an existing output folder in place: each file replaced atomically, gone files deleted."""
+    for relative, data in changed.items():
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    for relative in sorted(removed):
+        (out / relative).unlink(missing_ok=True)
+    for folder in sorted({(out / r).parent for r in removed}, key=lambda p: len(p.parts), reverse=True):
+        _remove_empty(folder, out)
+
+
+def _remove_empty(folder: Path, out: Path) -> None:
+    """Remove ``folder`` and its parents up to ``out`` while they are empty."""
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or already gone
+            return
+        folder = folder.parent

@@ -1,110 +1,152 @@
-"""Every output file of a site, as ``(relative path, bytes)`` pairs in a stable order.
+"""The plan of a site's output: every file, its key and how to render it.
 
 This is the map of section 5 of the contract: which page lives where and which
-template, chart or badge makes it.
+template, chart or badge makes it. Each :class:`Output` carries a key from
+:mod:`okrsite.render.keys`; the writer renders only files whose key changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+import jinja2
+
+from okrsite.config import SiteConfig
 from okrsite.model import Cycle, Objective, Owner, Site
 from okrsite.render import badges, charts
 from okrsite.render.export import render_json
+from okrsite.render.keys import Keys
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import forest, subtree
-from okrsite.theme import static_files, theme_dirs
+from okrsite.theme import static_files, theme_dirs, theme_key
 
 STATUS_ORDER = {
     "current": ("on-track", "at-risk", "off-track"),
     "archived": ("achieved", "progress", "missed"),
+    "upcoming": ("not-started",),
 }
-STATUS_ORDER["upcoming"] = ("not-started",)
 NEEDS_ATTENTION = ("at-risk", "off-track", "missed")
 
 
-class RenderedSite:
-    """Iterates over the files of a site; counts the HTML pages as it goes."""
+@dataclass
+class Output:
+    """One file of the site: where it goes, what it depends on, and how to make it."""
 
-    def __init__(self, site: Site):
-        self.site = site
-        self.dirs = theme_dirs(site.config)
+    path: str
+    key: int
+    render: Callable[[], bytes]
+    page: bool = False
+
+
+class SiteRenderer:
+    """Plans the output of sites with one theme; keeps its compiled templates between builds."""
+
+    def __init__(self, config: SiteConfig):
+        self.dirs = theme_dirs(config)
         self.env = make_environment(self.dirs)
-        self.pages = 0
-        self.page_paths: list[str] = []
 
-    def __iter__(self) -> Iterator[tuple[str, bytes]]:
-        for relative, path in static_files(self.dirs).items():
-            yield relative, path.read_bytes()
-        if self.site.current is not None:
-            yield from self._cycle_files(self.site.current, "index.html")
-        for cycle in self.site.cycles:
-            yield from self._cycle_files(cycle, f"{cycle.slug}/index.html")
-        yield from self._site_files()
+    def plan(self, site: Site) -> list[Output]:
+        return _Plan(site, self.env, self.dirs).outputs
 
-    def page(self, template: str, path: str, **context) -> tuple[str, bytes]:
-        self.pages += 1
-        self.page_paths.append(path)
-        return path, render_page(self.env, template, path, {"site": self.site, **context})
 
-    def _cycle_files(self, cycle: Cycle, overview_path: str) -> Iterator[tuple[str, bytes]]:
-        """The overview at ``overview_path``; for the cycle's own folder, everything else too."""
-        departments = sorted((o for o in cycle.owners.values() if o.kind == "department"), key=lambda o: o.name.lower())
-        yield self.page("cycle.html", overview_path, cycle=cycle, departments=departments,
-                        status_counts=status_summary(cycle), attention=needs_attention(cycle))
-        if overview_path != f"{cycle.slug}/index.html":
-            return
-        if departments:
-            bars = [(d.name, d.progress or 0.0) for d in departments]
-            yield f"{cycle.slug}/departments.svg", _svg(charts.department_progress_chart(f"Departments, {cycle.title}", bars))
-        yield self.page("tree.html", f"{cycle.slug}/tree/index.html", cycle=cycle, roots=alignment_roots(cycle),
-                        unaligned=unaligned(cycle))
+class _Plan:
+    def __init__(self, site: Site, env: jinja2.Environment, dirs):
+        self.site, self.env = site, env
+        self.keys = Keys(site, theme_key(dirs))
+        self.outputs: list[Output] = []
+        for relative, path in static_files(dirs).items():
+            data = path.read_bytes()
+            self.outputs.append(Output(relative, hash(data), partial(bytes, data)))
+        if site.current is not None:
+            self._overview(site.current, "index.html")
+        for cycle in site.cycles:
+            self._cycle(cycle)
+        self._site_files()
+
+    def file(self, path: str, key, render: Callable[[], bytes]) -> None:
+        self.outputs.append(Output(path, hash(key), render))
+
+    def page(self, template: str, path: str, key: int, context: Callable[[], dict]) -> None:
+        """A page; its ``context`` is made only when the page is rendered."""
+        def render() -> bytes:
+            return render_page(self.env, template, path, {"site": self.site, **context()})
+        self.outputs.append(Output(path, hash((template, path, key)), render, page=True))
+
+    def _overview(self, cycle: Cycle, path: str) -> None:
+        self.page("cycle.html", path, self.keys.cycle(cycle), lambda: dict(
+            cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
+            attention=needs_attention(cycle)))
+
+    def _cycle(self, cycle: Cycle) -> None:
+        self._overview(cycle, f"{cycle.slug}/index.html")
+        bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
+        if bars:
+            title = f"Departments, {cycle.title}"
+            self.file(f"{cycle.slug}/departments.svg", ("departments", title, bars),
+                      partial(_svg, charts.department_progress_chart, title, bars))
+        self.page("tree.html", f"{cycle.slug}/tree/index.html", self.keys.cycle(cycle), lambda: dict(
+            cycle=cycle, roots=alignment_roots(cycle), unaligned=unaligned(cycle)))
         for owner in cycle.owners.values():
-            yield from self._owner_files(owner)
+            self._owner(owner)
 
-    def _owner_files(self, owner: Owner) -> Iterator[tuple[str, bytes]]:
+    def _owner(self, owner: Owner) -> None:
         cycle = owner.cycle
-        yield self.page("owner.html", f"{owner.url}index.html", cycle=cycle, owner=owner)
-        yield f"badges/{cycle.slug}/{owner.id}.svg", _badge(cycle, owner.progress, owner.score, owner.status)
+        self.page("owner.html", f"{owner.url}index.html", self.keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
+        badge = (cycle.title, cycle.state, owner.progress, owner.score, owner.status)
+        self.file(f"badges/{cycle.slug}/{owner.id}.svg", badge, partial(_badge, *badge))
         if cycle is self.site.current:
-            yield f"badges/current/{owner.id}.svg", _badge(cycle, owner.progress, owner.score, owner.status)
+            self.file(f"badges/current/{owner.id}.svg", badge, partial(_badge, *badge))
         for objective in owner.objectives:
-            yield self.page("objective.html", f"{objective.url}index.html", cycle=cycle, owner=owner,
-                            objective=objective, tree=subtree(objective))
-            yield f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", _badge(cycle, objective.progress, objective.score, objective.status)
-            yield from self._checkin_charts(objective)
+            self.page("objective.html", f"{objective.url}index.html", self.keys.objective(objective),
+                      partial(_objective_context, objective))
+            badge = (cycle.title, cycle.state, objective.progress, objective.score, objective.status)
+            self.file(f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", badge, partial(_badge, *badge))
+            self._checkin_charts(objective)
 
-    def _checkin_charts(self, objective: Objective) -> Iterator[tuple[str, bytes]]:
+    def _checkin_charts(self, objective: Objective) -> None:
         cycle = objective.owner.cycle
         for kr in objective.key_results:
             if kr.type == "metric" and kr.checkins:
-                svg = charts.checkin_chart(kr.title, cycle.start, cycle.end, kr.start, kr.target,
-                                           [(c.date, c.value) for c in kr.checkins], kr.unit)
-                yield f"{objective.url}{kr.id}.svg", _svg(svg)
+                inputs = (kr.title, cycle.start, cycle.end, kr.start, kr.target,
+                          tuple((c.date, c.value) for c in kr.checkins), kr.unit)
+                self.file(f"{objective.url}{kr.id}.svg", ("checkins", inputs), partial(_svg, charts.checkin_chart, *inputs))
 
-    def _site_files(self) -> Iterator[tuple[str, bytes]]:
+    def _site_files(self) -> None:
         site = self.site
+        everything = hash((self.keys.site, tuple(self.keys.cycle(c) for c in site.cycles)))
         scored = [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
         if scored:
-            points = [(c.title, (c.score if c.state == "archived" else c.progress) or 0.0) for c in scored]
-            yield "cycles/scores.svg", _svg(charts.score_history_chart("Company score by cycle", points))
-        yield self.page("cycles.html", "cycles/index.html", scored_cycles=scored)
+            points = tuple((c.title, (c.score if c.state == "archived" else c.progress) or 0.0) for c in scored)
+            title = "Company score by cycle"
+            self.file("cycles/scores.svg", ("scores", title, points), partial(_svg, charts.score_history_chart, title, points))
+        self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
         not_found_base = urlsplit(site.config.base_url).path or "/"
-        yield self.page("404.html", "404.html", base_href=not_found_base)
-        yield "okrs.json", render_json(site)
-        yield ".nojekyll", b""
-        yield "sitemap.xml", sitemap(site.config.base_url, self.page_paths)
+        self.page("404.html", "404.html", self.keys.site, lambda: dict(base_href=not_found_base))
+        self.file("okrs.json", everything, partial(render_json, site))
+        self.file(".nojekyll", "", bytes)
+        pages = tuple(o.path for o in self.outputs if o.page)
+        self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
 
 
-def _svg(text: str) -> bytes:
-    return text.encode("utf-8")
+def _objective_context(objective: Objective) -> dict:
+    return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, tree=subtree(objective))
 
 
-def _badge(cycle: Cycle, progress: float | None, score: float | None, status: str) -> bytes:
-    value = format_score(score) if cycle.state == "archived" else percent(progress)
-    return _svg(badges.render_badge(cycle.title, value, status or "none"))
+def _svg(chart: Callable[..., str], *args) -> bytes:
+    return chart(*args).encode("utf-8")
+
+
+def _badge(cycle_title: str, state: str, progress: float | None, score: float | None, status: str) -> bytes:
+    value = format_score(score) if state == "archived" else percent(progress)
+    return badges.render_badge(cycle_title, value, status or "none").encode("utf-8")
+
+
+def departments(cycle: Cycle) -> list[Owner]:
+    return sorted((o for o in cycle.owners.values() if o.kind == "department"), key=lambda o: o.name.lower())
 
 
 def status_summary(cycle: Cycle) -> list[tuple[str, int]]:
@@ -139,7 +181,3 @@ def sitemap(base_url: str, page_paths: list[str]) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + "".join(urls) + "</urlset>\n").encode("utf-8")
-
-
-def render_site(site: Site) -> RenderedSite:
-    return RenderedSite(site)

@@ -27,14 +27,18 @@ def sort_key(objective: Objective) -> tuple:
     return (_KIND_RANK[owner.kind], owner.name.lower(), owner.id, owner.objectives.index(objective))
 
 
+def subtree_children(objective: Objective) -> list[tuple[Objective, bool]]:
+    """The objectives aligned to ``objective`` in tree order, each with whether this is
+    its first parent (drawn in full here) or not (a short "also aligns here" leaf)."""
+    return [(child, bool(child.parents) and child.parents[0].objective is objective)
+            for child in sorted(objective.children, key=sort_key)]
+
+
 def subtree(objective: Objective) -> TreeNode:
     """``objective`` and everything aligned to it, down to people."""
     node = TreeNode(objective)
-    for child in sorted(objective.children, key=sort_key):
-        if child.parents and child.parents[0].objective is objective:
-            node.children.append(subtree(child))
-        else:
-            node.children.append(TreeNode(child, elsewhere=True))
+    for child, primary in subtree_children(objective):
+        node.children.append(subtree(child) if primary else TreeNode(child, elsewhere=True))
     node.descendants = sum(1 + c.descendants for c in node.children if not c.elsewhere)
     return node
 

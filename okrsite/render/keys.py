@@ -1,0 +1,97 @@
+"""Fingerprints of what each output file shows, so a rebuild renders only what changed.
+
+Every object gets a signature: a hash of every field a page can display about it.
+A page's key combines the signatures of the objects it shows, the cycle and the
+site (its settings, build date, theme files and okrsite's version). Two builds
+give a page the same key only if the page would come out the same, so watch mode
+skips rendering it. Keys are Python hashes: they live in one process only.
+"""
+
+from __future__ import annotations
+
+from okrsite import __version__
+from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
+from okrsite.render.tree import subtree_children
+
+
+def _key_result(kr: KeyResult) -> tuple:
+    return (kr.id, kr.title, kr.type, kr.start, kr.target, kr.current, kr.unit, kr.weight, kr.score_given,
+            kr.done, kr.progress, kr.score, kr.status,
+            tuple((c.date, c.value, c.note) for c in kr.checkins), tuple(o.ref for o in kr.aligned))
+
+
+def _objective(objective: Objective) -> int:
+    return hash((objective.ref, objective.title, objective.description_html, objective.private_parents,
+                 objective.progress, objective.score, objective.status, objective.score_given,
+                 tuple((i.text, i.done) for i in objective.initiatives),
+                 tuple(_key_result(kr) for kr in objective.key_results),
+                 tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children),
+                 objective.owner.name, objective.owner.kind))
+
+
+def _owner(owner: Owner) -> int:
+    return hash((owner.id, owner.name, owner.kind, owner.role, owner.progress, owner.score, owner.status,
+                 owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
+                 owner.body_html, tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis),
+                 tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
+
+
+class Keys:
+    """Signatures of one site's objects and the keys of its pages."""
+
+    def __init__(self, site: Site, theme: int):
+        self.site = hash((site.config.title, site.config.base_url, site.build_date, __version__, theme,
+                          tuple((c.id, c.title, c.state) for c in site.cycles)))
+        self.objectives: dict[int, int] = {}
+        self.owners: dict[int, int] = {}
+        self.subtrees: dict[int, int] = {}
+        self.cycles: dict[int, int] = {}
+        self.frames: dict[int, int] = {}
+        for cycle in site.cycles:
+            self._sign_cycle(cycle)
+
+    def _sign_cycle(self, cycle: Cycle) -> None:
+        for owner in cycle.owners.values():
+            self.owners[id(owner)] = _owner(owner)
+            for objective in owner.objectives:
+                self.objectives[id(objective)] = _objective(objective)
+        frame = self.frames[id(cycle)] = hash((self.site, cycle.id, cycle.title, cycle.start, cycle.end,
+                                               cycle.state, cycle.expected))
+        everything = hash((tuple(self.owners[id(o)] for o in cycle.owners.values()),
+                           tuple(self.objectives[id(o)] for o in cycle.objectives)))
+        self.cycles[id(cycle)] = hash((frame, everything))
+
+    def frame(self, cycle: Cycle) -> int:
+        """What every page of the cycle shows around its content: the site, the cycle's dates and state."""
+        return self.frames[id(cycle)]
+
+    def cycle(self, cycle: Cycle) -> int:
+        """Anything in the cycle: for the overview, the tree and whole-cycle files."""
+        return self.cycles[id(cycle)]
+
+    def owner(self, owner: Owner) -> int:
+        """The owner's page: the owner, its org-chart neighbours and its objectives with their links."""
+        people = [*owner.ancestors, owner.lead, *owner.children]
+        return hash((self.frames[id(owner.cycle)], self.owners[id(owner)],
+                     tuple(self.owners[id(p)] for p in people if p is not None),
+                     tuple(self._neighbourhood(o) for o in owner.objectives)))
+
+    def objective(self, objective: Objective) -> int:
+        """The objective's page: it, its owner's place, its links and everything aligned below it."""
+        owner = objective.owner
+        return hash((self.frames[id(owner.cycle)], self.owners[id(owner)],
+                     tuple(self.owners[id(a)] for a in owner.ancestors),
+                     self._neighbourhood(objective), self.subtree(objective)))
+
+    def _neighbourhood(self, objective: Objective) -> tuple:
+        linked = [*objective.chain, *(a.objective for a in objective.parents), *objective.children]
+        return (self.objectives[id(objective)], tuple(self.objectives[id(o)] for o in linked))
+
+    def subtree(self, objective: Objective) -> int:
+        """The objective and its tree of aligned objectives, as the tree templates draw it."""
+        key = self.subtrees.get(id(objective))
+        if key is None:
+            parts = [self.subtree(child) if primary else self.objectives[id(child)]
+                     for child, primary in subtree_children(objective)]
+            key = self.subtrees[id(objective)] = hash((self.objectives[id(objective)], tuple(parts)))
+        return key

@@ -1,0 +1,151 @@
+"""The pipeline as a whole: one-off builds and the incremental Builder of watch mode."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_DATE, REPO
+from okrsite.build import Builder, build_site
+
+Q4 = "content/2026-Q4"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_clean_build(site: Path, out: Path, scratch: Path) -> None:
+    clean = scratch / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    report = build_site(site, clean, EXAMPLE_DATE)
+    assert report.ok(False), [d.format() for d in report.diagnostics.items]
+    expected, actual = tree(clean), tree(out)
+    assert sorted(actual) == sorted(expected)
+    different = [path for path in expected if actual[path] != expected[path]]
+    assert not different, different[:10]
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    return site
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp_path):
+    site, out = example_copy, tmp_path / "out"
+    builder = Builder(site, out)
+    first = builder.build(EXAMPLE_DATE)
+    assert first.ok(False) and first.parsed == len(list((site / "content").rglob("*.md")))
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # change a value: only that file is parsed again, and few pages are written
+    fulfillment = site / Q4 / "teams/fulfillment.md"
+    edit(fulfillment, "{date: 2026-11-20, value: 64}", "{date: 2026-11-20, value: 71}")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.parsed == 1
+    assert 0 < report.pages < 40
+    assert report.rendered < first.rendered / 4  # the owner's and objective's pages, the cycle's, not all
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # change names shown on other owners' pages: a team's, a person's
+    edit(fulfillment, "name: Fulfillment", "name: Fulfilment & Dispatch")
+    edit(site / Q4 / "people/oluwaseun-adeyemi.md", "role: ", "role: Senior ")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # add an objective
+    edit(fulfillment, "objectives:\n", "objectives:\n"
+         "  - id: calm-peak\n    title: A calm peak week\n    aligns_to: manufacturing/ship-faster\n"
+         "    key_results:\n      - {id: overtime, title: Overtime hours, start: 120, target: 40, current: 90, unit: hours}\n"
+         "      - {id: rota, title: Peak rota agreed, type: milestone, done: true}\n")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert (out / "2026-q4/fulfillment/calm-peak/index.html").is_file()
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # rename an owner: the file and every reference to it
+    for path in (site / Q4).rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        renamed = re.sub(r"\bfulfillment\b", "dispatch", text)
+        if renamed != text:
+            path.write_text(renamed, encoding="utf-8")
+    fulfillment.rename(fulfillment.with_name("dispatch.md"))
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert not (out / "2026-q4/fulfillment").exists()
+    assert (out / "2026-q4/dispatch/index.html").is_file()
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # delete a file: its pages and badges disappear
+    (site / Q4 / "people/liam-oconnor.md").unlink()
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert not (out / "2026-q4/liam-oconnor").exists()
+    assert not (out / "badges/current/liam-oconnor.svg").exists()
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # break a file: nothing is written; fix it: back in step
+    before = tree(out)
+    marketing = site / Q4 / "departments/marketing.md"
+    edit(marketing, "kind: department", "kind: departmnet")
+    broken = builder.build(EXAMPLE_DATE)
+    assert not broken.ok(False)
+    assert [d.path for d in broken.diagnostics.errors][0].endswith("marketing.md")
+    assert tree(out) == before
+    edit(marketing, "kind: departmnet", "kind: department")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_a_rebuild_with_no_change_writes_nothing(example_copy, tmp_path):
+    builder = Builder(example_copy, tmp_path / "out")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    again = builder.build(EXAMPLE_DATE)
+    assert again.ok(False)
+    assert (again.parsed, again.files, again.pages) == (0, 0, 0)
+
+
+def test_a_theme_edit_rebuilds_every_page(example_copy, tmp_path):
+    templates = example_copy / "themes/default/templates"
+    templates.mkdir(parents=True)
+    shutil.copy(REPO / "themes/default/templates/base.html", templates / "base.html")
+    out = tmp_path / "out"
+    builder = Builder(example_copy, out)
+    first = builder.build(EXAMPLE_DATE)
+    edit(templates / "base.html", "Skip to content", "Skip to the OKRs")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.pages == first.pages
+    assert "Skip to the OKRs" in (out / "index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(example_copy, out, tmp_path)
+
+
+def test_a_new_day_updates_the_pace(example_copy, tmp_path):
+    out = tmp_path / "out"
+    builder = Builder(example_copy, out)
+    builder.build(EXAMPLE_DATE)
+    later = EXAMPLE_DATE.replace(day=EXAMPLE_DATE.day + 3)
+    assert builder.build(later).ok(False)
+    clean = tmp_path / "clean"
+    build_site(example_copy, clean, later)
+    assert tree(out) == tree(clean)
+
+
+def test_a_template_error_is_reported_and_writes_nothing(example_copy, tmp_path):
+    templates = example_copy / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "tree.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ cycle.nope }}\n{% endblock %}\n')
+    out = tmp_path / "out"
+    report = build_site(example_copy, out, EXAMPLE_DATE)
+    assert not report.ok(False) and not out.exists()
+    [error] = report.diagnostics.errors
+    assert error.path.endswith("themes/default/templates/tree.html") and error.line == 3
+    assert "nope" in error.message
