@@ -19,6 +19,7 @@ from okrsite.schema import build_owner
 
 @dataclass
 class _Entry:
+    stat: tuple[int, int, int]  # (inode, size, mtime in ns): unchanged means the bytes are too
     digest: str
     owner: Owner | None
     diagnostics: list[Diagnostic]
@@ -53,17 +54,22 @@ class OwnerCache:
 
     def _entry(self, path: Path, cycle_id: str) -> _Entry:
         where = display_path(path)
+        entry = self._entries.get(path)
         try:
+            info = path.stat()
+            stat = (info.st_ino, info.st_size, info.st_mtime_ns)
+            if entry is not None and entry.stat == stat:
+                return entry
             raw = path.read_bytes()
         except OSError as exc:
-            return _Entry("", None, [Diagnostic(where, None, "error", f"cannot read file: {exc.strerror}")])
+            return _Entry((0, 0, 0), "", None, [Diagnostic(where, None, "error", f"cannot read file: {exc.strerror}")])
         digest = hashlib.sha256(raw).hexdigest()
-        entry = self._entries.get(path)
         if entry is not None and entry.digest == digest:
+            entry.stat = stat
             return entry
         self.parsed.append(path)
         found = Diagnostics()
         document = parse_document(raw, path, where, cycle_id, found)
         owner = build_owner(document, found) if document is not None else None
-        entry = self._entries[path] = _Entry(digest, owner, found.items)
+        entry = self._entries[path] = _Entry(stat, digest, owner, found.items)
         return entry

@@ -25,11 +25,17 @@ def per_build(default: Any = MISSING, factory: Any = MISSING, repr: bool = True)
     return field(default=default, default_factory=factory, repr=repr, metadata={"per_build": True})
 
 
+_PER_BUILD: dict[type, list[tuple[str, Any, Any]]] = {}
+
+
 def reset_build_state(item: Any) -> None:
     """Put every :func:`per_build` field of ``item`` back to its default."""
-    for spec in fields(item):
-        if spec.metadata.get("per_build"):
-            setattr(item, spec.name, spec.default_factory() if spec.default_factory is not MISSING else spec.default)
+    specs = _PER_BUILD.get(type(item))
+    if specs is None:
+        specs = _PER_BUILD[type(item)] = [(f.name, f.default, f.default_factory) for f in fields(item)
+                                          if f.metadata.get("per_build")]
+    for name, default, factory in specs:
+        setattr(item, name, default if factory is MISSING else factory())
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 
@@ -11,17 +12,33 @@ def _fraction(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def export_site(site: Site) -> dict:
+def _head(site: Site) -> dict:
     return {
         "title": site.config.title,
         "build_date": site.build_date.isoformat(),
         "current_cycle": site.current.id if site.current else None,
-        "cycles": [_cycle(c) for c in site.cycles],
     }
 
 
-def render_json(site: Site) -> bytes:
-    return (json.dumps(export_site(site), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def export_site(site: Site) -> dict:
+    """The whole public model as plain data."""
+    return {**_head(site), "cycles": [_cycle(c) for c in site.cycles]}
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_json(site: Site, cycle_json: Callable[[Cycle], str] | None = None) -> bytes:
+    """okrs.json; ``cycle_json`` may supply each cycle's part, e.g. from a cache (see :func:`render_cycle_json`)."""
+    text = _dumps({**_head(site), "cycles": []})
+    cycles = ",".join((cycle_json or render_cycle_json)(c) for c in site.cycles)
+    return (text[: -len("[]}")] + f"[{cycles}]}}" + "\n").encode("utf-8")
+
+
+def render_cycle_json(cycle: Cycle) -> str:
+    """One cycle's entry of okrs.json."""
+    return _dumps(_cycle(cycle))
 
 
 def _cycle(cycle: Cycle) -> dict:

@@ -45,6 +45,7 @@ class Keys:
         self.objectives: dict[int, int] = {}
         self.owners: dict[int, int] = {}
         self.subtrees: dict[int, int] = {}
+        self.neighbourhoods: dict[int, tuple] = {}
         self.cycles: dict[int, int] = {}
         self.frames: dict[int, int] = {}
         for cycle in site.cycles:
@@ -84,8 +85,16 @@ class Keys:
                      self._neighbourhood(objective), self.subtree(objective)))
 
     def _neighbourhood(self, objective: Objective) -> tuple:
-        linked = [*objective.chain, *(a.objective for a in objective.parents), *objective.children]
-        return (self.objectives[id(objective)], tuple(self.objectives[id(o)] for o in linked))
+        found = self.neighbourhoods.get(id(objective))
+        if found is None:
+            linked = [*objective.chain, *(a.objective for a in objective.parents), *objective.children]
+            found = self.neighbourhoods[id(objective)] = (self.objectives[id(objective)],
+                                                          tuple(self.objectives[id(o)] for o in linked))
+        return found
+
+    def chart(self, objective: Objective, kr_id: str) -> int:
+        """A key result's chart: everything it draws is in its objective's signature and the cycle's dates."""
+        return hash((self.frames[id(objective.owner.cycle)], self.objectives[id(objective)], kr_id))
 
     def subtree(self, objective: Objective) -> int:
         """The objective and its tree of aligned objectives, as the tree templates draw it."""

@@ -13,12 +13,10 @@ from functools import partial
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-import jinja2
-
 from okrsite.config import SiteConfig
-from okrsite.model import Cycle, Objective, Owner, Site
+from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
-from okrsite.render.export import render_json
+from okrsite.render.export import render_cycle_json, render_json
 from okrsite.render.keys import Keys
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import forest, subtree
@@ -48,14 +46,16 @@ class SiteRenderer:
     def __init__(self, config: SiteConfig):
         self.dirs = theme_dirs(config)
         self.env = make_environment(self.dirs)
+        self.cycle_json: dict[int, str] = {}  # okrs.json's part per cycle key, kept between builds
 
     def plan(self, site: Site) -> list[Output]:
-        return _Plan(site, self.env, self.dirs).outputs
+        return _Plan(site, self).outputs
 
 
 class _Plan:
-    def __init__(self, site: Site, env: jinja2.Environment, dirs):
-        self.site, self.env = site, env
+    def __init__(self, site: Site, renderer: SiteRenderer):
+        dirs, self.renderer = renderer.dirs, renderer
+        self.site, self.env = site, renderer.env
         self.keys = Keys(site, theme_key(dirs))
         self.outputs: list[Output] = []
         for relative, path in static_files(dirs).items():
@@ -108,12 +108,10 @@ class _Plan:
             self._checkin_charts(objective)
 
     def _checkin_charts(self, objective: Objective) -> None:
-        cycle = objective.owner.cycle
         for kr in objective.key_results:
             if kr.type == "metric" and kr.checkins:
-                inputs = (kr.title, cycle.start, cycle.end, kr.start, kr.target,
-                          tuple((c.date, c.value) for c in kr.checkins), kr.unit)
-                self.file(f"{objective.url}{kr.id}.svg", ("checkins", inputs), partial(_svg, charts.checkin_chart, *inputs))
+                self.outputs.append(Output(f"{objective.url}{kr.id}.svg", self.keys.chart(objective, kr.id),
+                                           partial(_checkin_chart, kr)))
 
     def _site_files(self) -> None:
         site = self.site
@@ -126,14 +124,29 @@ class _Plan:
         self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
         not_found_base = urlsplit(site.config.base_url).path or "/"
         self.page("404.html", "404.html", self.keys.site, lambda: dict(base_href=not_found_base))
-        self.file("okrs.json", everything, partial(render_json, site))
+        self.file("okrs.json", everything, self._json)
         self.file(".nojekyll", "", bytes)
         pages = tuple(o.path for o in self.outputs if o.page)
         self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
 
 
+    def _json(self) -> bytes:
+        known, fresh = self.renderer.cycle_json, {}
+        for cycle in self.site.cycles:
+            key = self.keys.cycle(cycle)
+            fresh[key] = known.get(key) or render_cycle_json(cycle)
+        self.renderer.cycle_json = fresh
+        return render_json(self.site, lambda cycle: fresh[self.keys.cycle(cycle)])
+
+
 def _objective_context(objective: Objective) -> dict:
     return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, tree=subtree(objective))
+
+
+def _checkin_chart(kr: KeyResult) -> bytes:
+    cycle = kr.objective.owner.cycle
+    return _svg(charts.checkin_chart, kr.title, cycle.start, cycle.end, kr.start, kr.target,
+                [(c.date, c.value) for c in kr.checkins], kr.unit)
 
 
 def _svg(chart: Callable[..., str], *args) -> bytes:
