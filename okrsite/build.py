@@ -28,6 +28,7 @@ from okrsite.model import Site
 from okrsite.privacy import remove_private
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
+from okrsite.theme import theme_dirs
 from okrsite.write import update_site, write_site
 
 
@@ -129,9 +130,10 @@ class Builder:
         return report
 
     def renderer(self, site: Site) -> SiteRenderer:
-        theme = (site.config.root, site.config.theme)
-        if self._renderer is None or theme != self._theme:
-            self._renderer, self._theme = SiteRenderer(site.config), theme
+        """The renderer for the site's theme folders, made again when they change."""
+        folders = tuple(theme_dirs(site.config))
+        if self._renderer is None or folders != self._theme:
+            self._renderer, self._theme = SiteRenderer(site.config), folders
         return self._renderer
 
     def _render(self, site: Site, report: BuildReport, progress: _Progress) -> None:

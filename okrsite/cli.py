@@ -15,6 +15,7 @@ from okrsite import __version__
 from okrsite.diagnostics import Diagnostics
 
 EPILOG = """examples:
+  okrsite serve                     preview on http://127.0.0.1:8000/, reloading on every save
   okrsite build                     build the site in this folder into public/
   okrsite build mysite -o out       build mysite/ into out/
   okrsite build --date 2026-11-15   build as if today were 15 Nov 2026
@@ -60,6 +61,25 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.set_defaults(run=_run_build)
 
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every save",
+                                description="Build the site, serve it locally and rebuild it on every save; "
+                                            "open pages reload by themselves and show errors as they happen.",
+                                epilog="examples:\n  okrsite serve\n  okrsite serve mysite --port 8080",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _site_arguments(serve, strict=False)
+    serve.add_argument("-p", "--port", type=int, default=8000, help="port to serve on (default 8000; the next free one if taken)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    serve.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: a temporary folder)")
+    serve.set_defaults(run=_run_serve)
+
+    watch = commands.add_parser("watch", help="rebuild on every save, without a server",
+                                description="Build the site, then rebuild it on every save of content/, themes/ or site.toml.",
+                                epilog="examples:\n  okrsite watch\n  okrsite watch mysite -o /srv/okrs",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _site_arguments(watch, strict=False)
+    watch.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
+    watch.set_defaults(run=_run_watch)
+
     check = commands.add_parser("check", help="validate the content without building",
                                 description="Validate every OKR file and report problems as path:line: message.",
                                 epilog="examples:\n  okrsite check\n  okrsite check --strict --format github",
@@ -79,11 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _site_arguments(parser: argparse.ArgumentParser) -> None:
+def _site_arguments(parser: argparse.ArgumentParser, strict: bool = True) -> None:
     parser.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the site's folder (default: .)")
     parser.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
                         help="the build date for pace and status (default: today, or SOURCE_DATE_EPOCH)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    if strict:
+        parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
 
 
 def _date(text: str) -> dt.date:
@@ -128,16 +149,21 @@ def _summary_of_problems(diagnostics: Diagnostics, strict: bool) -> str:
     return text
 
 
-def _run_build(args) -> int:
-    from okrsite.build import build_site
-
+def _output(args, root: Path, default: Path) -> Path:
     from okrsite.write import output_problem
 
-    root = _site_root(args.site)
-    out = Path(args.output) if args.output else root / "public"
+    out = Path(args.output) if args.output else default
     problem = output_problem(out, root)
     if problem:
         raise UsageError(f"will not write the site into {out}: {problem}")
+    return out
+
+
+def _run_build(args) -> int:
+    from okrsite.build import build_site
+
+    root = _site_root(args.site)
+    out = _output(args, root, root / "public")
     progress = None if args.quiet else _ProgressLine()
     report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress)
     if progress is not None:
@@ -178,6 +204,32 @@ class _ProgressLine:
     def finish(self) -> None:
         if self.shown and self.tty:
             print(" " * 40, end="\r", file=sys.stderr)
+
+
+def _run_watch(args) -> int:
+    from okrsite.live import Live
+
+    root = _site_root(args.site)
+    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date)) as live:
+        print(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
+        live.run()
+    return 0
+
+
+def _run_serve(args) -> int:
+    import tempfile
+
+    from okrsite.live import Live
+
+    root = _site_root(args.site)
+    with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as scratch:
+        out = _output(args, root, Path(scratch) / "site")
+        with Live(root, out, lambda: build_date(args.date)) as live:
+            try:
+                live.serve(args.host, args.port)
+            except OSError as exc:
+                raise UsageError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return 0
 
 
 def _run_check(args) -> int:

@@ -278,7 +278,7 @@ def test_help_shows_examples(argv, capsys):
     assert re.search(r"^\s+okrsite (build|check|new)\b", out, re.M), out
 
 
-@pytest.mark.parametrize("command", ["build", "check", "new"])  # serve and watch: issue 3
+@pytest.mark.parametrize("command", ["build", "check", "new", "serve", "watch"])
 def test_every_contract_command_exists(command, capsys):
     """Section 7 lists build, serve, watch, check and new."""
     assert run([command, "--help"]) == 0, capsys.readouterr().err

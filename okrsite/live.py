@@ -1,0 +1,72 @@
+"""``okrsite watch`` and ``okrsite serve``: build, then rebuild on every save, for as long as it runs.
+
+Content errors never stop it: they are printed, shown over the open pages, and the
+last good site stays in place until the files are fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from okrsite.build import Builder, BuildReport
+from okrsite.config import load_config
+from okrsite.diagnostics import Diagnostics
+from okrsite.serve import Hub, PreviewServer
+from okrsite.watch import describe, summary, watch
+
+
+class Live:
+    """A site that rebuilds itself; use as a context manager (the first build happens on entry)."""
+
+    def __init__(self, root: Path, out: Path, build_date: Callable[[], dt.date]):
+        self.builder = Builder(root, out)
+        self.build_date = build_date
+        self.hub = Hub()
+        self.stop = threading.Event()
+        self.latest: BuildReport | None = None
+        self.server: PreviewServer | None = None  # while serving
+
+    def __enter__(self) -> Live:
+        self.rebuild(set())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+
+    def rebuild(self, paths: set[Path]) -> BuildReport:
+        """Build now; print the problems and one summary line; tell the open pages."""
+        try:
+            report = self.builder.build(self.build_date())
+        except Exception as exc:  # a bug in okrsite, not in the content: report it and keep going
+            report = BuildReport(None, Diagnostics())
+            report.diagnostics.error("okrsite", None, f"internal error: {exc!r} (please report it)")
+        for item in report.diagnostics.sorted():
+            print(item.format(), file=sys.stderr)
+        print(summary(report, describe(paths, self.builder.root)), flush=True)
+        errors = [d.format() for d in report.diagnostics.errors] if report.site is None else []
+        self.hub.built(errors, changed=report.files > 0)
+        self.latest = report
+        return report
+
+    def run(self) -> None:
+        """Rebuild after every save until Ctrl-C or :attr:`stop`."""
+        try:
+            watch(self.builder.root, self.stop, self.rebuild)
+        except KeyboardInterrupt:
+            print("\nstopped", flush=True)
+
+    def serve(self, host: str, port: int) -> None:
+        """Serve the output on ``host:port`` (the next free port if taken) while rebuilding."""
+        base_path = urlsplit(load_config(self.builder.root, Diagnostics()).base_url).path or "/"
+        with PreviewServer(self.builder.out, self.hub, host, port, base_path) as server:
+            self.server = server
+            if port and server.port != port:
+                print(f"port {port} is in use: serving on port {server.port} instead")
+            where = server.url("/") + (f" and at {server.url(base_path)}" if base_path != "/" else "")
+            print(f"serving the site at {where}; press Ctrl-C to stop", flush=True)
+            self.run()

@@ -1,0 +1,155 @@
+"""Watch mode: notice saves in a site's content, themes and settings, and rebuild.
+
+:class:`Watcher` turns watchdog's file events into batches of changed paths: it
+ignores editors' temporary files and waits until the saves have settled
+(an editor that writes a file three times in 50 ms gives one batch).
+:func:`watch` runs the rebuild loop shared by ``okrsite watch`` and ``okrsite serve``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import (EVENT_TYPE_CLOSED_NO_WRITE, EVENT_TYPE_MODIFIED, EVENT_TYPE_OPENED, FileSystemEvent,
+                             FileSystemEventHandler)
+from watchdog.observers import Observer
+
+from okrsite.build import BuildReport
+
+QUIET = 0.1  # seconds without events before a batch is taken
+LONGEST_WAIT = 1.0  # a stream of events is cut into batches at least this often
+TEMPORARY_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", "~", ".tmp", ".temp", ".bak", ".orig", ".part", ".crdownload")
+WATCHED = ("content", "themes", "site.toml")
+
+
+def is_relevant(path: Path, root: Path) -> bool:
+    """Whether a change at ``path`` can change the site: content, themes or site.toml, not editor litter."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if not parts or parts[0] not in WATCHED:
+        return False
+    name = parts[-1]
+    if name.startswith((".#", "#", "~$")) or name.endswith(TEMPORARY_SUFFIXES) or name == "4913":
+        return False  # emacs locks and autosaves, vim swap files and its 4913 probe, backups
+    return not any(part.startswith(".") for part in parts[1:])
+
+
+class ChangeQueue:
+    """Changed paths from the watcher thread, taken in settled batches by the build loop."""
+
+    def __init__(self, quiet: float = QUIET, longest: float = LONGEST_WAIT):
+        self.quiet, self.longest = quiet, longest
+        self._paths: set[Path] = set()
+        self._last = 0.0
+        self._condition = threading.Condition()
+
+    def add(self, path: Path) -> None:
+        with self._condition:
+            self._paths.add(path)
+            self._last = time.monotonic()
+            self._condition.notify_all()
+
+    def take(self, stop: threading.Event) -> set[Path]:
+        """Wait for changes, then until they settle; empty when ``stop`` is set first."""
+        with self._condition:
+            while not self._paths:
+                if stop.is_set():
+                    return set()
+                self._condition.wait(0.1)
+            first = time.monotonic()
+            while not stop.is_set():
+                now = time.monotonic()
+                settled = now - self._last >= self.quiet
+                if settled or now - first >= self.longest:
+                    break
+                self._condition.wait(min(self.quiet - (now - self._last), self.longest - (now - first)))
+            taken, self._paths = self._paths, set()
+            return taken
+
+
+class _Events(FileSystemEventHandler):
+    def __init__(self, root: Path, changes: ChangeQueue):
+        self.root, self.changes = root, changes
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE):
+            return
+        if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED:
+            return  # a file in it changed: that file has its own event
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                path = Path(raw if isinstance(raw, str) else raw.decode())
+                if is_relevant(path, self.root):
+                    self.changes.add(path)
+
+
+class Watcher:
+    """Watches ``content/``, ``themes/`` and ``site.toml`` of a site; use as a context manager."""
+
+    def __init__(self, root: Path, changes: ChangeQueue):
+        self.root = root.resolve()
+        self.changes = changes
+        self._observer = Observer()
+        self._handler = _Events(self.root, changes)
+        self._watched: set[Path] = set()
+
+    def __enter__(self) -> Watcher:
+        self._observer.schedule(self._handler, str(self.root), recursive=False)
+        self.watch_new_folders()
+        self._observer.start()
+        return self
+
+    def watch_new_folders(self) -> None:
+        """Start watching ``content/`` or ``themes/`` once they exist."""
+        for name in ("content", "themes"):
+            folder = self.root / name
+            if folder not in self._watched and folder.is_dir():
+                self._observer.schedule(self._handler, str(folder), recursive=True)
+                self._watched.add(folder)
+
+    def __exit__(self, *exc) -> None:
+        self._observer.stop()
+        self._observer.join(timeout=5)
+
+
+def describe(paths: set[Path], root: Path) -> str:
+    """'content/2026-Q4/x.md changed' or '3 files changed' (tools' temporary files left out)."""
+    if not paths:
+        return "built"
+    paths = {p for p in paths if p.exists() or p.suffix in (".md", ".toml")} or paths
+    if len(paths) == 1:
+        path = next(iter(paths))
+        try:
+            path = path.relative_to(root.resolve())
+        except ValueError:
+            pass
+        return f"{path.as_posix()} changed"
+    return f"{len(paths)} files changed"
+
+
+def summary(report: BuildReport, what: str) -> str:
+    """The one line a rebuild prints."""
+    clock = time.strftime("%H:%M:%S")
+    took = f"{report.seconds * 1000:.0f} ms"
+    if report.site is None:
+        errors = len(report.diagnostics.errors)
+        return (f"{clock} {what}: {errors} error{'s' if errors != 1 else ''}; "
+                f"the last good site stays ({took})")
+    return f"{clock} {what}: {report.pages} page{'s' if report.pages != 1 else ''} written ({report.files} files) in {took}"
+
+
+def watch(root: Path, stop: threading.Event, rebuild: Callable[[set[Path]], None],
+          changes: ChangeQueue | None = None) -> None:
+    """Call ``rebuild`` with every settled batch of changes until ``stop`` is set."""
+    changes = changes or ChangeQueue()
+    with Watcher(root, changes) as watcher:
+        while not stop.is_set():
+            paths = changes.take(stop)
+            if paths:
+                watcher.watch_new_folders()
+                rebuild(paths)

@@ -1,0 +1,150 @@
+"""Watching files: which changes count, debouncing, and real file events from watchdog."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from okrsite.watch import ChangeQueue, Watcher, describe, is_relevant
+
+ROOT = Path("/site")
+
+
+@pytest.mark.parametrize("relative, relevant", [
+    ("content/2026-Q4/acme.md", True),
+    ("content/2026-Q4/people/ada.md", True),
+    ("content/2027-Q1", True),
+    ("themes/default/templates/base.html", True),
+    ("themes/default/static/style.css", True),
+    ("site.toml", True),
+    ("content/2026-Q4/.acme.md.swp", False),
+    ("content/2026-Q4/acme.md.swp", False),
+    ("content/2026-Q4/acme.md~", False),
+    ("content/2026-Q4/.#acme.md", False),
+    ("content/2026-Q4/#acme.md#", False),
+    ("content/2026-Q4/4913", False),
+    ("content/2026-Q4/acme.md.bak", False),
+    ("content/2026-Q4/acme.md.tmp", False),
+    ("content/.git/index", False),
+    ("public/index.html", False),
+    ("README.md", False),
+    ("site.toml~", False),
+])
+def test_is_relevant(relative, relevant):
+    assert is_relevant(ROOT / relative, ROOT) is relevant
+
+
+def test_outside_the_site_is_not_relevant():
+    assert not is_relevant(Path("/elsewhere/content/a.md"), ROOT)
+
+
+def test_a_burst_of_saves_is_one_batch():
+    changes, stop = ChangeQueue(quiet=0.1), threading.Event()
+    path = ROOT / "content/2026-Q4/acme.md"
+
+    def editor():
+        for _ in range(3):
+            changes.add(path)
+            time.sleep(0.02)
+
+    threading.Thread(target=editor).start()
+    started = time.monotonic()
+    assert changes.take(stop) == {path}
+    assert time.monotonic() - started >= 0.1 + 0.04  # waited for the saves to settle
+    stop.set()
+    assert changes.take(stop) == set()  # nothing more came
+
+
+def test_a_steady_stream_of_changes_is_cut_into_batches():
+    changes, stop = ChangeQueue(quiet=0.1, longest=0.3), threading.Event()
+    ticking = threading.Event()
+
+    def busy():
+        while not ticking.is_set():
+            changes.add(ROOT / "content/x.md")
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=busy)
+    thread.start()
+    try:
+        started = time.monotonic()
+        assert changes.take(stop)
+        assert time.monotonic() - started < 1.0
+    finally:
+        ticking.set()
+        thread.join()
+
+
+@pytest.fixture
+def watched(tmp_path):
+    """A site folder under a running Watcher; ``next_batch()`` waits up to 5 s for changes."""
+    root = tmp_path / "site"
+    (root / "content/2026-Q4").mkdir(parents=True)
+    (root / "site.toml").write_text('title = "T"\n')
+    changes, stop = ChangeQueue(quiet=0.15), threading.Event()
+    with Watcher(root, changes) as watcher:
+        def next_batch(timeout: float = 5.0) -> set[Path]:
+            timer = threading.Timer(timeout, stop.set)
+            timer.start()
+            try:
+                return {p.relative_to(watcher.root).as_posix() for p in changes.take(stop)}
+            finally:
+                timer.cancel()
+                stop.clear()
+        yield root, next_batch, watcher
+
+
+def test_watcher_sees_a_new_file_once_for_several_writes(watched):
+    root, next_batch, _ = watched
+    path = root / "content/2026-Q4/acme.md"
+    for text in ("---\n", "---\nname: A\n", "---\nname: A\n---\n"):
+        path.write_text(text)
+        time.sleep(0.015)
+    assert next_batch() == {"content/2026-Q4/acme.md"}
+
+
+def test_watcher_ignores_swap_files(watched):
+    root, next_batch, _ = watched
+    (root / "content/2026-Q4/.acme.md.swp").write_text("x")
+    (root / "content/2026-Q4/4913").write_text("x")
+    (root / "content/2026-Q4/acme.md~").write_text("x")
+    assert next_batch(timeout=0.6) == set()
+
+
+def test_watcher_sees_delete_rename_new_cycle_and_settings(watched):
+    root, next_batch, _ = watched
+    file = root / "content/2026-Q4/acme.md"
+    file.write_text("x")
+    assert next_batch() == {"content/2026-Q4/acme.md"}
+    file.rename(root / "content/2026-Q4/acme-co.md")
+    assert next_batch() == {"content/2026-Q4/acme.md", "content/2026-Q4/acme-co.md"}
+    (root / "content/2026-Q4/acme-co.md").unlink()
+    assert next_batch() == {"content/2026-Q4/acme-co.md"}
+    (root / "content/2027-Q1").mkdir()
+    assert next_batch() == {"content/2027-Q1"}
+    (root / "content/2027-Q1/acme.md").write_text("x")
+    assert next_batch() == {"content/2027-Q1/acme.md"}
+    (root / "site.toml").write_text('title = "U"\n')
+    assert next_batch() == {"site.toml"}
+
+
+def test_watcher_picks_up_a_themes_folder_made_later(watched):
+    root, next_batch, watcher = watched
+    (root / "themes/default/templates").mkdir(parents=True)
+    assert "themes" in next_batch()
+    watcher.watch_new_folders()  # as the build loop does after each batch
+    (root / "themes/default/templates/base.html").write_text("x")
+    assert next_batch() == {"themes/default/templates/base.html"}
+
+
+def test_describe(tmp_path):
+    existing = tmp_path / "content/a.md"
+    existing.parent.mkdir()
+    existing.write_text("x")
+    assert describe(set(), tmp_path) == "built"
+    assert describe({existing}, tmp_path) == "content/a.md changed"
+    assert describe({existing, tmp_path / "content/sedX1b2c3"}, tmp_path) == "content/a.md changed"
+    assert describe({existing, tmp_path / "content/b.md"}, tmp_path) == "2 files changed"
