@@ -211,8 +211,7 @@ def _run_watch(args) -> int:
 
     root = _site_root(args.site)
     with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date)) as live:
-        print(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
-        live.run()
+        live.run(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
     return 0
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ class Live:
         self.stop = threading.Event()
         self.latest: BuildReport | None = None
         self.server: PreviewServer | None = None  # while serving
+        self.watching = threading.Event()  # set once saves are being watched
 
     def __enter__(self) -> Live:
         self.rebuild(set())
@@ -53,12 +55,16 @@ class Live:
         self.latest = report
         return report
 
-    def run(self) -> None:
-        """Rebuild after every save until Ctrl-C or :attr:`stop`."""
+    def run(self, ready_message: str) -> None:
+        """Rebuild after every save until Ctrl-C or :attr:`stop`; say ``ready_message`` once watching."""
         try:
-            watch(self.builder.root, self.stop, self.rebuild)
+            watch(self.builder.root, self.stop, self.rebuild, partial(self._ready, ready_message))
         except KeyboardInterrupt:
             print("\nstopped", flush=True)
+
+    def _ready(self, message: str) -> None:
+        self.watching.set()
+        print(message, flush=True)
 
     def serve(self, host: str, port: int) -> None:
         """Serve the output on ``host:port`` (the next free port if taken) while rebuilding."""
@@ -68,5 +74,4 @@ class Live:
             if port and server.port != port:
                 print(f"port {port} is in use: serving on port {server.port} instead")
             where = server.url("/") + (f" and at {server.url(base_path)}" if base_path != "/" else "")
-            print(f"serving the site at {where}; press Ctrl-C to stop", flush=True)
-            self.run()
+            self.run(f"serving the site at {where}; press Ctrl-C to stop")

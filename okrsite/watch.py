@@ -144,10 +144,12 @@ def summary(report: BuildReport, what: str) -> str:
 
 
 def watch(root: Path, stop: threading.Event, rebuild: Callable[[set[Path]], None],
-          changes: ChangeQueue | None = None) -> None:
-    """Call ``rebuild`` with every settled batch of changes until ``stop`` is set."""
-    changes = changes or ChangeQueue()
+          ready: Callable[[], None] = lambda: None) -> None:
+    """Call ``rebuild`` with every settled batch of changes until ``stop`` is set;
+    ``ready`` is called once the watching has begun."""
+    changes = ChangeQueue()
     with Watcher(root, changes) as watcher:
+        ready()
         while not stop.is_set():
             paths = changes.take(stop)
             if paths:

@@ -92,7 +92,7 @@ def live(tmp_path):
     thread = threading.Thread(target=session.serve, args=("127.0.0.1", 0), daemon=True)
     thread.start()
     deadline = time.monotonic() + TIMEOUT
-    while session.server is None:
+    while session.server is None or not session.watching.is_set():
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
     try:

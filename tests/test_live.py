@@ -1,0 +1,73 @@
+"""okrsite watch: the command keeps the output in step with every save and stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from conftest import COMPANY, REPO, write_site
+
+TIMEOUT = 10.0
+
+
+class Output:
+    """The lines a process prints, read on a thread so that no wait can hang."""
+
+    def __init__(self, process):
+        self.lines: list[str] = []
+        self._queue: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [self._queue.put(line) for line in process.stdout], daemon=True).start()
+
+    def until(self, needle: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                line = self._queue.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"{needle!r} not printed within {TIMEOUT} s: {self.lines}") from None
+            self.lines.append(line)
+            if needle in line:
+                return line
+
+
+def test_okrsite_watch_rebuilds_on_save_and_survives_errors(tmp_path):
+    root = write_site(tmp_path / "site", {"content/2026-Q4/test-co.md": COMPANY})
+    out = tmp_path / "out"
+    company = root / "content/2026-Q4/test-co.md"
+    process = subprocess.Popen([sys.executable, "-m", "okrsite", "watch", str(root), "-o", str(out), "--date", "2026-11-20"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"})
+    output = Output(process)
+    lines = output.lines
+    try:
+        output.until("watching")
+        page = out / "2026-q4/test-co/index.html"
+        assert "50 %" in page.read_text()
+
+        company.write_text(COMPANY.replace("current: 50", "current: 80"))
+        line = output.until("changed")
+        assert "content/2026-Q4/test-co.md changed:" in line and "pages written" in line and " ms" in line
+        assert "80 %" in page.read_text()
+
+        company.write_text(COMPANY.replace("kind: company", "kind: 42"))
+        output.until("the last good site stays")
+        assert any("test-co.md:3: error: unknown kind 42" in earlier for earlier in lines), lines
+        assert "80 %" in page.read_text()
+
+        company.write_text(COMPANY)
+        output.until("pages written")
+        assert "50 %" in page.read_text()
+        process.send_signal(signal.SIGINT)
+        output.until("stopped")
+        process.wait(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert "Traceback" not in "".join(lines)
