@@ -63,7 +63,8 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
                           "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
     cycles = make_cycles(list(folders), config, diagnostics)
     for cycle in cycles:
-        link_cycle(cycle, cache.owners(folders[cycle.id], cycle.id, diagnostics), diagnostics)
+        owners, broken = cache.owners(folders[cycle.id], cycle.id, diagnostics)
+        link_cycle(cycle, owners, diagnostics, broken)
     cache.forget_others({path for paths in folders.values() for path in paths})
     current = choose_current(cycles, config, build_date, diagnostics)
     if diagnostics.errors:

@@ -35,9 +35,10 @@ class OwnerCache:
     def start_build(self) -> None:
         self.parsed = []
 
-    def owners(self, paths: list[Path], cycle_id: str, diagnostics: Diagnostics) -> list[Owner]:
-        """The owners of a cycle's files, parsing only files that are new or changed."""
-        owners = []
+    def owners(self, paths: list[Path], cycle_id: str, diagnostics: Diagnostics) -> tuple[list[Owner], set[str]]:
+        """The owners of a cycle's files, parsing only files that are new or changed,
+        and the ids of files whose errors kept them from making an owner."""
+        owners, broken = [], set()
         for path in paths:
             entry = self._entry(path, cycle_id)
             for item in entry.diagnostics:
@@ -45,7 +46,9 @@ class OwnerCache:
             if entry.owner is not None:
                 entry.owner.reset()
                 owners.append(entry.owner)
-        return owners
+            else:
+                broken.add(path.stem)
+        return owners, broken
 
     def forget_others(self, paths: set[Path]) -> None:
         """Drop the entries of files that no longer exist."""

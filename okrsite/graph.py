@@ -12,8 +12,13 @@ from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
 
 
-def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> None:
-    """Fill ``cycle.owners`` and every link between owners and objectives."""
+def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
+    """Fill ``cycle.owners`` and every link between owners and objectives.
+
+    ``broken`` holds the ids of files that had errors of their own: references to
+    them are not reported again, so one mistake gives one message.
+    """
+    cycle.broken = set(broken)
     _collect(cycle, owners, diagnostics)
     _link_org_chart(cycle, diagnostics)
     _link_alignments(cycle, diagnostics)
@@ -36,7 +41,7 @@ def _line(owner_or_objective, key: str) -> int:
 
 def _link_org_chart(cycle: Cycle, diagnostics: Diagnostics) -> None:
     companies = [o for o in cycle.owners.values() if o.kind == "company"]
-    if not companies:
+    if not companies and not cycle.broken:
         diagnostics.error(cycle.folder, None, f"cycle {cycle.id} has no company: one file needs 'kind: company'")
     for company in companies:
         if company.private:
@@ -84,6 +89,8 @@ def _link_lead(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
 
 def _find_owner(owner: Owner, key: str, wanted: str, cycle: Cycle, diagnostics: Diagnostics) -> Owner | None:
     found = cycle.owners.get(wanted)
+    if found is None and wanted in cycle.broken:
+        return None  # that file's own errors are reported already
     if found is None:
         hint = did_you_mean(wanted, cycle.owners)
         diagnostics.error(owner.source.path, _line(owner, key), f"'{key}' names '{wanted}', which is not an owner in cycle {cycle.id}{hint}")
@@ -135,6 +142,9 @@ def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
 
 def _resolve(objective: Objective, ref: str, index: dict, cycle: Cycle, diagnostics: Diagnostics) -> Alignment | None:
     owner_id, objective_id, *kr_id = ref.split("/")
+    owner = cycle.owners.get(owner_id)
+    if owner_id in cycle.broken or (owner is not None and objective_id in owner.broken_objectives):
+        return None  # the target's own errors are reported already
     target = index.get(owner_id, {}).get(objective_id)
     key_result = None
     if target is not None and kr_id:

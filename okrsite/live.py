@@ -50,7 +50,7 @@ class Live:
         for item in report.diagnostics.sorted():
             print(item.format(), file=sys.stderr)
         print(summary(report, describe(paths, self.builder.root)), flush=True)
-        errors = [d.format() for d in report.diagnostics.errors] if report.site is None else []
+        errors = [d.format() for d in report.diagnostics.sorted() if d.severity == "error"] if report.site is None else []
         self.hub.built(errors, changed=report.files > 0)
         self.latest = report
         return report

@@ -171,6 +171,7 @@ class Owner:
     role: str = ""
     private: bool = False
     declared_objectives: list[Objective] = field(default_factory=list)  # as written in the file
+    broken_objectives: set[str] = field(default_factory=set)  # ids of objectives with errors of their own
     kpis: list[Kpi] = field(default_factory=list)
     body_html: str = ""
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
@@ -215,6 +216,7 @@ class Cycle:
     start: dt.date
     end: dt.date
     folder: str = ""  # the cycle's content folder, as shown in messages
+    broken: set[str] = field(default_factory=set)  # ids of files whose errors kept them out
     owners: dict[str, Owner] = field(default_factory=dict)
     # linked
     state: str = ""  # current | archived | upcoming

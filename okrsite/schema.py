@@ -160,7 +160,12 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         body_html=render_markdown(doc.body),
         key_lines=doc.front.lines,
     )
-    owner.declared_objectives = [o for m in fields.mappings("objectives", "objective") if (o := _objective(m, doc, diagnostics))]
+    for mapping in fields.mappings("objectives", "objective"):
+        objective = _objective(mapping, doc, diagnostics)
+        if objective is not None:
+            owner.declared_objectives.append(objective)
+        elif isinstance(mapping.get("id"), str):
+            owner.broken_objectives.add(mapping["id"])
     owner.kpis = [k for m in fields.mappings("kpis", "KPI") if (k := _kpi(m, doc, diagnostics))]
     _check_unique(owner.declared_objectives, "objective", doc, diagnostics)
     for objective in owner.declared_objectives:

@@ -353,3 +353,33 @@ def test_objective_chain_runs_from_the_company_down_the_first_alignment(linked):
 
 def test_cycle_objectives_lists_every_owners_objectives(linked):
     assert len(linked.objectives) == 1 + 2 + 1 + 1 + 1
+
+
+# --- one mistake, one message ----------------------------------------------------------------
+
+
+def test_references_to_a_file_with_errors_are_not_reported_again(check):
+    site, diagnostics = check({
+        f"{CYCLE}/sales.md": owner("Sales", "departmnet", "test-co", objective("deals", "test-co/grow")),
+        f"{CYCLE}/ada.md": owner("Ada", "person", "sales", objective("calls", "sales/deals")),
+    })
+    assert site is None
+    assert [d.format() for d in diagnostics.errors] == [
+        f"{CYCLE}/sales.md:3: error: unknown kind 'departmnet': use one of company, department, team, person"
+        " (did you mean department?)"]
+
+
+def test_alignments_to_an_objective_with_errors_are_not_reported_again(check):
+    broken = "  - id: deals\n    key_results:\n      - {id: a, title: A, start: 0, target: 1}\n"
+    site, diagnostics = check({
+        f"{CYCLE}/sales.md": owner("Sales", "department", "test-co", broken),
+        f"{CYCLE}/ada.md": owner("Ada", "person", "sales", objective("calls", "sales/deals")),
+    })
+    assert site is None
+    assert [d.message for d in diagnostics.errors] == ["an objective has no 'title'"]
+
+
+def test_a_missing_company_is_not_reported_when_a_file_failed(check):
+    site, diagnostics = check({f"{CYCLE}/test-co.md": "---\nname: [\n---\n"}, company=False)
+    assert site is None
+    assert len(diagnostics.errors) == 1 and "invalid YAML" in diagnostics.errors[0].message
