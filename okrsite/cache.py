@@ -56,7 +56,6 @@ class OwnerCache:
             del self._entries[path]
 
     def _entry(self, path: Path, cycle_id: str) -> _Entry:
-        where = display_path(path)
         entry = self._entries.get(path)
         try:
             info = path.stat()
@@ -65,14 +64,15 @@ class OwnerCache:
                 return entry
             raw = path.read_bytes()
         except OSError as exc:
-            return _Entry((0, 0, 0), "", None, [Diagnostic(where, None, "error", f"cannot read file: {exc.strerror}")])
+            message = f"cannot read file: {exc.strerror}"
+            return _Entry((0, 0, 0), "", None, [Diagnostic(display_path(path), None, "error", message)])
         digest = hashlib.sha256(raw).hexdigest()
         if entry is not None and entry.digest == digest:
             entry.stat = stat
             return entry
         self.parsed.append(path)
         found = Diagnostics()
-        document = parse_document(raw, path, where, cycle_id, found)
+        document = parse_document(raw, path, display_path(path), cycle_id, found)
         owner = build_owner(document, found) if document is not None else None
         entry = self._entries[path] = _Entry(stat, digest, owner, found.items)
         return entry

@@ -22,23 +22,29 @@ def _head(site: Site) -> dict:
 
 def export_site(site: Site) -> dict:
     """The whole public model as plain data."""
-    return {**_head(site), "cycles": [_cycle(c) for c in site.cycles]}
+    return {**_head(site), "cycles": [{**_cycle(c), "owners": [_owner(o) for o in c.owners.values()]}
+                                      for c in site.cycles]}
 
 
 def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def render_json(site: Site, cycle_json: Callable[[Cycle], str] | None = None) -> bytes:
-    """okrs.json; ``cycle_json`` may supply each cycle's part, e.g. from a cache (see :func:`render_cycle_json`)."""
-    text = _dumps({**_head(site), "cycles": []})
-    cycles = ",".join((cycle_json or render_cycle_json)(c) for c in site.cycles)
-    return (text[: -len("[]}")] + f"[{cycles}]}}" + "\n").encode("utf-8")
+def _filled(data: dict, key: str, parts: list[str]) -> str:
+    """JSON for ``data`` plus a last ``key`` whose list items are already JSON."""
+    text = _dumps({**data, key: []})
+    return text[: -len("[]}")] + "[" + ",".join(parts) + "]}"
 
 
-def render_cycle_json(cycle: Cycle) -> str:
-    """One cycle's entry of okrs.json."""
-    return _dumps(_cycle(cycle))
+def render_owner_json(owner: Owner) -> str:
+    """One owner's entry of okrs.json."""
+    return _dumps(_owner(owner))
+
+
+def render_json(site: Site, owner_json: Callable[[Owner], str] = render_owner_json) -> bytes:
+    """okrs.json; ``owner_json`` may supply each owner's part, e.g. from a cache."""
+    cycles = [_filled(_cycle(c), "owners", [owner_json(o) for o in c.owners.values()]) for c in site.cycles]
+    return (_filled(_head(site), "cycles", cycles) + "\n").encode("utf-8")
 
 
 def _cycle(cycle: Cycle) -> dict:
@@ -47,7 +53,6 @@ def _cycle(cycle: Cycle) -> dict:
         "start": cycle.start.isoformat(), "end": cycle.end.isoformat(),
         "state": cycle.state, "progress": _fraction(cycle.progress), "score": _fraction(cycle.score),
         "url": cycle.url,
-        "owners": [_owner(o) for o in cycle.owners.values()],
     }
 
 

@@ -70,6 +70,11 @@ class Keys:
         """Anything in the cycle: for the overview, the tree and whole-cycle files."""
         return self.cycles[id(cycle)]
 
+    def owner_data(self, owner: Owner) -> int:
+        """The owner's entry in okrs.json: the owner and its objectives."""
+        return hash((self.owners[id(owner)], owner.url,
+                     tuple(self.objectives[id(o)] for o in owner.objectives)))
+
     def owner(self, owner: Owner) -> int:
         """The owner's page: the owner, its org-chart neighbours and its objectives with their links."""
         people = [*owner.ancestors, owner.lead, *owner.children]

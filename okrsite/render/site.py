@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from okrsite.config import SiteConfig
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
-from okrsite.render.export import render_cycle_json, render_json
+from okrsite.render.export import render_json, render_owner_json
 from okrsite.render.keys import Keys
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import forest, subtree
@@ -46,7 +46,7 @@ class SiteRenderer:
     def __init__(self, config: SiteConfig):
         self.dirs = theme_dirs(config)
         self.env = make_environment(self.dirs)
-        self.cycle_json: dict[int, str] = {}  # okrs.json's part per cycle key, kept between builds
+        self.owner_json: dict[int, str] = {}  # okrs.json's part per owner key, kept between builds
 
     def plan(self, site: Site) -> list[Output]:
         return _Plan(site, self).outputs
@@ -131,12 +131,16 @@ class _Plan:
 
 
     def _json(self) -> bytes:
-        known, fresh = self.renderer.cycle_json, {}
-        for cycle in self.site.cycles:
-            key = self.keys.cycle(cycle)
-            fresh[key] = known.get(key) or render_cycle_json(cycle)
-        self.renderer.cycle_json = fresh
-        return render_json(self.site, lambda cycle: fresh[self.keys.cycle(cycle)])
+        known, fresh = self.renderer.owner_json, {}
+
+        def owner_json(owner: Owner) -> str:
+            key = self.keys.owner_data(owner)
+            fresh[key] = known.get(key) or render_owner_json(owner)
+            return fresh[key]
+
+        data = render_json(self.site, owner_json)
+        self.renderer.owner_json = fresh
+        return data
 
 
 def _objective_context(objective: Objective) -> dict:
