@@ -18,13 +18,13 @@ from pathlib import Path
 
 import jinja2
 
-from okrsite.config import load_config
+from okrsite.config import SiteConfig, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.graph import link_cycle
 from okrsite.cache import OwnerCache
 from okrsite.load import discover
-from okrsite.model import Site
+from okrsite.model import Cycle, Site
 from okrsite.privacy import remove_private
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
@@ -52,7 +52,8 @@ class BuildReport:
 def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None) -> Site | None:
     """Read, validate, link and score a site; ``None`` when it has errors.
 
-    With a ``cache`` from an earlier build, only new or changed files are parsed.
+    With a ``cache`` from an earlier build, only new or changed files are parsed,
+    and a cycle whose files, dates and settings are all unchanged is reused whole.
     """
     cache = cache or OwnerCache()
     cache.start_build()
@@ -62,17 +63,52 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
         diagnostics.error(display_path(config.content_dir), None,
                           "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
     cycles = make_cycles(list(folders), config, diagnostics)
-    for cycle in cycles:
-        owners, broken = cache.owners(folders[cycle.id], cycle.id, diagnostics)
-        link_cycle(cycle, owners, diagnostics, broken)
-    cache.forget_others({path for paths in folders.values() for path in paths})
     current = choose_current(cycles, config, build_date, diagnostics)
+    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics) for c in cycles]
+    current = next((c for c in cycles if c.state == "current"), None) if current else None
+    cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
     if diagnostics.errors:
         return None
-    for cycle in cycles:
+    return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current)
+
+
+@dataclass
+class _LinkedCycle:
+    fingerprint: tuple
+    cycle: Cycle
+    diagnostics: list
+
+
+def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date,
+                  cache: OwnerCache, diagnostics: Diagnostics) -> Cycle:
+    """``cycle`` linked, made public and scored; the cached one when nothing it depends on changed."""
+    entries = cache.entries(paths, cycle.id)
+    fingerprint = (tuple((path, entry.digest) for path, entry in zip(paths, entries)), cycle.title, cycle.start,
+                   cycle.end, cycle.state, cycle.folder, config.status, build_date)
+    known = cache.cycles.get(cycle.id)
+    if known is not None and known.fingerprint == fingerprint:
+        for item in known.diagnostics:
+            diagnostics.add(item)
+        return known.cycle
+    found = Diagnostics()
+    owners, broken = [], set()
+    for path, entry in zip(paths, entries):
+        for item in entry.diagnostics:
+            found.add(item)
+        if entry.owner is None:
+            broken.add(path.stem)
+        else:
+            entry.owner.reset()
+            owners.append(entry.owner)
+    link_cycle(cycle, owners, found, broken)
+    cache.cycles.pop(cycle.id, None)
+    if not found.errors:
         remove_private(cycle)
         score_cycle(cycle, build_date, config.status)
-    return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current)
+        cache.cycles[cycle.id] = _LinkedCycle(fingerprint, cycle, found.items)
+    for item in found.items:
+        diagnostics.add(item)
+    return cycle
 
 
 Progress = Callable[[int, float], None]  # (files rendered so far, seconds since the start)

@@ -93,6 +93,18 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert not (out / "badges/current/liam-oconnor.svg").exists()
     assert_same_as_clean_build(site, out, tmp_path)
 
+    # edit the archived cycle only: the current one is reused whole
+    edit(site / "content/2026-Q3/teams/fulfillment.md", "score: 0.7", "score: 0.4", 1)
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.parsed == 1
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # change the settings: the title on every page, a status band
+    edit(site / "site.toml", 'title = "', 'title = "The ')
+    edit(site / "site.toml", "on_track = 0.8", "on_track = 0.9")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_same_as_clean_build(site, out, tmp_path)
+
     # break a file: nothing is written; fix it: back in step
     before = tree(out)
     marketing = site / Q4 / "departments/marketing.md"

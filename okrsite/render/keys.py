@@ -2,7 +2,8 @@
 
 Every object gets a signature: a hash of every field a page can display about it.
 A page's key combines the signatures of the objects it shows, the cycle and the
-site (its settings, build date, theme files and okrsite's version). Two builds
+site (its settings, build date, theme files and okrsite's version): see
+:func:`site_key` and :class:`CycleKeys`. Two builds
 give a page the same key only if the page would come out the same, so watch mode
 skips rendering it. Keys are Python hashes: they live in one process only.
 """
@@ -36,58 +37,52 @@ def _owner(owner: Owner) -> int:
                  tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
 
 
-class Keys:
-    """Signatures of one site's objects and the keys of its pages."""
+def site_key(site: Site, theme: int) -> int:
+    """What every page shows around its content: site settings, build date, theme, cycles' names and states."""
+    return hash((site.config.title, site.config.base_url, site.build_date, __version__, theme,
+                 tuple((c.id, c.title, c.state) for c in site.cycles)))
 
-    def __init__(self, site: Site, theme: int):
-        self.site = hash((site.config.title, site.config.base_url, site.build_date, __version__, theme,
-                          tuple((c.id, c.title, c.state) for c in site.cycles)))
+
+class CycleKeys:
+    """Signatures of one cycle's objects and the keys of its pages.
+
+    Objects are known by ``id()``: an instance must not outlive the cycle it signs.
+    """
+
+    def __init__(self, cycle: Cycle, site: int):
         self.objectives: dict[int, int] = {}
         self.owners: dict[int, int] = {}
         self.subtrees: dict[int, int] = {}
         self.neighbourhoods: dict[int, tuple] = {}
-        self.cycles: dict[int, int] = {}
-        self.frames: dict[int, int] = {}
-        for cycle in site.cycles:
-            self._sign_cycle(cycle)
-
-    def _sign_cycle(self, cycle: Cycle) -> None:
         for owner in cycle.owners.values():
             self.owners[id(owner)] = _owner(owner)
             for objective in owner.objectives:
                 self.objectives[id(objective)] = _objective(objective)
-        frame = self.frames[id(cycle)] = hash((self.site, cycle.id, cycle.title, cycle.start, cycle.end,
-                                               cycle.state, cycle.expected))
+        self.frame = hash((site, cycle.id, cycle.title, cycle.start, cycle.end, cycle.state, cycle.expected))
         everything = hash((tuple(self.owners[id(o)] for o in cycle.owners.values()),
                            tuple(self.objectives[id(o)] for o in cycle.objectives)))
-        self.cycles[id(cycle)] = hash((frame, everything))
-
-    def frame(self, cycle: Cycle) -> int:
-        """What every page of the cycle shows around its content: the site, the cycle's dates and state."""
-        return self.frames[id(cycle)]
-
-    def cycle(self, cycle: Cycle) -> int:
-        """Anything in the cycle: for the overview, the tree and whole-cycle files."""
-        return self.cycles[id(cycle)]
+        self.cycle = hash((self.frame, everything))  # anything in the cycle: overview, tree
 
     def owner_data(self, owner: Owner) -> int:
         """The owner's entry in okrs.json: the owner and its objectives."""
-        return hash((self.owners[id(owner)], owner.url,
-                     tuple(self.objectives[id(o)] for o in owner.objectives)))
+        return hash((self.owners[id(owner)], owner.url, tuple(self.objectives[id(o)] for o in owner.objectives)))
 
     def owner(self, owner: Owner) -> int:
         """The owner's page: the owner, its org-chart neighbours and its objectives with their links."""
         people = [*owner.ancestors, owner.lead, *owner.children]
-        return hash((self.frames[id(owner.cycle)], self.owners[id(owner)],
+        return hash((self.frame, self.owners[id(owner)],
                      tuple(self.owners[id(p)] for p in people if p is not None),
                      tuple(self._neighbourhood(o) for o in owner.objectives)))
 
     def objective(self, objective: Objective) -> int:
         """The objective's page: it, its owner's place, its links and everything aligned below it."""
         owner = objective.owner
-        return hash((self.frames[id(owner.cycle)], self.owners[id(owner)],
-                     tuple(self.owners[id(a)] for a in owner.ancestors),
+        return hash((self.frame, self.owners[id(owner)], tuple(self.owners[id(a)] for a in owner.ancestors),
                      self._neighbourhood(objective), self.subtree(objective)))
+
+    def chart(self, objective: Objective, kr_id: str) -> int:
+        """A key result's chart: everything it draws is in its objective's signature and the cycle's dates."""
+        return hash((self.frame, self.objectives[id(objective)], kr_id))
 
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))
@@ -96,10 +91,6 @@ class Keys:
             found = self.neighbourhoods[id(objective)] = (self.objectives[id(objective)],
                                                           tuple(self.objectives[id(o)] for o in linked))
         return found
-
-    def chart(self, objective: Objective, kr_id: str) -> int:
-        """A key result's chart: everything it draws is in its objective's signature and the cycle's dates."""
-        return hash((self.frames[id(objective.owner.cycle)], self.objectives[id(objective)], kr_id))
 
     def subtree(self, objective: Objective) -> int:
         """The objective and its tree of aligned objectives, as the tree templates draw it."""

@@ -17,7 +17,7 @@ from okrsite.config import SiteConfig
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
 from okrsite.render.export import render_json, render_owner_json
-from okrsite.render.keys import Keys
+from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import forest, subtree
 from okrsite.theme import static_files, theme_dirs, theme_key
@@ -40,82 +40,107 @@ class Output:
     page: bool = False
 
 
+@dataclass
+class _CyclePlan:
+    cycle: Cycle  # held, so the ids that ``keys`` uses stay this cycle's
+    site_key: int
+    keys: CycleKeys
+    outputs: list[Output]
+
+
 class SiteRenderer:
-    """Plans the output of sites with one theme; keeps its compiled templates between builds."""
+    """Plans the output of sites with one theme, keeping between builds its compiled
+    templates, the plans of cycles that did not change and okrs.json's parts."""
 
     def __init__(self, config: SiteConfig):
         self.dirs = theme_dirs(config)
         self.env = make_environment(self.dirs)
-        self.owner_json: dict[int, str] = {}  # okrs.json's part per owner key, kept between builds
+        self.site: Site | None = None  # the site being rendered: every page sees the latest
+        self.cycle_plans: dict[str, _CyclePlan] = {}
+        self.owner_json: dict[int, str] = {}  # okrs.json's part per owner key
 
     def plan(self, site: Site) -> list[Output]:
+        self.site = site
         return _Plan(site, self).outputs
 
 
 class _Plan:
     def __init__(self, site: Site, renderer: SiteRenderer):
-        dirs, self.renderer = renderer.dirs, renderer
-        self.site, self.env = site, renderer.env
-        self.keys = Keys(site, theme_key(dirs))
+        self.site, self.renderer = site, renderer
+        self.site_key = site_key(site, theme_key(renderer.dirs))
         self.outputs: list[Output] = []
-        for relative, path in static_files(dirs).items():
+        for relative, path in static_files(renderer.dirs).items():
             data = path.read_bytes()
             self.outputs.append(Output(relative, hash(data), partial(bytes, data)))
+        plans = {c.id: self._cycle_plan(c) for c in site.cycles}
+        renderer.cycle_plans = plans
+        self.keys = {id(p.cycle): p.keys for p in plans.values()}
         if site.current is not None:
-            self._overview(site.current, "index.html")
+            self._overview(site.current, "index.html", plans[site.current.id].keys)
         for cycle in site.cycles:
-            self._cycle(cycle)
+            self.outputs += plans[cycle.id].outputs
         self._site_files()
+
+    def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
+        """The outputs of one cycle; those of the last build when the cycle and the site are the same."""
+        known = self.renderer.cycle_plans.get(cycle.id)
+        if known is not None and known.cycle is cycle and known.site_key == self.site_key:
+            return known
+        outputs, self.outputs = self.outputs, []
+        keys = CycleKeys(cycle, self.site_key)
+        self._cycle(cycle, keys)
+        plan = _CyclePlan(cycle, self.site_key, keys, self.outputs)
+        self.outputs = outputs
+        return plan
 
     def file(self, path: str, key, render: Callable[[], bytes]) -> None:
         self.outputs.append(Output(path, hash(key), render))
 
     def page(self, template: str, path: str, key: int, context: Callable[[], dict]) -> None:
         """A page; its ``context`` is made only when the page is rendered."""
+        renderer = self.renderer
+
         def render() -> bytes:
-            return render_page(self.env, template, path, {"site": self.site, **context()})
+            return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
         self.outputs.append(Output(path, hash((template, path, key)), render, page=True))
 
-    def _overview(self, cycle: Cycle, path: str) -> None:
-        self.page("cycle.html", path, self.keys.cycle(cycle), lambda: dict(
+    def _overview(self, cycle: Cycle, path: str, keys: CycleKeys) -> None:
+        self.page("cycle.html", path, keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
             attention=needs_attention(cycle)))
 
-    def _cycle(self, cycle: Cycle) -> None:
-        self._overview(cycle, f"{cycle.slug}/index.html")
+    def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
+        self._overview(cycle, f"{cycle.slug}/index.html", keys)
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
             self.file(f"{cycle.slug}/departments.svg", ("departments", title, bars),
                       partial(_svg, charts.department_progress_chart, title, bars))
-        self.page("tree.html", f"{cycle.slug}/tree/index.html", self.keys.cycle(cycle), lambda: dict(
+        self.page("tree.html", f"{cycle.slug}/tree/index.html", keys.cycle, lambda: dict(
             cycle=cycle, roots=alignment_roots(cycle), unaligned=unaligned(cycle)))
         for owner in cycle.owners.values():
-            self._owner(owner)
+            self._owner(owner, keys)
 
-    def _owner(self, owner: Owner) -> None:
+    def _owner(self, owner: Owner, keys: CycleKeys) -> None:
         cycle = owner.cycle
-        self.page("owner.html", f"{owner.url}index.html", self.keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
+        self.page("owner.html", f"{owner.url}index.html", keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
         badge = (cycle.title, cycle.state, owner.progress, owner.score, owner.status)
         self.file(f"badges/{cycle.slug}/{owner.id}.svg", badge, partial(_badge, *badge))
-        if cycle is self.site.current:
+        if cycle.state == "current":
             self.file(f"badges/current/{owner.id}.svg", badge, partial(_badge, *badge))
         for objective in owner.objectives:
-            self.page("objective.html", f"{objective.url}index.html", self.keys.objective(objective),
+            self.page("objective.html", f"{objective.url}index.html", keys.objective(objective),
                       partial(_objective_context, objective))
             badge = (cycle.title, cycle.state, objective.progress, objective.score, objective.status)
             self.file(f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", badge, partial(_badge, *badge))
-            self._checkin_charts(objective)
-
-    def _checkin_charts(self, objective: Objective) -> None:
-        for kr in objective.key_results:
-            if kr.type == "metric" and kr.checkins:
-                self.outputs.append(Output(f"{objective.url}{kr.id}.svg", self.keys.chart(objective, kr.id),
-                                           partial(_checkin_chart, kr)))
+            for kr in objective.key_results:
+                if kr.type == "metric" and kr.checkins:
+                    self.outputs.append(Output(f"{objective.url}{kr.id}.svg", keys.chart(objective, kr.id),
+                                               partial(_checkin_chart, kr)))
 
     def _site_files(self) -> None:
         site = self.site
-        everything = hash((self.keys.site, tuple(self.keys.cycle(c) for c in site.cycles)))
+        everything = hash((self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles)))
         scored = [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
         if scored:
             points = tuple((c.title, (c.score if c.state == "archived" else c.progress) or 0.0) for c in scored)
@@ -123,18 +148,17 @@ class _Plan:
             self.file("cycles/scores.svg", ("scores", title, points), partial(_svg, charts.score_history_chart, title, points))
         self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
         not_found_base = urlsplit(site.config.base_url).path or "/"
-        self.page("404.html", "404.html", self.keys.site, lambda: dict(base_href=not_found_base))
+        self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base))
         self.file("okrs.json", everything, self._json)
         self.file(".nojekyll", "", bytes)
         pages = tuple(o.path for o in self.outputs if o.page)
         self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
 
-
     def _json(self) -> bytes:
         known, fresh = self.renderer.owner_json, {}
 
         def owner_json(owner: Owner) -> str:
-            key = self.keys.owner_data(owner)
+            key = self.keys[id(owner.cycle)].owner_data(owner)
             fresh[key] = known.get(key) or render_owner_json(owner)
             return fresh[key]
 
