@@ -13,13 +13,15 @@ from functools import partial
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from markupsafe import Markup
+
 from okrsite.config import SiteConfig
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
 from okrsite.render.export import render_json, render_owner_json
 from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.pages import format_score, make_environment, percent, render_page
-from okrsite.render.tree import forest, subtree
+from okrsite.render.tree import TreeNode, forest, subtree
 from okrsite.theme import static_files, theme_dirs, theme_key
 
 STATUS_ORDER = {
@@ -28,6 +30,7 @@ STATUS_ORDER = {
     "upcoming": ("not-started",),
 }
 NEEDS_ATTENTION = ("at-risk", "off-track", "missed")
+FRAGMENTS_KEPT = 100_000
 
 
 @dataclass
@@ -58,10 +61,26 @@ class SiteRenderer:
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
         self.owner_json: dict[int, str] = {}  # okrs.json's part per owner key
+        self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
+        if len(self.fragments) > FRAGMENTS_KEPT:
+            self.fragments.clear()
         return _Plan(site, self).outputs
+
+    def branches(self, nodes: list[TreeNode], keys: CycleKeys, depth: int, root: str) -> list[Markup]:
+        """The ``tree_node`` macro for each node, reusing branches drawn before with the same key."""
+        drawn, module = [], None
+        for node in nodes:
+            inner = keys.objectives[id(node.objective)] if node.elsewhere else keys.subtree(node.objective)
+            key = hash((keys.frame, inner, node.elsewhere, depth, root))
+            html = self.fragments.get(key)
+            if html is None:
+                module = module or self.env.get_template("_macros.html").make_module({"root": root, "site": self.site})
+                html = self.fragments[key] = Markup(module.tree_node(node, node.objective.owner.cycle, depth))
+            drawn.append(html)
+        return drawn
 
 
 class _Plan:
@@ -116,8 +135,11 @@ class _Plan:
             title = f"Departments, {cycle.title}"
             self.file(f"{cycle.slug}/departments.svg", ("departments", title, bars),
                       partial(_svg, charts.department_progress_chart, title, bars))
-        self.page("tree.html", f"{cycle.slug}/tree/index.html", keys.cycle, lambda: dict(
-            cycle=cycle, roots=alignment_roots(cycle), unaligned=unaligned(cycle)))
+        tree = f"{cycle.slug}/tree/index.html"
+        root = "../" * tree.count("/")
+        self.page("tree.html", tree, keys.cycle, lambda: dict(
+            cycle=cycle, roots=self.renderer.branches(alignment_roots(cycle), keys, 0, root),
+            unaligned=self.renderer.branches(unaligned(cycle), keys, 2, root)))
         for owner in cycle.owners.values():
             self._owner(owner, keys)
 
@@ -130,13 +152,17 @@ class _Plan:
             self.file(f"badges/current/{owner.id}.svg", badge, partial(_badge, *badge))
         for objective in owner.objectives:
             self.page("objective.html", f"{objective.url}index.html", keys.objective(objective),
-                      partial(_objective_context, objective))
+                      partial(self._objective_context, objective, keys))
             badge = (cycle.title, cycle.state, objective.progress, objective.score, objective.status)
             self.file(f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", badge, partial(_badge, *badge))
             for kr in objective.key_results:
                 if kr.type == "metric" and kr.checkins:
                     self.outputs.append(Output(f"{objective.url}{kr.id}.svg", keys.chart(objective, kr.id),
                                                partial(_checkin_chart, kr)))
+
+    def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
+        below = self.renderer.branches(subtree(objective).children, keys, 1, "../" * objective.url.count("/"))
+        return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, below=below)
 
     def _site_files(self) -> None:
         site = self.site
@@ -165,10 +191,6 @@ class _Plan:
         data = render_json(self.site, owner_json)
         self.renderer.owner_json = fresh
         return data
-
-
-def _objective_context(objective: Objective) -> dict:
-    return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, tree=subtree(objective))
 
 
 def _checkin_chart(kr: KeyResult) -> bytes:
