@@ -19,7 +19,7 @@ from watchdog.observers import Observer
 
 from okrsite.build import BuildReport
 
-QUIET = 0.06  # seconds without events before a batch is taken: more than an editor's gap between writes
+QUIET = 0.05  # seconds without events before a batch is taken: more than an editor's gap between writes
 LONGEST_WAIT = 1.0  # a stream of events is cut into batches at least this often
 TEMPORARY_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", "~", ".tmp", ".temp", ".bak", ".orig", ".part", ".crdownload")
 WATCHED = ("content", "themes", "site.toml")

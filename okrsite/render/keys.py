@@ -54,6 +54,7 @@ class CycleKeys:
         self.owners: dict[int, int] = {}
         self.subtrees: dict[int, int] = {}
         self.neighbourhoods: dict[int, tuple] = {}
+        self.org_trees: dict[int, int] = {}
         for owner in cycle.owners.values():
             self.owners[id(owner)] = _owner(owner)
             for objective in owner.objectives:
@@ -91,6 +92,13 @@ class CycleKeys:
             found = self.neighbourhoods[id(objective)] = (self.objectives[id(objective)],
                                                           tuple(self.objectives[id(o)] for o in linked))
         return found
+
+    def org_tree(self, owner: Owner) -> int:
+        """The owner and everyone below it in the org chart."""
+        key = self.org_trees.get(id(owner))
+        if key is None:
+            key = self.org_trees[id(owner)] = hash((self.owners[id(owner)], tuple(self.org_tree(c) for c in owner.children)))
+        return key
 
     def subtree(self, objective: Objective) -> int:
         """The objective and its tree of aligned objectives, as the tree templates draw it."""

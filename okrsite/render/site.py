@@ -69,18 +69,24 @@ class SiteRenderer:
             self.fragments.clear()
         return _Plan(site, self).outputs
 
+    def fragment(self, key: tuple, root: str, macro: str, *args) -> Markup:
+        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
+        key = hash((key, root, macro))
+        html = self.fragments.get(key)
+        if html is None:
+            module = self.env.get_template("_macros.html").make_module({"root": root, "site": self.site})
+            html = self.fragments[key] = Markup(getattr(module, macro)(*args))
+        return html
+
     def branches(self, nodes: list[TreeNode], keys: CycleKeys, depth: int, root: str) -> list[Markup]:
-        """The ``tree_node`` macro for each node, reusing branches drawn before with the same key."""
-        drawn, module = [], None
-        for node in nodes:
-            inner = keys.objectives[id(node.objective)] if node.elsewhere else keys.subtree(node.objective)
-            key = hash((keys.frame, inner, node.elsewhere, depth, root))
-            html = self.fragments.get(key)
-            if html is None:
-                module = module or self.env.get_template("_macros.html").make_module({"root": root, "site": self.site})
-                html = self.fragments[key] = Markup(module.tree_node(node, node.objective.owner.cycle, depth))
-            drawn.append(html)
-        return drawn
+        """The alignment tree's branches below ``nodes``."""
+        return [self.fragment((keys.frame, keys.objectives[id(n.objective)] if n.elsewhere else keys.subtree(n.objective),
+                               n.elsewhere, depth), root, "tree_node", n, n.objective.owner.cycle, depth)
+                for n in nodes]
+
+    def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
+        """The org-chart directory's branches for ``owners``."""
+        return [self.fragment((keys.frame, keys.org_tree(o)), root, "org_item", o) for o in owners]
 
 
 class _Plan:
@@ -124,9 +130,10 @@ class _Plan:
         self.outputs.append(Output(path, hash((template, path, key)), render, page=True))
 
     def _overview(self, cycle: Cycle, path: str, keys: CycleKeys) -> None:
+        below = cycle.company.children if cycle.company else []
         self.page("cycle.html", path, keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
-            attention=needs_attention(cycle)))
+            attention=needs_attention(cycle), directory=self.renderer.directory(below, keys, "../" * path.count("/"))))
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
         self._overview(cycle, f"{cycle.slug}/index.html", keys)
