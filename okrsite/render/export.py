@@ -41,10 +41,14 @@ def render_owner_json(owner: Owner) -> str:
     return _dumps(_owner(owner))
 
 
-def render_json(site: Site, owner_json: Callable[[Owner], str] = render_owner_json) -> bytes:
-    """okrs.json; ``owner_json`` may supply each owner's part, e.g. from a cache."""
-    cycles = [_filled(_cycle(c), "owners", [owner_json(o) for o in c.owners.values()]) for c in site.cycles]
-    return (_filled(_head(site), "cycles", cycles) + "\n").encode("utf-8")
+def render_cycle_json(cycle: Cycle, owner_json: Callable[[Owner], str] = render_owner_json) -> str:
+    """One cycle's entry of okrs.json; ``owner_json`` may supply each owner's part, e.g. from a cache."""
+    return _filled(_cycle(cycle), "owners", [owner_json(o) for o in cycle.owners.values()])
+
+
+def render_json(site: Site, cycle_json: Callable[[Cycle], str] = render_cycle_json) -> bytes:
+    """okrs.json; ``cycle_json`` may supply each cycle's part, e.g. from a cache."""
+    return (_filled(_head(site), "cycles", [cycle_json(c) for c in site.cycles]) + "\n").encode("utf-8")
 
 
 def _cycle(cycle: Cycle) -> dict:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from okrsite.config import SiteConfig
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
-from okrsite.render.export import render_json, render_owner_json
+from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import TreeNode, forest, subtree
@@ -60,28 +60,33 @@ class SiteRenderer:
         self.env = make_environment(self.dirs)
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
-        self.owner_json: dict[int, str] = {}  # okrs.json's part per owner key
+        self.json_parts: dict[int, str] = {}  # okrs.json's parts, by the key of their cycle or owner
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
-        if len(self.fragments) > FRAGMENTS_KEPT:
-            self.fragments.clear()
+        for kept in (self.fragments, self.json_parts):
+            if len(kept) > FRAGMENTS_KEPT:
+                kept.clear()
         return _Plan(site, self).outputs
 
-    def fragment(self, key: tuple, root: str, macro: str, *args) -> Markup:
-        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
+    def fragment(self, key: tuple, root: str, macro: str, *args, **names) -> Markup:
+        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key.
+        ``names`` are more variables for the macro."""
         key = hash((key, root, macro))
         html = self.fragments.get(key)
         if html is None:
-            module = self.env.get_template("_macros.html").make_module({"root": root, "site": self.site})
+            module = self.env.get_template("_macros.html").make_module({"root": root, "site": self.site, **names})
             html = self.fragments[key] = Markup(getattr(module, macro)(*args))
         return html
 
     def branches(self, nodes: list[TreeNode], keys: CycleKeys, depth: int, root: str) -> list[Markup]:
-        """The alignment tree's branches below ``nodes``."""
+        """The alignment tree's branches for ``nodes``, each drawn with the branches below it."""
+        def below(children: list[TreeNode], deeper: int) -> list[Markup]:
+            return self.branches(children, keys, deeper, root)
+
         return [self.fragment((keys.frame, keys.objectives[id(n.objective)] if n.elsewhere else keys.subtree(n.objective),
-                               n.elsewhere, depth), root, "tree_node", n, n.objective.owner.cycle, depth)
+                               n.elsewhere, depth), root, "tree_node", n, n.objective.owner.cycle, depth, branches=below)
                 for n in nodes]
 
     def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
@@ -188,16 +193,20 @@ class _Plan:
         self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
 
     def _json(self) -> bytes:
-        known, fresh = self.renderer.owner_json, {}
+        """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
+        parts = self.renderer.json_parts
 
         def owner_json(owner: Owner) -> str:
-            key = self.keys[id(owner.cycle)].owner_data(owner)
-            fresh[key] = known.get(key) or render_owner_json(owner)
-            return fresh[key]
+            key = hash(("owner", self.keys[id(owner.cycle)].owner_data(owner)))
+            text = parts[key] = parts.get(key) or render_owner_json(owner)
+            return text
 
-        data = render_json(self.site, owner_json)
-        self.renderer.owner_json = fresh
-        return data
+        def cycle_json(cycle: Cycle) -> str:
+            key = hash(("cycle", self.keys[id(cycle)].cycle))
+            text = parts[key] = parts.get(key) or render_cycle_json(cycle, owner_json)
+            return text
+
+        return render_json(self.site, cycle_json)
 
 
 def _checkin_chart(kr: KeyResult) -> bytes:
