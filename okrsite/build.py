@@ -132,7 +132,7 @@ class Builder:
         self.root, self.out, self.strict = root, out, strict
         self.cache = OwnerCache()
         self._renderer: SiteRenderer | None = None
-        self._theme: tuple | None = None
+        self._theme_dirs: list[Path] = []
         self._written: dict[str, _Written] | None = None
 
     def build(self, build_date: dt.date, progress: Progress | None = None) -> BuildReport:
@@ -168,9 +168,9 @@ class Builder:
 
     def renderer(self, site: Site) -> SiteRenderer:
         """The renderer for the site's theme folders, made again when they change."""
-        folders = tuple(theme_dirs(site.config))
-        if self._renderer is None or folders != self._theme:
-            self._renderer, self._theme = SiteRenderer(site.config), folders
+        folders = theme_dirs(site.config)
+        if self._renderer is None or folders != self._theme_dirs:
+            self._renderer, self._theme_dirs = SiteRenderer(folders), folders
         return self._renderer
 
     def _render(self, site: Site, report: BuildReport, progress: _Progress) -> None:

@@ -103,17 +103,6 @@ def _hidden(path: Path, folder: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
-def read_document(path: Path, cycle_id: str, diagnostics: Diagnostics) -> Document | None:
-    """Read and split one file; on any problem report it and return ``None``."""
-    where = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        diagnostics.error(where, None, f"cannot read file: {exc.strerror}")
-        return None
-    return parse_document(raw, path, where, cycle_id, diagnostics)
-
-
 def parse_document(raw: bytes, path: Path, where: str, cycle_id: str, diagnostics: Diagnostics) -> Document | None:
     """Split the bytes of an OKR file into front matter and body."""
     try:

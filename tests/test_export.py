@@ -15,7 +15,7 @@ import pytest
 
 from okrsite.build import build_site
 from okrsite.diagnostics import Diagnostics
-from okrsite.load import read_document
+from okrsite.load import parse_document
 from conftest import COMPANY, EXAMPLE_DATE, REPO
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -47,7 +47,7 @@ def raw():
     diagnostics = Diagnostics()
     for folder in sorted((REPO / "content").iterdir()):
         for path in sorted(folder.rglob("*.md")):
-            document = read_document(path, folder.name, diagnostics)
+            document = parse_document(path.read_bytes(), path, path.name, folder.name, diagnostics)
             assert document is not None, path
             found[(folder.name, path.stem)] = document.front
     assert not diagnostics.errors

@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from okrsite.config import SiteConfig
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import TreeNode, forest, subtree
-from okrsite.theme import static_files, theme_dirs, theme_key
+from okrsite.theme import static_files, theme_key
 
 STATUS_ORDER = {
     "current": ("on-track", "at-risk", "off-track"),
@@ -55,9 +55,9 @@ class SiteRenderer:
     """Plans the output of sites with one theme, keeping between builds its compiled
     templates, the plans of cycles that did not change and okrs.json's parts."""
 
-    def __init__(self, config: SiteConfig):
-        self.dirs = theme_dirs(config)
-        self.env = make_environment(self.dirs)
+    def __init__(self, dirs: list[Path]):
+        self.dirs = dirs
+        self.env = make_environment(dirs)
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
         self.json_parts: dict[int, str] = {}  # okrs.json's parts, by the key of their cycle or owner
