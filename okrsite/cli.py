@@ -255,5 +255,5 @@ def _run_new(args) -> int:
         raise UsageError(f"{args.dir} is not empty: choose a new folder, or add --force to write into it")
     for path in create_site(target):
         print(f"created {path}")
-    print(f"\nnext: okrsite build {args.dir}   (then open {Path(args.dir) / 'public' / 'index.html'})")
+    print(f"\nnext: okrsite serve {args.dir}   (a live preview; okrsite build {args.dir} writes {Path(args.dir) / 'public'})")
     return 0

@@ -1,4 +1,6 @@
-"""``okrsite new``: a ready site with a small example company in the current quarter."""
+"""``okrsite new``: a ready repository with a small example company in the current quarter,
+a README for the people who edit the OKRs, and GitHub Actions workflows that check pull
+requests and publish the site with GitHub Pages."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from pathlib import Path
 
 from okrsite import __version__
 from okrsite.config import dates_from_name
+
+STARTER = Path(__file__).resolve().parent / "starter"  # files of a new site: README and workflows
 
 SITE_TOML = """\
 # okrsite settings. The format is described in okrsite's README.
@@ -23,45 +27,6 @@ at_risk = 0.5
 
 GITIGNORE = "/public/\n"
 
-PAGES_WORKFLOW = """\
-# Builds the OKR site on every push to main and publishes it with GitHub Pages.
-# In the repository settings, set Pages > Source to "GitHub Actions".
-name: Publish OKRs
-on:
-  push:
-    branches: [main]
-  workflow_dispatch:
-permissions:
-  contents: read
-  pages: write
-  id-token: write
-concurrency:
-  group: pages
-  cancel-in-progress: true
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: pip install "okrsite=={version}"
-      - run: okrsite build --strict
-      - uses: actions/configure-pages@v5
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: public
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v4
-"""
 
 COMPANY = """\
 ---
@@ -191,6 +156,12 @@ PEOPLE = {
 }
 
 
+def _starter(name: str, **values) -> str:
+    """A file of ``okrsite/starter/`` with okrsite's version and ``values`` filled in."""
+    text = (STARTER / name).read_text(encoding="utf-8")
+    return text.format(version=__version__, **values)
+
+
 def current_quarter(today: dt.date) -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
@@ -216,7 +187,9 @@ def example_files(today: dt.date) -> dict[str, str]:
     files = {
         "site.toml": SITE_TOML,
         ".gitignore": GITIGNORE,
-        ".github/workflows/pages.yml": PAGES_WORKFLOW.format(version=__version__),
+        "README.md": _starter("README.md", cycle=cycle),
+        ".github/workflows/check.yml": _starter("check.yml"),
+        ".github/workflows/pages.yml": _starter("pages.yml"),
         content + "example-co.md": COMPANY.format(checkins_customers=_checkins(start, today), **numbers),
         content + "departments/sales.md": SALES.format(**numbers),
         content + "departments/operations.md": OPERATIONS.format(**numbers),
