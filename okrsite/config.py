@@ -14,7 +14,8 @@ from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 
-SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cycles", "status")
+SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "cycles", "status")
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
 
@@ -47,6 +48,7 @@ class SiteConfig:
     base_url: str = "/"
     theme: str = "default"
     current_cycle: str | None = None
+    cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
     cycles: dict[str, CycleSettings] = field(default_factory=dict)
     status: StatusBands = field(default_factory=StatusBands)
 
@@ -108,6 +110,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     if config.theme != "default" and not (root / "themes" / config.theme).is_dir():
         where.error("theme", f"theme '{config.theme}' has no folder themes/{config.theme}/ (use \"default\" for the built-in theme)")
     config.current_cycle = _string(data, "current_cycle", None, where)
+    config.cname = _string(data, "cname", None, where)
+    if config.cname is not None and not _HOST.fullmatch(config.cname):
+        where.error("cname", f"cname must be a domain name like okrs.example.com, not {config.cname!r}")
+        config.cname = None
     config.cycles = _cycles(data.get("cycles", {}), where)
     config.status = _status(data.get("status", {}), where)
     return config

@@ -191,3 +191,17 @@ def test_names_without_dates(name):
 ])
 def test_title_from_name(name, title):
     assert title_from_name(name) == title
+
+
+def test_cname_is_read_and_checked(make_site):
+    from okrsite.config import load_config
+    from okrsite.diagnostics import Diagnostics
+
+    root = make_site({}, 'title = "T"\ncname = "okrs.example.com"\n')
+    diagnostics = Diagnostics()
+    assert load_config(root, diagnostics).cname == "okrs.example.com" and not diagnostics.items
+    root = make_site({}, 'title = "T"\ncname = "https://okrs.example.com/"\n')
+    config = load_config(root, diagnostics)
+    assert config.cname is None
+    assert [d.format().split("site.toml")[1] for d in diagnostics.items] == [
+        ":2: error: cname must be a domain name like okrs.example.com, not 'https://okrs.example.com/'"]

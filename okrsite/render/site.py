@@ -189,6 +189,8 @@ class _Plan:
         self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base))
         self.file("okrs.json", everything, self._json)
         self.file(".nojekyll", "", bytes)
+        if site.config.cname:
+            self.file("CNAME", site.config.cname, partial(str.encode, site.config.cname + "\n"))
         pages = tuple(o.path for o in self.outputs if o.page)
         self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
 
