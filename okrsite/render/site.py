@@ -19,6 +19,7 @@ from markupsafe import Markup
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
+from okrsite.render.feeds import render_csv, render_feed
 from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import TreeNode, forest, subtree
@@ -142,6 +143,7 @@ class _Plan:
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
         self._overview(cycle, f"{cycle.slug}/index.html", keys)
+        self.file(f"{cycle.slug}/okrs.csv", keys.cycle, partial(render_csv, cycle))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
@@ -188,6 +190,7 @@ class _Plan:
         not_found_base = urlsplit(site.config.base_url).path or "/"
         self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base))
         self.file("okrs.json", everything, self._json)
+        self.file("feed.xml", everything, partial(render_feed, site))
         self.file(".nojekyll", "", bytes)
         if site.config.cname:
             self.file("CNAME", site.config.cname, partial(str.encode, site.config.cname + "\n"))

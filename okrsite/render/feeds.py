@@ -1,0 +1,85 @@
+"""Exports for people and tools beside okrs.json: a CSV of key results per cycle for
+spreadsheets, and an Atom feed of check-ins for feed readers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from xml.sax.saxutils import escape, quoteattr
+
+from okrsite import __version__
+from okrsite.model import Cycle, KeyResult, Site
+from okrsite.render.formatting import STATUS_LABELS, format_number
+
+CSV_COLUMNS = ("cycle", "owner", "owner_name", "owner_kind", "objective", "objective_title", "key_result",
+               "key_result_title", "type", "start", "current", "target", "unit", "weight", "progress", "score",
+               "status", "url")
+FEED_ENTRIES = 100  # the newest check-ins a feed carries
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> object:
+    """A value safe for spreadsheets: text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def render_csv(cycle: Cycle) -> bytes:
+    """One row per key result, UTF-8 with a byte-order mark so spreadsheets read accents right."""
+    stream = io.StringIO()
+    writer = csv.writer(stream)  # RFC 4180: quoted as needed, CRLF line ends
+    writer.writerow(CSV_COLUMNS)
+    for owner in cycle.owners.values():
+        for objective in owner.objectives:
+            for kr in objective.key_results:
+                writer.writerow([_cell(v) for v in (
+                    cycle.id, owner.id, owner.name, owner.kind, objective.id, objective.title, kr.id, kr.title,
+                    kr.type, kr.start, _current(kr), kr.target, kr.unit, kr.weight, round(kr.progress, 4),
+                    round(kr.score, 4), kr.status, objective.url)])
+    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+def _current(kr: KeyResult):
+    if kr.type == "milestone":
+        return "done" if kr.done else "not done"
+    return kr.current if kr.type == "metric" else None
+
+
+def render_feed(site: Site) -> bytes:
+    """An Atom feed of the newest check-ins of every cycle, newest first."""
+    base = site.config.base_url
+    checkins = sorted(((c, kr) for cycle in site.cycles for kr in _metrics(cycle) for c in kr.checkins),
+                      key=lambda item: (item[0].date, item[1].ref), reverse=True)[:FEED_ENTRIES]
+    updated = f"{checkins[0][0].date.isoformat()}T00:00:00Z" if checkins else f"{site.build_date.isoformat()}T00:00:00Z"
+    entries = "".join(_entry(checkin, kr, base) for checkin, kr in checkins)
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"  <title>{escape(site.config.title)}: check-ins</title>\n"
+            f"  <id>{escape(base)}feed.xml</id>\n"
+            f"  <link rel=\"self\" href={quoteattr(base + 'feed.xml')}/>\n"
+            f"  <link href={quoteattr(base)}/>\n"
+            f"  <updated>{updated}</updated>\n"
+            f"  <generator version={quoteattr(__version__)}>okrsite</generator>\n"
+            f"{entries}</feed>\n").encode("utf-8")
+
+
+def _metrics(cycle: Cycle) -> list[KeyResult]:
+    return [kr for objective in cycle.objectives for kr in objective.key_results if kr.type == "metric"]
+
+
+def _entry(checkin, kr: KeyResult, base: str) -> str:
+    objective, owner = kr.objective, kr.objective.owner
+    url = f"{base}{objective.url}#kr-{kr.id}"
+    value = format_number(checkin.value, kr.unit)
+    title = f"{owner.name}: {kr.title}: {value}"
+    summary = (f"{kr.title}: {value} (from {format_number(kr.start, kr.unit)} toward {format_number(kr.target, kr.unit)}), "
+               f"for the objective \u201c{objective.title}\u201d in {owner.cycle.title}. "
+               f"Now {STATUS_LABELS.get(kr.status, kr.status).lower()}.")
+    if checkin.note:
+        summary += f" Note: {checkin.note}"
+    return (f"  <entry>\n    <title>{escape(title)}</title>\n"
+            f"    <id>{escape(url)}/{checkin.date.isoformat()}</id>\n"
+            f"    <link href={quoteattr(url)}/>\n"
+            f"    <updated>{checkin.date.isoformat()}T00:00:00Z</updated>\n"
+            f"    <author><name>{escape(owner.name)}</name></author>\n"
+            f"    <summary>{escape(summary)}</summary>\n  </entry>\n")

@@ -1,0 +1,95 @@
+"""The CSV export per cycle and the Atom feed of check-ins."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+from conftest import COMPANY, CYCLE, EXAMPLE_DATE, REPO
+from okrsite.build import build_site
+from okrsite.render.feeds import CSV_COLUMNS, FEED_ENTRIES
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def csv_rows(path) -> list[dict]:
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode("utf-8"))  # spreadsheets read UTF-8 by this mark
+    text = data.decode("utf-8-sig")
+    assert "\r\n" in text
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_has_one_row_per_key_result_with_the_numbers(site, out):
+    for cycle in site.cycles:
+        rows = csv_rows(out / cycle.slug / "okrs.csv")
+        assert list(rows[0]) == list(CSV_COLUMNS)
+        expected = [(o.owner.id, o.id, kr) for o in cycle.objectives for kr in o.key_results]
+        assert [(r["owner"], r["objective"], r["key_result"]) for r in rows] == [(a, b, kr.id) for a, b, kr in expected]
+        for row, (_, _, kr) in zip(rows, expected):
+            assert row["cycle"] == cycle.id and row["type"] == kr.type and row["status"] == kr.status
+            assert float(row["progress"]) == round(kr.progress, 4)
+            if kr.type == "metric":
+                assert (float(row["start"]), float(row["current"]), float(row["target"])) == (kr.start, kr.current, kr.target)
+            if kr.type == "milestone":
+                assert row["current"] == ("done" if kr.done else "not done")
+
+
+def test_csv_keeps_accents_and_defuses_formulas(make_site, tmp_path):
+    team = """\
+    ---
+    name: Équipe Ünïcode
+    kind: team
+    parent: test-co
+    objectives:
+      - id: sums
+        title: "=SUM(A1:A9)"
+        aligns_to: test-co/grow
+        key_results:
+          - {id: a, title: "+cmd|' /C calc'!A0", start: 0, target: 10, current: 5}
+          - {id: b, title: "Ça va, \\"quoted\\", comma", start: 0, target: 10}
+    ---
+    """
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/team.md": team})
+    build_site(root, tmp_path / "out", EXAMPLE_DATE)
+    rows = {r["key_result"]: r for r in csv_rows(tmp_path / "out/2026-q4/okrs.csv") if r["owner"] == "team"}
+    assert rows["a"]["owner_name"] == "Équipe Ünïcode"
+    assert rows["a"]["objective_title"] == "'=SUM(A1:A9)"
+    assert rows["a"]["key_result_title"] == "'+cmd|' /C calc'!A0"
+    assert rows["b"]["key_result_title"] == 'Ça va, "quoted", comma'
+
+
+def test_feed_lists_the_newest_check_ins_first(site, out):
+    root = ET.parse(out / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    total = sum(len(kr.checkins) for c in site.cycles for o in c.objectives for kr in o.key_results)
+    assert len(entries) == min(total, FEED_ENTRIES) > 0
+    dates = [e.find(f"{ATOM}updated").text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    assert root.find(f"{ATOM}updated").text == dates[0]
+    base = site.config.base_url
+    ids = [e.find(f"{ATOM}id").text for e in entries]
+    assert len(set(ids)) == len(ids)
+    for entry in entries:
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link.startswith(base)
+        page = link[len(base):].split("#")[0]
+        assert (out / page / "index.html").is_file()
+        assert entry.find(f"{ATOM}author/{ATOM}name").text in entry.find(f"{ATOM}title").text
+
+
+def test_pages_point_to_the_feed_and_the_csv(out):
+    home = (out / "index.html").read_text()
+    assert 'type="application/atom+xml"' in home and 'href="feed.xml"' in home
+    assert 'href="2026-q4/okrs.csv"' in home
+
+
+def test_private_owners_are_in_neither(out):
+    private = [p for p in (REPO / "content").rglob("*.md") if "\nvisibility: private" in p.read_text(encoding="utf-8")]
+    assert private
+    exports = [(out / "feed.xml").read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8-sig") for p in out.rglob("okrs.csv")]
+    for path in private:
+        name = next(line[len("name: "):] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("name: "))
+        assert all(path.stem not in text and name not in text for text in exports), path
