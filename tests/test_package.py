@@ -74,7 +74,8 @@ def test_new_and_build_work_outside_the_repository(installed, tmp_path):
     title.feed((public / "index.html").read_text(encoding="utf-8"))
     assert "Example Co." in title.title
     assert (public / "static/style.css").stat().st_size > 1000
-    assert len(list(public.rglob("*.html"))) == 20  # the 20 pages the summary line counted
+    pages = int(out.split(": ")[1].split(" pages")[0])
+    assert len(list(public.rglob("*.html"))) == pages > 15
 
 
 @pytest.mark.parametrize("command", ["build", "check", "new", "serve", "watch"])

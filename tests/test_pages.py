@@ -86,7 +86,7 @@ def pill_of(element):
 # --- section 5: every page at its URL ---
 
 def test_every_page_is_at_its_contract_url_and_nothing_else_is(site, out):
-    expected = {"index.html", "cycles/index.html", "404.html"}
+    expected = {"index.html", "cycles/index.html", "404.html", "search/index.html"}
     for cycle in site.cycles:
         expected |= {f"{cycle.slug}/index.html", f"{cycle.slug}/tree/index.html"}
         for owner in cycle.owners.values():
@@ -634,7 +634,8 @@ def test_user_text_is_escaped_not_injected(make_site, tmp_path):
     out = build(root, tmp_path)
     for file in out.rglob("*.html"):
         page = parse_file(file)
-        assert page.find("script") is None, file
+        scripts = page.find_all("script")
+        assert [(s.get("src") or "").endswith("static/search.js") and not s.raw_text().strip() for s in scripts] == [True], file
         assert all(not (e.get("href") or "").lower().startswith("javascript:") for e in page.find_all("a"))
     objective = parse_file(out / "2026-q4/test-co/grow/index.html")
     assert objective.one("h1").text() == "Grow <script>alert(1)</script> & more"

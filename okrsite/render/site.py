@@ -20,6 +20,7 @@ from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import render_csv, render_feed
+from okrsite.render.search import render_search_index
 from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import TreeNode, forest, subtree
@@ -187,6 +188,8 @@ class _Plan:
             title = "Company score by cycle"
             self.file("cycles/scores.svg", ("scores", title, points), partial(_svg, charts.score_history_chart, title, points))
         self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
+        self.page("search.html", "search/index.html", everything, lambda: dict(cycles=site.cycles))
+        self.file("search-index.js", everything, partial(render_search_index, site))
         not_found_base = urlsplit(site.config.base_url).path or "/"
         self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base))
         self.file("okrs.json", everything, self._json)
