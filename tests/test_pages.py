@@ -492,9 +492,11 @@ def tree_links(page, path, objective):
 
 
 def summary_target(details, path):
-    summary = details.find("summary")
-    targets = linked_targets(summary, path)
+    """The objective a branch belongs to: the one linked on the line just above its toggle."""
+    line = details.parent.find("div", cls="node")
+    targets = linked_targets(line, path)
     assert len(targets) == 1, details
+    assert details.find("summary").text().strip(), details  # the toggle says what it opens
     return targets[0]
 
 

@@ -8,48 +8,15 @@ src of every page must load.
 from __future__ import annotations
 
 import http.client
-import posixpath
 import shutil
-import threading
-from functools import partial
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from conftest import EXAMPLE_DATE, REPO
 from okrsite.build import build_site
-
-PREFIX = "/okrs/"
-
-
-class _PagesLike(SimpleHTTPRequestHandler):
-    """Serves a folder under PREFIX only; anything missing gets 404.html with status 404."""
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send_head(self):
-        path = urlsplit(self.path).path
-        if not path.startswith(PREFIX) and path + "/" != PREFIX:
-            return self._not_found()
-        self.path = "/" + self.path[len(PREFIX):] if path.startswith(PREFIX) else "/"
-        target = Path(self.translate_path(urlsplit(self.path).path))
-        if not target.exists() or (target.is_dir() and not (target / "index.html").exists()):
-            return self._not_found()
-        return super().send_head()
-
-    def _not_found(self):
-        body = (Path(self.directory) / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        return None
-
+from pages_server import PREFIX, serving
 
 class _Refs(HTMLParser):
     """Every href and src of a page, and its <base href> if it has one."""
@@ -76,15 +43,8 @@ def served(tmp_path_factory):
     out = site / "public"
     report = build_site(site, out, EXAMPLE_DATE, strict=True)
     assert report.ok(True), [d.format() for d in report.diagnostics.items]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_PagesLike, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield out, server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serving(out) as port:
+        yield out, port
 
 
 def fetch(port: int, path: str) -> tuple[int, bytes]:

@@ -1,0 +1,201 @@
+"""The example site in a real browser: headless Chromium driven by Playwright, the site
+served on loopback under a sub-path, every page kind checked as a person would use it.
+
+Without Chromium (or Playwright) these tests are skipped with the reason; under CI
+(CI=true) a missing browser is a failure. No browser is downloaded: Debian's
+/usr/bin/chromium is used, with a fresh profile for every run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE_DATE, REPO
+from okrsite.build import build_site
+from pages_server import PREFIX, serving
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+AXE = Path(os.environ.get("OKRSITE_AXE", REPO / ".cache/npm/node_modules/axe-core/axe.min.js"))
+PAGES = {
+    "home": "index.html",
+    "cycle": "2026-q4/index.html",
+    "archived cycle": "2026-q3/index.html",
+    "owner": "2026-q4/fulfillment/index.html",
+    "person": "2026-q4/oluwaseun-adeyemi/index.html",
+    "objective": "2026-q4/fulfillment/same-day/index.html",
+    "tree": "2026-q4/tree/index.html",
+    "cycles": "cycles/index.html",
+    "search": "search/index.html",
+    "404": "no/such/page/",
+}
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing, and under CI the browser tests must run")
+    pytest.skip(f"{what} is not installed: browser tests skipped (CI installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright for Python")
+    if CHROMIUM is None:
+        _missing("Chromium (Debian's chromium package)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)  # a fresh profile
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser") / "public"
+    assert build_site(REPO, out, EXAMPLE_DATE, strict=True).ok(True)
+    with serving(out) as port:
+        yield f"http://127.0.0.1:{port}{PREFIX}"
+
+
+class Visit:
+    """A page opened in a new browser context, with every request and console error recorded."""
+
+    def __init__(self, browser, url: str, **context):
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.response = self.page.goto(url, wait_until="load")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.context.close()
+
+
+def all_images_loaded(page) -> list[str]:
+    """Load lazy images too; the sources of images that did not load."""
+    page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=10_000)
+    return page.evaluate("Array.from(document.images).filter(i => !(i.naturalWidth > 0)).map(i => i.src)")
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_page_loads_cleanly_and_only_from_loopback(browser, base, kind):
+    with Visit(browser, base + PAGES[kind]) as visit:
+        assert visit.response.status == (404 if kind == "404" else 200)
+        visit.page.wait_for_load_state("networkidle")
+        assert all_images_loaded(visit.page) == []
+        if kind != "404":
+            assert visit.errors == []  # a 404 page logs its own status; nothing else may fail
+        outside = [url for url in visit.requests if not url.startswith(base.split(PREFIX)[0] + "/")]
+        assert outside == []
+        assert visit.page.locator("h1").count() == 1
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_nothing_overflows_on_a_phone(browser, base, kind):
+    with Visit(browser, base + PAGES[kind], viewport={"width": 375, "height": 800}) as visit:
+        overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+
+
+CONTRAST = """
+() => {
+  const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
+                               if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3); } return [255, 255, 255]; };
+  const worst = [];
+  for (const el of document.querySelectorAll('h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, summary')) {
+    if (!el.textContent.trim() || !el.getClientRects().length) continue;
+    const fg = lum(parse(getComputedStyle(el).color)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 4.5) worst.push(el.tagName + '.' + el.className + ': ' + ratio.toFixed(2));
+  }
+  return worst;
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", ["home", "owner", "objective", "tree"])
+def test_text_contrast_is_readable(browser, base, kind, scheme):
+    with Visit(browser, base + PAGES[kind], color_scheme=scheme) as visit:
+        dark = visit.page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        assert dark == (scheme == "dark")
+        assert visit.page.evaluate(CONTRAST) == []
+
+
+def test_tree_branches_open_and_close_by_click(browser, base):
+    with Visit(browser, base + PAGES["tree"]) as visit:
+        branch = visit.page.locator("ul.tree details").first
+        inner = branch.locator(":scope > ul a").first
+        assert branch.evaluate("d => d.open") and inner.is_visible()
+        branch.locator(":scope > summary").click()
+        assert not branch.evaluate("d => d.open") and not inner.is_visible()
+        branch.locator(":scope > summary").click()
+        assert branch.evaluate("d => d.open") and inner.is_visible()
+        closed = visit.page.locator("ul.tree details:not([open])").first.element_handle()  # this one, not the next
+        hidden = closed.query_selector(":scope > ul a")
+        assert not hidden.is_visible()
+        closed.query_selector(":scope > summary").click()
+        assert closed.evaluate("d => d.open") and hidden.is_visible()
+        assert visit.page.url.endswith(PAGES["tree"])
+
+
+def test_search_finds_a_person_and_opens_their_page(browser, base):
+    with Visit(browser, base + PAGES["cycles"]) as visit:
+        box = visit.page.get_by_role("searchbox", name="Search owners and objectives")
+        box.fill("Oluwaseun")
+        first = visit.page.locator(".search-results a").first
+        first.wait_for(state="visible")
+        assert "Oluwaseun Adeyemi" in first.inner_text()
+        first.click()
+        visit.page.wait_for_url("**/2026-q4/oluwaseun-adeyemi/index.html")
+        assert visit.page.locator("h1").inner_text() == "Oluwaseun Adeyemi"
+        assert visit.errors == []
+
+
+@pytest.mark.parametrize("kind", ["home", "owner", "objective", "cycles"])
+def test_keyboard_reaches_every_link_with_a_visible_focus(browser, base, kind):
+    with Visit(browser, base + PAGES[kind]) as visit:
+        page = visit.page
+        links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).filter(a => a.getClientRects().length).length")
+        reached, unmarked = set(), []
+        for _ in range(links + 10):
+            page.keyboard.press("Tab")
+            focused = page.evaluate("""() => { const el = document.activeElement; const s = getComputedStyle(el);
+                return [el.tagName, el.getAttribute('href') + '|' + el.textContent.trim(), s.outlineStyle, s.outlineWidth]; }""")
+            if focused[0] == "A":
+                reached.add(focused[1])
+                if focused[2] == "none" or focused[3] == "0px":
+                    unmarked.append(focused[1])
+        visible = page.evaluate("""Array.from(document.querySelectorAll('a[href]')).filter(a => a.getClientRects().length)
+                                   .map(a => a.getAttribute('href') + '|' + a.textContent.trim())""")
+        assert set(visible) <= reached
+        assert unmarked == []
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_serious_accessibility_violations(browser, base, kind):
+    if not AXE.is_file():
+        _missing(f"axe-core ({AXE})")
+    with Visit(browser, base + PAGES[kind]) as visit:
+        visit.page.add_script_tag(path=str(AXE))
+        result = visit.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == []
