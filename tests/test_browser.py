@@ -199,3 +199,16 @@ def test_no_serious_accessibility_violations(browser, base, kind):
         serious = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
                    for v in result["violations"] if v["impact"] in ("serious", "critical")]
         assert serious == []
+
+
+def test_an_owner_page_prints_as_a_brief_without_navigation(browser, base, tmp_path):
+    with Visit(browser, base + PAGES["owner"]) as visit:
+        page = visit.page
+        page.emulate_media(media="print")
+        for chrome in (".topbar", ".footer", "form.search", ".breadcrumb", ".badge-box"):
+            assert not page.locator(chrome).first.is_visible(), chrome
+        assert page.locator("h1").is_visible()
+        assert page.locator(".objective").first.is_visible()
+        pdf = tmp_path / "brief.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000

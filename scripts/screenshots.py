@@ -1,0 +1,65 @@
+"""Screenshots of the example site's main pages, for the README.
+
+    python scripts/screenshots.py [OUT_DIR]      (default: docs/screenshots)
+
+Builds the example company as of 2026-11-20 into a temporary folder and opens its
+pages from disk in Debian's headless Chromium (driven by Playwright; nothing is
+downloaded), with a fresh profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from okrsite.build import build_site  # noqa: E402
+
+DATE = dt.date(2026, 11, 20)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+SHOTS = [  # file name, page, viewport, colour scheme
+    ("home", "index.html", (1280, 1000), "light"),
+    ("tree", "2026-q4/tree/index.html", (1280, 1000), "light"),
+    ("owner", "2026-q4/fulfillment/index.html", (1280, 1000), "light"),
+    ("objective", "2026-q4/fulfillment/same-day/index.html", (1280, 1000), "light"),
+    ("home-dark", "index.html", (1280, 800), "dark"),
+    ("phone", "2026-q4/oluwaseun-adeyemi/index.html", (390, 844), "light"),
+]
+
+
+def main() -> None:
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs/screenshots"
+    target.mkdir(parents=True, exist_ok=True)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("screenshots: Chromium is not installed (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "public"
+        report = build_site(REPO, out, DATE, strict=True)
+        if not report.ok(True):
+            sys.exit("screenshots: the example site does not build")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+            for name, page_path, (width, height), scheme in SHOTS:
+                context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
+                                              device_scale_factor=1)
+                page = context.new_page()
+                page.goto((out / page_path).as_uri(), wait_until="load")
+                page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+                page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+                page.screenshot(path=str(target / f"{name}.png"))
+                context.close()
+                print(f"wrote {target / f'{name}.png'}")
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
