@@ -49,11 +49,13 @@ class BuildReport:
         return self.site is not None and not problems
 
 
-def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None) -> Site | None:
+def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None,
+              include_private: bool = False) -> Site | None:
     """Read, validate, link and score a site; ``None`` when it has errors.
 
     With a ``cache`` from an earlier build, only new or changed files are parsed,
     and a cycle whose files, dates and settings are all unchanged is reused whole.
+    Private owners and objectives are left out unless ``include_private``.
     """
     cache = cache or OwnerCache()
     cache.start_build()
@@ -64,12 +66,13 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
                           "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
     cycles = make_cycles(list(folders), config, diagnostics)
     current = choose_current(cycles, config, build_date, diagnostics)
-    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics) for c in cycles]
+    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private) for c in cycles]
     current = next((c for c in cycles if c.state == "current"), None) if current else None
     cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
     if diagnostics.errors:
         return None
-    return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current)
+    return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current,
+                include_private=include_private)
 
 
 @dataclass
@@ -80,11 +83,11 @@ class _LinkedCycle:
 
 
 def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date,
-                  cache: OwnerCache, diagnostics: Diagnostics) -> Cycle:
+                  cache: OwnerCache, diagnostics: Diagnostics, include_private: bool) -> Cycle:
     """``cycle`` linked, made public and scored; the cached one when nothing it depends on changed."""
     entries = cache.entries(paths, cycle.id)
     fingerprint = (tuple((path, entry.digest) for path, entry in zip(paths, entries)), cycle.title, cycle.start,
-                   cycle.end, cycle.state, cycle.folder, config.status, build_date)
+                   cycle.end, cycle.state, cycle.folder, config.status, build_date, include_private)
     known = cache.cycles.get(cycle.id)
     if known is not None and known.fingerprint == fingerprint:
         for item in known.diagnostics:
@@ -103,7 +106,8 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_dat
     link_cycle(cycle, owners, found, broken)
     cache.cycles.pop(cycle.id, None)
     if not found.errors:
-        remove_private(cycle)
+        if not include_private:
+            remove_private(cycle)
         score_cycle(cycle, build_date, config.status)
         cache.cycles[cycle.id] = _LinkedCycle(fingerprint, cycle, found.items)
     for item in found.items:
@@ -128,8 +132,8 @@ class Builder:
     only files whose bytes changed. A build with errors writes nothing.
     """
 
-    def __init__(self, root: Path, out: Path, strict: bool = False):
-        self.root, self.out, self.strict = root, out, strict
+    def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False):
+        self.root, self.out, self.strict, self.include_private = root, out, strict, include_private
         self.cache = OwnerCache()
         self._renderer: SiteRenderer | None = None
         self._theme_dirs: list[Path] = []
@@ -149,7 +153,7 @@ class Builder:
     def _build(self, build_date: dt.date, progress: Progress | None) -> BuildReport:
         started = time.perf_counter()
         diagnostics = Diagnostics()
-        site = load_site(self.root, build_date, diagnostics, self.cache)
+        site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private)
         report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
         if report.ok(self.strict):
             tracker = _Progress(started, progress)
@@ -228,9 +232,9 @@ class _Progress:
 
 
 def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
-               progress: Progress | None = None) -> BuildReport:
+               progress: Progress | None = None, include_private: bool = False) -> BuildReport:
     """Build the site into ``out`` once; on errors (or warnings when strict) write nothing."""
-    return Builder(root, out, strict).build(build_date, progress)
+    return Builder(root, out, strict, include_private).build(build_date, progress)
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int | None]:

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     _site_arguments(build)
     build.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    _private_argument(build)
     build.set_defaults(run=_run_build)
 
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every save",
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-p", "--port", type=int, default=8000, help="port to serve on (default 8000; the next free one if taken)")
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     serve.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: a temporary folder)")
+    _private_argument(serve)
     serve.set_defaults(run=_run_serve)
 
     watch = commands.add_parser("watch", help="rebuild on every save, without a server",
@@ -78,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _site_arguments(watch, strict=False)
     watch.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
+    _private_argument(watch)
     watch.set_defaults(run=_run_watch)
 
     check = commands.add_parser("check", help="validate the content without building",
@@ -105,6 +108,11 @@ def _site_arguments(parser: argparse.ArgumentParser, strict: bool = True) -> Non
                         help="the build date for pace and status (default: today, or SOURCE_DATE_EPOCH)")
     if strict:
         parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+
+
+def _private_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--include-private", action="store_true",
+                        help="a leadership build: include private owners and objectives, marked as private")
 
 
 def _date(text: str) -> dt.date:
@@ -165,7 +173,8 @@ def _run_build(args) -> int:
     root = _site_root(args.site)
     out = _output(args, root, root / "public")
     progress = None if args.quiet else _ProgressLine()
-    report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress)
+    report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress,
+                        include_private=args.include_private)
     if progress is not None:
         progress.finish()
     _print_diagnostics(report.diagnostics)
@@ -210,7 +219,7 @@ def _run_watch(args) -> int:
     from okrsite.live import Live
 
     root = _site_root(args.site)
-    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date)) as live:
+    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private) as live:
         live.run(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
     return 0
 
@@ -223,7 +232,7 @@ def _run_serve(args) -> int:
     root = _site_root(args.site)
     with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as scratch:
         out = _output(args, root, Path(scratch) / "site")
-        with Live(root, out, lambda: build_date(args.date)) as live:
+        with Live(root, out, lambda: build_date(args.date), args.include_private) as live:
             try:
                 live.serve(args.host, args.port)
             except OSError as exc:

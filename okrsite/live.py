@@ -24,8 +24,8 @@ from okrsite.watch import describe, summary, watch
 class Live:
     """A site that rebuilds itself; use as a context manager (the first build happens on entry)."""
 
-    def __init__(self, root: Path, out: Path, build_date: Callable[[], dt.date]):
-        self.builder = Builder(root, out)
+    def __init__(self, root: Path, out: Path, build_date: Callable[[], dt.date], include_private: bool = False):
+        self.builder = Builder(root, out, include_private=include_private)
         self.build_date = build_date
         self.hub = Hub()
         self.stop = threading.Event()

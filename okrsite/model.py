@@ -246,3 +246,4 @@ class Site:
     build_date: dt.date
     cycles: list[Cycle]  # newest first
     current: Cycle | None = None
+    include_private: bool = False  # a leadership build: private owners and objectives are in it, marked

@@ -149,3 +149,106 @@ def test_private_company_is_not_reachable_through_the_cycle(make_site):
     cycle = site.current
     assert "test-co" not in cycle.owners
     assert cycle.company is None or not cycle.company.private
+
+
+# --- no trace in any output file --------------------------------------------------------------
+
+CANARY_COMPANY = """\
+---
+name: Test Co
+kind: company
+objectives:
+  - id: grow
+    title: Grow the business
+    key_results:
+      - {id: revenue, title: Revenue, start: 0, target: 100, current: 50, unit: k}
+      - {id: launch, title: Launch shop, type: milestone, done: true}
+  - id: canary-objective
+    title: Secret merger canaryqxobj
+    description: Talks with canaryqxdesc are going well.
+    visibility: private
+    key_results:
+      - id: canary-kr
+        title: Due diligence canaryqxkr
+        start: 0
+        target: 10
+        unit: canaryqxunit
+        checkins:
+          - {date: 2026-10-15, value: 4, note: canaryqxnote}
+      - {id: other, title: Board vote canaryqxvote, type: milestone, done: false}
+---
+Public body.
+"""
+CANARY_PERSON = """\
+---
+name: Canaryqx Person
+kind: person
+parent: test-co
+role: Chief canaryqxrole
+visibility: private
+objectives:
+  - id: hidden
+    title: Personal canaryqxgoal
+    aligns_to: test-co/grow
+    key_results:
+      - {id: a, title: A canaryqxa, start: 0, target: 1}
+      - {id: b, title: B canaryqxb, start: 0, target: 1}
+kpis:
+  - {id: k, title: KPI canaryqxkpi, current: 1, target: 2}
+---
+Private body canaryqxbody.
+"""
+ALIGNED_TEAM = """\
+---
+name: Deal Team
+kind: team
+parent: test-co
+objectives:
+  - id: support
+    title: Support the deal quietly
+    aligns_to: [test-co/canary-objective, test-co/grow]
+    key_results:
+      - {id: a, title: Data room ready, type: milestone, done: true}
+      - {id: b, title: Questions answered, start: 0, target: 40, current: 10, unit: questions}
+---
+"""
+
+
+def _canary_site(make_site):
+    return make_site({"content/2026-Q4/test-co.md": CANARY_COMPANY, "content/2026-Q4/people/canary-person.md": CANARY_PERSON,
+                      "content/2026-Q4/deal-team.md": ALIGNED_TEAM})
+
+
+def test_private_content_leaves_no_trace_in_any_output(make_site, tmp_path):
+    from conftest import EXAMPLE_DATE
+    from okrsite.build import build_site
+
+    out = tmp_path / "out"
+    assert build_site(_canary_site(make_site), out, EXAMPLE_DATE).ok(False)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) > 20
+    for path in files:
+        relative = path.relative_to(out).as_posix()
+        assert "canary" not in relative, relative
+        assert b"canaryqx" not in path.read_bytes().lower(), relative
+    team = (out / "2026-q4/deal-team/support/index.html").read_text()
+    assert "a private objective" in team and "Grow the business" in team
+
+
+def test_a_leadership_build_includes_private_content_and_marks_it(make_site, tmp_path):
+    import json
+
+    from conftest import EXAMPLE_DATE
+    from okrsite.build import build_site
+
+    out = tmp_path / "out"
+    assert build_site(_canary_site(make_site), out, EXAMPLE_DATE, include_private=True).ok(False)
+    person = (out / "2026-q4/canary-person/index.html").read_text()
+    assert "Canaryqx Person" in person and 'class="private-tag"' in person and "Leadership build" in person
+    objective = (out / "2026-q4/test-co/canary-objective/index.html").read_text()
+    assert "Secret merger canaryqxobj" in objective and 'class="private-tag"' in objective
+    team = (out / "2026-q4/deal-team/support/index.html").read_text()
+    assert "a private objective" not in team and "Secret merger canaryqxobj" in team
+    owners = {o["id"]: o for o in json.loads((out / "okrs.json").read_text())["cycles"][0]["owners"]}
+    assert owners["canary-person"]["private"] is True and "private" not in owners["deal-team"]
+    assert [o.get("private", False) for o in owners["test-co"]["objectives"]] == [False, True]

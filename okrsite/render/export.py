@@ -70,6 +70,7 @@ def _owner(owner: Owner) -> dict:
         "status": owner.status or None,
         "url": owner.url,
         "objectives": [_objective(o) for o in owner.objectives],
+        **({"private": True} if owner.private else {}),
         "kpis": [{"id": k.id, "title": k.title, "current": k.current, "target": k.target,
                   "direction": k.direction, "unit": k.unit} for k in owner.kpis],
     }
@@ -83,6 +84,7 @@ def _objective(objective: Objective) -> dict:
         "status": objective.status, "url": objective.url,
         "key_results": [_key_result(kr) for kr in objective.key_results],
         "initiatives": [{"text": i.text, "done": i.done} for i in objective.initiatives],
+        **({"private": True} if objective.private else {}),
     }
 
 

@@ -22,7 +22,7 @@ def _key_result(kr: KeyResult) -> tuple:
 
 
 def _objective(objective: Objective) -> int:
-    return hash((objective.ref, objective.title, objective.description_html, objective.private_parents,
+    return hash((objective.ref, objective.title, objective.description_html, objective.private_parents, objective.private,
                  objective.progress, objective.score, objective.status, objective.score_given,
                  tuple((i.text, i.done) for i in objective.initiatives),
                  tuple(_key_result(kr) for kr in objective.key_results),
@@ -31,7 +31,7 @@ def _objective(objective: Objective) -> int:
 
 
 def _owner(owner: Owner) -> int:
-    return hash((owner.id, owner.name, owner.kind, owner.role, owner.progress, owner.score, owner.status,
+    return hash((owner.id, owner.name, owner.kind, owner.role, owner.private, owner.progress, owner.score, owner.status,
                  owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
                  owner.body_html, tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis),
                  tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
@@ -39,7 +39,7 @@ def _owner(owner: Owner) -> int:
 
 def site_key(site: Site, theme: int) -> int:
     """What every page shows around its content: site settings, build date, theme, cycles' names and states."""
-    return hash((site.config.title, site.config.base_url, site.build_date, __version__, theme,
+    return hash((site.config.title, site.config.base_url, site.build_date, __version__, theme, site.include_private,
                  tuple((c.id, c.title, c.state) for c in site.cycles)))
 
 
