@@ -161,3 +161,19 @@ def test_a_template_error_is_reported_and_writes_nothing(example_copy, tmp_path)
     [error] = report.diagnostics.errors
     assert error.path.endswith("themes/default/templates/tree.html") and error.line == 3
     assert "nope" in error.message
+
+
+def test_builds_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        subprocess.run([sys.executable, "-m", "okrsite", "build", str(REPO), "-o", str(out), "--date", "2026-11-20", "-q"],
+                       check=True, env=env, timeout=300)
+        outputs.append(tree(out))
+    assert sorted(outputs[0]) == sorted(outputs[1])
+    assert [p for p in outputs[0] if outputs[0][p] != outputs[1][p]] == []
