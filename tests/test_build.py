@@ -177,3 +177,17 @@ def test_builds_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
         outputs.append(tree(out))
     assert sorted(outputs[0]) == sorted(outputs[1])
     assert [p for p in outputs[0] if outputs[0][p] != outputs[1][p]] == []
+
+
+def test_builds_do_not_depend_on_the_order_files_are_listed_in(tmp_path, monkeypatch):
+    import pathlib
+
+    normal = tmp_path / "normal"
+    build_site(REPO, normal, EXAMPLE_DATE)
+    listed_iterdir, listed_rglob = pathlib.Path.iterdir, pathlib.Path.rglob
+    monkeypatch.setattr(pathlib.Path, "iterdir", lambda self: iter(sorted(listed_iterdir(self), reverse=True)))
+    monkeypatch.setattr(pathlib.Path, "rglob", lambda self, pattern: iter(sorted(listed_rglob(self, pattern), reverse=True)))
+    reversed_order = tmp_path / "reversed"
+    build_site(REPO, reversed_order, EXAMPLE_DATE)
+    monkeypatch.undo()
+    assert tree(normal) == tree(reversed_order)
