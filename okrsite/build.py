@@ -29,7 +29,7 @@ from okrsite.privacy import remove_private
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
 from okrsite.theme import theme_dirs
-from okrsite.write import update_site, write_site
+from okrsite.write import OutputConflict, update_site, write_site
 
 
 @dataclass
@@ -162,6 +162,8 @@ class Builder:
             except jinja2.TemplateError as exc:
                 path, line = _template_location(exc)
                 diagnostics.error(path, line, f"template error: {exc.message or exc}")
+            except OutputConflict as exc:
+                diagnostics.error(display_path(exc.path), None, f"cannot write the site: {exc}")
             except OSError as exc:
                 diagnostics.error(display_path(Path(exc.filename or self.out)), None, f"cannot write the site: {exc.strerror or exc}")
             report.rendered = tracker.count
@@ -212,7 +214,7 @@ class Builder:
             if before is None or before.digest != written[output.path].digest:
                 changed[output.path] = data
                 report.pages += output.page
-        update_site(self.out, changed, set(self._written) - set(written))
+        update_site(self.out, changed, set(self._written) - set(written), written)
         report.files = len(changed)
         self._written = written
 

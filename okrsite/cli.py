@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     _site_arguments(build)
     build.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("--force", action="store_true",
+                       help="write into a non-empty folder okrsite did not write (its files are kept, never overwritten)")
     _private_argument(build)
     build.set_defaults(run=_run_build)
 
@@ -161,7 +163,7 @@ def _output(args, root: Path, default: Path) -> Path:
     from okrsite.write import output_problem
 
     out = Path(args.output) if args.output else default
-    problem = output_problem(out, root)
+    problem = output_problem(out, root, force=getattr(args, "force", False))
     if problem:
         raise UsageError(f"will not write the site into {out}: {problem}")
     return out

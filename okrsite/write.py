@@ -13,13 +13,34 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def output_problem(out: Path, site_root: Path) -> str | None:
-    """Why ``out`` must not be replaced by a build of ``site_root``, or ``None`` when it is safe.
+MANIFEST = ".okrsite-manifest"  # the files okrsite wrote into an output folder, one path a line
 
-    The output folder is replaced whole, so it must not hold the site's own files,
-    nor be a folder of something else that okrsite did not write.
+
+class OutputConflict(Exception):
+    """The build would overwrite a file in the output folder that okrsite did not write."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"{path} is in the way: okrsite did not write it and will not overwrite it")
+        self.path = path
+
+
+def read_manifest(out: Path) -> set[str] | None:
+    """The paths okrsite wrote into ``out``, or ``None`` when it has no manifest."""
+    try:
+        return set((out / MANIFEST).read_text(encoding="utf-8").splitlines()) - {""}
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def output_problem(out: Path, site_root: Path, force: bool = False) -> str | None:
+    """Why ``out`` must not be written by a build of ``site_root``, or ``None`` when it is safe.
+
+    okrsite deletes only files its manifest names, so the output folder must not hold
+    the site's own files, and a folder it did not write needs ``force``.
     """
     out, root = out.resolve(), site_root.resolve()
+    if out == Path(out.anchor) or out == Path.home().resolve():
+        return "it is the root or home folder: choose a folder such as public/"
     if out == root or out in root.parents:
         return "it holds the site itself: choose a folder such as public/"
     for name in ("content", "themes"):
@@ -28,34 +49,65 @@ def output_problem(out: Path, site_root: Path) -> str | None:
             return f"it is inside the site's {name}/ folder"
     if out.exists() and not out.is_dir():
         return "it is a file"
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        return f"it is not empty and okrsite did not write it (it has no {MARKER}): empty it or choose another folder"
+    if not force and out.is_dir() and any(out.iterdir()) and read_manifest(out) is None:
+        return (f"it is not empty and okrsite did not write it (it has no {MANIFEST}): choose another folder, "
+                "or add --force to write beside what is there (nothing of it is deleted or overwritten)")
     return None
 
 
-MARKER = "okrs.json"  # every build writes it; a folder without it is not ours to replace
+def _inside(folder: Path, relative: str) -> Path:
+    target = folder / relative
+    if ".." in Path(relative).parts or Path(relative).is_absolute():
+        raise ValueError(f"an output path escapes the output folder: {relative}")
+    return target
 
 
 def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
-    """Write ``(relative path, bytes)`` pairs as the new content of ``out``; return the count."""
+    """Write ``(relative path, bytes)`` pairs as the new content of ``out``; return the count.
+
+    The files go into a new folder beside ``out``, which then takes its place.
+    Files in ``out`` that okrsite did not write (not in its manifest) are kept.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        count = 0
+        written: list[str] = []
         made: set[Path] = set()
         for relative, data in files:
-            target = staging / relative
+            target = _inside(staging, relative)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(data)
-            count += 1
+            written.append(relative)
+        _write_manifest(staging, written)
+        _keep_foreign_files(out, staging, set(written))
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return len(written) + 1  # and the manifest
+
+
+def _write_manifest(folder: Path, paths: Iterable[str]) -> None:
+    (folder / MANIFEST).write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
+
+
+def _keep_foreign_files(out: Path, staging: Path, written: set[str]) -> None:
+    """Move the files of ``out`` that okrsite did not write into ``staging``; refuse to overwrite any."""
+    if not out.is_dir():
+        return
+    ours = (read_manifest(out) or set()) | {MANIFEST}
+    foreign = [p for p in sorted(out.rglob("*")) if (p.is_file() or p.is_symlink())
+               and p.relative_to(out).as_posix() not in ours]
+    for path in foreign:
+        if path.relative_to(out).as_posix() in written:
+            raise OutputConflict(path)
+    for path in foreign:
+        target = staging / path.relative_to(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -75,8 +127,16 @@ def _swap(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def update_site(out: Path, changed: dict[str, bytes], removed: set[str]) -> None:
-    """Change an existing output folder in place: each file replaced atomically, gone files deleted."""
+def update_site(out: Path, changed: dict[str, bytes], removed: set[str], paths: Iterable[str]) -> None:
+    """Change an existing output folder in place: each file replaced atomically, gone files deleted;
+    ``paths`` are all the files of the site now, for the manifest."""
+    if not changed and not removed:
+        return
+    ours = read_manifest(out) or set()
+    for relative in changed:
+        target = _inside(out, relative)
+        if relative not in ours and target.exists():
+            raise OutputConflict(target)
     for relative, data in changed.items():
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -91,6 +151,7 @@ def update_site(out: Path, changed: dict[str, bytes], removed: set[str]) -> None
             raise
     for relative in sorted(removed):
         (out / relative).unlink(missing_ok=True)
+    _write_manifest(out, paths)
     for folder in sorted({(out / r).parent for r in removed}, key=lambda p: len(p.parts), reverse=True):
         _remove_empty(folder, out)
 

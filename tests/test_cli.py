@@ -239,10 +239,28 @@ def test_output_into_a_folder_of_other_files_is_refused(site, tmp_path, capsys):
 def test_output_over_a_previous_build_is_fine(site, tmp_path, capsys):
     out = tmp_path / "out"
     assert run(["build", "-o", str(out), "--date", "2026-11-20"]) == 0
-    (out / "stale.html").write_text("old")
+    (out / "by-hand.html").write_text("old")  # not okrsite's: kept
+    (out / "2026-q4/test-co/grow/index.html").unlink()  # okrsite's: written again
     assert run(["build", "-o", str(out), "--date", "2026-11-21"]) == 0
-    assert not (out / "stale.html").exists()
+    assert (out / "by-hand.html").read_text() == "old"
+    assert (out / "2026-q4/test-co/grow/index.html").is_file()
     assert json.loads((out / "okrs.json").read_text())["build_date"] == "2026-11-21"
+
+
+def test_a_foreign_folder_needs_force_and_keeps_its_files(site, tmp_path, capsys):
+    out = tmp_path / "theirs"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert run(["build", "-o", str(out), "--date", "2026-11-20"]) == 2
+    assert ".okrsite-manifest" in capsys.readouterr().err and [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert run(["build", "-o", str(out), "--date", "2026-11-20", "--force"]) == 0
+    assert (out / "notes.txt").read_text() == "mine" and (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("where", ["/", "~"])
+def test_root_and_home_are_refused(site, capsys, where):
+    assert run(["build", "-o", str(Path(where).expanduser()), "--date", "2026-11-20"]) == 2
+    assert "root or home folder" in capsys.readouterr().err
 
 
 # --- build date ---

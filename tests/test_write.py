@@ -45,18 +45,52 @@ def entries(folder: Path) -> set[str]:
 def test_write_site_creates_the_folder_and_counts_files(tmp_path):
     out = tmp_path / "deep" / "public"
     count = write_site(out, [("index.html", b"<p>hi"), ("a/b/c.svg", b"<svg/>"), (".nojekyll", b"")])
-    assert count == 3
-    assert snapshot(out) == {"index.html": b"<p>hi", "a/b/c.svg": b"<svg/>", ".nojekyll": b""}
+    assert count == 4  # and the manifest of what okrsite wrote
+    assert snapshot(out) == {"index.html": b"<p>hi", "a/b/c.svg": b"<svg/>", ".nojekyll": b"",
+                             ".okrsite-manifest": b".nojekyll\na/b/c.svg\nindex.html\n"}
     assert entries(out.parent) == {"public"}, "staging folders left behind"
 
 
-def test_write_site_replaces_stale_files(tmp_path):
+def test_write_site_replaces_its_own_stale_files_and_keeps_others(tmp_path):
     out = tmp_path / "public"
     write_site(out, [("index.html", b"old"), ("gone/index.html", b"old page"), ("keep.txt", b"1")])
     (out / "by-hand.txt").write_text("a file someone put there")
     write_site(out, [("index.html", b"new"), ("keep.txt", b"1")])
-    assert snapshot(out) == {"index.html": b"new", "keep.txt": b"1"}
+    assert snapshot(out) == {"index.html": b"new", "keep.txt": b"1", "by-hand.txt": b"a file someone put there",
+                             ".okrsite-manifest": b"index.html\nkeep.txt\n"}
     assert entries(tmp_path) == {"public"}
+
+
+def test_write_site_never_overwrites_a_file_it_did_not_write(tmp_path):
+    from okrsite.write import OutputConflict
+
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"old")])
+    (out / "notes.html").write_text("mine")
+    before = snapshot(out)
+    with pytest.raises(OutputConflict):
+        write_site(out, [("index.html", b"new"), ("notes.html", b"generated")])
+    assert snapshot(out) == before and entries(tmp_path) == {"public"}
+
+
+def test_update_site_never_overwrites_a_file_it_did_not_write(tmp_path):
+    from okrsite.write import OutputConflict, update_site
+
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"old")])
+    (out / "notes.html").write_text("mine")
+    with pytest.raises(OutputConflict):
+        update_site(out, {"notes.html": b"generated"}, set(), ["index.html", "notes.html"])
+    assert (out / "notes.html").read_text() == "mine"
+    update_site(out, {"index.html": b"new", "extra.html": b"x"}, set(), ["index.html", "extra.html"])
+    assert (out / ".okrsite-manifest").read_text() == "extra.html\nindex.html\n"
+
+
+@pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../b"])
+def test_no_output_path_escapes_the_folder(tmp_path, bad):
+    with pytest.raises(ValueError):
+        write_site(tmp_path / "public", [(bad, b"x")])
+    assert not (tmp_path / "escape.html").exists()
 
 
 def test_a_failure_while_writing_leaves_the_old_output_untouched(tmp_path):
