@@ -86,17 +86,36 @@ class Document:
 
 
 def discover(content_dir: Path, diagnostics: Diagnostics) -> dict[str, list[Path]]:
-    """Map each cycle folder name to its ``.md`` files, both sorted by name."""
+    """Map each cycle folder name to its ``.md`` files, both sorted by name.
+
+    Links that lead outside the content folder are not followed, and said so.
+    """
     if not content_dir.is_dir():
         diagnostics.error(display_path(content_dir), None, "no content folder: put one folder per cycle in it")
         return {}
+    inside = content_dir.resolve()
     cycles = {}
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not _within(folder, inside, diagnostics):
+            continue
+        found = [p for p in folder.rglob("*") if not _hidden(p, folder)]
         cycles[folder.name] = sorted(
-            (p for p in folder.rglob("*.md") if p.is_file() and not _hidden(p, folder)),
+            (p for p in found if p.suffix == ".md" and p.is_file() and (not p.is_symlink() or _within(p, inside, diagnostics))),
             key=lambda p: p.relative_to(folder).as_posix(),
         )
+        for link in found:
+            if link.is_symlink() and link.is_dir():
+                _within(link, inside, diagnostics)  # rglob does not enter linked folders: say so when they lead out
     return cycles
+
+
+def _within(path: Path, inside: Path, diagnostics: Diagnostics) -> bool:
+    """Whether ``path`` really lies in the content folder; a link out of it is reported and skipped."""
+    target = path.resolve()
+    if target == inside or inside in target.parents:
+        return True
+    diagnostics.warning(display_path(path), None, f"is a link to {target}, outside the content folder: not followed")
+    return False
 
 
 def _hidden(path: Path, folder: Path) -> bool:
@@ -137,11 +156,36 @@ def _split_front_matter(text: str) -> tuple[str, str, int] | None:
     return "\n".join(lines[1:]), "", 0
 
 
+_KIND_OF_VALUE = {str: "a text", int: "a number", float: "a number", bool: "true or false", list: "a list"}
+MAX_ALIASED_NODES = 100_000  # how many more values aliases may add to a front matter when written out
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for once every alias is written out (computed once per node)."""
+    known = sizes.get(id(node))
+    if known is None:
+        sizes[id(node)] = 1  # a node reached again while counting it: a recursive alias
+        if isinstance(node, yaml.SequenceNode):
+            known = 1 + sum(_expanded_size(child, sizes) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            known = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+        else:
+            known = 1
+        sizes[id(node)] = known
+    return known
+
+
 def _parse_yaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDict | None:
     loader = _LineLoader(yaml_text)
     loader.line_offset = 1  # the opening '---' is line 1
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        sizes: dict[int, int] = {}
+        if node is not None and _expanded_size(node, sizes) - len(sizes) > MAX_ALIASED_NODES:
+            diagnostics.error(where, 2, "the front matter's YAML aliases expand to too much data "
+                                        f"(more than {MAX_ALIASED_NODES:,} extra values): use fewer anchors and aliases")
+            return None
+        data = loader.construct_document(node) if node is not None else None
     except _DuplicateKey as exc:
         diagnostics.error(where, exc.line, f"duplicate key '{exc.key}': each key may appear once")
         return None
@@ -160,7 +204,7 @@ def _parse_yaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDic
     finally:
         loader.dispose()
     if not isinstance(data, LineDict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
+        kind = "empty" if data is None else _KIND_OF_VALUE.get(type(data), f"a {type(data).__name__}")
         diagnostics.error(where, 2, f"the front matter must be a mapping of keys (name:, kind:, ...), not {kind}")
         return None
     return data
