@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
@@ -188,7 +189,8 @@ class _Plan:
             title = "Company score by cycle"
             self.file("cycles/scores.svg", ("scores", title, points), partial(_svg, charts.score_history_chart, title, points))
         self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
-        self.page("search.html", "search/index.html", everything, lambda: dict(cycles=site.cycles))
+        self.page("search.html", "search/index.html", everything, lambda: dict(
+            index=[(c, sorted(c.owners.values(), key=org_order)) for c in site.cycles]))
         self.file("search-index.js", everything, partial(render_search_index, site))
         not_found_base = urlsplit(site.config.base_url).path or "/"
         self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base))
