@@ -1,0 +1,161 @@
+"""Build-speed benchmark: okrsite on synthetic companies, against two references
+measured in the same run on the same number of pages.
+
+    python benchmarks/run.py [--people 100 1000 10000] [--runs 3]
+
+For each company size (2 cycles), on a tmpfs:
+
+- clean: a full `okrsite build` in a new process (median of --runs), its peak memory
+  and pages per second;
+- no change: a second build by the same Builder that watch mode uses;
+- one edit: one person's file edited, rebuilt by that Builder;
+- floor: the least any Python generator must do for the same number of pages:
+  read every OKR file, parse its YAML (C loader) and Markdown (markdown-it-py),
+  render a trivial Jinja2 template and write one page per output page;
+- MkDocs: `mkdocs build` of the same number of Markdown pages (skipped if MkDocs
+  is not installed: `pip install mkdocs`).
+
+Results are ratios to the floor and to MkDocs as well as seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+from okrsite.build import Builder  # noqa: E402
+
+DATE = "2026-11-20"
+PEAK = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+FLOOR = """
+import sys, time
+from pathlib import Path
+import jinja2, yaml
+from markdown_it import MarkdownIt
+site, out, pages = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+started = time.perf_counter()
+markdown = MarkdownIt("commonmark")
+template = jinja2.Environment(autoescape=True).from_string("<h1>{{ name }}</h1>{{ body|safe }}")
+files = sorted(site.glob("content/**/*.md"))
+parsed = []
+for path in files:
+    _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+    parsed.append((yaml.load(front, Loader=yaml.CSafeLoader), markdown.render(body)))
+out.mkdir(parents=True, exist_ok=True)
+for index in range(pages):
+    data, body = parsed[index % len(parsed)]
+    (out / f"{index}.html").write_text(template.render(name=data["name"], body=body), encoding="utf-8")
+print(time.perf_counter() - started)
+"""
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Seconds and peak resident memory (KiB) of a command run in a fresh process."""
+    result = subprocess.run([sys.executable, "-c", PEAK, *command], check=True, capture_output=True, text=True)
+    seconds, peak = result.stdout.split()
+    return float(seconds), int(peak)
+
+
+def scratch_folder() -> Path:
+    shm = Path("/dev/shm")
+    return Path(tempfile.mkdtemp(prefix="okrsite-bench-", dir=shm if shm.is_dir() else None))
+
+
+def mkdocs_seconds(scratch: Path, pages: int) -> float | None:
+    try:
+        import mkdocs  # noqa: F401
+    except ImportError:
+        return None
+    project = scratch / "mkdocs"
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_name: Bench\nuse_directory_urls: true\n")
+    for index in range(pages):
+        (docs / f"page-{index}.md").write_text(f"# Page {index}\n\nSome *Markdown* text with a [link](page-{(index + 1) % pages}.md).\n"
+                                               "\n- one\n- two\n")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")], check=True,
+                   capture_output=True)
+    return time.perf_counter() - started
+
+
+def measure(people: int, runs: int, scratch: Path) -> dict:
+    site = scratch / f"site-{people}"
+    generate(site, people, 2)
+    cleans, peaks = [], []
+    for run in range(runs):
+        out = scratch / f"out-{people}-{run}"
+        seconds, peak = timed([sys.executable, "-m", "okrsite", "build", str(site), "-o", str(out), "--date", DATE, "-q"])
+        cleans.append(seconds)
+        peaks.append(peak)
+        shutil.rmtree(out)
+    builder = Builder(site, scratch / f"out-{people}-watch")
+    date = dt.date.fromisoformat(DATE)
+    first = builder.build(date)
+    started = time.perf_counter()
+    builder.build(date)
+    no_change = time.perf_counter() - started
+    person = sorted(site.glob("content/2026-Q4/people/**/*.md"))[0]
+    original = person.read_text(encoding="utf-8")
+    edits = []
+    for run in range(max(3, runs)):
+        person.write_text(original.replace("title: ", f"title: Edited {run} ", 1), encoding="utf-8")
+        started = time.perf_counter()
+        builder.build(date)
+        edits.append(time.perf_counter() - started)
+    person.write_text(original, encoding="utf-8")
+    floors = [float(subprocess.run([sys.executable, "-c", FLOOR, str(site), str(scratch / f"floor-{people}-{run}"),
+                                    str(first.pages)], check=True, capture_output=True, text=True).stdout)
+              for run in range(runs)]
+    mkdocs = mkdocs_seconds(scratch / f"m-{people}", first.pages)
+    clean = statistics.median(cleans)
+    return {"people": people, "files": sum(1 for _ in site.glob("content/**/*.md")), "pages": first.pages,
+            "clean": clean, "no_change": no_change, "edit": statistics.median(edits),
+            "peak_mb": max(peaks) / 1024, "pages_per_s": first.pages / clean,
+            "floor": statistics.median(floors), "mkdocs": mkdocs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    scratch = scratch_folder()
+    try:
+        rows = [measure(people, args.runs, scratch) for people in args.people]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"okrsite build speed, 2 cycles, median of {args.runs} clean builds, tmpfs")
+    print(f"{'people':>7}{'files':>7}{'pages':>7}{'clean':>9}{'no change':>11}{'one edit':>10}{'peak':>9}"
+          f"{'pages/s':>9}{'floor':>8}{'x floor':>9}{'MkDocs':>8}{'x MkDocs':>10}")
+    for r in rows:
+        mk = f"{r['mkdocs']:>7.1f}s{r['clean'] / r['mkdocs']:>10.2f}" if r["mkdocs"] else f"{'-':>8}{'-':>10}"
+        print(f"{r['people']:>7}{r['files']:>7}{r['pages']:>7}{r['clean']:>8.1f}s{r['no_change']:>10.2f}s"
+              f"{r['edit']:>9.2f}s{r['peak_mb']:>7.0f}MB{r['pages_per_s']:>9.0f}{r['floor']:>7.1f}s"
+              f"{r['clean'] / r['floor']:>9.1f}{mk}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
