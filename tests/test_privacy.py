@@ -153,16 +153,7 @@ def test_private_company_is_not_reachable_through_the_cycle(make_site):
 
 # --- no trace in any output file --------------------------------------------------------------
 
-CANARY_COMPANY = """\
----
-name: Test Co
-kind: company
-objectives:
-  - id: grow
-    title: Grow the business
-    key_results:
-      - {id: revenue, title: Revenue, start: 0, target: 100, current: 50, unit: k}
-      - {id: launch, title: Launch shop, type: milestone, done: true}
+CANARY_COMPANY = COMPANY.replace("---\nThe company.", """\
   - id: canary-objective
     title: Secret merger canaryqxobj
     description: Talks with canaryqxdesc are going well.
@@ -177,8 +168,7 @@ objectives:
           - {date: 2026-10-15, value: 4, note: canaryqxnote}
       - {id: other, title: Board vote canaryqxvote, type: milestone, done: false}
 ---
-Public body.
-"""
+Public body.""")
 CANARY_PERSON = """\
 ---
 name: Canaryqx Person
