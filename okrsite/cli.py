@@ -52,55 +52,54 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"okrsite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the site into a folder of HTML",
-                                description="Build the site: pages, charts, badges, okrs.json and sitemap.",
-                                epilog="examples:\n  okrsite build\n  okrsite build mysite -o /srv/okrs --date 2026-11-15 --strict",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    build = _command(commands, "build", _run_build, "build the site into a folder of HTML",
+                     "Build the site: pages, charts, badges, okrs.json, feeds and sitemap.",
+                     "okrsite build", "okrsite build mysite -o /srv/okrs --date 2026-11-15 --strict")
     _site_arguments(build)
     build.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("--force", action="store_true",
                        help="write into a non-empty folder okrsite did not write (its files are kept, never overwritten)")
     _private_argument(build)
-    build.set_defaults(run=_run_build)
 
-    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every save",
-                                description="Build the site, serve it locally and rebuild it on every save; "
-                                            "open pages reload by themselves and show errors as they happen.",
-                                epilog="examples:\n  okrsite serve\n  okrsite serve mysite --port 8080",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve = _command(commands, "serve", _run_serve, "build, serve on 127.0.0.1 and rebuild on every save",
+                     "Build the site, serve it locally and rebuild it on every save; "
+                     "open pages reload by themselves and show errors as they happen.",
+                     "okrsite serve", "okrsite serve mysite --port 8080")
     _site_arguments(serve, strict=False)
     serve.add_argument("-p", "--port", type=int, default=8000, help="port to serve on (default 8000; the next free one if taken)")
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     serve.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: a temporary folder)")
     _private_argument(serve)
-    serve.set_defaults(run=_run_serve)
 
-    watch = commands.add_parser("watch", help="rebuild on every save, without a server",
-                                description="Build the site, then rebuild it on every save of content/, themes/ or site.toml.",
-                                epilog="examples:\n  okrsite watch\n  okrsite watch mysite -o /srv/okrs",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    watch = _command(commands, "watch", _run_watch, "rebuild on every save, without a server",
+                     "Build the site, then rebuild it on every save of content/, themes/ or site.toml.",
+                     "okrsite watch", "okrsite watch mysite -o /srv/okrs")
     _site_arguments(watch, strict=False)
     watch.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
     _private_argument(watch)
-    watch.set_defaults(run=_run_watch)
 
-    check = commands.add_parser("check", help="validate the content without building",
-                                description="Validate every OKR file and report problems as path:line: message.",
-                                epilog="examples:\n  okrsite check\n  okrsite check --strict --format github",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    check = _command(commands, "check", _run_check, "validate the content without building",
+                     "Validate every OKR file and report problems as path:line: message.",
+                     "okrsite check", "okrsite check --strict --format github")
     _site_arguments(check)
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default) or GitHub Actions annotations")
-    check.set_defaults(run=_run_check)
 
-    new = commands.add_parser("new", help="create a new site with example content",
-                              description="Create DIR with site.toml and a small example company.",
-                              epilog="example:\n  okrsite new my-okrs && okrsite build my-okrs",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    new = _command(commands, "new", _run_new, "create a new site with example content",
+                   "Create DIR: site.toml, a small example company, an editors' README and GitHub workflows.",
+                   "okrsite new my-okrs && okrsite serve my-okrs")
     new.add_argument("dir", metavar="DIR", help="folder to create (must be empty or missing)")
     new.add_argument("--force", action="store_true", help="write into a folder that is not empty")
-    new.set_defaults(run=_run_new)
+    return parser
+
+
+def _command(commands, name: str, run, summary: str, description: str, *examples: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with examples."""
+    parser = commands.add_parser(name, help=summary, description=description,
+                                 epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(run=run)
     return parser
 
 
