@@ -193,7 +193,7 @@ class _Plan:
             index=[(c, sorted(c.owners.values(), key=org_order)) for c in site.cycles]))
         self.file("search-index.js", everything, partial(render_search_index, site))
         not_found_base = urlsplit(site.config.base_url).path or "/"
-        self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base))
+        self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base, inline_css=self._css()))
         self.file("okrs.json", everything, self._json)
         self.file("feed.xml", everything, partial(render_feed, site))
         self.file(".nojekyll", "", bytes)
@@ -201,6 +201,11 @@ class _Plan:
             self.file("CNAME", site.config.cname, partial(str.encode, site.config.cname + "\n"))
         pages = tuple(o.path for o in self.outputs if o.page)
         self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
+
+    def _css(self) -> Markup:
+        """The theme's stylesheet, for the 404 page: it must look right at any depth, even from disk."""
+        css = static_files(self.renderer.dirs).get("static/style.css")
+        return Markup(css.read_text(encoding="utf-8").replace("</", "<\\/")) if css else Markup("")
 
     def _json(self) -> bytes:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
