@@ -189,11 +189,12 @@ def test_keyboard_reaches_every_link_with_a_visible_focus(browser, base, kind):
         assert unmarked == []
 
 
+@pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("kind", PAGES)
-def test_no_serious_accessibility_violations(browser, base, kind):
+def test_no_serious_accessibility_violations(browser, base, kind, width):
     if not AXE.is_file():
         _missing(f"axe-core ({AXE})")
-    with Visit(browser, base + PAGES[kind]) as visit:
+    with Visit(browser, base + PAGES[kind], viewport={"width": width, "height": 900}) as visit:
         visit.page.add_script_tag(path=str(AXE))
         result = visit.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         serious = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
