@@ -42,11 +42,11 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def theme_key(dirs: list[Path]) -> int:
-    """Changes whenever a template or static file of the theme changes."""
+def templates_key(dirs: list[Path]) -> int:
+    """Changes whenever a template of the theme changes (static files are outputs with keys of their own)."""
     parts = []
     for theme in dirs:
-        for path in sorted(theme.rglob("*")):
+        for path in sorted((theme / "templates").rglob("*")):
             if path.is_file():
                 parts.append((path.as_posix(), path.read_bytes()))
     return hash(tuple(parts))

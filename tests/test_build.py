@@ -191,3 +191,18 @@ def test_builds_do_not_depend_on_the_order_files_are_listed_in(tmp_path, monkeyp
     build_site(REPO, reversed_order, EXAMPLE_DATE)
     monkeypatch.undo()
     assert tree(normal) == tree(reversed_order)
+
+
+def test_a_stylesheet_edit_rewrites_the_stylesheet_and_the_404_page_only(example_copy, tmp_path):
+    static = example_copy / "themes/default/static"
+    static.mkdir(parents=True)
+    shutil.copy(REPO / "themes/default/static/style.css", static / "style.css")
+    out = tmp_path / "out"
+    builder = Builder(example_copy, out)
+    builder.build(EXAMPLE_DATE)
+    with (static / "style.css").open("a") as stream:
+        stream.write("\n.brand { letter-spacing: .01em; }\n")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and (report.files, report.pages) == (2, 1)
+    assert "letter-spacing: .01em" in (out / "404.html").read_text()
+    assert_same_as_clean_build(example_copy, out, tmp_path)

@@ -2,7 +2,7 @@
 
 Every object gets a signature: a hash of every field a page can display about it.
 A page's key combines the signatures of the objects it shows, the cycle and the
-site (its settings, build date, theme files and okrsite's version): see
+site (its settings, build date, theme templates and okrsite's version): see
 :func:`site_key` and :class:`CycleKeys`. Two builds
 give a page the same key only if the page would come out the same, so watch mode
 skips rendering it. Keys are Python hashes: they live in one process only.

@@ -25,7 +25,7 @@ from okrsite.render.search import render_search_index
 from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import TreeNode, forest, subtree
-from okrsite.theme import static_files, theme_key
+from okrsite.theme import static_files, templates_key
 
 STATUS_ORDER = {
     "current": ("on-track", "at-risk", "off-track"),
@@ -100,11 +100,10 @@ class SiteRenderer:
 class _Plan:
     def __init__(self, site: Site, renderer: SiteRenderer):
         self.site, self.renderer = site, renderer
-        self.site_key = site_key(site, theme_key(renderer.dirs))
-        self.outputs: list[Output] = []
-        for relative, path in static_files(renderer.dirs).items():
-            data = path.read_bytes()
-            self.outputs.append(Output(relative, hash(data), partial(bytes, data)))
+        self.site_key = site_key(site, templates_key(renderer.dirs))
+        self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
+        self.outputs: list[Output] = [Output(relative, hash(data), partial(bytes, data))
+                                      for relative, data in self.static.items()]
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
@@ -193,7 +192,8 @@ class _Plan:
             index=[(c, sorted(c.owners.values(), key=org_order)) for c in site.cycles]))
         self.file("search-index.js", everything, partial(render_search_index, site))
         not_found_base = urlsplit(site.config.base_url).path or "/"
-        self.page("404.html", "404.html", self.site_key, lambda: dict(base_href=not_found_base, inline_css=self._css()))
+        css = self.static.get("static/style.css", b"")
+        self.page("404.html", "404.html", hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
         self.file("okrs.json", everything, self._json)
         self.file("feed.xml", everything, partial(render_feed, site))
         self.file(".nojekyll", "", bytes)
@@ -201,11 +201,6 @@ class _Plan:
             self.file("CNAME", site.config.cname, partial(str.encode, site.config.cname + "\n"))
         pages = tuple(o.path for o in self.outputs if o.page)
         self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
-
-    def _css(self) -> Markup:
-        """The theme's stylesheet, for the 404 page: it must look right at any depth, even from disk."""
-        css = static_files(self.renderer.dirs).get("static/style.css")
-        return Markup(css.read_text(encoding="utf-8").replace("</", "<\\/")) if css else Markup("")
 
     def _json(self) -> bytes:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
@@ -222,6 +217,11 @@ class _Plan:
             return text
 
         return render_json(self.site, cycle_json)
+
+
+def _inline_css(css: bytes) -> Markup:
+    """The theme's stylesheet for a <style> element (the 404 page must look right at any depth, even from disk)."""
+    return Markup(css.decode("utf-8").replace("</", "<\\/"))
 
 
 def _checkin_chart(kr: KeyResult) -> bytes:
