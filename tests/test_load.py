@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
-from conftest import COMPANY, CYCLE, SITE_TOML, load
+from conftest import COMPANY, CYCLE, load
 from okrsite.diagnostics import Diagnostics
 from okrsite.load import discover, parse_document
 

@@ -65,7 +65,7 @@ def build_twice(files: dict[str, str], scratch: Path):
     root = write_site(scratch / "site", files, SITE_TOML)
     first = build_site(root, scratch / "one", EXAMPLE_DATE)
     assert first.ok(False), [d.format() for d in first.diagnostics.errors]
-    second = build_site(root, scratch / "two", EXAMPLE_DATE)
+    assert build_site(root, scratch / "two", EXAMPLE_DATE).ok(False)
     return first, scratch / "one", scratch / "two"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import COMPANY, CYCLE, SITE_TOML, load
+from conftest import CYCLE
 
 TEAM = f"{CYCLE}/team.md"
 

@@ -5,7 +5,6 @@ successful build.
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
