@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from okrsite.render.formatting import format_number
+from okrsite.render.linechart import checkin_chart
 from okrsite.render.charts import (
-    checkin_chart,
     department_progress_chart,
     score_history_chart,
 )

@@ -1,10 +1,13 @@
 """SVG charts of OKR progress, drawn with pygal.
 
-Three pure functions, plain data in, a standalone SVG document (str) out:
+Two pure functions, plain data in, a standalone SVG document (str) out:
 
 * :func:`department_progress_chart` - horizontal bars, progress per department;
-* :func:`checkin_chart` - a key result's check-ins against the ideal pace line;
 * :func:`score_history_chart` - the company's score or progress across cycles.
+
+The many small charts, one per key result, are drawn directly by
+:mod:`okrsite.render.linechart` in the same style, as pygal would be too slow
+for them.
 
 The SVGs are meant for ``<img src="chart.svg" alt="...">``: they keep the XML
 declaration, have a ``viewBox`` but no ``width``/``height`` (they scale to the
@@ -19,7 +22,6 @@ inputs and its comments (which carry the render date) are dropped.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import math
 from collections.abc import Callable
@@ -31,12 +33,13 @@ from pygal.etree import etree  # lxml.etree if installed, else ElementTree
 from pygal.graph.graph import Graph
 from pygal.style import Style
 
-from okrsite.render.formatting import format_number, percent, short_date
+from okrsite.render.formatting import percent
+from okrsite.render.linechart import BLUE as _BLUE, FONT as _FONT, GREY as _GREY, GUIDE as _GUIDE, HEIGHT, \
+    STRONG as _STRONG, TEXT as _TEXT, WIDTH, place_label
 
 __all__ = [
     "CHART_STYLE",
     "GOOD_SCORE",
-    "checkin_chart",
     "department_progress_chart",
     "score_history_chart",
 ]
@@ -44,13 +47,7 @@ __all__ = [
 #: The OKR "good stretch" score; the score history chart draws a line there.
 GOOD_SCORE = 0.7
 
-WIDTH = 800
-HEIGHT = 360
-
-_FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-         '"DejaVu Sans", "Liberation Sans", sans-serif')
-_TEXT, _STRONG, _GUIDE = "#3c4650", "#1f2933", "#e3e7eb"
-_BLUE, _GREY, _GREEN = "#1f6fb2", "#8a939c", "#2e7d32"
+_GREEN = "#2e7d32"
 
 #: The one style of all charts, built once (pygal styles are not cheap).
 CHART_STYLE = Style(
@@ -116,11 +113,6 @@ _BASE: dict[str, Any] = dict(
 _Fix = Callable[[ET.Element], None]
 
 
-def _day(value: datetime.date) -> datetime.date:
-    """The calendar day of a date or datetime."""
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
 def _clamp01(value: float) -> float:
     """Clamp to 0..1; NaN becomes 0."""
     return 0.0 if math.isnan(value) else min(1.0, max(0.0, value))
@@ -180,25 +172,6 @@ def _place_bar_values(root: ET.Element) -> None:
             text.set("text-anchor", "start")
 
 
-def _label_offset(prev: float | None, y: float, nxt: float | None
-                  ) -> tuple[float, float, str]:
-    """Where a point's label goes, as ``(dx, dy, text-anchor)``.
-
-    Picks the side of the point its line segments leave free, from the SVG
-    y of the previous and next points (smaller y is higher up).
-    """
-    up_prev = prev is not None and prev < y - 0.5
-    up_next = nxt is not None and nxt < y - 0.5
-    down_next = nxt is not None and nxt > y + 0.5
-    if up_prev and (up_next or nxt is None):     # valley, or falling end
-        return 0, 20, "middle"
-    if up_prev or (down_next and prev is None):  # falling
-        return 8, -8, "start"
-    if up_next:                                  # rising
-        return (10, 18, "start") if prev is None else (-8, -8, "end")
-    return 0, -11, "middle"                      # peak, flat, lone point
-
-
 def _place_point_values(root: ET.Element) -> None:
     """Move each dot's value label next to its dot, clear of the line.
 
@@ -209,19 +182,12 @@ def _place_point_values(root: ET.Element) -> None:
     bottom = float(plot.get("height", HEIGHT)) if plot is not None else HEIGHT
     dots = [c for c in root.iter("circle") if "dot" in c.get("class", "").split()]
     texts = [t for t in root.iter("text") if t.get("class") == "value"]
+    xs = [float(d.get("cx", 0)) for d in dots]
     ys = [float(d.get("cy", 0)) for d in dots]
-    for i, (dot, text) in enumerate(zip(dots, texts)):
-        x, y = float(dot.get("cx", 0)), ys[i]
-        dx, dy, anchor = _label_offset(ys[i - 1] if i else None, y,
-                                       ys[i + 1] if i + 1 < len(ys) else None)
-        if anchor != "start" and x + dx < 50:
-            dx, anchor = 8, "start"
-        elif anchor != "end" and x + dx > right - 50:
-            dx, anchor = -8, "end"
-        if not -6 < y + dy < bottom - 4:  # may reach up into the margin
-            dy = 20 if dy < 0 else 4 if anchor == "start" else -11
-        text.set("x", f"{x + dx:.2f}")
-        text.set("y", f"{y + dy:.2f}")
+    for i, text in enumerate(texts[:len(dots)]):
+        x, y, anchor = place_label(xs, ys, i, right, bottom)
+        text.set("x", f"{x:.2f}")
+        text.set("y", f"{y:.2f}")
         text.set("text-anchor", anchor)
 
 
@@ -250,89 +216,6 @@ def department_progress_chart(title: str, bars: list[tuple[str, float]]) -> str:
     said = "; ".join(f"{name}: {percent(p)}" for name, p in values)
     return _render(chart, f"{title}. {said or 'No departments'}.",
                    _place_bar_values)
-
-
-def _date_ticks(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """X-axis ticks: start, end and each first of a month (weeks if short)."""
-    span = (end - start).days
-    if span <= 0:
-        return [start]
-    if span < 50:
-        inner = [start + datetime.timedelta(days=n) for n in range(7, span, 7)]
-    else:
-        days = (start + datetime.timedelta(days=n) for n in range(1, span))
-        inner = [d for d in days if d.day == 1]
-    gap = span * 0.07  # keep inner labels clear of the start and end labels
-    inner = [d for d in inner if gap < (d - start).days < span - gap]
-    return [start, *inner, end]
-
-
-def _padded_range(values: list[float]) -> tuple[float, float]:
-    """A y range around ``values`` with 12 % room above and below for labels.
-
-    The room below never crosses zero: values that are all >= 0 keep 0 as the
-    lowest possible bound.
-    """
-    low, high = min(values), max(values)
-    pad = (high - low or abs(high) or 1) * 0.12
-    bottom = low - pad
-    if low >= 0 > bottom:
-        bottom = 0.0
-    return bottom, high + pad
-
-
-def checkin_chart(
-    title: str,
-    start: datetime.date,
-    end: datetime.date,
-    start_value: float,
-    target_value: float,
-    checkins: list[tuple[datetime.date, float]],
-    unit: str = "",
-) -> str:
-    """A key result's check-ins over the cycle against the ideal pace.
-
-    The "Actual" line starts at ``(start, start_value)`` and goes through the
-    check-ins (sorted by date), each labelled like ``"41,000 leads"`` (see
-    :func:`format_number`); the dashed "Ideal pace" line runs straight from
-    ``(start, start_value)`` to ``(end, target_value)``. Works for falling
-    targets (``target_value < start_value``) and for no check-ins at all.
-    """
-    start, end = _day(start), _day(end)
-    checks = sorted(((_day(day), value) for day, value in checkins),
-                    key=lambda point: point[0])
-    # sorted() is stable: the start point stays before same-day check-ins
-    points = sorted([(start, start_value), *checks], key=lambda p: p[0])
-
-    def fmt(value: float) -> str:
-        return format_number(value, unit, places=2)
-
-    def point_fmt(point: tuple[float, float]) -> str:  # pygal passes (x, y)
-        return fmt(point[1])
-
-    key = ("checkin", title, start, end, start_value, target_value, points, unit)
-    chart = _chart(
-        pygal.DateLine, key,
-        title=title,
-        x_labels=_date_ticks(start, end),
-        range=_padded_range([target_value] + [v for _, v in points]),
-        x_value_formatter=short_date,
-        value_formatter=lambda value: format_number(value, places=2),
-        formatter=point_fmt,
-        y_title=unit or None,
-        max_scale=8,
-        dots_size=5,
-        print_values=True,
-        print_values_position="top",  # makes pygal leave room above the top
-    )
-    chart.add("Actual", points)
-    chart.add("Ideal pace", [(start, start_value), (end, target_value)],
-              show_dots=False)
-    said = "; ".join(f"{short_date(d)}: {fmt(v)}" for d, v in checks)
-    desc = (f"{title}. From {fmt(start_value)} on {short_date(start)} "
-            f"to a target of {fmt(target_value)} by {short_date(end)}. "
-            + (f"Check-ins: {said}." if said else "No check-ins yet."))
-    return _render(chart, desc, _place_point_values)
 
 
 def score_history_chart(title: str, points: list[tuple[str, float]]) -> str:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
-from okrsite.render import badges, charts
+from okrsite.render import badges, charts, linechart
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import render_csv, render_feed
 from okrsite.render.search import render_search_index
@@ -226,7 +226,7 @@ def _inline_css(css: bytes) -> Markup:
 
 def _checkin_chart(kr: KeyResult) -> bytes:
     cycle = kr.objective.owner.cycle
-    return _svg(charts.checkin_chart, kr.title, cycle.start, cycle.end, kr.start, kr.target,
+    return _svg(linechart.checkin_chart, kr.title, cycle.start, cycle.end, kr.start, kr.target,
                 [(c.date, c.value) for c in kr.checkins], kr.unit)
 
 
