@@ -25,11 +25,12 @@ from okrsite.graph import link_cycle
 from okrsite.cache import OwnerCache
 from okrsite.load import discover
 from okrsite.model import Cycle, Site
+from okrsite.parallel import available_jobs, run_all
 from okrsite.privacy import remove_private
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
 from okrsite.theme import theme_dirs
-from okrsite.write import OutputConflict, update_site, write_site
+from okrsite.write import OutputConflict, Staging, update_site
 
 
 @dataclass
@@ -50,7 +51,7 @@ class BuildReport:
 
 
 def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None,
-              include_private: bool = False) -> Site | None:
+              include_private: bool = False, jobs: int = 1) -> Site | None:
     """Read, validate, link and score a site; ``None`` when it has errors.
 
     With a ``cache`` from an earlier build, only new or changed files are parsed,
@@ -66,6 +67,7 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
                           "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
     cycles = make_cycles(list(folders), config, diagnostics)
     current = choose_current(cycles, config, build_date, diagnostics)
+    cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs)
     cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private) for c in cycles]
     current = next((c for c in cycles if c.state == "current"), None) if current else None
     cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
@@ -85,7 +87,7 @@ class _LinkedCycle:
 def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date,
                   cache: OwnerCache, diagnostics: Diagnostics, include_private: bool) -> Cycle:
     """``cycle`` linked, made public and scored; the cached one when nothing it depends on changed."""
-    entries = cache.entries(paths, cycle.id)
+    entries = cache.entries(paths)
     fingerprint = (tuple((path, entry.digest) for path, entry in zip(paths, entries)), cycle.title, cycle.start,
                    cycle.end, cycle.state, cycle.folder, config.status, build_date, include_private)
     known = cache.cycles.get(cycle.id)
@@ -132,8 +134,10 @@ class Builder:
     only files whose bytes changed. A build with errors writes nothing.
     """
 
-    def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False):
+    def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False,
+                 jobs: int | None = None):
         self.root, self.out, self.strict, self.include_private = root, out, strict, include_private
+        self.jobs = jobs or available_jobs()  # processes for big builds (see okrsite.parallel)
         self.cache = OwnerCache()
         self._renderer: SiteRenderer | None = None
         self._theme_dirs: list[Path] = []
@@ -153,15 +157,14 @@ class Builder:
     def _build(self, build_date: dt.date, progress: Progress | None) -> BuildReport:
         started = time.perf_counter()
         diagnostics = Diagnostics()
-        site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private)
+        site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private, self.jobs)
         report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
         if report.ok(self.strict):
             tracker = _Progress(started, progress)
             try:
                 self._render(site, report, tracker)
-            except jinja2.TemplateError as exc:
-                path, line = _template_location(exc)
-                diagnostics.error(path, line, f"template error: {exc.message or exc}")
+            except _TemplateFailure as exc:
+                diagnostics.error(exc.path, exc.line, exc.message)
             except OutputConflict as exc:
                 diagnostics.error(display_path(exc.path), None, f"cannot write the site: {exc}")
             except OSError as exc:
@@ -187,36 +190,63 @@ class Builder:
             self._write_changes(outputs, report, progress)
 
     def _write_all(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
-        written: dict[str, _Written] = {}
+        with Staging(self.out) as staging:
+            def render(output: Output) -> bytes:
+                data = _render(output)
+                staging.write(output.path, data)
+                return _digest(data)
 
-        def files():
-            for output in outputs:
-                data = output.render()
-                written[output.path] = _Written(output.key, _digest(data))
-                report.pages += output.page
-                progress.tick()
-                yield output.path, data
-
-        report.files = write_site(self.out, files())
+            written: dict[str, _Written] = {}
+            for chunk in run_all(render, outputs, self.jobs):
+                for index, digest in chunk:
+                    output = outputs[index]
+                    written[output.path] = _Written(output.key, digest)
+                    report.pages += output.page
+                    progress.tick()
+            staging.commit(written)
+        report.files = len(written) + 1  # and the manifest
         self._written = written
 
     def _write_changes(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
-        written: dict[str, _Written] = {}
+        before = self._written
+        stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
+
+        def render(output: Output) -> tuple[bytes, bytes | None]:
+            """The digest, and the bytes when they differ from what the output folder has."""
+            data = _render(output)
+            digest = _digest(data)
+            known = before.get(output.path)
+            return digest, (data if known is None or known.digest != digest else None)
+
+        written = {o.path: before[o.path] for o in outputs if o.path in before and before[o.path].key == o.key}
         changed: dict[str, bytes] = {}
-        for output in outputs:
-            before = self._written.get(output.path)
-            if before is not None and before.key == output.key:
-                written[output.path] = before
-                continue
-            data = output.render()
-            progress.tick()
-            written[output.path] = _Written(output.key, _digest(data))
-            if before is None or before.digest != written[output.path].digest:
-                changed[output.path] = data
-                report.pages += output.page
-        update_site(self.out, changed, set(self._written) - set(written), written)
+        for chunk in run_all(render, stale, self.jobs):
+            for index, (digest, data) in chunk:
+                output = stale[index]
+                written[output.path] = _Written(output.key, digest)
+                progress.tick()
+                if data is not None:
+                    changed[output.path] = data
+                    report.pages += output.page
+        update_site(self.out, changed, set(before) - set(written), [o.path for o in outputs])
         report.files = len(changed)
         self._written = written
+
+
+class _TemplateFailure(Exception):
+    """A template error, as the template's path, line and message (which can cross from a worker process)."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        super().__init__(path, line, message)
+        self.path, self.line, self.message = path, line, message
+
+
+def _render(output: Output) -> bytes:
+    try:
+        return output.render()
+    except jinja2.TemplateError as exc:
+        path, line = _template_location(exc)
+        raise _TemplateFailure(path, line, f"template error: {exc.message or exc}") from None
 
 
 def _digest(data: bytes) -> bytes:
@@ -234,9 +264,9 @@ class _Progress:
 
 
 def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
-               progress: Progress | None = None, include_private: bool = False) -> BuildReport:
+               progress: Progress | None = None, include_private: bool = False, jobs: int | None = None) -> BuildReport:
     """Build the site into ``out`` once; on errors (or warnings when strict) write nothing."""
-    return Builder(root, out, strict, include_private).build(build_date, progress)
+    return Builder(root, out, strict, include_private, jobs).build(build_date, progress)
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int | None]:

@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("--force", action="store_true",
                        help="write into a non-empty folder okrsite did not write (its files are kept, never overwritten)")
+    build.add_argument("-j", "--jobs", type=_positive, metavar="N",
+                       help="processes to render a big site with (default: one per core)")
     _private_argument(build)
 
     serve = _command(commands, "serve", _run_serve, "build, serve on 127.0.0.1 and rebuild on every save",
@@ -123,6 +125,12 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
 def build_date(given: dt.date | None) -> dt.date:
     """--date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
     if given is not None:
@@ -175,7 +183,7 @@ def _run_build(args) -> int:
     out = _output(args, root, root / "public")
     progress = None if args.quiet else _ProgressLine()
     report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress,
-                        include_private=args.include_private)
+                        include_private=args.include_private, jobs=args.jobs)
     if progress is not None:
         progress.finish()
     _print_diagnostics(report.diagnostics)

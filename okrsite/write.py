@@ -62,31 +62,50 @@ def _inside(folder: Path, relative: str) -> Path:
     return target
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
-    """Write ``(relative path, bytes)`` pairs as the new content of ``out``; return the count.
+class Staging:
+    """A new output folder, written beside ``out`` and swapped into its place by :meth:`commit`.
 
-    The files go into a new folder beside ``out``, which then takes its place.
-    Files in ``out`` that okrsite did not write (not in its manifest) are kept.
+    Use it as a context manager: leaving it without a commit removes what was
+    written. :meth:`write` may be called from forked worker processes too.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        written: list[str] = []
-        made: set[Path] = set()
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self._made: set[Path] = {self.folder}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = _inside(self.folder, relative)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        target.write_bytes(data)
+
+    def commit(self, written: Iterable[str]) -> None:
+        """Make the staged files the content of ``out``, keeping the files okrsite did not write
+        (not in its manifest); ``written`` are the paths of all staged files."""
+        written = set(written)
+        _write_manifest(self.folder, written)
+        _keep_foreign_files(self.out, self.folder, written)
+        _swap(self.folder, self.out)
+
+
+def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Write ``(relative path, bytes)`` pairs as the new content of ``out``; return the count."""
+    with Staging(out) as staging:
+        written = []
         for relative, data in files:
-            target = _inside(staging, relative)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
+            staging.write(relative, data)
             written.append(relative)
-        _write_manifest(staging, written)
-        _keep_foreign_files(out, staging, set(written))
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        staging.commit(written)
     return len(written) + 1  # and the manifest
 
 

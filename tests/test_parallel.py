@@ -1,0 +1,110 @@
+"""okrsite.parallel: big builds spread over processes give exactly what one process gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+
+import pytest
+
+from conftest import COMPANY, CYCLE, EXAMPLE_DATE, REPO
+from okrsite import parallel
+from okrsite.build import build_site, load_site
+from okrsite.diagnostics import Diagnostics
+from test_build import tree
+
+forking = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+
+
+def pid_and_square(number: int) -> tuple[int, int]:
+    return os.getpid(), number * number
+
+
+def results(chunks) -> dict[int, tuple[int, int]]:
+    found = {}
+    for chunk in chunks:
+        for index, value in chunk:
+            assert index not in found
+            found[index] = value
+    return found
+
+
+@forking
+def test_many_items_are_spread_over_worker_processes():
+    items = list(range(parallel.MIN_ITEMS * 2))
+    found = results(parallel.run_all(pid_and_square, items, 2))
+    assert [found[i][1] for i in items] == [i * i for i in items]
+    pids = {pid for pid, _ in found.values()}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2  # which worker takes which chunk is up to them
+
+
+def test_few_items_one_job_or_other_threads_stay_in_this_process():
+    few = list(range(parallel.MIN_ITEMS - 1))
+    many = list(range(parallel.MIN_ITEMS * 2))
+    assert {pid for pid, _ in results(parallel.run_all(pid_and_square, few, 2)).values()} == {os.getpid()}
+    assert {pid for pid, _ in results(parallel.run_all(pid_and_square, many, 1)).values()} == {os.getpid()}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        found = results(parallel.run_all(pid_and_square, many, 2))
+    finally:
+        stop.set()
+        other.join()
+    assert {pid for pid, _ in found.values()} == {os.getpid()}
+    assert [found[i][1] for i in many] == [i * i for i in many]
+
+
+def fail_on_seven(number: int) -> int:
+    if number == 7:
+        raise ValueError("seven")
+    return number
+
+
+@forking
+def test_an_error_in_a_worker_is_raised_here():
+    with pytest.raises(ValueError, match="seven"):
+        results(parallel.run_all(fail_on_seven, list(range(parallel.MIN_ITEMS)), 2))
+
+
+@pytest.fixture
+def always_parallel(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 3)
+
+
+@forking
+def test_a_parallel_build_is_byte_identical_to_a_serial_one(always_parallel, tmp_path):
+    parallel_report = build_site(REPO, tmp_path / "parallel", EXAMPLE_DATE, strict=True, jobs=2)
+    serial_report = build_site(REPO, tmp_path / "serial", EXAMPLE_DATE, strict=True, jobs=1)
+    assert parallel_report.ok(True) and serial_report.ok(True)
+    assert (parallel_report.pages, parallel_report.files) == (serial_report.pages, serial_report.files)
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+
+
+@forking
+def test_a_template_error_in_a_worker_is_reported_at_its_line(always_parallel, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    templates = site / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "objective.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ objective.nope() }}\n'
+                                              '{% endblock %}\n')
+    report = build_site(site, tmp_path / "out", EXAMPLE_DATE, jobs=2)
+    assert not report.ok(False) and not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob(".out.new-*"))  # nothing half-written is left behind
+    [error] = report.diagnostics.errors
+    assert error.path.endswith("themes/default/templates/objective.html") and error.line == 3
+    assert "template error" in error.message and "nope" in error.message
+
+
+@forking
+def test_files_with_errors_parsed_in_workers_are_reported(always_parallel, make_site):
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/broken.md": "---\nname: [unclosed\n---\n"})
+    diagnostics = Diagnostics()
+    assert load_site(root, EXAMPLE_DATE, diagnostics, jobs=2) is None
+    [error] = diagnostics.errors
+    assert error.path.endswith("broken.md") and error.line == 3 and "invalid YAML" in error.message
