@@ -181,7 +181,8 @@ def _parse_yaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDic
     try:
         node = loader.get_single_node()
         sizes: dict[int, int] = {}
-        if node is not None and _expanded_size(node, sizes) - len(sizes) > MAX_ALIASED_NODES:
+        aliased = node is not None and "*" in yaml_text  # no alias without a '*'
+        if aliased and _expanded_size(node, sizes) - len(sizes) > MAX_ALIASED_NODES:
             diagnostics.error(where, 2, "the front matter's YAML aliases expand to too much data "
                                         f"(more than {MAX_ALIASED_NODES:,} extra values): use fewer anchors and aliases")
             return None

@@ -14,6 +14,7 @@ The drawing helpers (:func:`date_ticks`, :func:`padded_range`,
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from html import escape
 
@@ -152,7 +153,7 @@ def checkin_chart(
     low, high = padded_range([target_value] + [value for _, value in points])
 
     def x_of(day: datetime.date) -> float:
-        return LEFT + INSET + (day - first).days / days * (RIGHT - LEFT - 2 * INSET)
+        return _x(day, first, days)
 
     def y_of(value: float) -> float:
         return BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP)
@@ -166,7 +167,7 @@ def checkin_chart(
              f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
              f'<text class="title" x="{WIDTH / 2}" y="26" text-anchor="middle" font-size="17" fill="{STRONG}">'
              f"{escape(title)}</text>",
-             _y_axis(low, high, y_of, unit), _x_axis(start, end, x_of),
+             _y_axis(low, high, y_of, unit), _x_axis(start, end, first, days),
              _line(0, xs, ys, f'stroke="{BLUE}" stroke-width="3"'),
              _line(1, [x_of(start), x_of(end)], [y_of(start_value), y_of(target_value)],
                    f'stroke="{GREY}" stroke-width="2" stroke-dasharray="7 5"'),
@@ -201,10 +202,17 @@ def _y_axis(low: float, high: float, y_of, unit: str) -> str:
     return "".join(parts) + "</g>"
 
 
-def _x_axis(start: datetime.date, end: datetime.date, x_of) -> str:
+def _x(day: datetime.date, first: datetime.date, days: int) -> float:
+    """The x of ``day`` on an axis of ``days`` days from ``first``."""
+    return LEFT + INSET + (day - first).days / days * (RIGHT - LEFT - 2 * INSET)
+
+
+@functools.lru_cache(maxsize=64)
+def _x_axis(start: datetime.date, end: datetime.date, first: datetime.date, days: int) -> str:
+    """The date axis; the same for most charts of a cycle, so drawn once for them."""
     parts = ['<g class="axis x">', f'<path class="line" d="M{LEFT} {BOTTOM}H{RIGHT}" stroke="{STRONG}"/>']
     for day in date_ticks(start, end):
-        x = x_of(day)
+        x = _x(day, first, days)
         parts.append(f'<path class="major line" d="M{x:.2f} {BOTTOM}v5" stroke="{STRONG}"/>'
                      f'<text x="{x:.2f}" y="{BOTTOM + 18}" text-anchor="middle">{short_date(day)}</text>')
     return "".join(parts) + "</g>"

@@ -16,10 +16,16 @@ from okrsite.render.formatting import STATUS_LABELS, format_number, format_score
 
 
 def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
-    """A Jinja2 environment over the theme folders, autoescaping everything."""
+    """A Jinja2 environment over the theme folders, autoescaping everything.
+
+    Templates are compiled once and not looked at again (no ``auto_reload``): a
+    change to a template makes a new environment (see ``SiteRenderer.plan``).
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in template_dirs]),
         autoescape=True,
+        auto_reload=False,
+        cache_size=-1,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -60,6 +60,7 @@ class SiteRenderer:
 
     def __init__(self, dirs: list[Path]):
         self.dirs = dirs
+        self.templates: int | None = None  # the key of the templates that ``env`` has compiled
         self.env = make_environment(dirs)
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
@@ -68,6 +69,10 @@ class SiteRenderer:
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
+        templates = templates_key(self.dirs)
+        if templates != self.templates:  # compile the templates again, once
+            self.templates, self.env = templates, make_environment(self.dirs)
+            self.fragments.clear()
         for kept in (self.fragments, self.json_parts):
             if len(kept) > FRAGMENTS_KEPT:
                 kept.clear()
@@ -100,7 +105,7 @@ class SiteRenderer:
 class _Plan:
     def __init__(self, site: Site, renderer: SiteRenderer):
         self.site, self.renderer = site, renderer
-        self.site_key = site_key(site, templates_key(renderer.dirs))
+        self.site_key = site_key(site, renderer.templates)
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
         self.outputs: list[Output] = [Output(relative, hash(data), partial(bytes, data))
                                       for relative, data in self.static.items()]
