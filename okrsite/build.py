@@ -33,6 +33,9 @@ from okrsite.theme import theme_dirs
 from okrsite.write import OutputConflict, Staging, update_site
 
 
+GC_THRESHOLD = 10_000  # new objects between collections while rendering (Python's default: 700)
+
+
 @dataclass
 class BuildReport:
     """What a build did, for the one-line summary."""
@@ -144,13 +147,13 @@ class Builder:
         self._written: dict[str, _Written] | None = None
 
     def build(self, build_date: dt.date, progress: Progress | None = None) -> BuildReport:
-        # A build allocates many small objects that live until it ends: Python's cyclic
-        # garbage collector would walk the whole heap again and again for nothing.
-        collecting = gc.isenabled()
+        collecting, thresholds = gc.isenabled(), gc.get_threshold()
         gc.disable()
         try:
             return self._build(build_date, progress)
         finally:
+            gc.unfreeze()
+            gc.set_threshold(*thresholds)
             if collecting:
                 gc.enable()
 
@@ -160,6 +163,12 @@ class Builder:
         site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private, self.jobs)
         report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
         if report.ok(self.strict):
+            # Loading made many objects that live on, and few cycles: the garbage collector was off
+            # and now leaves them alone. Rendering makes short-lived cycles (Jinja2's contexts), so
+            # it collects again, looking only at what rendering made.
+            gc.freeze()
+            gc.set_threshold(GC_THRESHOLD, 50, 1000)
+            gc.enable()
             tracker = _Progress(started, progress)
             try:
                 self._render(site, report, tracker)

@@ -1,9 +1,11 @@
 """Spread a build's independent pieces of work over the machine's cores.
 
 Parsing files and rendering outputs are independent per item, so a big build
-hands them to worker processes. The workers are forked: they start with a copy of
-the parent's memory (the site model, compiled templates, caches), so nothing but
-the items' indices goes to them and only small results come back.
+shares them out between this process and ``jobs - 1`` worker processes. The
+workers are forked: they start with a copy of this process's memory (the site
+model, compiled templates, caches), so nothing but the items' indices goes to
+them and only small results come back. This process works too, rather than
+wait, which also saves one copy of the memory.
 
 Forking is used only where it is safe and pays: on Linux, when the process runs no
 other thread (a thread's held lock would stay locked in the child forever) and
@@ -12,17 +14,20 @@ when there are enough items. Elsewhere the same work runs in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-MIN_ITEMS = 400  # fewer items than this are done in this process: a pool costs tens of ms
-CHUNK = 64  # items per task: small enough to balance the cores, big enough to be cheap
+MIN_ITEMS = 400  # fewer items than this are done in this process: forking costs tens of ms
+CHUNK = 64  # items per claim: small enough to balance the cores, big enough to be cheap
 
-_job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # what the forked workers run
+Results = list[tuple[int, Any]]
+_job: _Job | None = None  # what the forked workers run
 
 
 def available_jobs() -> int:
@@ -37,12 +42,13 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def run_all(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> Iterator[list[tuple[int, Any]]]:
+def run_all(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> Iterator[Results]:
     """``function(item)`` for every item, yielded in chunks of ``(index, result)`` as they finish.
 
-    With ``jobs`` > 1 and enough items, chunks come from forked workers in any order;
-    otherwise from this process in order. An exception in ``function`` is raised
-    here; it must be picklable (plain arguments) to cross from a worker.
+    With ``jobs`` > 1 and enough items, chunks come from this process and forked
+    workers, in any order; otherwise from this process in order. An exception in
+    ``function`` is raised here; it must be picklable (plain arguments) to cross
+    from a worker.
     """
     jobs = min(jobs, -(-len(items) // CHUNK))
     if jobs < 2 or len(items) < MIN_ITEMS or not can_fork():
@@ -50,18 +56,74 @@ def run_all(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> 
             yield _chunk(function, items, start)
         return
     global _job
-    _job = (function, items)
+    _job = job = _Job(function, items)
+    gc.freeze()  # the workers' collectors leave the inherited objects alone (and their memory shared)
+    workers = [job.context.Process(target=_work, daemon=True) for _ in range(jobs - 1)]
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap_unordered(_worker, range(0, len(items), CHUNK))
+        for worker in workers:
+            worker.start()
+        while (start := job.claim()) is not None:
+            yield _chunk(function, items, start)
+            while not job.results.empty():
+                yield from job.receive(workers)
+        while job.finished < len(workers):
+            yield from job.receive(workers)
     finally:
         _job = None
+        gc.unfreeze()
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
 
 
-def _chunk(function: Callable[[Any], Any], items: Sequence[Any], start: int) -> list[tuple[int, Any]]:
+class _Job:
+    """The work shared by this process and its workers: the next chunk to claim, and a queue of results."""
+
+    def __init__(self, function: Callable[[Any], Any], items: Sequence[Any]):
+        self.function, self.items = function, items
+        self.context = multiprocessing.get_context("fork")
+        self.next = self.context.Value("q", 0)
+        self.results = self.context.Queue()  # ("ok", results) or ("error", exception); None: a worker is done
+        self.finished = 0  # workers that said they are done
+
+    def claim(self) -> int | None:
+        """The start of the next chunk nobody has taken, or ``None`` when all are taken."""
+        with self.next.get_lock():
+            start = self.next.value
+            if start >= len(self.items):
+                return None
+            self.next.value = start + CHUNK
+            return start
+
+    def receive(self, workers: list) -> Iterator[Results]:
+        """The next message of a worker: its results, or a worker finished (nothing)."""
+        while True:
+            try:
+                message = self.results.get(timeout=1.0)
+                break
+            except queue.Empty:
+                if any(w.exitcode not in (None, 0) for w in workers):
+                    raise RuntimeError("a worker process of the build stopped unexpectedly") from None
+        if message is None:
+            self.finished += 1
+            return
+        kind, value = message
+        if kind == "error":
+            raise value
+        yield value
+
+
+def _work() -> None:
+    job = _job
+    assert job is not None, "run by run_all in a forked worker"
+    try:
+        while (start := job.claim()) is not None:
+            job.results.put(("ok", _chunk(job.function, job.items, start)))
+    except Exception as exc:  # raised again in the parent
+        job.results.put(("error", exc))
+    job.results.put(None)
+
+
+def _chunk(function: Callable[[Any], Any], items: Sequence[Any], start: int) -> Results:
     return [(index, function(items[index])) for index in range(start, min(start + CHUNK, len(items)))]
-
-
-def _worker(start: int) -> list[tuple[int, Any]]:
-    assert _job is not None, "run in a worker forked by run_all"
-    return _chunk(*_job, start)
