@@ -22,15 +22,16 @@ from okrsite.config import SiteConfig, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.graph import link_cycle
-from okrsite.cache import OwnerCache
+from okrsite.cache import DiskCache, OwnerCache
 from okrsite.load import discover
 from okrsite.model import Cycle, Site
 from okrsite.parallel import available_jobs, run_all
 from okrsite.privacy import remove_private
+from okrsite.render.keys import code_version
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
 from okrsite.theme import theme_dirs
-from okrsite.write import OutputConflict, Staging, update_site
+from okrsite.write import OutputConflict, Stat, Staging, file_stat, read_manifest, update_site
 
 
 GC_THRESHOLD = 10_000  # new objects between collections while rendering (Python's default: 700)
@@ -125,8 +126,14 @@ Progress = Callable[[int, float], None]  # (files rendered so far, seconds since
 
 @dataclass
 class _Written:
-    key: int
+    """An output file as last written: its key, a digest of its bytes and its stat."""
+
+    key: int | None  # None: unknown, render it again
     digest: bytes
+    stat: Stat
+
+
+CACHE_FOLDER = ".okrsite-cache"  # in the site's folder: the disk cache of `okrsite build`
 
 
 class Builder:
@@ -138,13 +145,47 @@ class Builder:
     """
 
     def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False,
-                 jobs: int | None = None):
+                 jobs: int | None = None, disk_cache: bool = False):
         self.root, self.out, self.strict, self.include_private = root, out, strict, include_private
         self.jobs = jobs or available_jobs()  # processes for big builds (see okrsite.parallel)
         self.cache = OwnerCache()
+        self.disk = DiskCache(root / CACHE_FOLDER, code_version()) if disk_cache else None
         self._renderer: SiteRenderer | None = None
         self._theme_dirs: list[Path] = []
         self._written: dict[str, _Written] | None = None
+        self._record_changed = False  # whether _written changed since it was last saved
+        self._disk_read = self.disk is None
+
+    def save_cache(self) -> None:
+        """Keep what the builds so far learnt in the disk cache, for the next run."""
+        if self.disk is None:
+            return
+        self.cache.save(self.disk)
+        if self._written is not None and self._record_changed:
+            self.disk.save(self._record_name(), {path: (w.key, w.digest, w.stat) for path, w in self._written.items()})
+            self._record_changed = False
+
+    def _record_name(self) -> str:
+        where = str(self.out.resolve()).encode("utf-8", "surrogatepass")
+        return "written-" + hashlib.blake2b(where, digest_size=8).hexdigest()
+
+    def _written_before(self) -> dict[str, _Written] | None:
+        """What an earlier run wrote into the output folder, for each file still as it left it;
+        files changed or added since (by hand, or by a build without the cache) are unknown."""
+        record = self.disk.load(self._record_name()) if self.out.is_dir() else None
+        ours = read_manifest(self.out) if record is not None else None
+        if record is None or ours is None:
+            return None
+        unknown = _Written(None, b"", (0, 0, 0))
+        written = dict.fromkeys(ours, unknown)
+        for path, (key, digest, stat) in record.items():
+            if path in ours:
+                try:
+                    same = file_stat((self.out / path).stat()) == stat
+                except OSError:
+                    same = False
+                written[path] = _Written(key, digest, stat) if same else unknown
+        return written
 
     def build(self, build_date: dt.date, progress: Progress | None = None) -> BuildReport:
         collecting, thresholds = gc.isenabled(), gc.get_threshold()
@@ -159,6 +200,9 @@ class Builder:
 
     def _build(self, build_date: dt.date, progress: Progress | None) -> BuildReport:
         started = time.perf_counter()
+        if not self._disk_read:
+            self.cache.load(self.disk)
+            self._written, self._disk_read = self._written_before(), True
         diagnostics = Diagnostics()
         site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private, self.jobs)
         report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
@@ -200,21 +244,20 @@ class Builder:
 
     def _write_all(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
         with Staging(self.out) as staging:
-            def render(output: Output) -> bytes:
+            def render(output: Output) -> tuple[bytes, Stat]:
                 data = _render(output)
-                staging.write(output.path, data)
-                return _digest(data)
+                return _digest(data), staging.write(output.path, data)
 
             written: dict[str, _Written] = {}
             for chunk in run_all(render, outputs, self.jobs):
-                for index, digest in chunk:
+                for index, (digest, stat) in chunk:
                     output = outputs[index]
-                    written[output.path] = _Written(output.key, digest)
+                    written[output.path] = _Written(output.key, digest, stat)
                     report.pages += output.page
                     progress.tick()
             staging.commit(written)
         report.files = len(written) + 1  # and the manifest
-        self._written = written
+        self._written, self._record_changed = written, True
 
     def _write_changes(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
         before = self._written
@@ -232,13 +275,17 @@ class Builder:
         for chunk in run_all(render, stale, self.jobs):
             for index, (digest, data) in chunk:
                 output = stale[index]
-                written[output.path] = _Written(output.key, digest)
+                old = before.get(output.path)
+                written[output.path] = _Written(output.key, digest, old.stat if old and data is None else (0, 0, 0))
                 progress.tick()
                 if data is not None:
                     changed[output.path] = data
                     report.pages += output.page
-        update_site(self.out, changed, set(before) - set(written), [o.path for o in outputs])
+        stats = update_site(self.out, changed, set(before) - set(written), [o.path for o in outputs])
+        for path, stat in stats.items():
+            written[path].stat = stat
         report.files = len(changed)
+        self._record_changed = self._record_changed or bool(stale) or len(written) != len(before)
         self._written = written
 
 
@@ -273,9 +320,17 @@ class _Progress:
 
 
 def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
-               progress: Progress | None = None, include_private: bool = False, jobs: int | None = None) -> BuildReport:
-    """Build the site into ``out`` once; on errors (or warnings when strict) write nothing."""
-    return Builder(root, out, strict, include_private, jobs).build(build_date, progress)
+               progress: Progress | None = None, include_private: bool = False, jobs: int | None = None,
+               disk_cache: bool = False) -> BuildReport:
+    """Build the site into ``out`` once; on errors (or warnings when strict) write nothing.
+
+    With ``disk_cache``, what earlier runs kept in the site's ``.okrsite-cache/`` is
+    reused and brought up to date.
+    """
+    builder = Builder(root, out, strict, include_private, jobs, disk_cache)
+    report = builder.build(build_date, progress)
+    builder.save_cache()
+    return report
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int | None]:

@@ -1,14 +1,26 @@
-"""Owners parsed from OKR files, kept between builds and reused while a file's bytes are unchanged.
+"""What a build keeps for the next one: parsed files in memory, and on disk between runs.
 
 Watch mode keeps one :class:`OwnerCache` for its whole run, so after an edit only
 the edited file is read as YAML and checked again; the owners of its cycle are
 reset (:meth:`okrsite.model.Owner.reset`) and linked anew, and a cycle none of
 whose files changed is reused whole (see :func:`okrsite.build.load_site`).
+
+Between runs, :class:`DiskCache` keeps the parsed files and the record of what was
+written into an output folder in ``.okrsite-cache/`` of the site, so a build after
+a small change, or none, parses and renders only what changed. Its files are
+pickles, so each is signed with a key kept outside the site (in the user's cache
+folder): a cache file that okrsite did not write on this machine, such as one
+committed to the repository, is ignored and never unpickled. Each also names the
+okrsite code that wrote it, and a file of any other version is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +40,7 @@ class Entry:
     digest: str
     owner: Owner | None
     diagnostics: list[Diagnostic]
+    parsed: bytes = b""  # (owner, diagnostics) pickled as parsed, before any build linked them
 
 
 class OwnerCache:
@@ -38,6 +51,7 @@ class OwnerCache:
         self.cycles: dict[str, Any] = {}  # cycle id -> what build.py kept of its last linked cycle
         self.parsed: list[Path] = []  # files parsed by the latest build, for reports
         self._unreadable: dict[Path, Entry] = {}  # files the latest build could not read
+        self.changed = False  # whether files were parsed since the last save
 
     def start_build(self) -> None:
         self.parsed = []
@@ -70,10 +84,26 @@ class OwnerCache:
             else:
                 stale.append((path, cycle_id, stat, raw, digest))
         for chunk in run_all(_parse, stale, jobs):
-            for index, (owner, diagnostics) in chunk:
+            for index, parsed in chunk:
                 path, _, stat, _, digest = stale[index]
-                self._entries[path] = Entry(stat, digest, owner, diagnostics)
+                self._entries[path] = Entry(stat, digest, *pickle.loads(parsed), parsed)
                 self.parsed.append(path)
+        self.changed = self.changed or bool(stale)
+
+    def load(self, disk: DiskCache) -> None:
+        """Take the parsed files the disk cache has (checked against the files by :meth:`read`)."""
+        kept = disk.load("parsed")
+        if not kept or kept["cwd"] != os.getcwd():  # messages name files relative to the working folder
+            return
+        for path, (stat, digest, parsed) in kept["files"].items():
+            self._entries.setdefault(Path(path), Entry(stat, digest, *pickle.loads(parsed), parsed))
+
+    def save(self, disk: DiskCache) -> None:
+        """Keep the parsed files on disk, when they changed since they were loaded or last saved."""
+        if self.changed:
+            disk.save("parsed", {"cwd": os.getcwd(),
+                                 "files": {str(path): (e.stat, e.digest, e.parsed) for path, e in self._entries.items()}})
+            self.changed = False
 
     def forget_others(self, paths: set[Path], cycle_ids: set[str]) -> None:
         """Drop what belongs to files and cycles that no longer exist."""
@@ -83,9 +113,85 @@ class OwnerCache:
             del self.cycles[cycle_id]
 
 
-def _parse(file: tuple[Path, str, tuple[int, int, int], bytes, str]) -> tuple[Owner | None, list[Diagnostic]]:
+def _parse(file: tuple[Path, str, tuple[int, int, int], bytes, str]) -> bytes:
+    """The owner and diagnostics of one file, pickled: as they cross from a worker and go to disk."""
     path, cycle_id, _, raw, _ = file
     found = Diagnostics()
     document = parse_document(raw, path, display_path(path), cycle_id, found)
     owner = build_owner(document, found) if document is not None else None
-    return owner, found.items
+    return pickle.dumps((owner, found.items), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class DiskCache:
+    """Named values kept in a folder between runs, signed, for one version of okrsite's code.
+
+    Any problem (no folder, no key, a file written by another version or not signed
+    with this machine's key) makes :meth:`load` return ``None``: the build then
+    does everything itself. :meth:`save` never fails a build either.
+    """
+
+    MAGIC = b"okrsite-cache 1\n"
+
+    def __init__(self, folder: Path, version: str, key: bytes | None = None):
+        self.folder, self.version = folder, version.encode()
+        self.key = key if key is not None else signing_key()
+
+    def load(self, name: str) -> Any:
+        if self.key is None:
+            return None
+        try:
+            data = (self.folder / f"{name}.pickle").read_bytes()
+        except OSError:
+            return None
+        header = self.MAGIC + self.version + b"\n"
+        mac, payload = data[len(header):len(header) + 32], data[len(header) + 32:]
+        if not data.startswith(header) or not hmac.compare_digest(mac, self._sign(payload)):
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # signed by us, so only a damaged file: start afresh
+            return None
+
+    def save(self, name: str, value: Any) -> None:
+        if self.key is None:
+            return
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# okrsite's build cache: never commit it\n*\n", encoding="utf-8")
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
+        except OSError:
+            return  # a read-only site: no cache, and the build is none the worse
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(self.MAGIC + self.version + b"\n" + self._sign(payload) + payload)
+            os.replace(temporary, self.folder / f"{name}.pickle")
+        except OSError:
+            Path(temporary).unlink(missing_ok=True)
+
+    def _sign(self, payload: bytes) -> bytes:
+        return hmac.new(self.key, self.version + payload, hashlib.sha256).digest()
+
+
+def signing_key() -> bytes | None:
+    """This user's secret key for cache files, made on first use; ``None`` when it cannot be kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "okrsite" / "cache-key"
+    try:
+        return path.read_bytes()[:32] or None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(os.urandom(32))
+        return path.read_bytes()[:32]
+    except FileExistsError:  # made by another build just now
+        return path.read_bytes()[:32] or None
+    except OSError:
+        return None

@@ -116,6 +116,8 @@ def _site_arguments(parser: argparse.ArgumentParser, strict: bool = True) -> Non
 def _private_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-private", action="store_true",
                         help="a leadership build: include private owners and objectives, marked as private")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither use nor update the build cache in SITE_DIR/.okrsite-cache/")
 
 
 def _date(text: str) -> dt.date:
@@ -183,7 +185,7 @@ def _run_build(args) -> int:
     out = _output(args, root, root / "public")
     progress = None if args.quiet else _ProgressLine()
     report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress,
-                        include_private=args.include_private, jobs=args.jobs)
+                        include_private=args.include_private, jobs=args.jobs, disk_cache=not args.no_cache)
     if progress is not None:
         progress.finish()
     _print_diagnostics(report.diagnostics)
@@ -228,7 +230,7 @@ def _run_watch(args) -> int:
     from okrsite.live import Live
 
     root = _site_root(args.site)
-    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private) as live:
+    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private, not args.no_cache) as live:
         live.run(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
     return 0
 
@@ -241,7 +243,7 @@ def _run_serve(args) -> int:
     root = _site_root(args.site)
     with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as scratch:
         out = _output(args, root, Path(scratch) / "site")
-        with Live(root, out, lambda: build_date(args.date), args.include_private) as live:
+        with Live(root, out, lambda: build_date(args.date), args.include_private, not args.no_cache) as live:
             try:
                 live.serve(args.host, args.port)
             except OSError as exc:
@@ -251,10 +253,11 @@ def _run_serve(args) -> int:
 
 def _run_check(args) -> int:
     from okrsite.build import load_site
+    from okrsite.parallel import available_jobs
 
     root = _site_root(args.site)
     diagnostics = Diagnostics()
-    site = load_site(root, build_date(args.date), diagnostics)
+    site = load_site(root, build_date(args.date), diagnostics, jobs=available_jobs())
     github = args.format == "github"
     _print_diagnostics(diagnostics, github)
     failed = site is None or (args.strict and diagnostics.items)

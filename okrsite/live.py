@@ -24,8 +24,9 @@ from okrsite.watch import describe, summary, watch
 class Live:
     """A site that rebuilds itself; use as a context manager (the first build happens on entry)."""
 
-    def __init__(self, root: Path, out: Path, build_date: Callable[[], dt.date], include_private: bool = False):
-        self.builder = Builder(root, out, include_private=include_private)
+    def __init__(self, root: Path, out: Path, build_date: Callable[[], dt.date], include_private: bool = False,
+                 disk_cache: bool = False):
+        self.builder = Builder(root, out, include_private=include_private, disk_cache=disk_cache)
         self.build_date = build_date
         self.hub = Hub()
         self.stop = threading.Event()
@@ -35,10 +36,12 @@ class Live:
 
     def __enter__(self) -> Live:
         self.rebuild(set())
+        self.builder.save_cache()
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop.set()
+        self.builder.save_cache()
 
     def rebuild(self, paths: set[Path]) -> BuildReport:
         """Build now; print the problems and one summary line; tell the open pages."""

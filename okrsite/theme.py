@@ -6,6 +6,7 @@ okrsite, so a site can override any template or static file by giving its name.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from okrsite.config import SiteConfig
@@ -42,11 +43,13 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
-def templates_key(dirs: list[Path]) -> int:
+def templates_key(dirs: list[Path]) -> str:
     """Changes whenever a template of the theme changes (static files are outputs with keys of their own)."""
-    parts = []
+    digest = hashlib.blake2b(digest_size=16)
     for theme in dirs:
         for path in sorted((theme / "templates").rglob("*")):
             if path.is_file():
-                parts.append((path.as_posix(), path.read_bytes()))
-    return hash(tuple(parts))
+                data = path.read_bytes()
+                digest.update(f"{path.as_posix()}\0{len(data)}\0".encode("utf-8", "surrogatepass"))
+                digest.update(data)
+    return digest.hexdigest()

@@ -15,6 +15,18 @@ from pathlib import Path
 
 MANIFEST = ".okrsite-manifest"  # the files okrsite wrote into an output folder, one path a line
 
+Stat = tuple[int, int, int]  # (inode, size, mtime in ns) of a file: changes when anything rewrites it
+
+
+def file_stat(info: os.stat_result) -> Stat:
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _write_all_of(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view):]
+
 
 class OutputConflict(Exception):
     """The build would overwrite a file in the output folder that okrsite did not write."""
@@ -82,12 +94,17 @@ class Staging:
         if self.folder.exists():
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def write(self, relative: str, data: bytes) -> None:
+    def write(self, relative: str, data: bytes) -> Stat:
         target = _inside(self.folder, relative)
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
-        target.write_bytes(data)
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            _write_all_of(handle, data)
+            return file_stat(os.fstat(handle))
+        finally:
+            os.close(handle)
 
     def commit(self, written: Iterable[str]) -> None:
         """Make the staged files the content of ``out``, keeping the files okrsite did not write
@@ -146,11 +163,12 @@ def _swap(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def update_site(out: Path, changed: dict[str, bytes], removed: set[str], paths: Iterable[str]) -> None:
+def update_site(out: Path, changed: dict[str, bytes], removed: set[str], paths: Iterable[str]) -> dict[str, Stat]:
     """Change an existing output folder in place: each file replaced atomically, gone files deleted;
-    ``paths`` are all the files of the site now, for the manifest."""
+    ``paths`` are all the files of the site now, for the manifest. Returns the changed files' stats."""
+    stats: dict[str, Stat] = {}
     if not changed and not removed:
-        return
+        return stats
     ours = read_manifest(out) or set()
     for relative in changed:
         target = _inside(out, relative)
@@ -168,11 +186,13 @@ def update_site(out: Path, changed: dict[str, bytes], removed: set[str], paths: 
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        stats[relative] = file_stat(target.stat())
     for relative in sorted(removed):
         (out / relative).unlink(missing_ok=True)
     _write_manifest(out, paths)
     for folder in sorted({(out / r).parent for r in removed}, key=lambda p: len(p.parts), reverse=True):
         _remove_empty(folder, out)
+    return stats
 
 
 def _remove_empty(folder: Path, out: Path) -> None:

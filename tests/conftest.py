@@ -46,6 +46,20 @@ def write_site(root: Path, files: dict[str, str], site_toml: str = SITE_TOML) ->
     return root
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_key(tmp_path_factory):
+    """The build cache's signing key lives in a folder of the test session, not the user's ~/.cache."""
+    import os
+
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if saved is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """``make_site({"content/2026-Q4/acme.md": "..."})`` -> the site's root folder."""

@@ -172,7 +172,7 @@ def test_builds_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
     for seed in ("1", "4242"):
         out = tmp_path / f"out-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
-        subprocess.run([sys.executable, "-m", "okrsite", "build", str(REPO), "-o", str(out), "--date", "2026-11-20", "-q"],
+        subprocess.run([sys.executable, "-m", "okrsite", "build", str(REPO), "-o", str(out), "--date", "2026-11-20", "-q", "--no-cache"],
                        check=True, env=env, timeout=300)
         outputs.append(tree(out))
     assert sorted(outputs[0]) == sorted(outputs[1])

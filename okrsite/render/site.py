@@ -22,7 +22,7 @@ from okrsite.render import badges, charts, linechart
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import render_csv, render_feed
 from okrsite.render.search import render_search_index
-from okrsite.render.keys import CycleKeys, site_key
+from okrsite.render.keys import CycleKeys, site_key, stable_hash
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import TreeNode, forest, subtree
 from okrsite.theme import static_files, templates_key
@@ -60,7 +60,7 @@ class SiteRenderer:
 
     def __init__(self, dirs: list[Path]):
         self.dirs = dirs
-        self.templates: int | None = None  # the key of the templates that ``env`` has compiled
+        self.templates: str | None = None  # the key of the templates that ``env`` has compiled
         self.env = make_environment(dirs)
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
@@ -107,7 +107,7 @@ class _Plan:
         self.site, self.renderer = site, renderer
         self.site_key = site_key(site, renderer.templates)
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
-        self.outputs: list[Output] = [Output(relative, hash(data), partial(bytes, data))
+        self.outputs: list[Output] = [Output(relative, stable_hash(data), partial(bytes, data))
                                       for relative, data in self.static.items()]
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
@@ -131,7 +131,7 @@ class _Plan:
         return plan
 
     def file(self, path: str, key, render: Callable[[], bytes]) -> None:
-        self.outputs.append(Output(path, hash(key), render))
+        self.outputs.append(Output(path, stable_hash(key), render))
 
     def page(self, template: str, path: str, key: int, context: Callable[[], dict]) -> None:
         """A page; its ``context`` is made only when the page is rendered."""
@@ -139,7 +139,7 @@ class _Plan:
 
         def render() -> bytes:
             return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
-        self.outputs.append(Output(path, hash((template, path, key)), render, page=True))
+        self.outputs.append(Output(path, stable_hash((template, path, key)), render, page=True))
 
     def _overview(self, cycle: Cycle, path: str, keys: CycleKeys) -> None:
         below = cycle.company.children if cycle.company else []
@@ -186,7 +186,7 @@ class _Plan:
 
     def _site_files(self) -> None:
         site = self.site
-        everything = hash((self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles)))
+        everything = stable_hash((self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles)))
         scored = [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
         if scored:
             points = tuple((c.title, (c.score if c.state == "archived" else c.progress) or 0.0) for c in scored)
@@ -198,7 +198,7 @@ class _Plan:
         self.file("search-index.js", everything, partial(render_search_index, site))
         not_found_base = urlsplit(site.config.base_url).path or "/"
         css = self.static.get("static/style.css", b"")
-        self.page("404.html", "404.html", hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
+        self.page("404.html", "404.html", stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
         self.file("okrs.json", everything, self._json)
         self.file("feed.xml", everything, partial(render_feed, site))
         self.file(".nojekyll", "", bytes)
