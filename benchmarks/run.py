@@ -5,15 +5,18 @@ measured in the same run on the same number of pages.
 
 For each company size (2 cycles), on a tmpfs:
 
-- clean: a full `okrsite build` in a new process (median of --runs), its peak memory
-  and pages per second;
-- no change: a second build by the same Builder that watch mode uses;
-- one edit: one person's file edited, rebuilt by that Builder;
+- clean: a full `okrsite build --no-cache` in a new process (median of --runs); its
+  peak memory (the summed proportional set size of the process and its workers,
+  sampled every 50 ms) and pages per second;
+- rerun: `okrsite build` again in a new process with nothing changed, the build
+  cache warm (median of --runs);
+- no change: a second build by the Builder that watch mode uses;
+- one edit: one person's file edited, rebuilt by that Builder (median of at least 3);
 - floor: the least any Python generator must do for the same number of pages:
   read every OKR file, parse its YAML (C loader) and Markdown (markdown-it-py),
   render a trivial Jinja2 template and write one page per output page;
-- MkDocs: `mkdocs build` of the same number of Markdown pages (skipped if MkDocs
-  is not installed: `pip install mkdocs`).
+- MkDocs: `mkdocs build` of the same number of Markdown pages, once (skipped if
+  MkDocs is not installed, `pip install mkdocs`, or with --no-mkdocs).
 
 Results are ratios to the floor and to MkDocs as well as seconds.
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -40,12 +44,6 @@ from generate import generate  # noqa: E402
 from okrsite.build import Builder  # noqa: E402
 
 DATE = "2026-11-20"
-PEAK = """
-import resource, subprocess, sys, time
-started = time.perf_counter()
-subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
-print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
 FLOOR = """
 import sys, time
 from pathlib import Path
@@ -69,10 +67,35 @@ print(time.perf_counter() - started)
 
 
 def timed(command: list[str]) -> tuple[float, int]:
-    """Seconds and peak resident memory (KiB) of a command run in a fresh process."""
-    result = subprocess.run([sys.executable, "-c", PEAK, *command], check=True, capture_output=True, text=True)
-    seconds, peak = result.stdout.split()
-    return float(seconds), int(peak)
+    """Seconds and peak memory (KiB: the summed PSS of the process tree) of a command in a fresh process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss(pid) for pid in _tree(process.pid)))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return seconds, peak
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(p for child in children for p in _tree(int(child)))]
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def scratch_folder() -> Path:
@@ -98,16 +121,22 @@ def mkdocs_seconds(scratch: Path, pages: int) -> float | None:
     return time.perf_counter() - started
 
 
-def measure(people: int, runs: int, scratch: Path) -> dict:
+def measure(people: int, runs: int, scratch: Path, with_mkdocs: bool) -> dict:
     site = scratch / f"site-{people}"
     generate(site, people, 2)
+    build = [sys.executable, "-m", "okrsite", "build", str(site), "--date", DATE, "-q"]
     cleans, peaks = [], []
     for run in range(runs):
         out = scratch / f"out-{people}-{run}"
-        seconds, peak = timed([sys.executable, "-m", "okrsite", "build", str(site), "-o", str(out), "--date", DATE, "-q"])
+        seconds, peak = timed([*build, "-o", str(out), "--no-cache"])
         cleans.append(seconds)
         peaks.append(peak)
         shutil.rmtree(out)
+    out = scratch / f"out-{people}"
+    timed([*build, "-o", str(out)])  # fills the cache
+    reruns = [timed([*build, "-o", str(out)])[0] for _ in range(runs)]
+    shutil.rmtree(out)
+    shutil.rmtree(site / ".okrsite-cache")
     builder = Builder(site, scratch / f"out-{people}-watch")
     date = dt.date.fromisoformat(DATE)
     first = builder.build(date)
@@ -123,36 +152,44 @@ def measure(people: int, runs: int, scratch: Path) -> dict:
         builder.build(date)
         edits.append(time.perf_counter() - started)
     person.write_text(original, encoding="utf-8")
+    del builder
     floors = [float(subprocess.run([sys.executable, "-c", FLOOR, str(site), str(scratch / f"floor-{people}-{run}"),
                                     str(first.pages)], check=True, capture_output=True, text=True).stdout)
               for run in range(runs)]
-    mkdocs = mkdocs_seconds(scratch / f"m-{people}", first.pages)
+    mkdocs = mkdocs_seconds(scratch / f"m-{people}", first.pages) if with_mkdocs else None
+    for leftover in scratch.iterdir():
+        if leftover.name != f"site-{people}":
+            shutil.rmtree(leftover)
     clean = statistics.median(cleans)
     return {"people": people, "files": sum(1 for _ in site.glob("content/**/*.md")), "pages": first.pages,
-            "clean": clean, "no_change": no_change, "edit": statistics.median(edits),
-            "peak_mb": max(peaks) / 1024, "pages_per_s": first.pages / clean,
-            "floor": statistics.median(floors), "mkdocs": mkdocs}
+            "outputs": first.files, "clean": clean, "cleans": cleans, "rerun": statistics.median(reruns),
+            "no_change": no_change, "edit": statistics.median(edits), "peak_mb": max(peaks) / 1024,
+            "pages_per_s": first.pages / clean, "floor": statistics.median(floors), "mkdocs": mkdocs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-mkdocs", action="store_true", help="leave MkDocs out (it takes long at 10,000 people)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     scratch = scratch_folder()
+    rows = []
     try:
-        rows = [measure(people, args.runs, scratch) for people in args.people]
+        for people in args.people:
+            rows.append(measure(people, args.runs, scratch, not args.no_mkdocs))
+            print(f"measured {people} people", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"okrsite build speed, 2 cycles, median of {args.runs} clean builds, tmpfs")
-    print(f"{'people':>7}{'files':>7}{'pages':>7}{'clean':>9}{'no change':>11}{'one edit':>10}{'peak':>9}"
-          f"{'pages/s':>9}{'floor':>8}{'x floor':>9}{'MkDocs':>8}{'x MkDocs':>10}")
+    print(f"okrsite build speed, 2 cycles, {args.runs} runs (medians), tmpfs, {os.cpu_count()} cores")
+    print(f"{'people':>7}{'files':>7}{'pages':>7}{'outputs':>9}{'clean':>8}{'peak':>9}{'pages/s':>9}{'rerun':>8}"
+          f"{'no change':>11}{'one edit':>10}{'floor':>8}{'x floor':>9}{'MkDocs':>8}{'x MkDocs':>10}")
     for r in rows:
         mk = f"{r['mkdocs']:>7.1f}s{r['clean'] / r['mkdocs']:>10.2f}" if r["mkdocs"] else f"{'-':>8}{'-':>10}"
-        print(f"{r['people']:>7}{r['files']:>7}{r['pages']:>7}{r['clean']:>8.1f}s{r['no_change']:>10.2f}s"
-              f"{r['edit']:>9.2f}s{r['peak_mb']:>7.0f}MB{r['pages_per_s']:>9.0f}{r['floor']:>7.1f}s"
-              f"{r['clean'] / r['floor']:>9.1f}{mk}")
+        print(f"{r['people']:>7}{r['files']:>7}{r['pages']:>7}{r['outputs']:>9}{r['clean']:>7.1f}s{r['peak_mb']:>7.0f}MB"
+              f"{r['pages_per_s']:>9.0f}{r['rerun']:>7.2f}s{r['no_change']:>10.2f}s{r['edit']:>9.2f}s"
+              f"{r['floor']:>7.1f}s{r['clean'] / r['floor']:>9.1f}{mk}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 

@@ -7,6 +7,7 @@ report ``path:line``. Nothing here knows what the keys mean.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,17 +97,31 @@ def discover(content_dir: Path, diagnostics: Diagnostics) -> dict[str, list[Path
     inside = content_dir.resolve()
     cycles = {}
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if not _within(folder, inside, diagnostics):
-            continue
-        found = [p for p in folder.rglob("*") if not _hidden(p, folder)]
-        cycles[folder.name] = sorted(
-            (p for p in found if p.suffix == ".md" and p.is_file() and (not p.is_symlink() or _within(p, inside, diagnostics))),
-            key=lambda p: p.relative_to(folder).as_posix(),
-        )
-        for link in found:
-            if link.is_symlink() and link.is_dir():
-                _within(link, inside, diagnostics)  # rglob does not enter linked folders: say so when they lead out
+        if _within(folder, inside, diagnostics):
+            found: list[tuple[str, Path]] = []
+            _find_markdown(folder, "", inside, diagnostics, found)
+            cycles[folder.name] = [path for _, path in sorted(found, key=lambda item: item[0])]
     return cycles
+
+
+def _find_markdown(folder: Path, prefix: str, inside: Path, diagnostics: Diagnostics,
+                   found: list[tuple[str, Path]]) -> None:
+    """Add ``(relative path, path)`` of every ``.md`` file below ``folder``, leaving out hidden names.
+    Linked folders are not entered; linked files count only when they stay inside the content folder."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                _find_markdown(path, f"{prefix}{entry.name}/", inside, diagnostics, found)
+            elif entry.is_symlink():
+                if entry.is_dir():
+                    _within(path, inside, diagnostics)  # not entered: said so when the link leads out
+                elif entry.name.endswith(".md") and entry.is_file() and _within(path, inside, diagnostics):
+                    found.append((prefix + entry.name, path))
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append((prefix + entry.name, path))
 
 
 def _within(path: Path, inside: Path, diagnostics: Diagnostics) -> bool:
@@ -116,10 +131,6 @@ def _within(path: Path, inside: Path, diagnostics: Diagnostics) -> bool:
         return True
     diagnostics.warning(display_path(path), None, f"is a link to {target}, outside the content folder: not followed")
     return False
-
-
-def _hidden(path: Path, folder: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def parse_document(raw: bytes, path: Path, where: str, cycle_id: str, diagnostics: Diagnostics) -> Document | None:

@@ -4,11 +4,13 @@ spreadsheets, and an Atom feed of check-ins for feed readers."""
 from __future__ import annotations
 
 import csv
+import heapq
 import io
+from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from okrsite import __version__
-from okrsite.model import Cycle, KeyResult, Site
+from okrsite.model import Cycle, KeyResult, Owner, Site
 from okrsite.render.formatting import STATUS_LABELS, format_number
 
 CSV_COLUMNS = ("cycle", "owner", "owner_name", "owner_kind", "objective", "objective_title", "key_result",
@@ -25,19 +27,29 @@ def _cell(value) -> object:
     return "" if value is None else value
 
 
-def render_csv(cycle: Cycle) -> bytes:
-    """One row per key result, UTF-8 with a byte-order mark so spreadsheets read accents right."""
+def render_csv(cycle: Cycle, owner_rows: Callable[[Owner], str] | None = None) -> bytes:
+    """One row per key result, UTF-8 with a byte-order mark so spreadsheets read accents right.
+
+    ``owner_rows`` gives an owner's rows (by default :func:`render_csv_rows`); a
+    renderer can pass one that reuses the rows of owners that did not change.
+    """
+    rows = owner_rows or render_csv_rows
+    return ("\ufeff" + _csv_text([CSV_COLUMNS]) + "".join(rows(o) for o in cycle.owners.values())).encode("utf-8")
+
+
+def render_csv_rows(owner: Owner) -> str:
+    """The CSV rows of one owner's key results."""
+    cycle = owner.cycle
+    return _csv_text([_cell(v) for v in (
+        cycle.id, owner.id, owner.name, owner.kind, objective.id, objective.title, kr.id, kr.title,
+        kr.type, kr.start, _current(kr), kr.target, kr.unit, kr.weight, round(kr.progress, 4),
+        round(kr.score, 4), kr.status, objective.url)] for objective in owner.objectives for kr in objective.key_results)
+
+
+def _csv_text(rows) -> str:
     stream = io.StringIO()
-    writer = csv.writer(stream)  # RFC 4180: quoted as needed, CRLF line ends
-    writer.writerow(CSV_COLUMNS)
-    for owner in cycle.owners.values():
-        for objective in owner.objectives:
-            for kr in objective.key_results:
-                writer.writerow([_cell(v) for v in (
-                    cycle.id, owner.id, owner.name, owner.kind, objective.id, objective.title, kr.id, kr.title,
-                    kr.type, kr.start, _current(kr), kr.target, kr.unit, kr.weight, round(kr.progress, 4),
-                    round(kr.score, 4), kr.status, objective.url)])
-    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+    csv.writer(stream).writerows(rows)  # RFC 4180: quoted as needed, CRLF line ends
+    return stream.getvalue()
 
 
 def _current(kr: KeyResult):
@@ -49,8 +61,10 @@ def _current(kr: KeyResult):
 def render_feed(site: Site) -> bytes:
     """An Atom feed of the newest check-ins of every cycle, newest first."""
     base = site.config.base_url
-    checkins = sorted(((c, kr) for cycle in site.cycles for kr in _metrics(cycle) for c in kr.checkins),
-                      key=lambda item: (item[0].date, item[1].ref), reverse=True)[:FEED_ENTRIES]
+    everything = list(_checkins(site))
+    dates = heapq.nlargest(FEED_ENTRIES, (c.date for c, _ in everything))
+    newest = [(c, kr) for c, kr in everything if c.date >= dates[-1]] if dates else []  # ties at the cut too
+    checkins = sorted(newest, key=lambda item: (item[0].date, item[1].ref), reverse=True)[:FEED_ENTRIES]
     updated = f"{checkins[0][0].date.isoformat()}T00:00:00Z" if checkins else f"{site.build_date.isoformat()}T00:00:00Z"
     entries = "".join(_entry(checkin, kr, base) for checkin, kr in checkins)
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
@@ -63,8 +77,14 @@ def render_feed(site: Site) -> bytes:
             f"{entries}</feed>\n").encode("utf-8")
 
 
-def _metrics(cycle: Cycle) -> list[KeyResult]:
-    return [kr for objective in cycle.objectives for kr in objective.key_results if kr.type == "metric"]
+def _checkins(site: Site):
+    """Every check-in of the site with its key result."""
+    for cycle in site.cycles:
+        for objective in cycle.objectives:
+            for kr in objective.key_results:
+                if kr.type == "metric":
+                    for checkin in kr.checkins:
+                        yield checkin, kr
 
 
 def _entry(checkin, kr: KeyResult, base: str) -> str:

@@ -6,13 +6,17 @@ site (its settings, build date, theme templates and okrsite's own code): see
 :func:`site_key` and :class:`CycleKeys`. Two builds give a page the same key only
 if the page would come out the same, so watch mode skips rendering it.
 
-Keys are :func:`stable_hash` values, the same in every process, so the build cache
-(:mod:`okrsite.cache`) can keep them from one run to the next.
+Keys are the same in every process, so the build cache (:mod:`okrsite.cache`) can
+keep them from one run to the next: signatures of objects with text in them are
+:func:`stable_hash` values, and keys made of those numbers only are combined by
+:func:`combine` (Python's ``hash`` of numbers does not change from run to run; of
+text it does).
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 from okrsite import __version__
@@ -26,11 +30,17 @@ def stable_hash(value: object) -> int:
     return int.from_bytes(hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
+def combine(*numbers: int | tuple) -> int:
+    """One key from keys (ints, or tuples of ints): fast, and the same in every process."""
+    return hash(numbers)
+
+
 def code_version() -> str:
-    """okrsite's version and a digest of its own source, so a changed okrsite never reuses old outputs."""
+    """okrsite's version and a digest of its own source (and Python's version), so a changed okrsite
+    never reuses old outputs or cache files."""
     global _code_version
     if _code_version is None:
-        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
         package = Path(__file__).resolve().parent.parent
         for path in sorted(package.rglob("*.py")):
             digest.update(path.relative_to(package).as_posix().encode())
@@ -49,25 +59,25 @@ def _key_result(kr: KeyResult) -> tuple:
 
 
 def _objective(objective: Objective) -> int:
-    return stable_hash((objective.ref, objective.title, objective.description_html, objective.private_parents, objective.private,
-                 objective.progress, objective.score, objective.status, objective.score_given,
-                 tuple((i.text, i.done) for i in objective.initiatives),
-                 tuple(_key_result(kr) for kr in objective.key_results),
-                 tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children),
-                 objective.owner.name, objective.owner.kind))
+    return stable_hash((objective.ref, objective.title, objective.description_html, objective.private_parents,
+                        objective.private, objective.progress, objective.score, objective.status, objective.score_given,
+                        tuple((i.text, i.done) for i in objective.initiatives),
+                        tuple(_key_result(kr) for kr in objective.key_results),
+                        tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children),
+                        objective.owner.name, objective.owner.kind))
 
 
 def _owner(owner: Owner) -> int:
-    return stable_hash((owner.id, owner.name, owner.kind, owner.role, owner.private, owner.progress, owner.score, owner.status,
-                 owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
-                 owner.body_html, tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis),
-                 tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
+    return stable_hash((owner.id, owner.name, owner.kind, owner.role, owner.private, owner.progress, owner.score,
+                        owner.status, owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
+                        owner.body_html, tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis),
+                        tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
 
 
 def site_key(site: Site, theme: str) -> int:
     """What every page shows around its content: site settings, build date, theme, cycles' names and states."""
-    return stable_hash((site.config.title, site.config.base_url, site.build_date, code_version(), theme, site.include_private,
-                 tuple((c.id, c.title, c.state) for c in site.cycles)))
+    return stable_hash((site.config.title, site.config.base_url, site.build_date, code_version(), theme,
+                        site.include_private, tuple((c.id, c.title, c.state) for c in site.cycles)))
 
 
 class CycleKeys:
@@ -87,30 +97,36 @@ class CycleKeys:
             for objective in owner.objectives:
                 self.objectives[id(objective)] = _objective(objective)
         self.frame = stable_hash((site, cycle.id, cycle.title, cycle.start, cycle.end, cycle.state, cycle.expected))
-        everything = stable_hash((tuple(self.owners[id(o)] for o in cycle.owners.values()),
-                           tuple(self.objectives[id(o)] for o in cycle.objectives)))
-        self.cycle = stable_hash((self.frame, everything))  # anything in the cycle: overview, tree
+        everything = combine(tuple(self.owners[id(o)] for o in cycle.owners.values()),
+                             tuple(self.objectives[id(o)] for o in cycle.objectives))
+        self.cycle = combine(self.frame, everything)  # anything in the cycle: overview, tree
 
     def owner_data(self, owner: Owner) -> int:
         """The owner's entry in okrs.json: the owner and its objectives."""
-        return stable_hash((self.owners[id(owner)], owner.url, tuple(self.objectives[id(o)] for o in owner.objectives)))
+        return combine(self.owners[id(owner)], tuple(self.objectives[id(o)] for o in owner.objectives))
 
     def owner(self, owner: Owner) -> int:
         """The owner's page: the owner, its org-chart neighbours and its objectives with their links."""
         people = [*owner.ancestors, owner.lead, *owner.children]
-        return stable_hash((self.frame, self.owners[id(owner)],
-                     tuple(self.owners[id(p)] for p in people if p is not None),
-                     tuple(self._neighbourhood(o) for o in owner.objectives)))
+        return combine(self.frame, self.owners[id(owner)], tuple(self.owners[id(p)] for p in people if p is not None),
+                       tuple(self._neighbourhood(o) for o in owner.objectives))
 
     def objective(self, objective: Objective) -> int:
         """The objective's page: it, its owner's place, its links and everything aligned below it."""
         owner = objective.owner
-        return stable_hash((self.frame, self.owners[id(owner)], tuple(self.owners[id(a)] for a in owner.ancestors),
-                     self._neighbourhood(objective), self.subtree(objective)))
+        return combine(self.frame, self.owners[id(owner)], tuple(self.owners[id(a)] for a in owner.ancestors),
+                       self._neighbourhood(objective), self.subtree(objective))
 
-    def chart(self, objective: Objective, kr_id: str) -> int:
-        """A key result's chart: everything it draws is in its objective's signature and the cycle's dates."""
-        return stable_hash((self.frame, self.objectives[id(objective)], kr_id))
+    def chart(self, objective: Objective, index: int) -> int:
+        """The chart of the objective's key result number ``index``: everything it draws is in the
+        objective's signature and the cycle's dates."""
+        return combine(self.frame, self.objectives[id(objective)], index)
+
+    def owner_badge(self, owner: Owner) -> int:
+        return combine(self.frame, self.owners[id(owner)])
+
+    def objective_badge(self, objective: Objective) -> int:
+        return combine(self.frame, self.objectives[id(objective)])
 
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))
@@ -124,7 +140,7 @@ class CycleKeys:
         """The owner and everyone below it in the org chart."""
         key = self.org_trees.get(id(owner))
         if key is None:
-            key = self.org_trees[id(owner)] = stable_hash((self.owners[id(owner)], tuple(self.org_tree(c) for c in owner.children)))
+            key = self.org_trees[id(owner)] = combine(self.owners[id(owner)], tuple(self.org_tree(c) for c in owner.children))
         return key
 
     def subtree(self, objective: Objective) -> int:
@@ -133,5 +149,5 @@ class CycleKeys:
         if key is None:
             parts = [self.subtree(child) if primary else self.objectives[id(child)]
                      for child, primary in subtree_children(objective)]
-            key = self.subtrees[id(objective)] = stable_hash((self.objectives[id(objective)], tuple(parts)))
+            key = self.subtrees[id(objective)] = combine(self.objectives[id(objective)], tuple(parts))
         return key

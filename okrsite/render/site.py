@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -20,9 +20,9 @@ from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
-from okrsite.render.feeds import render_csv, render_feed
-from okrsite.render.search import render_search_index
-from okrsite.render.keys import CycleKeys, site_key, stable_hash
+from okrsite.render.feeds import render_csv, render_csv_rows, render_feed
+from okrsite.render.search import render_search_entries, render_search_index
+from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.tree import TreeNode, forest, subtree
 from okrsite.theme import static_files, templates_key
@@ -64,7 +64,7 @@ class SiteRenderer:
         self.env = make_environment(dirs)
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
-        self.json_parts: dict[int, str] = {}  # okrs.json's parts, by the key of their cycle or owner
+        self.parts: dict[int, str] = {}  # parts of okrs.json, the CSVs and the search index, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
 
     def plan(self, site: Site) -> list[Output]:
@@ -73,10 +73,18 @@ class SiteRenderer:
         if templates != self.templates:  # compile the templates again, once
             self.templates, self.env = templates, make_environment(self.dirs)
             self.fragments.clear()
-        for kept in (self.fragments, self.json_parts):
+        for kept in (self.fragments, self.parts):
             if len(kept) > FRAGMENTS_KEPT:
                 kept.clear()
         return _Plan(site, self).outputs
+
+    def part(self, key: tuple, make: Callable[[], str]) -> str:
+        """A part of a file made of many (okrs.json, a CSV, the search index), made once per key."""
+        key = hash(key)
+        text = self.parts.get(key)
+        if text is None:
+            text = self.parts[key] = make()
+        return text
 
     def fragment(self, key: tuple, root: str, macro: str, *args, **names) -> Markup:
         """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key.
@@ -130,8 +138,8 @@ class _Plan:
         self.outputs = outputs
         return plan
 
-    def file(self, path: str, key, render: Callable[[], bytes]) -> None:
-        self.outputs.append(Output(path, stable_hash(key), render))
+    def file(self, path: str, key: int, render: Callable[[], bytes]) -> None:
+        self.outputs.append(Output(path, key, render))
 
     def page(self, template: str, path: str, key: int, context: Callable[[], dict]) -> None:
         """A page; its ``context`` is made only when the page is rendered."""
@@ -139,7 +147,7 @@ class _Plan:
 
         def render() -> bytes:
             return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
-        self.outputs.append(Output(path, stable_hash((template, path, key)), render, page=True))
+        self.outputs.append(Output(path, combine(_template_key(template), key), render, page=True))
 
     def _overview(self, cycle: Cycle, path: str, keys: CycleKeys) -> None:
         below = cycle.company.children if cycle.company else []
@@ -149,11 +157,11 @@ class _Plan:
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
         self._overview(cycle, f"{cycle.slug}/index.html", keys)
-        self.file(f"{cycle.slug}/okrs.csv", keys.cycle, partial(render_csv, cycle))
+        self.file(f"{cycle.slug}/okrs.csv", keys.cycle, partial(render_csv, cycle, self._csv_rows))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
-            self.file(f"{cycle.slug}/departments.svg", ("departments", title, bars),
+            self.file(f"{cycle.slug}/departments.svg", stable_hash(("departments", title, bars)),
                       partial(_svg, charts.department_progress_chart, title, bars))
         tree = f"{cycle.slug}/tree/index.html"
         root = "../" * tree.count("/")
@@ -167,17 +175,18 @@ class _Plan:
         cycle = owner.cycle
         self.page("owner.html", f"{owner.url}index.html", keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
         badge = (cycle.title, cycle.state, owner.progress, owner.score, owner.status)
-        self.file(f"badges/{cycle.slug}/{owner.id}.svg", badge, partial(_badge, *badge))
+        self.file(f"badges/{cycle.slug}/{owner.id}.svg", keys.owner_badge(owner), partial(_badge, *badge))
         if cycle.state == "current":
-            self.file(f"badges/current/{owner.id}.svg", badge, partial(_badge, *badge))
+            self.file(f"badges/current/{owner.id}.svg", keys.owner_badge(owner), partial(_badge, *badge))
         for objective in owner.objectives:
             self.page("objective.html", f"{objective.url}index.html", keys.objective(objective),
                       partial(self._objective_context, objective, keys))
             badge = (cycle.title, cycle.state, objective.progress, objective.score, objective.status)
-            self.file(f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", badge, partial(_badge, *badge))
-            for kr in objective.key_results:
+            self.file(f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", keys.objective_badge(objective),
+                      partial(_badge, *badge))
+            for index, kr in enumerate(objective.key_results):
                 if kr.type == "metric" and kr.checkins:
-                    self.outputs.append(Output(f"{objective.url}{kr.id}.svg", keys.chart(objective, kr.id),
+                    self.outputs.append(Output(f"{objective.url}{kr.id}.svg", keys.chart(objective, index),
                                                partial(_checkin_chart, kr)))
 
     def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
@@ -186,42 +195,53 @@ class _Plan:
 
     def _site_files(self) -> None:
         site = self.site
-        everything = stable_hash((self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles)))
+        everything = combine(self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles))
         scored = [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
         if scored:
             points = tuple((c.title, (c.score if c.state == "archived" else c.progress) or 0.0) for c in scored)
             title = "Company score by cycle"
-            self.file("cycles/scores.svg", ("scores", title, points), partial(_svg, charts.score_history_chart, title, points))
+            self.file("cycles/scores.svg", stable_hash(("scores", title, points)), partial(_svg, charts.score_history_chart, title, points))
         self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
-        self.page("search.html", "search/index.html", everything, lambda: dict(
-            index=[(c, sorted(c.owners.values(), key=org_order)) for c in site.cycles]))
-        self.file("search-index.js", everything, partial(render_search_index, site))
+        self.page("search.html", "search/index.html", everything, lambda: dict(sections=[
+            self.renderer.fragment(("index", self.keys[id(c)].cycle), "../", "index_section", c,
+                                   partial(sorted, c.owners.values(), key=org_order)) for c in site.cycles]))
+        self.file("search-index.js", everything, partial(render_search_index, site, self._search_entries))
         not_found_base = urlsplit(site.config.base_url).path or "/"
         css = self.static.get("static/style.css", b"")
         self.page("404.html", "404.html", stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
         self.file("okrs.json", everything, self._json)
         self.file("feed.xml", everything, partial(render_feed, site))
-        self.file(".nojekyll", "", bytes)
+        self.file(".nojekyll", 0, bytes)
         if site.config.cname:
-            self.file("CNAME", site.config.cname, partial(str.encode, site.config.cname + "\n"))
+            self.file("CNAME", stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
         pages = tuple(o.path for o in self.outputs if o.page)
-        self.file("sitemap.xml", (site.config.base_url, pages), partial(sitemap, site.config.base_url, pages))
+        self.file("sitemap.xml", stable_hash((site.config.base_url, pages)), partial(sitemap, site.config.base_url, pages))
+
+    def _owner_key(self, owner: Owner) -> tuple:
+        """All an owner's parts show: the owner, its objectives, its cycle, its parent's name."""
+        keys = self.keys[id(owner.cycle)]
+        return keys.frame, keys.owner_data(owner), owner.parent.name if owner.parent else None
+
+    def _csv_rows(self, owner: Owner) -> str:
+        return self.renderer.part(("csv", self._owner_key(owner)), partial(render_csv_rows, owner))
+
+    def _search_entries(self, owner: Owner) -> str:
+        return self.renderer.part(("search", self._owner_key(owner)), partial(render_search_entries, owner))
 
     def _json(self) -> bytes:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
-        parts = self.renderer.json_parts
-
         def owner_json(owner: Owner) -> str:
-            key = hash(("owner", self.keys[id(owner.cycle)].owner_data(owner)))
-            text = parts[key] = parts.get(key) or render_owner_json(owner)
-            return text
+            return self.renderer.part(("owner", self._owner_key(owner)), partial(render_owner_json, owner))
 
         def cycle_json(cycle: Cycle) -> str:
-            key = hash(("cycle", self.keys[id(cycle)].cycle))
-            text = parts[key] = parts.get(key) or render_cycle_json(cycle, owner_json)
-            return text
+            return self.renderer.part(("cycle", self.keys[id(cycle)].cycle), partial(render_cycle_json, cycle, owner_json))
 
         return render_json(self.site, cycle_json)
+
+
+@cache
+def _template_key(template: str) -> int:
+    return stable_hash(template)
 
 
 def _inline_css(css: bytes) -> Markup:
