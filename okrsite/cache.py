@@ -115,10 +115,12 @@ class OwnerCache:
 
 def _parse(file: tuple[Path, str, tuple[int, int, int], bytes, str]) -> bytes:
     """The owner and diagnostics of one file, pickled: as they cross from a worker and go to disk."""
-    path, cycle_id, _, raw, _ = file
+    path, cycle_id, _, raw, digest = file
     found = Diagnostics()
     document = parse_document(raw, path, display_path(path), cycle_id, found)
     owner = build_owner(document, found) if document is not None else None
+    if owner is not None:
+        owner.digest = digest
     return pickle.dumps((owner, found.items), protocol=pickle.HIGHEST_PROTOCOL)
 
 

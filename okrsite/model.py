@@ -175,6 +175,7 @@ class Owner:
     kpis: list[Kpi] = field(default_factory=list)
     body_html: str = ""
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    digest: str = ""  # of the file it was read from: stands for everything the file says ("": unknown)
     # linked
     cycle: Cycle = per_build(None, repr=False)
     objectives: list[Objective] = per_build(factory=list, repr=False)  # those in the site: public ones

@@ -4,8 +4,10 @@ spreadsheets, and an Atom feed of check-ins for feed readers."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import heapq
 import io
+import itertools
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -58,15 +60,23 @@ def _current(kr: KeyResult):
     return kr.current if kr.type == "metric" else None
 
 
-def render_feed(site: Site) -> bytes:
-    """An Atom feed of the newest check-ins of every cycle, newest first."""
+Newest = list[tuple[dt.date, str, int, int, int]]  # (date, key result ref, objective, key result, check-in index)
+
+
+def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] | None = None) -> bytes:
+    """An Atom feed of the newest check-ins of every cycle, newest first.
+
+    ``owner_newest`` gives an owner's newest check-ins (by default
+    :func:`newest_checkins`); a renderer can pass one that reuses the lists of
+    owners that did not change.
+    """
     base = site.config.base_url
-    everything = list(_checkins(site))
-    dates = heapq.nlargest(FEED_ENTRIES, (c.date for c, _ in everything))
-    newest = [(c, kr) for c, kr in everything if c.date >= dates[-1]] if dates else []  # ties at the cut too
-    checkins = sorted(newest, key=lambda item: (item[0].date, item[1].ref), reverse=True)[:FEED_ENTRIES]
-    updated = f"{checkins[0][0].date.isoformat()}T00:00:00Z" if checkins else f"{site.build_date.isoformat()}T00:00:00Z"
-    entries = "".join(_entry(checkin, kr, base) for checkin, kr in checkins)
+    newest = owner_newest or newest_checkins
+    lists = [_with_owner(newest(owner), owner) for cycle in site.cycles for owner in cycle.owners.values()]
+    picked = list(itertools.islice(heapq.merge(*lists, key=lambda item: item[:2], reverse=True), FEED_ENTRIES))
+    updated = (picked[0][0] if picked else site.build_date).isoformat() + "T00:00:00Z"
+    entries = "".join(_entry(owner.objectives[o].key_results[k], owner.objectives[o].key_results[k].checkins[c], base)
+                      for _, _, o, k, c, owner in picked)
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
             f"  <title>{escape(site.config.title)}: check-ins</title>\n"
             f"  <id>{escape(base)}feed.xml</id>\n"
@@ -77,17 +87,21 @@ def render_feed(site: Site) -> bytes:
             f"{entries}</feed>\n").encode("utf-8")
 
 
-def _checkins(site: Site):
-    """Every check-in of the site with its key result."""
-    for cycle in site.cycles:
-        for objective in cycle.objectives:
-            for kr in objective.key_results:
-                if kr.type == "metric":
-                    for checkin in kr.checkins:
-                        yield checkin, kr
+def _with_owner(newest: Newest, owner: Owner):
+    return ((*item, owner) for item in newest)  # lazily: the merge looks at few of them
 
 
-def _entry(checkin, kr: KeyResult, base: str) -> str:
+def newest_checkins(owner: Owner) -> Newest:
+    """The owner's newest check-ins (at most as many as a feed carries), newest first, by position."""
+    found = [(checkin.date, kr.ref, o, k, c)
+             for o, objective in enumerate(owner.objectives)
+             for k, kr in enumerate(objective.key_results) if kr.type == "metric"
+             for c, checkin in enumerate(kr.checkins)]
+    found.sort(key=lambda item: item[:2], reverse=True)
+    return found[:FEED_ENTRIES]
+
+
+def _entry(kr: KeyResult, checkin, base: str) -> str:
     objective, owner = kr.objective, kr.objective.owner
     url = f"{base}{objective.url}#kr-{kr.id}"
     value = format_number(checkin.value, kr.unit)

@@ -52,25 +52,36 @@ def code_version() -> str:
 _code_version: str | None = None
 
 
-def _key_result(kr: KeyResult) -> tuple:
-    return (kr.id, kr.title, kr.type, kr.start, kr.target, kr.current, kr.unit, kr.weight, kr.score_given,
-            kr.done, kr.progress, kr.score, kr.status,
-            tuple((c.date, c.value, c.note) for c in kr.checkins), tuple(o.ref for o in kr.aligned))
+def _declared_key_result(kr: KeyResult) -> tuple:
+    return (kr.id, kr.title, kr.type, kr.start, kr.target, kr.current, kr.unit, kr.weight, kr.score_given, kr.done,
+            tuple((c.date, c.value, c.note) for c in kr.checkins))
+
+
+def _declared_objective(objective: Objective) -> tuple:
+    """What the file says about an objective: its file's digest stands for all of it, when known."""
+    owner = objective.owner
+    if owner.digest:
+        return owner.digest, objective.id
+    return (objective.title, objective.description_html, objective.private, objective.score_given, owner.name,
+            owner.kind, tuple((i.text, i.done) for i in objective.initiatives),
+            tuple(_declared_key_result(kr) for kr in objective.key_results))
 
 
 def _objective(objective: Objective) -> int:
-    return stable_hash((objective.ref, objective.title, objective.description_html, objective.private_parents,
-                        objective.private, objective.progress, objective.score, objective.status, objective.score_given,
-                        tuple((i.text, i.done) for i in objective.initiatives),
-                        tuple(_key_result(kr) for kr in objective.key_results),
-                        tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children),
-                        objective.owner.name, objective.owner.kind))
+    """Everything a page can show about an objective: what its file says, and what the build linked and computed."""
+    return stable_hash((_declared_objective(objective), objective.ref, objective.private_parents, objective.progress,
+                        objective.score, objective.status,
+                        tuple((kr.progress, kr.score, kr.status, tuple(o.ref for o in kr.aligned))
+                              for kr in objective.key_results),
+                        tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children)))
 
 
 def _owner(owner: Owner) -> int:
-    return stable_hash((owner.id, owner.name, owner.kind, owner.role, owner.private, owner.progress, owner.score,
-                        owner.status, owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
-                        owner.body_html, tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis),
+    """Everything a page can show about an owner itself: what its file says, and its place and numbers."""
+    declared = owner.digest or (owner.name, owner.kind, owner.role, owner.private, owner.body_html,
+                                tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis))
+    return stable_hash((declared, owner.id, owner.progress, owner.score, owner.status,
+                        owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
                         tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
-from okrsite.render.feeds import render_csv, render_csv_rows, render_feed
+from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
 from okrsite.render.pages import format_score, make_environment, percent, render_page
@@ -34,6 +35,7 @@ STATUS_ORDER = {
 }
 NEEDS_ATTENTION = ("at-risk", "off-track", "missed")
 FRAGMENTS_KEPT = 100_000
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,7 +66,7 @@ class SiteRenderer:
         self.env = make_environment(dirs)
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
-        self.parts: dict[int, str] = {}  # parts of okrs.json, the CSVs and the search index, by key
+        self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
 
     def plan(self, site: Site) -> list[Output]:
@@ -78,8 +80,8 @@ class SiteRenderer:
                 kept.clear()
         return _Plan(site, self).outputs
 
-    def part(self, key: tuple, make: Callable[[], str]) -> str:
-        """A part of a file made of many (okrs.json, a CSV, the search index), made once per key."""
+    def part(self, key: tuple, make: Callable[[], T]) -> T:
+        """A part of a file made of many (okrs.json, a CSV, the search index, the feed), made once per key."""
         key = hash(key)
         text = self.parts.get(key)
         if text is None:
@@ -210,7 +212,7 @@ class _Plan:
         css = self.static.get("static/style.css", b"")
         self.page("404.html", "404.html", stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
         self.file("okrs.json", everything, self._json)
-        self.file("feed.xml", everything, partial(render_feed, site))
+        self.file("feed.xml", everything, partial(render_feed, site, self._newest_checkins))
         self.file(".nojekyll", 0, bytes)
         if site.config.cname:
             self.file("CNAME", stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
@@ -227,6 +229,9 @@ class _Plan:
 
     def _search_entries(self, owner: Owner) -> str:
         return self.renderer.part(("search", self._owner_key(owner)), partial(render_search_entries, owner))
+
+    def _newest_checkins(self, owner: Owner) -> list:
+        return self.renderer.part(("feed", self._owner_key(owner)), partial(newest_checkins, owner))
 
     def _json(self) -> bytes:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
