@@ -16,7 +16,10 @@ For each company size (2 cycles), on a tmpfs:
   read every OKR file, parse its YAML (C loader) and Markdown (markdown-it-py),
   render a trivial Jinja2 template and write one page per output page;
 - MkDocs: `mkdocs build` of the same number of Markdown pages, once (skipped if
-  MkDocs is not installed, `pip install mkdocs`, or with --no-mkdocs).
+  MkDocs is not installed, `pip install mkdocs`, with --no-mkdocs, or above
+  --mkdocs-max-pages: every MkDocs page carries the navigation of all pages, so
+  its time grows with the square of the page count and 68,000 pages would take
+  hours).
 
 Results are ratios to the floor and to MkDocs as well as seconds.
 """
@@ -121,7 +124,7 @@ def mkdocs_seconds(scratch: Path, pages: int) -> float | None:
     return time.perf_counter() - started
 
 
-def measure(people: int, runs: int, scratch: Path, with_mkdocs: bool) -> dict:
+def measure(people: int, runs: int, scratch: Path, mkdocs_max_pages: int) -> dict:
     site = scratch / f"site-{people}"
     generate(site, people, 2)
     build = [sys.executable, "-m", "okrsite", "build", str(site), "--date", DATE, "-q"]
@@ -156,7 +159,7 @@ def measure(people: int, runs: int, scratch: Path, with_mkdocs: bool) -> dict:
     floors = [float(subprocess.run([sys.executable, "-c", FLOOR, str(site), str(scratch / f"floor-{people}-{run}"),
                                     str(first.pages)], check=True, capture_output=True, text=True).stdout)
               for run in range(runs)]
-    mkdocs = mkdocs_seconds(scratch / f"m-{people}", first.pages) if with_mkdocs else None
+    mkdocs = mkdocs_seconds(scratch / f"m-{people}", first.pages) if first.pages <= mkdocs_max_pages else None
     for leftover in scratch.iterdir():
         if leftover.name != f"site-{people}":
             shutil.rmtree(leftover)
@@ -171,14 +174,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-mkdocs", action="store_true", help="leave MkDocs out (it takes long at 10,000 people)")
+    parser.add_argument("--no-mkdocs", action="store_true", help="leave MkDocs out")
+    parser.add_argument("--mkdocs-max-pages", type=int, default=20_000,
+                        help="leave MkDocs out above this many pages (default 20,000)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     scratch = scratch_folder()
     rows = []
     try:
         for people in args.people:
-            rows.append(measure(people, args.runs, scratch, not args.no_mkdocs))
+            rows.append(measure(people, args.runs, scratch, 0 if args.no_mkdocs else args.mkdocs_max_pages))
             print(f"measured {people} people", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import queue
 import sys
 import threading
@@ -63,11 +64,15 @@ def run_all(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> 
         for worker in workers:
             worker.start()
         while (start := job.claim()) is not None:
-            yield _chunk(function, items, start)
+            chunk = _chunk(function, items, start)
+            job.received += len(chunk)
+            yield chunk
             while not job.results.empty():
                 yield from job.receive(workers)
         while job.finished < len(workers):
             yield from job.receive(workers)
+        if job.received != len(items):
+            raise RuntimeError(f"the build's workers returned {job.received} results for {len(items)} items")
     finally:
         _job = None
         gc.unfreeze()
@@ -86,6 +91,7 @@ class _Job:
         self.next = self.context.Value("q", 0)
         self.results = self.context.Queue()  # ("ok", results) or ("error", exception); None: a worker is done
         self.finished = 0  # workers that said they are done
+        self.received = 0  # results so far, from this process and the workers
 
     def claim(self) -> int | None:
         """The start of the next chunk nobody has taken, or ``None`` when all are taken."""
@@ -111,6 +117,7 @@ class _Job:
         kind, value = message
         if kind == "error":
             raise value
+        self.received += len(value)
         yield value
 
 
@@ -120,7 +127,11 @@ def _work() -> None:
     try:
         while (start := job.claim()) is not None:
             job.results.put(("ok", _chunk(job.function, job.items, start)))
-    except Exception as exc:  # raised again in the parent
+    except Exception as exc:  # raised again in the parent, as itself when it can cross
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            exc = RuntimeError(f"in a worker process: {exc!r}")
         job.results.put(("error", exc))
     job.results.put(None)
 

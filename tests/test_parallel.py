@@ -114,3 +114,23 @@ def test_files_with_errors_parsed_in_workers_are_reported(always_parallel, make_
     assert load_site(root, EXAMPLE_DATE, diagnostics, jobs=2) is None
     [error] = diagnostics.errors
     assert error.path.endswith("broken.md") and error.line == 3 and "invalid YAML" in error.message
+
+
+class Unpicklable(Exception):
+    def __init__(self, thing, other):  # the arguments do not match .args: unpickling fails
+        super().__init__(f"{thing} and {other}")
+
+
+def fail_unpicklably_in_a_worker(item: tuple[int, int]) -> int:
+    parent, number = item
+    if os.getpid() != parent:
+        raise Unpicklable("a lock", "a socket")
+    time.sleep(0.001)
+    return number
+
+
+@forking
+def test_an_error_that_cannot_cross_is_still_raised_here():
+    items = [(os.getpid(), number) for number in range(parallel.MIN_ITEMS * 2)]
+    with pytest.raises(RuntimeError, match="in a worker process: .*a lock and a socket"):
+        results(parallel.run_all(fail_unpicklably_in_a_worker, items, 2))

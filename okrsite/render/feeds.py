@@ -72,8 +72,13 @@ def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] | None = Non
     """
     base = site.config.base_url
     newest = owner_newest or newest_checkins
-    lists = [_with_owner(newest(owner), owner) for cycle in site.cycles for owner in cycle.owners.values()]
-    picked = list(itertools.islice(heapq.merge(*lists, key=lambda item: item[:2], reverse=True), FEED_ENTRIES))
+    lists = [(newest(owner), owner) for cycle in site.cycles for owner in cycle.owners.values()]
+    # Each owner's newest check-in is as new as its others: among the owners' newest, the date of the
+    # 100th newest bounds from below those the feed can carry. Few are that new; sort only those.
+    firsts = heapq.nlargest(FEED_ENTRIES, (items[0][0] for items, _ in lists if items))
+    since = firsts[-1] if firsts else dt.date.max
+    candidates = [(*item, owner) for items, owner in lists for item in itertools.takewhile(lambda i: i[0] >= since, items)]
+    picked = sorted(candidates, key=lambda item: item[:2], reverse=True)[:FEED_ENTRIES]
     updated = (picked[0][0] if picked else site.build_date).isoformat() + "T00:00:00Z"
     entries = "".join(_entry(owner.objectives[o].key_results[k], owner.objectives[o].key_results[k].checkins[c], base)
                       for _, _, o, k, c, owner in picked)
@@ -85,10 +90,6 @@ def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] | None = Non
             f"  <updated>{updated}</updated>\n"
             f"  <generator version={quoteattr(__version__)}>okrsite</generator>\n"
             f"{entries}</feed>\n").encode("utf-8")
-
-
-def _with_owner(newest: Newest, owner: Owner):
-    return ((*item, owner) for item in newest)  # lazily: the merge looks at few of them
 
 
 def newest_checkins(owner: Owner) -> Newest:
