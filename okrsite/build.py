@@ -124,7 +124,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_dat
 Progress = Callable[[int, float], None]  # (files rendered so far, seconds since the start)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Written:
     """An output file as last written: its key, a digest of its bytes and its stat."""
 

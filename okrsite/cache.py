@@ -32,7 +32,7 @@ from okrsite.parallel import run_all
 from okrsite.schema import build_owner
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One file as last read: its owner (``None`` when the file has errors) and its diagnostics."""
 

@@ -38,7 +38,7 @@ def reset_build_state(item: Any) -> None:
         setattr(item, name, default if factory is MISSING else factory())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where something was written: a file as shown in messages, and a line."""
 
@@ -46,7 +46,7 @@ class Source:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckIn:
     date: dt.date
     value: float
@@ -54,13 +54,13 @@ class CheckIn:
     line: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Initiative:
     text: str
     done: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Kpi:
     id: str
     title: str
@@ -70,7 +70,7 @@ class Kpi:
     unit: str = ""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class KeyResult:
     id: str
     title: str
@@ -106,7 +106,7 @@ class KeyResult:
         return f"{self.objective.ref}/{self.id}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Objective:
     id: str
     title: str
@@ -148,7 +148,7 @@ class Objective:
         return chain[::-1]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Alignment:
     """An objective's link upward: to an objective, or to one of its key results."""
 
@@ -160,7 +160,7 @@ class Alignment:
         return self.key_result.ref if self.key_result else self.objective.ref
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Owner:
     id: str
     name: str
@@ -210,7 +210,7 @@ class Owner:
         return chain[::-1]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Cycle:
     id: str
     title: str
@@ -241,7 +241,7 @@ class Cycle:
         return [o for owner in self.owners.values() for o in owner.objectives]
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     config: SiteConfig
     build_date: dt.date

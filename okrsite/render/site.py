@@ -38,7 +38,7 @@ FRAGMENTS_KEPT = 100_000
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(slots=True)
 class Output:
     """One file of the site: where it goes, what it depends on, and how to make it."""
 
