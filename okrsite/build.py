@@ -145,8 +145,9 @@ class Builder:
     """
 
     def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False,
-                 jobs: int | None = None, disk_cache: bool = False):
+                 jobs: int | None = None, disk_cache: bool = False, again: bool = True):
         self.root, self.out, self.strict, self.include_private = root, out, strict, include_private
+        self.again = again  # whether it will build again: keep in memory what the next build can reuse
         self.jobs = jobs or available_jobs()  # processes for big builds (see okrsite.parallel)
         self.cache = OwnerCache()
         self.disk = DiskCache(root / CACHE_FOLDER, code_version()) if disk_cache else None
@@ -232,7 +233,7 @@ class Builder:
         """The renderer for the site's theme folders, made again when they change."""
         folders = theme_dirs(site.config)
         if self._renderer is None or folders != self._theme_dirs:
-            self._renderer, self._theme_dirs = SiteRenderer(folders), folders
+            self._renderer, self._theme_dirs = SiteRenderer(folders, keep_parts=self.again), folders
         return self._renderer
 
     def _render(self, site: Site, report: BuildReport, progress: _Progress) -> None:
@@ -327,7 +328,7 @@ def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
     With ``disk_cache``, what earlier runs kept in the site's ``.okrsite-cache/`` is
     reused and brought up to date.
     """
-    builder = Builder(root, out, strict, include_private, jobs, disk_cache)
+    builder = Builder(root, out, strict, include_private, jobs, disk_cache, again=False)
     report = builder.build(build_date, progress)
     builder.save_cache()
     return report

@@ -60,8 +60,9 @@ class SiteRenderer:
     """Plans the output of sites with one theme, keeping between builds its compiled
     templates, the plans of cycles that did not change and okrs.json's parts."""
 
-    def __init__(self, dirs: list[Path]):
+    def __init__(self, dirs: list[Path], keep_parts: bool = True):
         self.dirs = dirs
+        self.keep_parts = keep_parts  # keep the parts of site-wide files for the next build
         self.templates: str | None = None  # the key of the templates that ``env`` has compiled
         self.env = make_environment(dirs)
         self.site: Site | None = None  # the site being rendered: every page sees the latest
@@ -82,6 +83,8 @@ class SiteRenderer:
 
     def part(self, key: tuple, make: Callable[[], T]) -> T:
         """A part of a file made of many (okrs.json, a CSV, the search index, the feed), made once per key."""
+        if not self.keep_parts:
+            return make()
         key = hash(key)
         text = self.parts.get(key)
         if text is None:
