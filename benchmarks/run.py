@@ -12,7 +12,8 @@ For each company size (2 cycles), on a tmpfs:
   cache warm (median of --runs);
 - no change: a second build by the Builder that watch mode uses;
 - one edit: one person's file edited, rebuilt by that Builder (median of at least 3);
-- floor: the least any Python generator must do for the same number of pages:
+- floor: the least any Python generator must do for the same number of pages,
+  timed like okrsite as a whole new process: start Python, import the libraries,
   read every OKR file, parse its YAML (C loader) and Markdown (markdown-it-py),
   render a trivial Jinja2 template and write one page per output page;
 - MkDocs: `mkdocs build` of the same number of Markdown pages, once (skipped if
@@ -48,12 +49,11 @@ from okrsite.build import Builder  # noqa: E402
 
 DATE = "2026-11-20"
 FLOOR = """
-import sys, time
+import sys
 from pathlib import Path
 import jinja2, yaml
 from markdown_it import MarkdownIt
 site, out, pages = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-started = time.perf_counter()
 markdown = MarkdownIt("commonmark")
 template = jinja2.Environment(autoescape=True).from_string("<h1>{{ name }}</h1>{{ body|safe }}")
 files = sorted(site.glob("content/**/*.md"))
@@ -65,7 +65,6 @@ out.mkdir(parents=True, exist_ok=True)
 for index in range(pages):
     data, body = parsed[index % len(parsed)]
     (out / f"{index}.html").write_text(template.render(name=data["name"], body=body), encoding="utf-8")
-print(time.perf_counter() - started)
 """
 
 
@@ -156,8 +155,7 @@ def measure(people: int, runs: int, scratch: Path, mkdocs_max_pages: int) -> dic
         edits.append(time.perf_counter() - started)
     person.write_text(original, encoding="utf-8")
     del builder
-    floors = [float(subprocess.run([sys.executable, "-c", FLOOR, str(site), str(scratch / f"floor-{people}-{run}"),
-                                    str(first.pages)], check=True, capture_output=True, text=True).stdout)
+    floors = [timed([sys.executable, "-c", FLOOR, str(site), str(scratch / f"floor-{people}-{run}"), str(first.pages)])[0]
               for run in range(runs)]
     mkdocs = mkdocs_seconds(scratch / f"m-{people}", first.pages) if first.pages <= mkdocs_max_pages else None
     for leftover in scratch.iterdir():
@@ -165,7 +163,7 @@ def measure(people: int, runs: int, scratch: Path, mkdocs_max_pages: int) -> dic
             shutil.rmtree(leftover)
     clean = statistics.median(cleans)
     return {"people": people, "files": sum(1 for _ in site.glob("content/**/*.md")), "pages": first.pages,
-            "outputs": first.files, "clean": clean, "cleans": cleans, "rerun": statistics.median(reruns),
+            "outputs": first.files, "clean": clean, "cleans": cleans, "peaks_mb": [p / 1024 for p in peaks], "rerun": statistics.median(reruns),
             "no_change": no_change, "edit": statistics.median(edits), "peak_mb": max(peaks) / 1024,
             "pages_per_s": first.pages / clean, "floor": statistics.median(floors), "mkdocs": mkdocs}
 
