@@ -99,3 +99,28 @@ def test_every_objective_page_links_up_its_alignment(company):
     page = (out / f"2026-q4/person-1/{first['id']}/index.html").read_text(encoding="utf-8")
     team, objective = first["aligns_to"].split("/")
     assert f'href="../../../2026-q4/{team}/{objective}/index.html"' in page
+
+
+def test_the_feed_carries_the_newest_check_ins_of_the_whole_company(company):
+    """Thousands of check-ins share each date: the feed must still pick exactly the newest 100 by
+    (date, key result), as a full sort of every check-in would."""
+    import xml.etree.ElementTree as ET
+
+    from okrsite.render.feeds import FEED_ENTRIES
+
+    site, out = company
+    everything = []
+    for path in site.glob("content/*/**/*.md"):
+        cycle = path.relative_to(site / "content").parts[0].lower()
+        owner = path.stem
+        for objective in front_matter(path).get("objectives", []):
+            for kr in objective["key_results"]:
+                for checkin in kr.get("checkins", []):
+                    ref = f"{owner}/{objective['id']}/{kr['id']}"
+                    url = f"https://example.test/okrs/{cycle}/{owner}/{objective['id']}/#kr-{kr['id']}"
+                    everything.append((checkin["date"], ref, f"{url}/{checkin['date'].isoformat()}"))
+    expected = [entry_id for _, _, entry_id in sorted(everything, reverse=True)[:FEED_ENTRIES]]
+    atom = "{http://www.w3.org/2005/Atom}"
+    ids = [e.find(f"{atom}id").text for e in ET.parse(out / "feed.xml").getroot().findall(f"{atom}entry")]
+    assert len(everything) > 10 * FEED_ENTRIES
+    assert ids == expected

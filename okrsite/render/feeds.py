@@ -73,11 +73,12 @@ def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] | None = Non
     base = site.config.base_url
     newest = owner_newest or newest_checkins
     lists = [(newest(owner), owner) for cycle in site.cycles for owner in cycle.owners.values()]
-    # Each owner's newest check-in is as new as its others: among the owners' newest, the date of the
-    # 100th newest bounds from below those the feed can carry. Few are that new; sort only those.
-    firsts = heapq.nlargest(FEED_ENTRIES, (items[0][0] for items, _ in lists if items))
-    since = firsts[-1] if firsts else dt.date.max
-    candidates = [(*item, owner) for items, owner in lists for item in itertools.takewhile(lambda i: i[0] >= since, items)]
+    # Each owner's list is newest first, so among the owners' first check-ins the 100th in (date, ref)
+    # order bounds from below those the feed can carry. Few reach it; sort only those.
+    firsts = heapq.nlargest(FEED_ENTRIES, (items[0][:2] for items, _ in lists if items))
+    bound = firsts[-1] if firsts else (dt.date.max, "")
+    candidates = [(*item, owner) for items, owner in lists
+                  for item in itertools.takewhile(lambda i: i[:2] >= bound, items)]
     picked = sorted(candidates, key=lambda item: item[:2], reverse=True)[:FEED_ENTRIES]
     updated = (picked[0][0] if picked else site.build_date).isoformat() + "T00:00:00Z"
     entries = "".join(_entry(owner.objectives[o].key_results[k], owner.objectives[o].key_results[k].checkins[c], base)
