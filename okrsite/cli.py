@@ -197,9 +197,10 @@ def _run_build(args) -> int:
         site = report.site
         owners = sum(len(c.owners) for c in site.cycles)
         objectives = sum(len(c.objectives) for c in site.cycles)
+        wrote = f"{report.pages} pages ({report.files} files) written to {out}" if report.files else \
+            f"nothing changed in {out}"
         print(f"built {len(site.cycles)} cycle{'s' if len(site.cycles) != 1 else ''}, {owners} owners, "
-              f"{objectives} objectives: {report.pages} pages ({report.files} files) in {out} "
-              f"in {report.seconds:.2f} s")
+              f"{objectives} objectives: {wrote} in {report.seconds:.2f} s")
     return 0
 
 

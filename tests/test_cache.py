@@ -126,7 +126,7 @@ def test_a_cache_made_in_another_working_folder_is_not_used_for_parsing(site, tm
     assert cached_build(site, out).parsed == 65
 
 
-def test_the_command_line_uses_the_cache_unless_told_not_to(site, tmp_path):
+def test_the_command_line_uses_the_cache_unless_told_not_to(site, tmp_path, capsys):
     from okrsite.cli import main
 
     out = tmp_path / "cli-out"
@@ -135,4 +135,6 @@ def test_the_command_line_uses_the_cache_unless_told_not_to(site, tmp_path):
     assert main(["build", str(site), "-o", str(out), "--date", "2026-11-20", "-q"]) == 0
     assert sorted(p.name for p in (site / CACHE_FOLDER).iterdir() if p.suffix == ".pickle")[0] == "parsed.pickle"
     os.utime(site / "site.toml")  # touching is no change
-    assert main(["build", str(site), "-o", str(out), "--date", "2026-11-20", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["build", str(site), "-o", str(out), "--date", "2026-11-20"]) == 0
+    assert f"objectives: nothing changed in {out} in " in capsys.readouterr().out
