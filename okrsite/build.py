@@ -149,8 +149,8 @@ class Builder:
         self.root, self.out, self.strict, self.include_private = root, out, strict, include_private
         self.again = again  # whether it will build again: keep in memory what the next build can reuse
         self.jobs = jobs or available_jobs()  # processes for big builds (see okrsite.parallel)
-        self.cache = OwnerCache()
         self.disk = DiskCache(root / CACHE_FOLDER, code_version()) if disk_cache else None
+        self.cache = OwnerCache(keep_parsed=self.disk is not None)
         self._renderer: SiteRenderer | None = None
         self._theme_dirs: list[Path] = []
         self._written: dict[str, _Written] | None = None

@@ -46,7 +46,8 @@ class Entry:
 class OwnerCache:
     """Parsed owners keyed by path and content hash, and whole cycles built from unchanged files."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_parsed: bool = False) -> None:
+        self.keep_parsed = keep_parsed  # keep each file's parse pickled, for a disk cache
         self._entries: dict[Path, Entry] = {}
         self.cycles: dict[str, Any] = {}  # cycle id -> what build.py kept of its last linked cycle
         self.parsed: list[Path] = []  # files parsed by the latest build, for reports
@@ -86,7 +87,7 @@ class OwnerCache:
         for chunk in run_all(_parse, stale, jobs):
             for index, parsed in chunk:
                 path, _, stat, _, digest = stale[index]
-                self._entries[path] = Entry(stat, digest, *pickle.loads(parsed), parsed)
+                self._entries[path] = Entry(stat, digest, *pickle.loads(parsed), parsed if self.keep_parsed else b"")
                 self.parsed.append(path)
         self.changed = self.changed or bool(stale)
 
