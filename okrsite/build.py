@@ -134,6 +134,8 @@ class _Written:
 
 
 CACHE_FOLDER = ".okrsite-cache"  # in the site's folder: the disk cache of `okrsite build`
+RECORD_PREFIX = "written-"  # the record of an output folder: one per folder, the newest few kept
+RECORDS_KEPT = 8  # `okrsite serve` writes into a new temporary folder every time
 
 
 class Builder:
@@ -164,11 +166,12 @@ class Builder:
         self.cache.save(self.disk)
         if self._written is not None and self._record_changed:
             self.disk.save(self._record_name(), {path: (w.key, w.digest, w.stat) for path, w in self._written.items()})
+            self.disk.prune(RECORD_PREFIX, RECORDS_KEPT)
             self._record_changed = False
 
     def _record_name(self) -> str:
         where = str(self.out.resolve()).encode("utf-8", "surrogatepass")
-        return "written-" + hashlib.blake2b(where, digest_size=8).hexdigest()
+        return RECORD_PREFIX + hashlib.blake2b(where, digest_size=8).hexdigest()
 
     def _written_before(self) -> dict[str, _Written] | None:
         """What an earlier run wrote into the output folder, for each file still as it left it;

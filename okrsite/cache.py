@@ -174,6 +174,15 @@ class DiskCache:
         except OSError:
             Path(temporary).unlink(missing_ok=True)
 
+    def prune(self, prefix: str, kept: int) -> None:
+        """Remove all but the ``kept`` newest values whose names start with ``prefix``."""
+        try:
+            found = sorted(self.folder.glob(f"{prefix}*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for path in found[kept:]:
+                path.unlink()
+        except OSError:
+            pass
+
     def _sign(self, payload: bytes) -> bytes:
         return hmac.new(self.key, self.version + payload, hashlib.sha256).digest()
 

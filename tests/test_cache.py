@@ -138,3 +138,14 @@ def test_the_command_line_uses_the_cache_unless_told_not_to(site, tmp_path, caps
     capsys.readouterr()
     assert main(["build", str(site), "-o", str(out), "--date", "2026-11-20"]) == 0
     assert f"objectives: nothing changed in {out} in " in capsys.readouterr().out
+
+
+def test_only_the_newest_records_of_output_folders_are_kept(tmp_path):
+    cache = DiskCache(tmp_path / "c", "1.0", KEY)
+    for index in range(5):
+        cache.save(f"written-{index}", index)
+        os.utime(tmp_path / f"c/written-{index}.pickle", ns=(index * 10**9, index * 10**9))
+    cache.save("parsed", "kept")
+    cache.prune("written-", 2)
+    assert sorted(p.name for p in (tmp_path / "c").glob("*.pickle")) == [
+        "parsed.pickle", "written-3.pickle", "written-4.pickle"]
