@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="write into a non-empty folder okrsite did not write (its files are kept, never overwritten)")
     build.add_argument("-j", "--jobs", type=_positive, metavar="N",
-                       help="processes to render a big site with (default: one per core)")
+                       help="processes to build a big site with (default: one per core, at most 8)")
     _private_argument(build)
 
     serve = _command(commands, "serve", _run_serve, "build, serve on 127.0.0.1 and rebuild on every save",

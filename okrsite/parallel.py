@@ -31,12 +31,16 @@ Results = list[tuple[int, Any]]
 _job: _Job | None = None  # what the forked workers run
 
 
+MAX_DEFAULT_JOBS = 8  # each process comes to hold its own copy of the model: ask for more with -j
+
+
 def available_jobs() -> int:
-    """How many processes a build may use here: the cores this process may run on."""
+    """How many processes a build uses unless told: the cores this process may run on, at most 8."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_DEFAULT_JOBS)
 
 
 def can_fork() -> bool:

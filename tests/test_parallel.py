@@ -134,3 +134,10 @@ def test_an_error_that_cannot_cross_is_still_raised_here():
     items = [(os.getpid(), number) for number in range(parallel.MIN_ITEMS * 2)]
     with pytest.raises(RuntimeError, match="in a worker process: .*a lock and a socket"):
         results(parallel.run_all(fail_unpicklably_in_a_worker, items, 2))
+
+
+def test_the_default_is_one_process_per_core_at_most_eight(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert parallel.available_jobs() == parallel.MAX_DEFAULT_JOBS == 8
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert parallel.available_jobs() == 2
