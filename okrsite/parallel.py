@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -126,6 +127,7 @@ class _Job:
 
 
 def _work() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the building process's to handle: it stops us
     job = _job
     assert job is not None, "run by run_all in a forked worker"
     try:
