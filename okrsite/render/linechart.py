@@ -38,7 +38,7 @@ _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
 _VALUE = (f'<text class="value" x="{{:.2f}}" y="{{:.2f}}" text-anchor="{{}}" font-weight="600" fill="{TEXT}" '
           'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>')
 _LEGEND = ('<rect x="{x}" y="{y}" width="14" height="14" fill="{color}"/>'
-           f'<text x="{{tx}}" y="{{ty}}" font-size="13">{{label}}</text>')
+           '<text x="{tx}" y="{ty}" font-size="13">{label}</text>')
 
 
 def day_of(value: datetime.date) -> datetime.date:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 from functools import cache, partial
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
