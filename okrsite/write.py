@@ -189,7 +189,8 @@ def update_site(out: Path, changed: dict[str, bytes], removed: set[str], paths: 
         stats[relative] = file_stat(target.stat())
     for relative in sorted(removed):
         (out / relative).unlink(missing_ok=True)
-    _write_manifest(out, paths)
+    if removed or not ours.issuperset(changed):  # else the same files as before: the manifest stands
+        _write_manifest(out, paths)
     for folder in sorted({(out / r).parent for r in removed}, key=lambda p: len(p.parts), reverse=True):
         _remove_empty(folder, out)
     return stats
