@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from okrsite import __version__
-from okrsite.diagnostics import Diagnostics
+from okrsite.diagnostics import Diagnostics, display_path
 
 EPILOG = """examples:
   okrsite serve                     preview on http://127.0.0.1:8000/, reloading on every save
@@ -87,6 +87,16 @@ def _parser() -> argparse.ArgumentParser:
     _site_arguments(check)
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default) or GitHub Actions annotations")
+
+    cycle = _command(commands, "new-cycle", _run_new_cycle, "start a cycle from the last one",
+                     "Copy every owner file of cycle OLD into content/NEW/: unfinished objectives carry over, each "
+                     "metric starting from its last value, with check-ins, scores and statuses cleared; finished ones "
+                     "stay behind. An existing cycle folder is never touched.",
+                     "okrsite new-cycle 2027-Q1 --from 2026-Q4", "okrsite new-cycle 2027-Q1 --from 2026-Q4 mysite --keep-finished")
+    cycle.add_argument("new", metavar="NEW", help="the new cycle's id, like 2027-Q1 (its folder must not exist)")
+    cycle.add_argument("--from", dest="old", metavar="OLD", required=True, help="the cycle to start from, like 2026-Q4")
+    cycle.add_argument("--keep-finished", action="store_true", help="carry finished objectives over too")
+    _site_arguments(cycle, strict=False)
 
     new = _command(commands, "new", _run_new, "create a new site with example content",
                    "Create DIR: site.toml, a small example company, an editors' README and GitHub workflows.",
@@ -279,3 +289,28 @@ def _run_new(args) -> int:
         print(f"created {path}")
     print(f"\nnext: okrsite serve {args.dir}   (a live preview; okrsite build {args.dir} writes {Path(args.dir) / 'public'})")
     return 0
+
+
+def _run_new_cycle(args) -> int:
+    from okrsite.newcycle import start_cycle
+
+    root = _site_root(args.site)
+    diagnostics = Diagnostics()
+    made = start_cycle(root, args.new, args.old, build_date(args.date), diagnostics, args.keep_finished)
+    _print_diagnostics(diagnostics)
+    if made is None:
+        print(f"okrsite: new-cycle failed: {_summary_of_problems(diagnostics, False)}; nothing was written", file=sys.stderr)
+        return 1
+    for file in made:
+        left = f", {_count(len(file.left), 'finished objective')} left behind" if file.left else ""
+        print(f"created {display_path(file.path)}: {_count(len(file.carried), 'objective')} carried over{left}")
+        for alignment in file.unaligned:
+            print(f"  removed the alignment {alignment}: that objective is finished and stayed in {args.old}")
+    carried = sum(len(f.carried) for f in made)
+    print(f"\n{_count(len(made), 'file')}, {_count(carried, 'objective')} carried over into {args.new}. Next: set the new targets, "
+          f"write new objectives where the old ones are done, and open a pull request.")
+    return 0
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"

@@ -142,7 +142,7 @@ def parse_document(raw: bytes, path: Path, where: str, cycle_id: str, diagnostic
         diagnostics.error(where, line, "the file is not UTF-8 text")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    split = _split_front_matter(text)
+    split = split_front_matter(text)
     if split is None:
         diagnostics.error(where, 1, "no front matter: the file must start with a line '---', then YAML, then '---'")
         return None
@@ -156,7 +156,7 @@ def parse_document(raw: bytes, path: Path, where: str, cycle_id: str, diagnostic
     return Document(path, where, cycle_id, path.stem, front, body, body_line)
 
 
-def _split_front_matter(text: str) -> tuple[str, str, int] | None:
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """(yaml, body, first line of body); body_line 0 when the block is never closed."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
