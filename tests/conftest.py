@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -58,6 +59,15 @@ def _private_cache_key(tmp_path_factory):
         del os.environ["XDG_CACHE_HOME"]
     else:
         os.environ["XDG_CACHE_HOME"] = saved
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    """A copy of the example site (content/ and site.toml) to change."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    return site
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 from conftest import EXAMPLE_DATE, REPO
 from okrsite.build import Builder, build_site
 
@@ -27,14 +25,6 @@ def assert_same_as_clean_build(site: Path, out: Path, scratch: Path) -> None:
     assert sorted(actual) == sorted(expected)
     different = [path for path in expected if actual[path] != expected[path]]
     assert not different, different[:10]
-
-
-@pytest.fixture
-def example_copy(tmp_path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
-    return site
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

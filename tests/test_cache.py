@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_DATE, REPO
+from conftest import EXAMPLE_DATE
 from okrsite.build import CACHE_FOLDER, Builder, build_site
 from okrsite.cache import DiskCache, signing_key
 from test_build import tree
@@ -71,12 +70,9 @@ def test_the_signing_key_is_made_once_and_private(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def site(tmp_path, monkeypatch) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
+def site(example_copy, tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    return site
+    return example_copy
 
 
 def cached_build(site: Path, out: Path):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import EXAMPLE_DATE, REPO, load, write_site
+from conftest import EXAMPLE_DATE, load, write_site
 from okrsite.cli import main
 from okrsite.load import split_front_matter
 
@@ -21,12 +20,9 @@ def front_and_body(path: Path) -> tuple[dict, str]:
 
 
 @pytest.fixture
-def example(tmp_path, monkeypatch) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
-    monkeypatch.chdir(site)
-    return site
+def example(example_copy, monkeypatch) -> Path:
+    monkeypatch.chdir(example_copy)
+    return example_copy
 
 
 def test_the_example_company_starts_its_next_quarter(example, capsys):

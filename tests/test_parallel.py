@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import threading
 import time
@@ -91,10 +90,8 @@ def test_a_parallel_build_is_byte_identical_to_a_serial_one(always_parallel, tmp
 
 
 @forking
-def test_a_template_error_in_a_worker_is_reported_at_its_line(always_parallel, tmp_path):
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
+def test_a_template_error_in_a_worker_is_reported_at_its_line(always_parallel, example_copy, tmp_path):
+    site = example_copy
     templates = site / "themes/default/templates"
     templates.mkdir(parents=True)
     (templates / "objective.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ objective.nope() }}\n'
