@@ -302,10 +302,10 @@ def _run_new_cycle(args) -> int:
         print(f"okrsite: new-cycle failed: {_summary_of_problems(diagnostics, False)}; nothing was written", file=sys.stderr)
         return 1
     for file in made:
-        left = f", {_count(len(file.left), 'finished objective')} left behind" if file.left else ""
+        left = f", finished and left behind: {', '.join(file.left)}" if file.left else ""
         print(f"created {display_path(file.path)}: {_count(len(file.carried), 'objective')} carried over{left}")
         for alignment in file.unaligned:
-            print(f"  removed the alignment {alignment}: that objective is finished and stayed in {args.old}")
+            print(f"  removed the alignment {alignment}: it is finished and stayed in {args.old}")
     carried = sum(len(f.carried) for f in made)
     print(f"\n{_count(len(made), 'file')}, {_count(carried, 'objective')} carried over into {args.new}. Next: set the new targets, "
           f"write new objectives where the old ones are done, and open a pull request.")

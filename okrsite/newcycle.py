@@ -3,10 +3,10 @@
 Every owner file of OLD is copied into ``content/NEW/`` at the same place, so the
 org chart stays as it was. Objectives that are not finished carry over: each
 metric key result starts where it got to (its ``start`` is the last value), and
-check-ins, scores and statuses are cleared. Finished objectives (progress 100 %)
-stay behind unless ``keep_finished``; alignments to them are removed and said so.
-Nothing is written when OLD has errors, and an existing cycle folder is never
-touched.
+check-ins, scores and statuses are cleared. Finished objectives and key results
+(progress 100 %) stay behind unless ``keep_finished``; alignments to them are
+removed and said so. Nothing is written when OLD has errors, an existing cycle
+folder is never touched, and the new folder appears whole or not at all.
 
 The front matter is written again from its data, so comments in it are not
 carried over; the Markdown body is copied as it is.
@@ -15,6 +15,9 @@ carried over; the Markdown body is copied as it is.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +40,7 @@ class NewFile:
 
     path: Path
     carried: list[str] = field(default_factory=list)
-    left: list[str] = field(default_factory=list)  # finished, left behind
+    left: list[str] = field(default_factory=list)  # finished objectives and key results, left behind
     unaligned: list[str] = field(default_factory=list)  # alignments removed: their target stayed behind
 
 
@@ -59,10 +62,18 @@ def start_cycle(root: Path, new: str, old: str, build_date: dt.date, diagnostics
     if site is None:
         return None
     cycle = next(c for c in site.cycles if c.id == old)
-    finished = set() if keep_finished else {o.ref for o in cycle.objectives if o.progress >= 1.0}
-    made = []
-    for path in discover(config.content_dir, Diagnostics())[old]:
-        made.append(_copy(path, target / path.relative_to(source), cycle, finished))
+    finished = set() if keep_finished else {item.ref for o in cycle.objectives for item in (o, *o.key_results)
+                                            if item.progress >= 1.0}
+    staging = Path(tempfile.mkdtemp(prefix=f".{new}.new-", dir=config.content_dir))  # hidden: never a cycle
+    try:
+        made = [_copy(path, staging / path.relative_to(source), cycle, finished)
+                for path in discover(config.content_dir, Diagnostics())[old]]
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for file in made:
+        file.path = target / file.path.relative_to(staging)
     return made
 
 
@@ -92,18 +103,24 @@ def _restart(objective: dict, declared: list, finished: set[str], made: NewFile)
     model = next(o for o in declared if o.id == objective["id"])
     for name in OBJECTIVE_CLEARED:
         objective.pop(name, None)
+    key_results = []
     for kr in objective.get("key_results") or []:
-        if kr.get("type", "metric") == "metric":
-            last = next(k for k in model.key_results if k.id == kr["id"]).current
-            if last is not None:
-                kr["start"] = last
+        done = next(k for k in model.key_results if k.id == kr["id"])
+        if done.ref in finished:  # reached: it stays behind with its objective's other finished work
+            made.left.append(done.ref)
+            continue
+        if kr.get("type", "metric") == "metric" and done.progress < 1.0 and done.current is not None:
+            kr["start"] = done.current  # (a reached one kept by --keep-finished keeps its start)
         for name in KR_CLEARED:
             kr.pop(name, None)
+        key_results.append(kr)
+    if "key_results" in objective:
+        objective["key_results"] = key_results
     targets = objective.get("aligns_to")
     if targets is not None:
         listed = [targets] if isinstance(targets, str) else list(targets)
-        kept = [t for t in listed if "/".join(str(t).split("/")[:2]) not in finished]
-        made.unaligned += [f"{made.path.stem}/{objective['id']} -> {t}" for t in listed if t not in kept]
+        kept = [t for t in listed if str(t) not in finished and "/".join(str(t).split("/")[:2]) not in finished]
+        made.unaligned += [f"{model.owner.id}/{objective['id']} -> {t}" for t in listed if t not in kept]
         if not kept:
             del objective["aligns_to"]
         else:

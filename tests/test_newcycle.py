@@ -65,6 +65,7 @@ objectives:
     key_results:
       - {id: revenue, title: Revenue, start: 0, target: 100, unit: k, checkins: [{date: 2026-11-01, value: 40}]}
       - {id: margin, title: Margin, start: 10, target: 20, current: 12, score: 0.3}
+      - {id: orders, title: Orders, start: 0, target: 5, current: 5}
     score: 0.4
 ---
 The company.
@@ -77,7 +78,7 @@ parent: test-co
 objectives:
   - id: help
     title: Help the launch and the growth
-    aligns_to: [test-co/done, test-co/grow/revenue]
+    aligns_to: [test-co/done, test-co/grow/revenue, test-co/grow/orders]
     key_results:
       - {id: one, title: One, start: 0, target: 4, current: 1}
       - {id: two, title: Two, type: milestone, done: false}
@@ -92,7 +93,7 @@ def small(tmp_path, monkeypatch) -> Path:
     return site
 
 
-def test_finished_objectives_stay_behind_with_the_alignments_to_them(small, capsys):
+def test_finished_objectives_and_key_results_stay_behind_with_the_alignments_to_them(small, capsys):
     assert main(["new-cycle", "2027-Q1", "--from", "2026-Q4", "--date", "2026-12-31"]) == 0
     out = capsys.readouterr().out
     company, _ = front_and_body(small / NEW / "test-co.md")
@@ -103,8 +104,11 @@ def test_finished_objectives_stay_behind_with_the_alignments_to_them(small, caps
     team, _ = front_and_body(small / NEW / "teams/shop.md")
     assert team["objectives"][0]["aligns_to"] == ["test-co/grow/revenue"]
     assert team["objectives"][0]["key_results"][1] == {"id": "two", "title": "Two", "type": "milestone", "done": False}
-    assert "created content/2027-Q1/test-co.md: 1 objective carried over, 1 finished objective left behind" in out
-    assert "removed the alignment shop/help -> test-co/done: that objective is finished and stayed in 2026-Q4" in out
+    assert ("created content/2027-Q1/test-co.md: 1 objective carried over, finished and left behind: "
+            "test-co/done, test-co/grow/orders") in out
+    assert "removed the alignment shop/help -> test-co/done: it is finished and stayed in 2026-Q4" in out
+    assert "removed the alignment shop/help -> test-co/grow/orders: it is finished and stayed in 2026-Q4" in out
+    assert not list((small / "content").glob(".*"))  # no staging folder left
     site, diagnostics = load(small, EXAMPLE_DATE)
     assert site is not None and not diagnostics.errors
 
@@ -113,8 +117,11 @@ def test_keep_finished_carries_everything(small):
     assert main(["new-cycle", "2027-Q1", "--from", "2026-Q4", "--keep-finished", "--date", "2026-12-31"]) == 0
     company, _ = front_and_body(small / NEW / "test-co.md")
     assert [o["id"] for o in company["objectives"]] == ["done", "grow"]
+    assert company["objectives"][1]["key_results"][2] == {"id": "orders", "title": "Orders", "start": 0, "target": 5}
     team, _ = front_and_body(small / NEW / "teams/shop.md")
-    assert team["objectives"][0]["aligns_to"] == ["test-co/done", "test-co/grow/revenue"]
+    assert team["objectives"][0]["aligns_to"] == ["test-co/done", "test-co/grow/revenue", "test-co/grow/orders"]
+    site, diagnostics = load(small, EXAMPLE_DATE)
+    assert site is not None and not diagnostics.errors  # a reached key result kept its start: still valid
 
 
 @pytest.mark.parametrize("argv, message", [
