@@ -170,13 +170,22 @@ def test_builds_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
 
 
 def test_builds_do_not_depend_on_the_order_files_are_listed_in(tmp_path, monkeypatch):
+    import contextlib
+    import os
     import pathlib
 
     normal = tmp_path / "normal"
     build_site(REPO, normal, EXAMPLE_DATE)
-    listed_iterdir, listed_rglob = pathlib.Path.iterdir, pathlib.Path.rglob
+    listed_iterdir, listed_rglob, listed_scandir = pathlib.Path.iterdir, pathlib.Path.rglob, os.scandir
     monkeypatch.setattr(pathlib.Path, "iterdir", lambda self: iter(sorted(listed_iterdir(self), reverse=True)))
     monkeypatch.setattr(pathlib.Path, "rglob", lambda self, pattern: iter(sorted(listed_rglob(self, pattern), reverse=True)))
+
+    @contextlib.contextmanager
+    def scandir_reversed(path):  # content discovery walks folders with os.scandir
+        with listed_scandir(path) as entries:
+            yield iter(sorted(entries, key=lambda entry: entry.name, reverse=True))
+
+    monkeypatch.setattr(os, "scandir", scandir_reversed)
     reversed_order = tmp_path / "reversed"
     build_site(REPO, reversed_order, EXAMPLE_DATE)
     monkeypatch.undo()
