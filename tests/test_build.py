@@ -116,14 +116,20 @@ def test_a_rebuild_with_no_change_writes_nothing(example_copy, tmp_path):
     assert (again.parsed, again.files, again.pages) == (0, 0, 0)
 
 
+def own_copy(site: Path, relative: str) -> Path:
+    """The site's own copy of a file of the default theme (``templates/base.html``), to edit."""
+    target = site / "themes/default" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "themes/default" / relative, target)
+    return target
+
+
 def test_a_theme_edit_rebuilds_every_page(example_copy, tmp_path):
-    templates = example_copy / "themes/default/templates"
-    templates.mkdir(parents=True)
-    shutil.copy(REPO / "themes/default/templates/base.html", templates / "base.html")
+    base = own_copy(example_copy, "templates/base.html")
     out = tmp_path / "out"
     builder = Builder(example_copy, out)
     first = builder.build(EXAMPLE_DATE)
-    edit(templates / "base.html", "Skip to content", "Skip to the OKRs")
+    edit(base, "Skip to content", "Skip to the OKRs")
     report = builder.build(EXAMPLE_DATE)
     assert report.ok(False) and report.pages == first.pages
     assert "Skip to the OKRs" in (out / "index.html").read_text(encoding="utf-8")
@@ -193,13 +199,11 @@ def test_builds_do_not_depend_on_the_order_files_are_listed_in(tmp_path, monkeyp
 
 
 def test_a_stylesheet_edit_rewrites_the_stylesheet_and_the_404_page_only(example_copy, tmp_path):
-    static = example_copy / "themes/default/static"
-    static.mkdir(parents=True)
-    shutil.copy(REPO / "themes/default/static/style.css", static / "style.css")
+    stylesheet = own_copy(example_copy, "static/style.css")
     out = tmp_path / "out"
     builder = Builder(example_copy, out)
     builder.build(EXAMPLE_DATE)
-    with (static / "style.css").open("a") as stream:
+    with stylesheet.open("a") as stream:
         stream.write("\n.brand { letter-spacing: .01em; }\n")
     report = builder.build(EXAMPLE_DATE)
     assert report.ok(False) and (report.files, report.pages) == (2, 1)
