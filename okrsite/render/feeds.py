@@ -29,16 +29,6 @@ def _cell(value) -> object:
     return "" if value is None else value
 
 
-def render_csv(cycle: Cycle, owner_rows: Callable[[Owner], str] | None = None) -> bytes:
-    """One row per key result, UTF-8 with a byte-order mark so spreadsheets read accents right.
-
-    ``owner_rows`` gives an owner's rows (by default :func:`render_csv_rows`); a
-    renderer can pass one that reuses the rows of owners that did not change.
-    """
-    rows = owner_rows or render_csv_rows
-    return ("\ufeff" + _csv_text([CSV_COLUMNS]) + "".join(rows(o) for o in cycle.owners.values())).encode("utf-8")
-
-
 def render_csv_rows(owner: Owner) -> str:
     """The CSV rows of one owner's key results."""
     cycle = owner.cycle
@@ -46,6 +36,15 @@ def render_csv_rows(owner: Owner) -> str:
         cycle.id, owner.id, owner.name, owner.kind, objective.id, objective.title, kr.id, kr.title,
         kr.type, kr.start, _current(kr), kr.target, kr.unit, kr.weight, round(kr.progress, 4),
         round(kr.score, 4), kr.status, objective.url)] for objective in owner.objectives for kr in objective.key_results)
+
+
+def render_csv(cycle: Cycle, owner_rows: Callable[[Owner], str] = render_csv_rows) -> bytes:
+    """One row per key result, UTF-8 with a byte-order mark so spreadsheets read accents right.
+
+    ``owner_rows`` gives an owner's rows (by default :func:`render_csv_rows`); a
+    renderer can pass one that reuses the rows of owners that did not change.
+    """
+    return ("\ufeff" + _csv_text([CSV_COLUMNS]) + "".join(owner_rows(o) for o in cycle.owners.values())).encode("utf-8")
 
 
 def _csv_text(rows) -> str:
@@ -63,36 +62,6 @@ def _current(kr: KeyResult):
 Newest = list[tuple[dt.date, str, int, int, int]]  # (date, key result ref, objective, key result, check-in index)
 
 
-def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] | None = None) -> bytes:
-    """An Atom feed of the newest check-ins of every cycle, newest first.
-
-    ``owner_newest`` gives an owner's newest check-ins (by default
-    :func:`newest_checkins`); a renderer can pass one that reuses the lists of
-    owners that did not change.
-    """
-    base = site.config.base_url
-    newest = owner_newest or newest_checkins
-    lists = [(newest(owner), owner) for cycle in site.cycles for owner in cycle.owners.values()]
-    # Each owner's list is newest first, so among the owners' first check-ins the 100th in (date, ref)
-    # order bounds from below those the feed can carry. Few reach it; sort only those.
-    firsts = heapq.nlargest(FEED_ENTRIES, (items[0][:2] for items, _ in lists if items))
-    bound = firsts[-1] if firsts else (dt.date.max, "")
-    candidates = [(*item, owner) for items, owner in lists
-                  for item in itertools.takewhile(lambda i: i[:2] >= bound, items)]
-    picked = sorted(candidates, key=lambda item: item[:2], reverse=True)[:FEED_ENTRIES]
-    updated = (picked[0][0] if picked else site.build_date).isoformat() + "T00:00:00Z"
-    entries = "".join(_entry(owner.objectives[o].key_results[k], owner.objectives[o].key_results[k].checkins[c], base)
-                      for _, _, o, k, c, owner in picked)
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
-            f"  <title>{escape(site.config.title)}: check-ins</title>\n"
-            f"  <id>{escape(base)}feed.xml</id>\n"
-            f"  <link rel=\"self\" href={quoteattr(base + 'feed.xml')}/>\n"
-            f"  <link href={quoteattr(base)}/>\n"
-            f"  <updated>{updated}</updated>\n"
-            f"  <generator version={quoteattr(__version__)}>okrsite</generator>\n"
-            f"{entries}</feed>\n").encode("utf-8")
-
-
 def newest_checkins(owner: Owner) -> Newest:
     """The owner's newest check-ins (at most as many as a feed carries), newest first, by position."""
     found = [(checkin.date, kr.ref, o, k, c)
@@ -103,8 +72,39 @@ def newest_checkins(owner: Owner) -> Newest:
     return found[:FEED_ENTRIES]
 
 
-def _entry(kr: KeyResult, checkin, base: str) -> str:
-    objective, owner = kr.objective, kr.objective.owner
+def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] = newest_checkins) -> bytes:
+    """An Atom feed of the newest check-ins of every cycle, newest first.
+
+    ``owner_newest`` gives an owner's newest check-ins (by default
+    :func:`newest_checkins`); a renderer can pass one that reuses the lists of
+    owners that did not change.
+    """
+    base = site.config.base_url
+    lists = [(owner_newest(owner), owner) for cycle in site.cycles for owner in cycle.owners.values()]
+    # Each owner's list is newest first, so among the owners' first check-ins the 100th in (date, ref)
+    # order bounds from below those the feed can carry. Few reach it; sort only those.
+    firsts = heapq.nlargest(FEED_ENTRIES, (items[0][:2] for items, _ in lists if items))
+    bound = firsts[-1] if firsts else (dt.date.max, "")
+    candidates = [(*item, owner) for items, owner in lists
+                  for item in itertools.takewhile(lambda i: i[:2] >= bound, items)]
+    picked = sorted(candidates, key=lambda item: item[:2], reverse=True)[:FEED_ENTRIES]
+    updated = (picked[0][0] if picked else site.build_date).isoformat() + "T00:00:00Z"
+    entries = "".join(_entry(owner, o, k, c, base) for _, _, o, k, c, owner in picked)
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+            f"  <title>{escape(site.config.title)}: check-ins</title>\n"
+            f"  <id>{escape(base)}feed.xml</id>\n"
+            f"  <link rel=\"self\" href={quoteattr(base + 'feed.xml')}/>\n"
+            f"  <link href={quoteattr(base)}/>\n"
+            f"  <updated>{updated}</updated>\n"
+            f"  <generator version={quoteattr(__version__)}>okrsite</generator>\n"
+            f"{entries}</feed>\n").encode("utf-8")
+
+
+def _entry(owner: Owner, o: int, k: int, c: int, base: str) -> str:
+    """The feed entry of check-in ``c`` of key result ``k`` of the owner's objective ``o``."""
+    objective = owner.objectives[o]
+    kr = objective.key_results[k]
+    checkin = kr.checkins[c]
     url = f"{base}{objective.url}#kr-{kr.id}"
     value = format_number(checkin.value, kr.unit)
     title = f"{owner.name}: {kr.title}: {value}"
