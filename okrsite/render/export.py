@@ -20,12 +20,6 @@ def _head(site: Site) -> dict:
     }
 
 
-def export_site(site: Site) -> dict:
-    """The whole public model as plain data."""
-    return {**_head(site), "cycles": [{**_cycle(c), "owners": [_owner(o) for o in c.owners.values()]}
-                                      for c in site.cycles]}
-
-
 def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
