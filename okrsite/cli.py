@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="write into a non-empty folder okrsite did not write (its files are kept, never overwritten)")
     build.add_argument("-j", "--jobs", type=_positive, metavar="N",
                        help="processes to build a big site with (default: one per core, at most 8)")
-    _private_argument(build)
+    _build_options(build)
 
     serve = _command(commands, "serve", _run_serve, "build, serve on 127.0.0.1 and rebuild on every save",
                      "Build the site, serve it locally and rebuild it on every save; "
@@ -72,14 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-p", "--port", type=int, default=8000, help="port to serve on (default 8000; the next free one if taken)")
     serve.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     serve.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: a temporary folder)")
-    _private_argument(serve)
+    _build_options(serve)
 
     watch = _command(commands, "watch", _run_watch, "rebuild on every save, without a server",
                      "Build the site, then rebuild it on every save of content/, themes/ or site.toml.",
                      "okrsite watch", "okrsite watch mysite -o /srv/okrs")
     _site_arguments(watch, strict=False)
     watch.add_argument("-o", "--output", metavar="OUT", help="where to write the site (default: SITE_DIR/public)")
-    _private_argument(watch)
+    _build_options(watch)
 
     check = _command(commands, "check", _run_check, "validate the content without building",
                      "Validate every OKR file and report problems as path:line: message.",
@@ -123,7 +123,8 @@ def _site_arguments(parser: argparse.ArgumentParser, strict: bool = True) -> Non
         parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
 
 
-def _private_argument(parser: argparse.ArgumentParser) -> None:
+def _build_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the commands that build: build, serve and watch."""
     parser.add_argument("--include-private", action="store_true",
                         help="a leadership build: include private owners and objectives, marked as private")
     parser.add_argument("--no-cache", action="store_true",
