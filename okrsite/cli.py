@@ -210,7 +210,7 @@ def _run_build(args) -> int:
         objectives = sum(len(c.objectives) for c in site.cycles)
         wrote = f"{report.pages} pages ({report.files} files) written to {out}" if report.files else \
             f"nothing changed in {out}"
-        print(f"built {len(site.cycles)} cycle{'s' if len(site.cycles) != 1 else ''}, {owners} owners, "
+        print(f"built {_count(len(site.cycles), 'cycle')}, {owners} owners, "
               f"{objectives} objectives: {wrote} in {report.seconds:.2f} s")
     return 0
 
