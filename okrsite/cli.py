@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from okrsite import __version__
-from okrsite.diagnostics import Diagnostics, display_path
+from okrsite.diagnostics import Diagnostics, display_path, plural
 
 EPILOG = """examples:
   okrsite serve                     preview on http://127.0.0.1:8000/, reloading on every save
@@ -173,7 +173,7 @@ def _print_diagnostics(diagnostics: Diagnostics, github: bool = False) -> None:
 
 def _summary_of_problems(diagnostics: Diagnostics, strict: bool) -> str:
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    text = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    text = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
     if strict and warnings and not errors:
         text += " (warnings fail under --strict)"
     return text
@@ -210,7 +210,7 @@ def _run_build(args) -> int:
         objectives = sum(len(c.objectives) for c in site.cycles)
         wrote = f"{report.pages} pages ({report.files} files) written to {out}" if report.files else \
             f"nothing changed in {out}"
-        print(f"built {_count(len(site.cycles), 'cycle')}, {owners} owners, "
+        print(f"built {plural(len(site.cycles), 'cycle')}, {owners} owners, "
               f"{objectives} objectives: {wrote} in {report.seconds:.2f} s")
     return 0
 
@@ -304,14 +304,10 @@ def _run_new_cycle(args) -> int:
         return 1
     for file in made:
         left = f", finished and left behind: {', '.join(file.left)}" if file.left else ""
-        print(f"created {display_path(file.path)}: {_count(len(file.carried), 'objective')} carried over{left}")
+        print(f"created {display_path(file.path)}: {plural(len(file.carried), 'objective')} carried over{left}")
         for alignment in file.unaligned:
             print(f"  removed the alignment {alignment}: it is finished and stayed in {args.old}")
     carried = sum(len(f.carried) for f in made)
-    print(f"\n{_count(len(made), 'file')}, {_count(carried, 'objective')} carried over into {args.new}. Next: set the new targets, "
+    print(f"\n{plural(len(made), 'file')}, {plural(carried, 'objective')} carried over into {args.new}. Next: set the new targets, "
           f"write new objectives where the old ones are done, and open a pull request.")
     return 0
-
-
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"

@@ -74,6 +74,11 @@ class Diagnostics:
         return sorted(self.items, key=lambda d: (d.path, d.line or 0, d.severity, d.message))
 
 
+def plural(number: int, thing: str) -> str:
+    """``plural(1, "error")`` -> ``'1 error'``; ``plural(2, "error")`` -> ``'2 errors'``."""
+    return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     try:

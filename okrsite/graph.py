@@ -6,7 +6,7 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 
 from __future__ import annotations
 
-from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.diagnostics import Diagnostics, did_you_mean, plural
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 
 MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
@@ -210,7 +210,7 @@ def _check_objective(objective: Objective, cycle: Cycle, diagnostics: Diagnostic
     path, count = objective.owner.source.path, len(objective.key_results)
     if not MIN_KEY_RESULTS <= count <= MAX_KEY_RESULTS:
         diagnostics.warning(path, objective.source.line,
-                            f"objective '{objective.id}' has {count} key result{'s' if count != 1 else ''}: use {MIN_KEY_RESULTS} to {MAX_KEY_RESULTS}")
+                            f"objective '{objective.id}' has {plural(count, 'key result')}: use {MIN_KEY_RESULTS} to {MAX_KEY_RESULTS}")
     if objective.owner.kind != "company" and not objective.aligns_to:
         diagnostics.warning(path, objective.source.line,
                             f"objective '{objective.id}' aligns to nothing: add 'aligns_to: owner/objective' to show how it rolls up")

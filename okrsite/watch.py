@@ -18,6 +18,7 @@ from watchdog.events import (EVENT_TYPE_CLOSED_NO_WRITE, EVENT_TYPE_MODIFIED, EV
 from watchdog.observers import Observer
 
 from okrsite.build import BuildReport
+from okrsite.diagnostics import plural
 
 QUIET = 0.05  # seconds without events before a batch is taken: more than an editor's gap between writes
 LONGEST_WAIT = 1.0  # a stream of events is cut into batches at least this often
@@ -138,9 +139,9 @@ def summary(report: BuildReport, what: str) -> str:
     took = f"{report.seconds * 1000:.0f} ms"
     if report.site is None:
         errors = len(report.diagnostics.errors)
-        return (f"{clock} {what}: {errors} error{'s' if errors != 1 else ''}; "
+        return (f"{clock} {what}: {plural(errors, 'error')}; "
                 f"the last good site stays ({took})")
-    return f"{clock} {what}: {report.pages} page{'s' if report.pages != 1 else ''} written ({report.files} files) in {took}"
+    return f"{clock} {what}: {plural(report.pages, 'page')} written ({report.files} files) in {took}"
 
 
 def watch(root: Path, stop: threading.Event, rebuild: Callable[[set[Path]], None],
