@@ -22,6 +22,7 @@ from okrsite.config import SiteConfig, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.graph import link_cycle
+from okrsite.history import FileHistory, apply_history
 from okrsite.cache import DiskCache, OwnerCache
 from okrsite.load import discover
 from okrsite.model import Cycle, Site
@@ -55,12 +56,14 @@ class BuildReport:
 
 
 def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None,
-              include_private: bool = False, jobs: int = 1) -> Site | None:
+              include_private: bool = False, jobs: int = 1, history: str | None = None) -> Site | None:
     """Read, validate, link and score a site; ``None`` when it has errors.
 
     With a ``cache`` from an earlier build, only new or changed files are parsed,
     and a cycle whose files, dates and settings are all unchanged is reused whole.
     Private owners and objectives are left out unless ``include_private``.
+    ``history`` ("git" or "none") overrides site.toml's: with "git", key results
+    without check-ins get them from the content's git history.
     """
     cache = cache or OwnerCache()
     cache.start_build()
@@ -72,7 +75,11 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
     cycles = make_cycles(list(folders), config, diagnostics)
     current = choose_current(cycles, config, build_date, diagnostics)
     cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs)
-    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private) for c in cycles]
+    histories = {}
+    if (history or config.history) == "git":
+        histories = cache.git.read(config.content_dir, [path for paths in folders.values() for path in paths], diagnostics, jobs)
+    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private, histories)
+              for c in cycles]
     current = next((c for c in cycles if c.state == "current"), None) if current else None
     cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
     if diagnostics.errors:
@@ -88,11 +95,12 @@ class _LinkedCycle:
     diagnostics: list
 
 
-def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date,
-                  cache: OwnerCache, diagnostics: Diagnostics, include_private: bool) -> Cycle:
+def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date, cache: OwnerCache,
+                  diagnostics: Diagnostics, include_private: bool, histories: dict[Path, FileHistory]) -> Cycle:
     """``cycle`` linked, made public and scored; the cached one when nothing it depends on changed."""
     entries = cache.entries(paths)
-    fingerprint = (tuple((path, entry.digest) for path, entry in zip(paths, entries)), cycle.title, cycle.start,
+    files = tuple((path, entry.digest, histories[path].digest if path in histories else "") for path, entry in zip(paths, entries))
+    fingerprint = (files, cycle.title, cycle.start,
                    cycle.end, cycle.state, cycle.folder, config.status, build_date, include_private)
     known = cache.cycles.get(cycle.id)
     if known is not None and known.fingerprint == fingerprint:
@@ -108,6 +116,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_dat
             broken.add(path.stem)
         else:
             entry.owner.reset()
+            apply_history(entry.owner, histories.get(path), cycle)
             owners.append(entry.owner)
     link_cycle(cycle, owners, found, broken)
     cache.cycles.pop(cycle.id, None)
@@ -147,8 +156,9 @@ class Builder:
     """
 
     def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False,
-                 jobs: int | None = None, disk_cache: bool = False, again: bool = True):
+                 jobs: int | None = None, disk_cache: bool = False, again: bool = True, history: str | None = None):
         self.root, self.out, self.strict, self.include_private = root, out, strict, include_private
+        self.history = history  # "git" or "none" overrides site.toml's ``history``
         self.again = again  # whether it will build again: keep in memory what the next build can reuse
         self.jobs = jobs or available_jobs()  # processes for big builds (see okrsite.parallel)
         self.disk = DiskCache(root / CACHE_FOLDER, code_version()) if disk_cache else None
@@ -208,7 +218,7 @@ class Builder:
             self.cache.load(self.disk)
             self._written, self._disk_read = self._written_before(), True
         diagnostics = Diagnostics()
-        site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private, self.jobs)
+        site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private, self.jobs, self.history)
         report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
         if report.ok(self.strict):
             # Loading made many objects that live on, and few cycles: the garbage collector was off
@@ -325,13 +335,13 @@ class _Progress:
 
 def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
                progress: Progress | None = None, include_private: bool = False, jobs: int | None = None,
-               disk_cache: bool = False) -> BuildReport:
+               disk_cache: bool = False, history: str | None = None) -> BuildReport:
     """Build the site into ``out`` once; on errors (or warnings when strict) write nothing.
 
     With ``disk_cache``, what earlier runs kept in the site's ``.okrsite-cache/`` is
     reused and brought up to date.
     """
-    builder = Builder(root, out, strict, include_private, jobs, disk_cache, again=False)
+    builder = Builder(root, out, strict, include_private, jobs, disk_cache, again=False, history=history)
     report = builder.build(build_date, progress)
     builder.save_cache()
     return report

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite.diagnostics import Diagnostic, Diagnostics, display_path
+from okrsite.history import GitHistory
 from okrsite.load import parse_document
 from okrsite.model import Owner
 from okrsite.parallel import run_all
@@ -53,6 +54,7 @@ class OwnerCache:
         self.parsed: list[Path] = []  # files parsed by the latest build, for reports
         self._unreadable: dict[Path, Entry] = {}  # files the latest build could not read
         self.changed = False  # whether files were parsed since the last save
+        self.git = GitHistory()  # what each version of a file in git history says
 
     def start_build(self) -> None:
         self.parsed = []
@@ -93,6 +95,7 @@ class OwnerCache:
 
     def load(self, disk: DiskCache) -> None:
         """Take the parsed files the disk cache has (checked against the files by :meth:`read`)."""
+        self.git.readings.update(disk.load("history") or {})
         kept = disk.load("parsed")
         if not kept or kept["cwd"] != os.getcwd():  # messages name files relative to the working folder
             return
@@ -101,6 +104,9 @@ class OwnerCache:
 
     def save(self, disk: DiskCache) -> None:
         """Keep the parsed files on disk, when they changed since they were loaded or last saved."""
+        if self.git.changed:
+            disk.save("history", self.git.readings)
+            self.git.changed = False
         if self.changed:
             disk.save("parsed", {"cwd": os.getcwd(),
                                  "files": {str(path): (e.stat, e.digest, e.parsed) for path, e in self._entries.items()}})

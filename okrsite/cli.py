@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from okrsite import __version__
+from okrsite.config import HISTORY_SOURCES
 from okrsite.diagnostics import Diagnostics, display_path, plural
 
 EPILOG = """examples:
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     _site_arguments(check)
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default) or GitHub Actions annotations")
+    _history_option(check)
 
     cycle = _command(commands, "new-cycle", _run_new_cycle, "start a cycle from the last one",
                      "Copy every owner file of cycle OLD into content/NEW/: unfinished objectives carry over, each "
@@ -129,6 +131,13 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
                         help="a leadership build: include private owners and objectives, marked as private")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither use nor update the build cache in SITE_DIR/.okrsite-cache/")
+    _history_option(parser)
+
+
+def _history_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--history", choices=HISTORY_SOURCES, default=None,
+                        help="git: key results without check-ins get one from each commit that changed their "
+                             "'current' (default: site.toml's 'history', else none)")
 
 
 def _date(text: str) -> dt.date:
@@ -196,7 +205,8 @@ def _run_build(args) -> int:
     out = _output(args, root, root / "public")
     progress = None if args.quiet else _ProgressLine()
     report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress,
-                        include_private=args.include_private, jobs=args.jobs, disk_cache=not args.no_cache)
+                        include_private=args.include_private, jobs=args.jobs, disk_cache=not args.no_cache,
+                        history=args.history)
     if progress is not None:
         progress.finish()
     _print_diagnostics(report.diagnostics)
@@ -242,7 +252,8 @@ def _run_watch(args) -> int:
     from okrsite.live import Live
 
     root = _site_root(args.site)
-    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private, not args.no_cache) as live:
+    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private,
+              not args.no_cache, args.history) as live:
         live.run(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
     return 0
 
@@ -255,7 +266,7 @@ def _run_serve(args) -> int:
     root = _site_root(args.site)
     with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as scratch:
         out = _output(args, root, Path(scratch) / "site")
-        with Live(root, out, lambda: build_date(args.date), args.include_private, not args.no_cache) as live:
+        with Live(root, out, lambda: build_date(args.date), args.include_private, not args.no_cache, args.history) as live:
             try:
                 live.serve(args.host, args.port)
             except OSError as exc:
@@ -269,7 +280,7 @@ def _run_check(args) -> int:
 
     root = _site_root(args.site)
     diagnostics = Diagnostics()
-    site = load_site(root, build_date(args.date), diagnostics, jobs=available_jobs())
+    site = load_site(root, build_date(args.date), diagnostics, jobs=available_jobs(), history=args.history)
     github = args.format == "github"
     _print_diagnostics(diagnostics, github)
     failed = site is None or (args.strict and diagnostics.items)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 
-SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "cycles", "status")
+SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status")
+HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
@@ -49,6 +50,7 @@ class SiteConfig:
     theme: str = "default"
     current_cycle: str | None = None
     cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
+    history: str = "none"  # "git": key results without check-ins get them from the git history
     cycles: dict[str, CycleSettings] = field(default_factory=dict)
     status: StatusBands = field(default_factory=StatusBands)
 
@@ -114,6 +116,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     if config.cname is not None and not _HOST.fullmatch(config.cname):
         where.error("cname", f"cname must be a domain name like okrs.example.com, not {config.cname!r}")
         config.cname = None
+    config.history = _string(data, "history", config.history, where)
+    if config.history not in HISTORY_SOURCES:
+        where.error("history", f"history must be \"git\" or \"none\", not {config.history!r}")
+        config.history = "none"
     config.cycles = _cycles(data.get("cycles", {}), where)
     config.status = _status(data.get("status", {}), where)
     return config

@@ -215,7 +215,7 @@ def _check_objective(objective: Objective, cycle: Cycle, diagnostics: Diagnostic
         diagnostics.warning(path, objective.source.line,
                             f"objective '{objective.id}' aligns to nothing: add 'aligns_to: owner/objective' to show how it rolls up")
     for kr in objective.key_results:
-        for checkin in kr.checkins:
+        for checkin in kr.checkins_given:
             if not cycle.start <= checkin.date <= cycle.end:
                 diagnostics.warning(path, checkin.line or kr.source.line,
                                     f"key result '{kr.id}' has a check-in dated {checkin.date}, outside cycle {cycle.id} ({cycle.start} to {cycle.end})")

@@ -25,8 +25,8 @@ class Live:
     """A site that rebuilds itself; use as a context manager (the first build happens on entry)."""
 
     def __init__(self, root: Path, out: Path, build_date: Callable[[], dt.date], include_private: bool = False,
-                 disk_cache: bool = False):
-        self.builder = Builder(root, out, include_private=include_private, disk_cache=disk_cache)
+                 disk_cache: bool = False, history: str | None = None):
+        self.builder = Builder(root, out, include_private=include_private, disk_cache=disk_cache, history=history)
         self.build_date = build_date
         self.hub = Hub()
         self.stop = threading.Event()

@@ -83,14 +83,27 @@ class KeyResult:
     weight: float = 1
     score_given: float | None = None
     done: bool | None = None
-    checkins: list[CheckIn] = field(default_factory=list)
+    checkins_given: list[CheckIn] = field(default_factory=list)  # as written in the file
     objective: Objective = field(init=False, repr=False)  # set with the objective
     # linked
     aligned: list[Objective] = per_build(factory=list, repr=False)
+    history: list[CheckIn] = per_build(factory=list, repr=False)  # check-ins from git (okrsite.history)
     # computed
     progress: float = per_build(0.0)
     score: float = per_build(0.0)
     status: str = per_build("")
+
+    @property
+    def checkins(self) -> list[CheckIn]:
+        """The check-ins written in the file, else those read from git history."""
+        return self.checkins_given or self.history
+
+    @property
+    def done_on(self) -> dt.date | None:
+        """For a milestone done with a date from git history: the day it was marked done."""
+        if self.type == "milestone" and self.done and self.history and self.history[-1].value:
+            return self.history[-1].date
+        return None
 
     @property
     def current(self) -> float | None:
@@ -177,6 +190,7 @@ class Owner:
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
     digest: str = ""  # of the file it was read from: stands for everything the file says ("": unknown)
     # linked
+    history_digest: str = per_build("")  # stands for the check-ins git history gave its key results
     cycle: Cycle = per_build(None, repr=False)
     objectives: list[Objective] = per_build(factory=list, repr=False)  # those in the site: public ones
     parent: Owner | None = per_build(None, repr=False)

@@ -252,8 +252,8 @@ def _metric(kr: KeyResult, fields: _Fields) -> None:
     kr.current_given = fields.number("current")
     if kr.start is not None and kr.start == kr.target:
         fields.error("target", f"'target' equals 'start' ({kr.start}): a key result must move a number")
-    kr.checkins = [c for m in fields.mappings("checkins", "check-in") if (c := _checkin(m, fields))]
-    for earlier, later in zip(kr.checkins, kr.checkins[1:]):
+    kr.checkins_given = [c for m in fields.mappings("checkins", "check-in") if (c := _checkin(m, fields))]
+    for earlier, later in zip(kr.checkins_given, kr.checkins_given[1:]):
         if later.date < earlier.date:
             fields.error("checkins", f"check-ins must be in date order: {later.date} comes after {earlier.date}")
             break

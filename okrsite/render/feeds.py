@@ -106,10 +106,14 @@ def _entry(owner: Owner, o: int, k: int, c: int, base: str) -> str:
     kr = objective.key_results[k]
     checkin = kr.checkins[c]
     url = f"{base}{objective.url}#kr-{kr.id}"
-    value = format_number(checkin.value, kr.unit)
+    if kr.type == "milestone":  # a check-in from git history: marked done, or not done again
+        value = "done" if checkin.value else "not done"
+        reading = value
+    else:
+        value = format_number(checkin.value, kr.unit)
+        reading = f"{value} (from {format_number(kr.start, kr.unit)} toward {format_number(kr.target, kr.unit)})"
     title = f"{owner.name}: {kr.title}: {value}"
-    summary = (f"{kr.title}: {value} (from {format_number(kr.start, kr.unit)} toward {format_number(kr.target, kr.unit)}), "
-               f"for the objective \u201c{objective.title}\u201d in {owner.cycle.title}. "
+    summary = (f"{kr.title}: {reading}, for the objective \u201c{objective.title}\u201d in {owner.cycle.title}. "
                f"Now {STATUS_LABELS.get(kr.status, kr.status).lower()}.")
     if checkin.note:
         summary += f" Note: {checkin.note}"

@@ -61,7 +61,7 @@ def _declared_objective(objective: Objective) -> tuple:
     """What the file says about an objective: its file's digest stands for all of it, when known."""
     owner = objective.owner
     if owner.digest:
-        return owner.digest, objective.id
+        return owner.digest, owner.history_digest, objective.id
     return (objective.title, objective.description_html, objective.private, objective.score_given, owner.name,
             owner.kind, tuple((i.text, i.done) for i in objective.initiatives),
             tuple(_declared_key_result(kr) for kr in objective.key_results))

@@ -1,0 +1,267 @@
+"""okrsite.history: check-ins read from the git history of the content, with scripted commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import SITE_TOML, load, write_site
+from htmlcheck import parse
+from okrsite import history
+from okrsite.build import Builder, load_site
+from okrsite.cli import main
+from okrsite.diagnostics import Diagnostics
+
+D = dt.date
+CYCLE = "content/2026-Q4"
+
+
+def company(revenue: float | None = None, done: bool = False, title: str = "Revenue", checkins: str = "") -> str:
+    current = "" if revenue is None else f", current: {revenue}"
+    return textwrap.dedent(f"""\
+        ---
+        name: Test Co
+        kind: company
+        objectives:
+          - id: grow
+            title: Grow the business
+            key_results:
+              - {{id: revenue, title: {title}, start: 0, target: 100{current}, unit: k}}
+              - {{id: launch, title: Launch the shop, type: milestone, done: {str(done).lower()}}}
+              - id: churn
+                title: Churn
+                start: 10
+                target: 5
+                current: 8
+        {checkins}---
+        The company.
+        """)
+
+
+class Repo:
+    """A git repository holding a site, committed to with scripted author dates."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", "Test")
+        self.git("config", "user.email", "test@example.test")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str, date: str | None = None) -> str:
+        env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
+        if date:
+            env["GIT_AUTHOR_DATE"] = f"{date}T12:00:00+00:00"
+            env["GIT_COMMITTER_DATE"] = "2027-01-15T12:00:00+00:00"  # author dates count, not commit dates
+        done = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    def commit(self, date: str, files: dict[str, str], message: str = "Check-in") -> None:
+        for relative, text in files.items():
+            path = self.root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message, date=date)
+
+
+@pytest.fixture
+def repo(tmp_path) -> Repo:
+    root = write_site(tmp_path / "site", {}, SITE_TOML + 'history = "git"\n')
+    return Repo(root)
+
+
+def checkins(site, ref: str) -> list[tuple[dt.date, float]]:
+    kr = next(k for c in site.cycles for o in c.objectives for k in o.key_results if k.ref == ref)
+    return [(c.date, c.value) for c in kr.checkins]
+
+
+def scripted(repo: Repo) -> None:
+    """The history the tests read: before the cycle, weekly check-ins, two on one day, a title edit, done."""
+    path = f"{CYCLE}/test-co.md"
+    repo.commit("2026-09-25", {path: company(5)}, "Plan Q4")
+    repo.commit("2026-10-02", {path: company(10)})
+    repo.commit("2026-10-09", {path: company(25)})
+    repo.commit("2026-10-09", {path: company(30)}, "Fix a typo in the number")
+    repo.commit("2026-10-16", {path: company(30, title="Revenue booked")}, "Reword")
+    repo.commit("2026-10-23", {path: company(30, done=True, title="Revenue booked")}, "Shop launched")
+    repo.commit("2026-10-30", {path: company(42, done=True, title="Revenue booked")})
+
+
+def test_each_commit_that_moved_current_is_a_checkin_at_its_author_date(repo):
+    scripted(repo)
+    site, diagnostics = load(repo.root)
+    assert diagnostics.items == []
+    # 25 Sep is before the cycle; the last of the two on 9 Oct counts; the reword is no check-in
+    assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 30), (D(2026, 10, 30), 42)]
+    assert checkins(site, "test-co/grow/launch") == [(D(2026, 10, 23), 1.0)]
+    assert checkins(site, "test-co/grow/churn") == []  # written before the cycle, unchanged since
+    kr = site.cycles[0].company.objectives[0].key_results[1]
+    assert kr.done_on == D(2026, 10, 23)
+
+
+def test_written_checkins_win_over_history(repo):
+    path = f"{CYCLE}/test-co.md"
+    repo.commit("2026-10-02", {path: company(10)})
+    text = company(20).replace("current: 20, unit: k}", "unit: k, checkins: [{date: 2026-10-05, value: 20}]}")
+    repo.commit("2026-10-09", {path: text})
+    site, _ = load(repo.root)
+    assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 5), 20)]
+
+
+def test_history_follows_a_file_moved_into_a_sub_folder(repo):
+    repo.commit("2026-10-02", {f"{CYCLE}/test-co.md": company(10)})
+    (repo.root / CYCLE / "company").mkdir()
+    repo.git("mv", f"{CYCLE}/test-co.md", f"{CYCLE}/company/test-co.md")
+    repo.git("commit", "-q", "-m", "Move", date="2026-10-05")
+    repo.commit("2026-10-09", {f"{CYCLE}/company/test-co.md": company(20)})
+    site, _ = load(repo.root)
+    assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
+
+
+def test_a_site_in_a_sub_folder_of_the_repository(tmp_path):
+    write_site(tmp_path / "repo" / "okrs", {}, SITE_TOML + 'history = "git"\n')
+    repo = Repo(tmp_path / "repo")
+    repo.commit("2026-10-02", {f"okrs/{CYCLE}/test-co.md": company(10), "README.md": "hi\n"})
+    repo.commit("2026-10-09", {f"okrs/{CYCLE}/test-co.md": company(20)})
+    site, diagnostics = load(repo.root / "okrs")
+    assert diagnostics.items == []
+    assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
+
+
+def test_history_is_off_unless_asked_for(repo):
+    (repo.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    scripted(repo)
+    site, _ = load(repo.root)
+    assert checkins(site, "test-co/grow/revenue") == []
+    diagnostics = Diagnostics()
+    site = load_site(repo.root, D(2026, 11, 20), diagnostics, history="git")
+    assert len(checkins(site, "test-co/grow/revenue")) == 3
+
+
+def test_outside_a_repository_it_says_so_once_and_carries_on(make_site, capsys, monkeypatch):
+    root = make_site({f"{CYCLE}/test-co.md": company(10)})
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(root.parent))
+    assert main(["build", "--history", "git", "--date", "2026-11-20", "-q"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: no history from git: the content folder is not in a git repository") == 1
+    assert (root / "public" / "okrs.json").is_file()
+
+
+def test_a_shallow_clone_warns_and_uses_the_history_it_has(repo, tmp_path):
+    scripted(repo)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
+    site, diagnostics = load(clone)
+    assert [d.message for d in diagnostics.warnings] == [
+        "the git repository is a shallow clone, so check-ins from git start at its oldest commit: "
+        "fetch the whole history (with actions/checkout, 'fetch-depth: 0')"]
+    assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 30), 42)]
+
+
+def test_a_repository_without_commits_gives_no_checkins(repo):
+    (repo.root / CYCLE).mkdir(parents=True)
+    (repo.root / CYCLE / "test-co.md").write_text(company(10), encoding="utf-8")
+    site, diagnostics = load(repo.root)
+    assert diagnostics.items == [] and checkins(site, "test-co/grow/revenue") == []
+
+
+def test_an_unreadable_old_version_is_skipped(repo):
+    path = f"{CYCLE}/test-co.md"
+    repo.commit("2026-10-02", {path: company(10)})
+    repo.commit("2026-10-05", {path: "---\nname: [broken\n---\n"}, "Broken")
+    repo.commit("2026-10-09", {path: company(20)})
+    site, diagnostics = load(repo.root)
+    assert diagnostics.items == []
+    assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
+
+
+def test_site_toml_history_must_be_git_or_none(make_site, monkeypatch):
+    root = make_site({f"{CYCLE}/test-co.md": company(10)}, SITE_TOML + 'history = "svn"\n')
+    monkeypatch.chdir(root)
+    _, diagnostics = load(Path("."))
+    assert [d.format() for d in diagnostics.errors] == ["site.toml:3: error: history must be \"git\" or \"none\", not 'svn'"]
+
+
+def test_the_built_site_shows_checkins_from_git(repo, tmp_path, monkeypatch):
+    scripted(repo)
+    monkeypatch.chdir(repo.root)
+    assert main(["build", "-o", str(tmp_path / "out"), "--date", "2026-11-20", "-q"]) == 0
+    data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
+    kr = data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]
+    assert kr["checkins"] == [{"date": "2026-10-02", "value": 10}, {"date": "2026-10-09", "value": 30},
+                              {"date": "2026-10-30", "value": 42}]
+    page = parse((tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "index.html").read_text(encoding="utf-8"))
+    assert page.one("details", "checkins").one("summary").text() == "3 check-ins from git history"
+    assert (tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "revenue.svg").is_file()
+    assert "done on 23 Oct 2026" in page.one(id="kr-launch").text()
+
+
+def test_a_commit_alone_updates_the_next_build(repo, tmp_path):
+    """Committing changes no file, yet gives a check-in: the history is part of what a build reuses."""
+    path = f"{CYCLE}/test-co.md"
+    repo.commit("2026-10-02", {path: company(10)})
+    (repo.root / path).write_text(company(40), encoding="utf-8")
+    builder = Builder(repo.root, tmp_path / "out")
+    assert builder.build(D(2026, 11, 20)).ok(True)
+    data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
+    assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [{"date": "2026-10-02", "value": 10}]
+    repo.git("commit", "-q", "-am", "Check-in", date="2026-10-20")
+    assert builder.build(D(2026, 11, 20)).ok(True)
+    data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
+    assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [
+        {"date": "2026-10-02", "value": 10}, {"date": "2026-10-20", "value": 40}]
+    page = (tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "index.html").read_text(encoding="utf-8")
+    assert "2 check-ins from git history" in page
+
+
+def test_file_versions_are_read_once_and_kept_in_the_disk_cache(repo, tmp_path, monkeypatch):
+    scripted(repo)
+    read = []
+    original = history._readings
+    monkeypatch.setattr(history, "_readings", lambda raw: read.append(raw) or original(raw))
+    first = Builder(repo.root, tmp_path / "out", jobs=1, disk_cache=True, again=False)
+    assert first.build(D(2026, 11, 20)).ok(True)
+    first.save_cache()
+    assert len(read) == 7  # a version per commit
+    second = Builder(repo.root, tmp_path / "out2", jobs=1, disk_cache=True, again=False)
+    report = second.build(D(2026, 11, 20))
+    assert report.ok(True) and len(read) == 7
+    assert checkins(report.site, "test-co/grow/revenue")[-1] == (D(2026, 10, 30), 42)
+
+
+def test_git_processes_are_few_whatever_the_size(repo, monkeypatch):
+    for week in range(5):
+        repo.commit(f"2026-10-{week * 7 + 1:02d}", {f"{CYCLE}/p{n}.md": person(n, week) for n in range(20)} |
+                    {f"{CYCLE}/test-co.md": company(week)})
+    calls = []
+    original = history._git
+    monkeypatch.setattr(history, "_git", lambda args, *rest, **names: calls.append(args[0]) or original(args, *rest, **names))
+    site, diagnostics = load(repo.root)
+    assert diagnostics.errors == []
+    assert calls == ["rev-parse", "-c", "cat-file"]  # rev-parse, log (with -c core.quotePath), cat-file
+    assert checkins(site, "p7/own/kr") == [(D(2026, 10, 1 + 7 * w), 7 + w) for w in range(5)]
+
+
+def person(n: int, week: int) -> str:
+    return textwrap.dedent(f"""\
+        ---
+        name: Person {n}
+        kind: person
+        parent: test-co
+        objectives:
+          - id: own
+            title: Do well
+            aligns_to: test-co/grow
+            key_results:
+              - {{id: kr, title: Things, start: 0, target: 100, current: {n + week}, unit: things}}
+              - {{id: kr2, title: More things, start: 0, target: 10, current: 1, unit: things}}
+        ---
+        """)
