@@ -66,7 +66,8 @@ class GitHistory:
         """The history of each of ``paths`` that git has; a warning (once) when git has none."""
         try:
             top, shallow = _repository(content_dir)
-            commits = _log(top, content_dir)
+            folder = os.path.relpath(content_dir.resolve(), top).replace(os.sep, "/")
+            commits = _log(top, folder)
         except HistoryUnavailable as exc:
             diagnostics.warning(display_path(content_dir), None, f"no history from git: {exc}")
             return {}
@@ -74,7 +75,8 @@ class GitHistory:
             diagnostics.warning(display_path(content_dir), None,
                                 "the git repository is a shallow clone, so check-ins from git start at its oldest commit: "
                                 "fetch the whole history (with actions/checkout, 'fetch-depth: 0')")
-        wanted = {os.path.relpath(path.resolve(), top).replace(os.sep, "/"): path for path in paths}
+        prefix = "" if folder == "." else f"{folder}/"  # names as git gives them: from the repository's top
+        wanted = {prefix + path.relative_to(content_dir).as_posix(): path for path in paths}
         versions = _versions(commits, set(wanted))
         self._read_blobs(top, {blob for found in versions.values() for _, blob in found}, jobs)
         histories = {}
@@ -130,9 +132,8 @@ def _repository(content_dir: Path) -> tuple[str, bool]:
     return top, shallow == "true"
 
 
-def _log(top: str, content_dir: Path) -> list[_Commit]:
-    """Every commit that changed a file in the content folder, newest first, with its changes."""
-    folder = os.path.relpath(content_dir.resolve(), top)
+def _log(top: str, folder: str) -> list[_Commit]:
+    """Every commit that changed a file in ``folder`` (the content folder, from the top), newest first."""
     try:
         out = _git(["-c", "core.quotePath=false", "log", "--no-merges", "-M", "--raw", "--no-abbrev", "-z",
                     "--format=%x01%as", "--", folder], top)

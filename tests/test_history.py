@@ -135,6 +135,17 @@ def test_a_site_in_a_sub_folder_of_the_repository(tmp_path):
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
 
 
+def test_a_repository_of_the_content_folder_alone(tmp_path):
+    root = write_site(tmp_path / "site", {}, SITE_TOML + 'history = "git"\n')
+    (root / "content").mkdir()
+    repo = Repo(root / "content")
+    repo.commit("2026-10-02", {"2026-Q4/test-co.md": company(10)})
+    repo.commit("2026-10-09", {"2026-Q4/test-co.md": company(20)})
+    site, diagnostics = load(root)
+    assert diagnostics.items == []
+    assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
+
+
 def test_history_is_off_unless_asked_for(repo):
     (repo.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
     scripted(repo)
