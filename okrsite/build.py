@@ -75,8 +75,9 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
     cycles = make_cycles(list(folders), config, diagnostics)
     current = choose_current(cycles, config, build_date, diagnostics)
     cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs)
+    config.history = history or config.history
     histories = {}
-    if (history or config.history) == "git":
+    if config.history == "git":
         histories = cache.git.read(config.content_dir, [path for paths in folders.values() for path in paths], diagnostics, jobs)
     cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private, histories)
               for c in cycles]

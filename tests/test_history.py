@@ -213,6 +213,7 @@ def test_the_built_site_shows_checkins_from_git(repo, tmp_path, monkeypatch):
     assert page.one("details", "checkins").one("summary").text() == "3 check-ins from git history"
     assert (tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "revenue.svg").is_file()
     assert "done on 23 Oct 2026" in page.one(id="kr-launch").text()
+    assert page.one(id="kr-churn").one("p", "empty").text() == "No check-ins yet: change current and commit each week."
 
 
 def test_a_commit_alone_updates_the_next_build(repo, tmp_path):

@@ -87,7 +87,7 @@ def _owner(owner: Owner) -> int:
 
 def site_key(site: Site, theme: str) -> int:
     """What every page shows around its content: site settings, build date, theme, cycles' names and states."""
-    return stable_hash((site.config.title, site.config.base_url, site.build_date, code_version(), theme,
+    return stable_hash((site.config.title, site.config.base_url, site.config.history, site.build_date, code_version(), theme,
                         site.include_private, tuple((c.id, c.title, c.state) for c in site.cycles)))
 
 
