@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jinja2
 
+from okrsite.coaching import coach_linked, coach_scored
 from okrsite.config import SiteConfig, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
@@ -72,7 +73,9 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
     cycles = make_cycles(list(folders), config, diagnostics)
     current = choose_current(cycles, config, build_date, diagnostics)
     cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs)
-    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private) for c in cycles]
+    last_closed = max((c for c in cycles if c.state == "archived"), key=lambda c: c.end, default=None)
+    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private, c is last_closed)
+              for c in cycles]
     current = next((c for c in cycles if c.state == "current"), None) if current else None
     cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
     if diagnostics.errors:
@@ -89,11 +92,15 @@ class _LinkedCycle:
 
 
 def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date,
-                  cache: OwnerCache, diagnostics: Diagnostics, include_private: bool) -> Cycle:
-    """``cycle`` linked, made public and scored; the cached one when nothing it depends on changed."""
+                  cache: OwnerCache, diagnostics: Diagnostics, include_private: bool, last_closed: bool) -> Cycle:
+    """``cycle`` linked, coached, made public and scored; the cached one when nothing it depends on changed.
+
+    Only the ``last_closed`` cycle has its scores coached: older ones are history.
+    """
     entries = cache.entries(paths)
     fingerprint = (tuple((path, entry.digest) for path, entry in zip(paths, entries)), cycle.title, cycle.start,
-                   cycle.end, cycle.state, cycle.folder, config.status, build_date, include_private)
+                   cycle.end, cycle.state, cycle.folder, config.status, config.checks, build_date, include_private,
+                   last_closed)
     known = cache.cycles.get(cycle.id)
     if known is not None and known.fingerprint == fingerprint:
         for item in known.diagnostics:
@@ -110,11 +117,14 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_dat
             entry.owner.reset()
             owners.append(entry.owner)
     link_cycle(cycle, owners, found, broken)
+    coach_linked(cycle, config.checks, build_date, found)
     cache.cycles.pop(cycle.id, None)
     if not found.errors:
         if not include_private:
             remove_private(cycle)
         score_cycle(cycle, build_date, config.status)
+        if last_closed:
+            coach_scored(cycle, config.checks, build_date, found)
         cache.cycles[cycle.id] = _LinkedCycle(fingerprint, cycle, found.items)
     for item in found.items:
         diagnostics.add(item)

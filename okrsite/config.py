@@ -14,10 +14,12 @@ from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 
-SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "cycles", "status")
+SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "cycles", "status", "checks")
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
+# The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
+CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale", "stretch")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,17 @@ class StatusBands:
     progress: float = 0.3
     on_track: float = 0.8
     at_risk: float = 0.5
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """What ``[checks]`` in site.toml says: the coaching checks switched off, and the stale limit."""
+
+    off: frozenset[str] = frozenset()
+    stale_days: int = 14  # a key result with no check-in for longer is stale
+
+    def on(self, name: str) -> bool:
+        return name not in self.off
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ class SiteConfig:
     cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
     cycles: dict[str, CycleSettings] = field(default_factory=dict)
     status: StatusBands = field(default_factory=StatusBands)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def path(self) -> Path:
@@ -116,6 +130,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
         config.cname = None
     config.cycles = _cycles(data.get("cycles", {}), where)
     config.status = _status(data.get("status", {}), where)
+    config.checks = _checks(data.get("checks", {}), where)
     return config
 
 
@@ -179,6 +194,24 @@ def _status(table, where: _Where) -> StatusBands:
             else:
                 values[key] = float(value)
     return StatusBands(**values)
+
+
+def _checks(table, where: _Where) -> CheckSettings:
+    if not isinstance(table, dict):
+        where.error("checks", "'checks' must be a table")
+        return CheckSettings()
+    _warn_unknown(table, CHECKS + ("stale_days",), where, "[checks]", "checks")
+    off = set()
+    for key in CHECKS:
+        if key in table and not isinstance(table[key], bool):
+            where.error(key, f"[checks] {key} must be true or false, not {table[key]!r}", "checks")
+        elif table.get(key) is False:
+            off.add(key)
+    stale_days = table.get("stale_days", CheckSettings.stale_days)
+    if isinstance(stale_days, bool) or not isinstance(stale_days, int) or not 1 <= stale_days <= 366:
+        where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {stale_days!r}", "checks")
+        stale_days = CheckSettings.stale_days
+    return CheckSettings(frozenset(off), stale_days)
 
 
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
