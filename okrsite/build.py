@@ -95,7 +95,8 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_dat
                   cache: OwnerCache, diagnostics: Diagnostics, include_private: bool, last_closed: bool) -> Cycle:
     """``cycle`` linked, coached, made public and scored; the cached one when nothing it depends on changed.
 
-    Only the ``last_closed`` cycle has its scores coached: older ones are history.
+    Coaching waits until the cycle has no errors, and only the ``last_closed`` cycle
+    has its scores coached: older ones are history.
     """
     entries = cache.entries(paths)
     fingerprint = (tuple((path, entry.digest) for path, entry in zip(paths, entries)), cycle.title, cycle.start,
@@ -117,9 +118,9 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_dat
             entry.owner.reset()
             owners.append(entry.owner)
     link_cycle(cycle, owners, found, broken)
-    coach_linked(cycle, config.checks, build_date, found)
     cache.cycles.pop(cycle.id, None)
     if not found.errors:
+        coach_linked(cycle, config.checks, build_date, found)
         if not include_private:
             remove_private(cycle)
         score_cycle(cycle, build_date, config.status)
