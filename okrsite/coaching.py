@@ -87,8 +87,8 @@ def unaligned(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
 
 def unsupported(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     company = cycle.company
-    if company is None or len(cycle.owners) == 1:
-        return  # a company alone has nobody to align yet
+    if company is None or not any(o.objectives for o in cycle.owners.values() if o is not company):
+        return  # nobody below the company has objectives yet that could align
     for objective in company.objectives:
         if not objective.children:
             yield (company.source.path, objective.source.line,

@@ -202,10 +202,10 @@ def _checks(table, where: _Where) -> CheckSettings:
         return CheckSettings()
     _warn_unknown(table, CHECKS + ("stale_days",), where, "[checks]", "checks")
     off = set()
-    for key in CHECKS:
-        if key in table and not isinstance(table[key], bool):
-            where.error(key, f"[checks] {key} must be true or false, not {table[key]!r}", "checks")
-        elif table.get(key) is False:
+    for key, value in table.items():
+        if key in CHECKS and not isinstance(value, bool):
+            where.error(key, f"[checks] {key} must be true or false, not {value!r}", "checks")
+        elif key in CHECKS and not value:
             off.add(key)
     stale_days = table.get("stale_days", CheckSettings.stale_days)
     if isinstance(stale_days, bool) or not isinstance(stale_days, int) or not 1 <= stale_days <= 366:
