@@ -57,7 +57,7 @@ class BuildReport:
 
 def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None,
               include_private: bool = False, jobs: int = 1) -> Site | None:
-    """Read, validate, link and score a site; ``None`` when it has errors.
+    """Read, validate, link, coach and score a site; ``None`` when it has errors.
 
     With a ``cache`` from an earlier build, only new or changed files are parsed,
     and a cycle whose files, dates and settings are all unchanged is reused whole.
