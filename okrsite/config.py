@@ -87,7 +87,7 @@ class _Where:
         for number, text in enumerate(self.lines, 1):
             stripped = text.strip()
             if stripped.startswith("["):
-                current = stripped.strip("[] ").replace('"', "").replace("'", "")
+                current = stripped.split("]", 1)[0].strip("[ ").replace('"', "").replace("'", "")  # no comment
                 if key is None and current == table:
                     return number
             elif key is not None and current == table and re.match(rf"""["']?{re.escape(key)}["']?\s*=""", stripped):

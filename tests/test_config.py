@@ -150,6 +150,12 @@ def test_checks_of_the_wrong_type_are_errors_at_their_line(config_of):
     assert config.checks == CheckSettings()
 
 
+def test_a_table_header_with_a_comment_keeps_the_lines_of_its_keys(config_of):
+    _, diagnostics = config_of('[checks]   # coaching [on]\nstale = "no"\n\n[status]  # bands\nat_risk = 11\n')
+    assert formatted(diagnostics) == ["site.toml:5: error: [status] at_risk must be a number like 0.7, not 11",
+                                      "site.toml:2: error: [checks] stale must be true or false, not 'no'"]
+
+
 def test_checks_must_be_a_table(config_of):
     _, diagnostics = config_of('checks = "off"\n')
     assert formatted(diagnostics) == ["site.toml:1: error: 'checks' must be a table"]
