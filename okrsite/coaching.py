@@ -1,4 +1,4 @@
-"""Stage 4b: coaching. Warnings about OKR practice, each saying why and how to fix it.
+"""Stage 3c: coaching. Warnings about OKR practice, each saying why and how to fix it.
 
 Every check is a small function named like its switch in ``[checks]`` of site.toml
 (:data:`okrsite.config.CHECKS`) and yields ``(path, line, message)``. Most read the
