@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jinja2
 
+from okrsite.coaching import coach_linked, coach_scored
 from okrsite.config import SiteConfig, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
@@ -57,7 +58,7 @@ class BuildReport:
 
 def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None,
               include_private: bool = False, jobs: int = 1, history: str | None = None) -> Site | None:
-    """Read, validate, link and score a site; ``None`` when it has errors.
+    """Read, validate, link, coach and score a site; ``None`` when it has errors.
 
     With a ``cache`` from an earlier build, only new or changed files are parsed,
     and a cycle whose files, dates and settings are all unchanged is reused whole.
@@ -79,7 +80,9 @@ def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: 
     histories = {}
     if config.history == "git":
         histories = cache.git.read(config.content_dir, [path for paths in folders.values() for path in paths], diagnostics, jobs)
-    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private, histories)
+    last_closed = max((c for c in cycles if c.state == "archived"), key=lambda c: c.end, default=None)
+    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private, histories,
+                            c is last_closed)
               for c in cycles]
     current = next((c for c in cycles if c.state == "current"), None) if current else None
     cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
@@ -97,12 +100,17 @@ class _LinkedCycle:
 
 
 def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date, cache: OwnerCache,
-                  diagnostics: Diagnostics, include_private: bool, histories: dict[Path, FileHistory]) -> Cycle:
-    """``cycle`` linked, made public and scored; the cached one when nothing it depends on changed."""
+                  diagnostics: Diagnostics, include_private: bool, histories: dict[Path, FileHistory],
+                  last_closed: bool) -> Cycle:
+    """``cycle`` linked, coached, made public and scored; the cached one when nothing it depends on changed.
+
+    Coaching waits until the cycle has no errors, and only the ``last_closed`` cycle
+    has its scores coached: older ones are history.
+    """
     entries = cache.entries(paths)
     files = tuple((path, entry.digest, histories[path].digest if path in histories else "") for path, entry in zip(paths, entries))
-    fingerprint = (files, cycle.title, cycle.start,
-                   cycle.end, cycle.state, cycle.folder, config.status, build_date, include_private)
+    fingerprint = (files, cycle.title, cycle.start, cycle.end, cycle.state, cycle.folder, config.status, config.checks,
+                   build_date, include_private, last_closed)
     known = cache.cycles.get(cycle.id)
     if known is not None and known.fingerprint == fingerprint:
         for item in known.diagnostics:
@@ -122,9 +130,12 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_dat
     link_cycle(cycle, owners, found, broken)
     cache.cycles.pop(cycle.id, None)
     if not found.errors:
+        coach_linked(cycle, config.checks, build_date, found)
         if not include_private:
             remove_private(cycle)
         score_cycle(cycle, build_date, config.status)
+        if last_closed:
+            coach_scored(cycle, config.checks, build_date, found)
         cache.cycles[cycle.id] = _LinkedCycle(fingerprint, cycle, found.items)
     for item in found.items:
         diagnostics.add(item)

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 
-SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status")
+SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks")
 HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
+# The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
+CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale", "stretch")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,17 @@ class StatusBands:
     progress: float = 0.3
     on_track: float = 0.8
     at_risk: float = 0.5
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """What ``[checks]`` in site.toml says: the coaching checks switched off, and the stale limit."""
+
+    off: frozenset[str] = frozenset()
+    stale_days: int = 14  # a key result with no check-in for longer is stale
+
+    def on(self, name: str) -> bool:
+        return name not in self.off
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,7 @@ class SiteConfig:
     history: str = "none"  # "git": key results without check-ins get them from the git history
     cycles: dict[str, CycleSettings] = field(default_factory=dict)
     status: StatusBands = field(default_factory=StatusBands)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def path(self) -> Path:
@@ -75,7 +89,7 @@ class _Where:
         for number, text in enumerate(self.lines, 1):
             stripped = text.strip()
             if stripped.startswith("["):
-                current = stripped.strip("[] ").replace('"', "").replace("'", "")
+                current = stripped.split("]", 1)[0].strip("[ ").replace('"', "").replace("'", "")  # no comment
                 if key is None and current == table:
                     return number
             elif key is not None and current == table and re.match(rf"""["']?{re.escape(key)}["']?\s*=""", stripped):
@@ -122,6 +136,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
         config.history = "none"
     config.cycles = _cycles(data.get("cycles", {}), where)
     config.status = _status(data.get("status", {}), where)
+    config.checks = _checks(data.get("checks", {}), where)
     return config
 
 
@@ -185,6 +200,24 @@ def _status(table, where: _Where) -> StatusBands:
             else:
                 values[key] = float(value)
     return StatusBands(**values)
+
+
+def _checks(table, where: _Where) -> CheckSettings:
+    if not isinstance(table, dict):
+        where.error("checks", "'checks' must be a table")
+        return CheckSettings()
+    _warn_unknown(table, CHECKS + ("stale_days",), where, "[checks]", "checks")
+    off = set()
+    for key, value in table.items():
+        if key in CHECKS and not isinstance(value, bool):
+            where.error(key, f"[checks] {key} must be true or false, not {value!r}", "checks")
+        elif key in CHECKS and not value:
+            off.add(key)
+    stale_days = table.get("stale_days", CheckSettings.stale_days)
+    if isinstance(stale_days, bool) or not isinstance(stale_days, int) or not 1 <= stale_days <= 366:
+        where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {stale_days!r}", "checks")
+        stale_days = CheckSettings.stale_days
+    return CheckSettings(frozenset(off), stale_days)
 
 
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")

@@ -6,10 +6,8 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 
 from __future__ import annotations
 
-from okrsite.diagnostics import Diagnostics, did_you_mean, plural
+from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
-
-MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
 
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
@@ -22,7 +20,7 @@ def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, brok
     _collect(cycle, owners, diagnostics)
     _link_org_chart(cycle, diagnostics)
     _link_alignments(cycle, diagnostics)
-    _check_practice(cycle, diagnostics)
+    _check_checkin_dates(cycle, diagnostics)
 
 
 def _collect(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> None:
@@ -196,26 +194,11 @@ def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
                 stack.append((parent, iter(list(parent.parents))))
 
 
-def _check_practice(cycle: Cycle, diagnostics: Diagnostics) -> None:
-    """Warnings about OKR practice; ``--strict`` turns them into failures."""
-    for owner in cycle.owners.values():
-        if len(owner.objectives) > MAX_OBJECTIVES:
-            diagnostics.warning(owner.source.path, _line(owner, "objectives"),
-                                f"'{owner.id}' has {len(owner.objectives)} objectives: focus on at most {MAX_OBJECTIVES}")
-        for objective in owner.objectives:
-            _check_objective(objective, cycle, diagnostics)
-
-
-def _check_objective(objective: Objective, cycle: Cycle, diagnostics: Diagnostics) -> None:
-    path, count = objective.owner.source.path, len(objective.key_results)
-    if not MIN_KEY_RESULTS <= count <= MAX_KEY_RESULTS:
-        diagnostics.warning(path, objective.source.line,
-                            f"objective '{objective.id}' has {plural(count, 'key result')}: use {MIN_KEY_RESULTS} to {MAX_KEY_RESULTS}")
-    if objective.owner.kind != "company" and not objective.aligns_to:
-        diagnostics.warning(path, objective.source.line,
-                            f"objective '{objective.id}' aligns to nothing: add 'aligns_to: owner/objective' to show how it rolls up")
-    for kr in objective.key_results:
-        for checkin in kr.checkins_given:
-            if not cycle.start <= checkin.date <= cycle.end:
-                diagnostics.warning(path, checkin.line or kr.source.line,
-                                    f"key result '{kr.id}' has a check-in dated {checkin.date}, outside cycle {cycle.id} ({cycle.start} to {cycle.end})")
+def _check_checkin_dates(cycle: Cycle, diagnostics: Diagnostics) -> None:
+    """A check-in dated outside its cycle is most likely a typo in the date."""
+    for objective in cycle.objectives:
+        for kr in objective.key_results:
+            for checkin in kr.checkins_given:
+                if not cycle.start <= checkin.date <= cycle.end:
+                    diagnostics.warning(objective.owner.source.path, checkin.line or kr.source.line,
+                                        f"key result '{kr.id}' has a check-in dated {checkin.date}, outside cycle {cycle.id} ({cycle.start} to {cycle.end})")

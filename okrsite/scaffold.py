@@ -23,6 +23,9 @@ achieved = 0.7
 progress = 0.3
 on_track = 0.8
 at_risk = 0.5
+
+[checks]                 # coaching warnings in `okrsite check`, all on; switch one off with false
+stale_days = 14          # a key result with no check-in for longer is stale
 """
 
 GITIGNORE = "/public/\n"

@@ -209,3 +209,23 @@ def test_a_stylesheet_edit_rewrites_the_stylesheet_and_the_404_page_only(example
     assert report.ok(False) and (report.files, report.pages) == (2, 1)
     assert "letter-spacing: .01em" in (out / "404.html").read_text()
     assert_same_as_clean_build(example_copy, out, tmp_path)
+
+
+def test_watch_mode_coaches_again_when_the_date_or_the_checks_change(example_copy, tmp_path):
+    """A cycle's coaching warnings are kept with it between builds; a new build date or [checks] renews them."""
+    builder = Builder(example_copy, tmp_path / "out")
+    stale = "key result with no check-in for more than 14 days"
+
+    def warnings(date) -> list[str]:
+        report = builder.build(date)
+        assert report.ok(False)
+        return [d.format() for d in report.diagnostics.items if d.severity == "warning"]
+
+    assert warnings(EXAMPLE_DATE) == []
+    later = EXAMPLE_DATE.replace(month=12, day=10)
+    found = warnings(later)
+    assert found and all(stale in w.replace("key results", "key result") for w in found)
+    assert warnings(later) == found  # the cached cycle brings its warnings along
+    edit(example_copy / "site.toml", "[status]", "[checks]\nstale = false\n\n[status]")
+    assert warnings(later) == []
+    assert warnings(EXAMPLE_DATE) == []

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from okrsite.config import CycleSettings, SiteConfig, StatusBands, dates_from_name, load_config, title_from_name
+from okrsite.config import (CHECKS, CheckSettings, CycleSettings, SiteConfig, StatusBands, dates_from_name, load_config,
+                            title_from_name)
 from okrsite.diagnostics import Diagnostics
 
 
@@ -34,6 +35,8 @@ def test_defaults_for_an_empty_file(config_of, tmp_path):
     assert config.current_cycle is None
     assert config.cycles == {}
     assert config.status == StatusBands(achieved=0.7, progress=0.3, on_track=0.8, at_risk=0.5)
+    assert config.checks == CheckSettings(off=frozenset(), stale_days=14)
+    assert all(config.checks.on(name) for name in CHECKS)
     assert config.path == tmp_path / "site.toml"
     assert config.content_dir == tmp_path / "content"
 
@@ -122,6 +125,40 @@ def test_settings_of_the_wrong_type_are_errors(config_of):
     assert formatted(diagnostics) == ["site.toml:1: error: 'title' must be a string, not 5",
                                       "site.toml:2: error: 'current_cycle' must be a string, not 2026"]
     assert config.title == "OKRs" and config.current_cycle is None
+
+
+def test_checks_switched_off_and_the_stale_limit(config_of):
+    config, diagnostics = config_of("[checks]\nunits = false\nstretch = true\nstale_days = 21\n")
+    assert diagnostics.items == []
+    assert config.checks == CheckSettings(off=frozenset({"units"}), stale_days=21)
+    assert not config.checks.on("units") and config.checks.on("stretch") and config.checks.on("stale")
+
+
+def test_checks_unknown_key_warns_with_did_you_mean(config_of):
+    config, diagnostics = config_of('title = "T"\n\n[checks]\nunit = false\n')
+    assert formatted(diagnostics) == ["site.toml:4: warning: unknown key 'unit' in [checks] (did you mean units?)"]
+    assert config.checks == CheckSettings()
+
+
+def test_checks_of_the_wrong_type_are_errors_at_their_line(config_of):
+    config, diagnostics = config_of('[checks]\nstale = "no"\nunits = 0\nstale_days = 0\n')
+    assert formatted(diagnostics) == [
+        "site.toml:2: error: [checks] stale must be true or false, not 'no'",
+        "site.toml:3: error: [checks] units must be true or false, not 0",
+        "site.toml:4: error: [checks] stale_days must be a whole number of days like 14, not 0",
+    ]
+    assert config.checks == CheckSettings()
+
+
+def test_a_table_header_with_a_comment_keeps_the_lines_of_its_keys(config_of):
+    _, diagnostics = config_of('[checks]   # coaching [on]\nstale = "no"\n\n[status]  # bands\nat_risk = 11\n')
+    assert formatted(diagnostics) == ["site.toml:5: error: [status] at_risk must be a number like 0.7, not 11",
+                                      "site.toml:2: error: [checks] stale must be true or false, not 'no'"]
+
+
+def test_checks_must_be_a_table(config_of):
+    _, diagnostics = config_of('checks = "off"\n')
+    assert formatted(diagnostics) == ["site.toml:1: error: 'checks' must be a table"]
 
 
 def test_cycle_dates_must_be_dates_in_order(config_of):

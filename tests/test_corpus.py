@@ -36,7 +36,7 @@ def test_case_gives_exactly_the_expected_diagnostics(case, tmp_path, monkeypatch
     assert (site is None) == bool(diagnostics.errors)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.with_suffix(".expected").read_text().startswith("content/")][:12],
+@pytest.mark.parametrize("case", [c for c in CASES if ": error: " in c.with_suffix(".expected").read_text()][:12],
                          ids=lambda c: c.stem)
 def test_the_command_line_exits_1_without_a_traceback(case, tmp_path, monkeypatch, capsys):
     root = write_site(tmp_path / "site", {f"{CYCLE}/test-co.md": COMPANY})
@@ -62,7 +62,7 @@ def test_a_ten_megabyte_description_builds(make_site, tmp_path):
 
 def test_ten_thousand_objectives_in_one_file_load(make_site, monkeypatch):
     objectives = "".join(f"  - id: o{i}\n    title: Objective {i}\n    aligns_to: test-co/grow\n    key_results:\n"
-                         f"      - {{id: k, title: K, start: 0, target: 10, current: {i % 10}}}\n"
+                         f"      - {{id: k, title: K, start: 0, target: 10, current: {i % 10}, unit: u}}\n"
                          "      - {id: m, title: M, type: milestone, done: true}\n" for i in range(10_000))
     root = make_site({f"{CYCLE}/test-co.md": COMPANY,
                       f"{CYCLE}/busy.md": f"---\nname: Busy\nkind: team\nparent: test-co\nobjectives:\n{objectives}---\n"})
@@ -70,7 +70,8 @@ def test_ten_thousand_objectives_in_one_file_load(make_site, monkeypatch):
     site, diagnostics = load(root)
     assert site is not None and len(site.current.owners["busy"].objectives) == 10_000
     assert [d.format() for d in diagnostics.items] == [
-        f"{CYCLE}/busy.md:5: warning: 'busy' has 10000 objectives: focus on at most 5"]
+        f"{CYCLE}/busy.md:5: warning: 'busy' has 10000 objectives: focus on at most 5 "
+        "(with more, none gets real attention); move the rest to a later cycle"]
 
 
 def test_a_link_out_of_the_site_is_not_followed(make_site, tmp_path, monkeypatch):

@@ -39,6 +39,7 @@ def company(revenue: float | None = None, done: bool = False, title: str = "Reve
                 start: 10
                 target: 5
                 current: 8
+                unit: days
         {checkins}---
         The company.
         """)
@@ -96,7 +97,7 @@ def scripted(repo: Repo) -> None:
 
 def test_each_commit_that_moved_current_is_a_checkin_at_its_author_date(repo):
     scripted(repo)
-    site, diagnostics = load(repo.root)
+    site, diagnostics = load(repo.root, D(2026, 11, 5))
     assert diagnostics.items == []
     # 25 Sep is before the cycle; the last of the two on 9 Oct counts; the reword is no check-in
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 30), (D(2026, 10, 30), 42)]
@@ -104,6 +105,14 @@ def test_each_commit_that_moved_current_is_a_checkin_at_its_author_date(repo):
     assert checkins(site, "test-co/grow/churn") == []  # written before the cycle, unchanged since
     kr = site.cycles[0].company.objectives[0].key_results[1]
     assert kr.done_on == D(2026, 10, 23)
+
+
+def test_coaching_counts_checkins_from_git(repo):
+    scripted(repo)
+    _, diagnostics = load(repo.root, D(2026, 11, 20))  # three weeks after the last commit that moved revenue
+    assert [d.message for d in diagnostics.items] == [
+        "'test-co' has 1 key result with no check-in for more than 14 days (revenue): "
+        "commit this week's 'current': with history from git each change is a check-in"]
 
 
 def test_written_checkins_win_over_history(repo):
@@ -131,7 +140,7 @@ def test_a_site_in_a_sub_folder_of_the_repository(tmp_path):
     repo.commit("2026-10-02", {f"okrs/{CYCLE}/test-co.md": company(10), "README.md": "hi\n"})
     repo.commit("2026-10-09", {f"okrs/{CYCLE}/test-co.md": company(20)})
     site, diagnostics = load(repo.root / "okrs")
-    assert diagnostics.items == []
+    assert diagnostics.errors == []
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
 
 
@@ -142,7 +151,7 @@ def test_a_repository_of_the_content_folder_alone(tmp_path):
     repo.commit("2026-10-02", {"2026-Q4/test-co.md": company(10)})
     repo.commit("2026-10-09", {"2026-Q4/test-co.md": company(20)})
     site, diagnostics = load(root)
-    assert diagnostics.items == []
+    assert diagnostics.errors == []
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
 
 
@@ -170,7 +179,7 @@ def test_a_shallow_clone_warns_and_uses_the_history_it_has(repo, tmp_path):
     scripted(repo)
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
-    site, diagnostics = load(clone)
+    site, diagnostics = load(clone, D(2026, 11, 5))
     assert [d.message for d in diagnostics.warnings] == [
         "the git repository is a shallow clone, so check-ins from git start at its oldest commit: "
         "fetch the whole history (with actions/checkout, 'fetch-depth: 0')"]
@@ -190,7 +199,7 @@ def test_an_unreadable_old_version_is_skipped(repo):
     repo.commit("2026-10-05", {path: "---\nname: [broken\n---\n"}, "Broken")
     repo.commit("2026-10-09", {path: company(20)})
     site, diagnostics = load(repo.root)
-    assert diagnostics.items == []
+    assert diagnostics.errors == []
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
 
 
@@ -222,11 +231,11 @@ def test_a_commit_alone_updates_the_next_build(repo, tmp_path):
     repo.commit("2026-10-02", {path: company(10)})
     (repo.root / path).write_text(company(40), encoding="utf-8")
     builder = Builder(repo.root, tmp_path / "out")
-    assert builder.build(D(2026, 11, 20)).ok(True)
+    assert builder.build(D(2026, 11, 20)).ok(False)
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
     assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [{"date": "2026-10-02", "value": 10}]
     repo.git("commit", "-q", "-am", "Check-in", date="2026-10-20")
-    assert builder.build(D(2026, 11, 20)).ok(True)
+    assert builder.build(D(2026, 11, 20)).ok(False)
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
     assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [
         {"date": "2026-10-02", "value": 10}, {"date": "2026-10-20", "value": 40}]
@@ -240,12 +249,12 @@ def test_file_versions_are_read_once_and_kept_in_the_disk_cache(repo, tmp_path, 
     original = history._readings
     monkeypatch.setattr(history, "_readings", lambda raw: read.append(raw) or original(raw))
     first = Builder(repo.root, tmp_path / "out", jobs=1, disk_cache=True, again=False)
-    assert first.build(D(2026, 11, 20)).ok(True)
+    assert first.build(D(2026, 11, 20)).ok(False)
     first.save_cache()
     assert len(read) == 7  # a version per commit
     second = Builder(repo.root, tmp_path / "out2", jobs=1, disk_cache=True, again=False)
     report = second.build(D(2026, 11, 20))
-    assert report.ok(True) and len(read) == 7
+    assert report.ok(False) and len(read) == 7
     assert checkins(report.site, "test-co/grow/revenue")[-1] == (D(2026, 10, 30), 42)
 
 

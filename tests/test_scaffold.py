@@ -7,7 +7,8 @@ import datetime as dt
 import yaml
 
 from okrsite import __version__
-from okrsite.build import build_site
+from okrsite.build import build_site, load_site
+from okrsite.diagnostics import Diagnostics
 from okrsite.scaffold import create_site, current_quarter
 
 
@@ -67,3 +68,15 @@ def test_new_site_builds_without_warnings_on_any_day(tmp_path):
         report = build_site(root, root / "public", day, strict=True)
         assert report.ok(strict=True), [d.format() for d in report.diagnostics.items]
         assert (root / "public/index.html").is_file()
+
+
+def test_new_site_gets_no_coaching_on_any_day_of_a_quarter(tmp_path):
+    """Its fortnightly check-ins go up to the day it is made, so none is ever stale: tried on each
+    day just before a check-in is due, and on the quarter's first and last days."""
+    for offset in (0, 13, 14, 27, 41, 55, 69, 83, 89, 90):
+        day = dt.date(2027, 1, 1) + dt.timedelta(days=offset)
+        root = tmp_path / day.isoformat()
+        create_site(root, day)
+        diagnostics = Diagnostics()
+        assert load_site(root, day, diagnostics) is not None
+        assert diagnostics.items == [], (day, [d.format() for d in diagnostics.items])

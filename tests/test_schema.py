@@ -25,7 +25,7 @@ def one_kr_objective(kr: str) -> str:
         "    title: Objective\n"                           # 7
         "    aligns_to: test-co/grow\n"                    # 8
         "    key_results:\n"                               # 9
-        "      - {id: base, title: Base, start: 0, target: 10}\n"  # 10
+        "      - {id: base, title: Base, start: 0, target: 10, unit: things}\n"  # 10
         + kr                                               # 11...
     )
 
@@ -373,7 +373,7 @@ def test_checkins_out_of_order(check):
 
 def test_unknown_objective_key_warns_with_did_you_mean(check):
     site, diagnostics = check({TEAM: team(one_kr_objective(
-        "      - {id: more, title: More, start: 0, target: 5}\n"
+        "      - {id: more, title: More, start: 0, target: 5, unit: things}\n"
         "    titel: Typo\n"))})                                        # 12
     assert site is not None, reported(diagnostics)
     assert reported(diagnostics, "warning") == [
@@ -389,7 +389,8 @@ def test_unknown_keys_at_every_level_warn(check):
             "        target: 5\n"                                   # 15
             "        curent: 3\n"                                   # 16
             "        checkins:\n"                                   # 17
-            "          - {date: 2026-10-15, value: 1, nte: x}\n"),  # 18
+            "          - {date: 2026-11-15, value: 1, nte: x}\n"    # 18
+            "        unit: things\n"),
         header="name: Team\nkind: team\nparent: test-co\nlaed: x\n")})  # 5
     assert site is not None, reported(diagnostics)
     assert sorted(reported(diagnostics, "warning")) == sorted([

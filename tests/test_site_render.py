@@ -91,7 +91,7 @@ objectives:
   - id: a
     title: A goal
     key_results:
-      - {{id: k, title: K, start: 0, target: 10, current: 5, checkins: [{{date: {year}-{month}-15, value: 5}}]}}
+      - {{id: k, title: K, start: 0, target: 10, current: 5, unit: u, checkins: [{{date: {year}-{month}-15, value: 5}}]}}
       - {{id: j, title: J, type: milestone, done: true}}
 ---
 """

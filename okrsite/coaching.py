@@ -1,0 +1,151 @@
+"""Stage 3c: coaching. Warnings about OKR practice, each saying why and how to fix it.
+
+Every check is a small function named like its switch in ``[checks]`` of site.toml
+(:data:`okrsite.config.CHECKS`) and yields ``(path, line, message)``. Most read the
+cycle as written, private objectives included, right after linking
+(:func:`coach_linked`); ``stretch`` needs the scores and reads the cycle as the
+site shows it (:func:`coach_scored`). Each check is one pass over the cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from okrsite.config import CheckSettings
+from okrsite.diagnostics import Diagnostics, plural
+from okrsite.model import Cycle, KeyResult
+from okrsite.scoring import key_result_progress
+
+MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
+STRETCH = 0.9  # a closed cycle where every objective scored this or more did not stretch
+# A key result whose title starts with one of these and has no number names a piece of work, not a result.
+OUTPUT_VERBS = frozenset({"build", "complete", "create", "deliver", "deploy", "design", "develop", "finish",
+                          "implement", "introduce", "launch", "migrate", "publish", "release", "ship", "write"})
+
+Found = Iterator[tuple[str, int | None, str]]  # (path, line, message)
+Check = Callable[[Cycle, CheckSettings, dt.date], Found]
+
+
+def key_result_count(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    for objective in cycle.objectives:
+        count = len(objective.key_results)
+        if not MIN_KEY_RESULTS <= count <= MAX_KEY_RESULTS:
+            yield (objective.owner.source.path, objective.source.line,
+                   f"objective '{objective.id}' has {plural(count, 'key result')}: use {MIN_KEY_RESULTS} to "
+                   f"{MAX_KEY_RESULTS} (one alone is easy to game, more than five blur the focus)")
+
+
+def objective_count(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    for owner in cycle.owners.values():
+        if len(owner.objectives) > MAX_OBJECTIVES:
+            yield (owner.source.path, owner.key_lines.get("objectives", owner.source.line),
+                   f"'{owner.id}' has {len(owner.objectives)} objectives: focus on at most {MAX_OBJECTIVES} "
+                   "(with more, none gets real attention); move the rest to a later cycle")
+
+
+def outputs(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    """Key results that name work to do rather than a change to bring about.
+
+    A milestone is fine beside key results that measure outcomes; an objective
+    measured only by milestones and tasks is reported once, at the objective.
+    """
+    for objective in cycle.objectives:
+        if objective.key_results and all(kr.type == "milestone" or _task_title(kr) for kr in objective.key_results):
+            yield (objective.owner.source.path, objective.source.line,
+                   f"objective '{objective.id}' is measured only by outputs (milestones and tasks): add a key result "
+                   "that measures the change they should bring about, from a start value to a target")
+            continue
+        for kr in objective.key_results:
+            if kr.type == "metric" and _task_title(kr):
+                yield (objective.owner.source.path, kr.source.line,
+                       f"key result '{kr.id}' describes an output ('{kr.title}'), not an outcome: rewrite it as "
+                       "the measurable change the work should bring about")
+
+
+def _task_title(kr: KeyResult) -> bool:
+    """Whether the title reads like a task: an output verb first, and no number."""
+    words = kr.title.split(maxsplit=1)
+    return bool(words) and words[0].lower() in OUTPUT_VERBS and not any(c.isdigit() for c in kr.title)
+
+
+def units(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    for objective in cycle.objectives:
+        for kr in objective.key_results:
+            if kr.type == "metric" and not kr.unit:
+                yield (objective.owner.source.path, kr.source.line,
+                       f"key result '{kr.id}' has no unit: add 'unit:' (like customers, %, EUR or days) "
+                       "so that readers know what its numbers count")
+
+
+def unaligned(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    for objective in cycle.objectives:
+        if objective.owner.kind != "company" and not objective.aligns_to:
+            yield (objective.owner.source.path, objective.source.line,
+                   f"objective '{objective.id}' aligns to nothing: add 'aligns_to: owner/objective' to show how it rolls up")
+
+
+def unsupported(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    company = cycle.company
+    if company is None or not any(o.objectives for o in cycle.owners.values() if o is not company):
+        return  # nobody below the company has objectives yet that could align
+    for objective in company.objectives:
+        if not objective.children:
+            yield (company.source.path, objective.source.line,
+                   f"company objective '{objective.id}' has nothing aligned to it: align the objectives that serve "
+                   f"it (aligns_to: {objective.ref}), or drop it if nobody works on it")
+
+
+def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    """Key results of the running cycle whose latest check-in is too old: one warning per owner.
+
+    Only key results kept up by check-ins are judged (one updated through ``current``
+    alone does not say when), and only while the build date lies in the cycle.
+    """
+    if cycle.state != "current" or not cycle.start <= today <= cycle.end:
+        return
+    for owner in cycle.owners.values():
+        late = [kr for objective in owner.objectives for kr in objective.key_results if _stale(kr, today, settings)]
+        if late:
+            fix = ("commit this week's 'current': with history from git each change is a check-in"
+                   if not any(kr.checkins_given for kr in late) else
+                   "add a check-in with this week's value, even an unchanged one, so that the progress shown is current")
+            yield (owner.source.path, late[0].source.line,
+                   f"'{owner.id}' has {plural(len(late), 'key result')} with no check-in for more than "
+                   f"{settings.stale_days} days ({', '.join(kr.id for kr in late)}): {fix}")
+
+
+def _stale(kr: KeyResult, today: dt.date, settings: CheckSettings) -> bool:
+    return (kr.type == "metric" and bool(kr.checkins) and (today - kr.checkins[-1].date).days > settings.stale_days
+            and key_result_progress(kr) < 1)
+
+
+def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    scored = cycle.objectives
+    if cycle.state == "archived" and scored and all(o.score >= STRETCH for o in scored):
+        yield (cycle.folder, None,
+               f"every objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant to stretch "
+               "(about 0.7 is the usual sweet spot); set bolder targets next cycle")
+
+
+LINKED: dict[str, Check] = {check.__name__: check for check in (
+    key_result_count, objective_count, outputs, units, unaligned, unsupported, stale)}
+SCORED: dict[str, Check] = {"stretch": stretch}
+
+
+def coach_linked(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics) -> None:
+    """The checks of a linked cycle as written, private objectives included."""
+    _run(LINKED, cycle, settings, today, diagnostics)
+
+
+def coach_scored(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics) -> None:
+    """The checks that need the scores, of the cycle as the site shows it."""
+    _run(SCORED, cycle, settings, today, diagnostics)
+
+
+def _run(checks: dict[str, Check], cycle: Cycle, settings: CheckSettings, today: dt.date,
+         diagnostics: Diagnostics) -> None:
+    for name, check in checks.items():
+        if settings.on(name):
+            for path, line, message in check(cycle, settings, today):
+                diagnostics.warning(path, line, message)
