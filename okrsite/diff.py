@@ -63,7 +63,7 @@ def _loaded(root: Path, build_date: dt.date, include_private: bool, what: str) -
     diagnostics = Diagnostics()
     site = load_site(root, build_date, diagnostics, include_private=include_private, jobs=available_jobs())
     if site is None:
-        raise SideProblem(f"{what} has errors", diagnostics.errors)
+        raise SideProblem(f"{what} has errors", [d for d in diagnostics.sorted() if d.severity == "error"])
     return site
 
 
@@ -132,14 +132,11 @@ def compare(base: Side, head: Side, build_date: dt.date) -> SiteDiff:
 
 
 def _cycle_diff(old: Cycle | None, new: Cycle | None) -> CycleDiff | None:
+    before, after = _cycle_numbers(old), _cycle_numbers(new)
+    numbers = _changed({name: (before.get(name), after.get(name)) for name in {**before, **after}})
     if old is None or new is None:
-        cycle = new or old
-        numbers = {"progress": (None, fraction(cycle.progress)), "score": (None, fraction(cycle.score))}
-        if new is None:
-            numbers = {key: (after, before) for key, (before, after) in numbers.items()}
-        return CycleDiff(cycle, "added" if new else "removed", numbers)
-    diff = CycleDiff(new, "changed", _changed({"progress": (fraction(old.progress), fraction(new.progress)),
-                                                "score": (fraction(old.score), fraction(new.score))}))
+        return CycleDiff(new or old, "added" if new else "removed", numbers)
+    diff = CycleDiff(new, "changed", numbers)
     diff.owners_added, diff.owners_removed = _added(old.owners, new.owners), _added(new.owners, old.owners)
     old_objectives = {o.ref: o for o in old.objectives}
     new_objectives = {o.ref: o for o in new.objectives}
@@ -155,6 +152,16 @@ def _cycle_diff(old: Cycle | None, new: Cycle | None) -> CycleDiff | None:
             or diff.objectives_removed or diff.objectives_changed):
         return None
     return diff
+
+
+def _cycle_numbers(cycle: Cycle | None) -> dict[str, float | None]:
+    """Progress, and the score once the cycle is over (before that it follows progress)."""
+    if cycle is None:
+        return {}
+    numbers = {"progress": fraction(cycle.progress)}
+    if cycle.state == "archived":
+        numbers["score"] = fraction(cycle.score)
+    return numbers
 
 
 def _added(before: dict, after: dict) -> list:
