@@ -432,3 +432,48 @@ def test_a_revision_without_the_site(repo, capsys):
     code, out, err = diff(capsys, "empty", "main")
     assert code == 1 and out == ""
     assert err.strip() == "okrsite: diff failed: there is no site at empty: it has no site.toml"
+
+
+def test_git_missing_is_said_plainly(repo, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(repo / "no-bin"))
+    code, out, err = diff(capsys, "v1")
+    assert code == 2 and out == ""
+    assert err == "okrsite: error: git is not installed (or not on PATH): okrsite diff needs it\n"
+
+
+# --- reading a revision ---
+
+def test_a_revision_takes_three_git_processes_however_many_files(repo, capsys, monkeypatch):
+    write(repo, {f"content/2026-Q4/person-{n}.md": PERSON.format(n=n) for n in range(30)})
+    commit(repo, "Thirty people", "2026-11-14T11:00:00+00:00")
+    calls = []
+    real_run = subprocess.run
+    monkeypatch.setattr("okrsite.gitrevision.subprocess.run",
+                        lambda argv, **kwargs: calls.append(argv[3]) or real_run(argv, **kwargs))
+    q4 = by(diff_json(capsys, "main~1", "main")["cycles"], "id")["2026-Q4"]
+    assert len(q4["owners_added"]) == 30
+    assert calls == ["rev-parse", "rev-parse", "ls-tree", "cat-file", "rev-parse", "ls-tree", "cat-file"]
+
+
+PERSON = """\
+---
+name: Person {n}
+kind: person
+parent: sales
+objectives:
+  - id: calls
+    title: Call customers
+    aligns_to: sales/deals
+    key_results:
+      - {{id: calls, title: Calls made, start: 0, target: 50, current: {n}}}
+      - {{id: script, title: Call script written, type: milestone, done: true}}
+---
+"""
+
+
+def test_a_site_with_its_own_theme_loads_at_a_revision(repo, capsys):
+    write(repo, {"site.toml": SITE_TOML + 'theme = "house"\n',
+                 "themes/house/templates/base.html": "{% block body %}{% endblock %}"})
+    commit(repo, "Our own theme", "2026-11-14T11:00:00+00:00")
+    data = diff_json(capsys, "main~1", "main")
+    assert data["changed"] is False
