@@ -94,12 +94,19 @@ class ObjectiveChange:
 
 
 @dataclass
+class OwnerChange:
+    owner: Owner  # as it is after
+    changes: Changes
+
+
+@dataclass
 class CycleDiff:
     cycle: Cycle  # as it is after; as it was before when removed
     change: str  # added | removed | changed
     changes: Changes  # progress and score of the whole cycle
     owners_added: list[Owner] = field(default_factory=list)
     owners_removed: list[Owner] = field(default_factory=list)
+    owners_changed: list[OwnerChange] = field(default_factory=list)
     objectives_added: list[Objective] = field(default_factory=list)
     objectives_removed: list[Objective] = field(default_factory=list)
     objectives_changed: list[ObjectiveChange] = field(default_factory=list)
@@ -138,6 +145,11 @@ def _cycle_diff(old: Cycle | None, new: Cycle | None) -> CycleDiff | None:
         return CycleDiff(new or old, "added" if new else "removed", numbers)
     diff = CycleDiff(new, "changed", numbers)
     diff.owners_added, diff.owners_removed = _added(old.owners, new.owners), _added(new.owners, old.owners)
+    for owner_id, owner in new.owners.items():
+        if owner_id in old.owners:
+            changes = _owner_changes(old.owners[owner_id], owner)
+            if changes:
+                diff.owners_changed.append(OwnerChange(owner, changes))
     old_objectives = {o.ref: o for o in old.objectives}
     new_objectives = {o.ref: o for o in new.objectives}
     diff.objectives_added = _added(old_objectives, new_objectives)
@@ -148,7 +160,7 @@ def _cycle_diff(old: Cycle | None, new: Cycle | None) -> CycleDiff | None:
             change = _objective_change(old_objectives[ref], objective, archived)
             if change is not None:
                 diff.objectives_changed.append(change)
-    if not (diff.changes or diff.owners_added or diff.owners_removed or diff.objectives_added
+    if not (diff.changes or diff.owners_added or diff.owners_removed or diff.owners_changed or diff.objectives_added
             or diff.objectives_removed or diff.objectives_changed):
         return None
     return diff
@@ -171,6 +183,15 @@ def _added(before: dict, after: dict) -> list:
 
 def _changed(pairs: Changes) -> Changes:
     return {name: pair for name, pair in pairs.items() if pair[0] != pair[1]}
+
+
+def _owner_changes(old: Owner, new: Owner) -> Changes:
+    """A new name, kind or place in the org chart (the public parent)."""
+    return _changed({
+        "name": (old.name, new.name),
+        "kind": (old.kind, new.kind),
+        "parent": (old.parent.id if old.parent else None, new.parent.id if new.parent else None),
+    })
 
 
 def _objective_change(old: Objective, new: Objective, archived: bool) -> ObjectiveChange | None:

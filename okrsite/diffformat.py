@@ -18,9 +18,9 @@ from okrsite.render.formatting import STATUS_LABELS, format_number, format_score
 
 STATUS_SIGNS = {"on-track": "🟢", "achieved": "🟢", "at-risk": "🟡", "progress": "🟡",
                 "off-track": "🔴", "missed": "🔴", "not-started": "⚪"}
-FIELD_NAMES = {"title": "title", "aligns_to": "aligns to", "status": "status", "progress": "progress",
+FIELD_NAMES = {"name": "name", "kind": "kind", "parent": "parent", "title": "title", "aligns_to": "aligns to", "status": "status", "progress": "progress",
                "score": "score", "type": "type", "current": "current", "done": "done"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
 
 
 @dataclass
@@ -58,6 +58,8 @@ class _Writer:
             return format_score(value)
         if name == "status":
             return self.status(value)
+        if name == "parent":
+            return self.code(value)
         if name == "aligns_to":
             return ", ".join(self.code(ref) for ref in value) or "nothing"
         if name == "current":
@@ -107,6 +109,7 @@ def _summary(diff: SiteDiff) -> str:
 
 def _counts(diff: SiteDiff) -> dict[tuple[str, str], int]:
     counts = dict.fromkeys([("cycle", "added"), ("cycle", "removed"), ("owner", "added"), ("owner", "removed"),
+                            ("owner", "changed"),
                             ("objective", "added"), ("objective", "removed"), ("objective", "changed"),
                             ("new check-in", "")], 0)
     for cycle in diff.cycles:
@@ -114,6 +117,7 @@ def _counts(diff: SiteDiff) -> dict[tuple[str, str], int]:
             counts[("cycle", cycle.change)] += 1
         counts[("owner", "added")] += len(cycle.owners_added)
         counts[("owner", "removed")] += len(cycle.owners_removed)
+        counts[("owner", "changed")] += len(cycle.owners_changed)
         counts[("objective", "added")] += len(cycle.objectives_added)
         counts[("objective", "removed")] += len(cycle.objectives_removed)
         counts[("objective", "changed")] += len(cycle.objectives_changed)
@@ -132,6 +136,9 @@ def _lines(diff: SiteDiff, writer: _Writer) -> list[_Line]:
         lines += [_Line(1, text) for text in writer.changes(cycle.changes)]
         lines += [_Line(1, "owner added: " + _owner(o, writer)) for o in cycle.owners_added]
         lines += [_Line(1, "owner removed: " + _owner(o, writer)) for o in cycle.owners_removed]
+        for change in cycle.owners_changed:
+            lines.append(_Line(1, "owner changed: " + _owner(change.owner, writer)))
+            lines += [_Line(2, text) for text in writer.changes(change.changes)]
         lines += [_Line(1, "objective added: " + _objective(o, writer, with_numbers=True)) for o in cycle.objectives_added]
         lines += [_Line(1, "objective removed: " + _objective(o, writer)) for o in cycle.objectives_removed]
         for change in cycle.objectives_changed:
@@ -198,6 +205,7 @@ def _cycle_json(cycle: CycleDiff) -> dict:
         "changes": _pairs(cycle.changes),
         "owners_added": [_owner_json(o) for o in cycle.owners_added],
         "owners_removed": [_owner_json(o) for o in cycle.owners_removed],
+        "owners_changed": [{**_owner_json(c.owner), "changes": _pairs(c.changes)} for c in cycle.owners_changed],
         "objectives_added": [_objective_json(o) for o in cycle.objectives_added],
         "objectives_removed": [_objective_json(o) for o in cycle.objectives_removed],
         "objectives_changed": [_objective_change_json(c) for c in cycle.objectives_changed],

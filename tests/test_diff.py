@@ -133,7 +133,7 @@ def head_files() -> dict[str, str | None]:
                .replace("done: false}", "done: true}")
                .replace("      - {id: support, title: Support desk open, type: milestone, done: true}\n",
                         "      - {id: csat, title: Satisfaction, start: 0, target: 10, current: 5}\n"))
-    sales = (SALES.replace("title: Close deals", "title: Close more deals")
+    sales = (SALES.replace("title: Close deals", "title: Close more deals").replace("name: Sales", "name: Sales & Partners")
              .replace("aligns_to: test-co/grow", "aligns_to: test-co/care")
              .removesuffix("---\n") + PRIVATE_OBJECTIVE + "---\n")
     return {
@@ -234,6 +234,9 @@ def test_every_kind_of_change_with_exact_values(repo, capsys):
     assert q4["changes"] == {"progress": {"before": 0.425, "after": 0.6125}}
     assert [(o["id"], o["name"], o["kind"]) for o in q4["owners_added"]] == [("support", "Support", "team")]
     assert [o["id"] for o in q4["owners_removed"]] == ["ops"]
+    assert q4["owners_changed"] == [{"id": "sales", "name": "Sales & Partners", "kind": "department",
+                                     "url": "2026-q4/sales/",
+                                     "changes": {"name": {"before": "Sales", "after": "Sales & Partners"}}}]
     assert q4["objectives_added"] == [{"ref": "support/answers", "title": "Answer every customer within a day",
                                        "aligns_to": ["test-co/care"], "progress": 0.2, "status": "off-track",
                                        "url": "2026-q4/support/answers/"}]
@@ -328,6 +331,16 @@ def test_without_head_the_working_tree_is_compared(repo, capsys):
     assert out.startswith("## OKR changes: `HEAD` → the working tree\n")
 
 
+def test_an_owner_moved_in_the_org_chart(repo, capsys):
+    support = repo / "content/2026-Q4/support.md"
+    support.write_text(support.read_text().replace("parent: test-co", "parent: sales"))
+    [cycle] = diff_json(capsys, "HEAD")["cycles"]
+    assert [(o["id"], o["changes"]) for o in cycle["owners_changed"]] == [
+        ("support", {"parent": {"before": "test-co", "after": "sales"}})]
+    code, out, _ = diff(capsys, "HEAD", "--format", "markdown")
+    assert "- owner changed: Support (`support`, team)\n  - parent: `test-co` → `sales`\n" in out
+
+
 def test_a_site_in_a_sub_folder_of_the_repository(tmp_path, capsys, monkeypatch):
     root = make_repo(tmp_path / "repo", site="okrs")
     (tmp_path / "repo/README.md").write_text("Not part of the site.")
@@ -346,7 +359,8 @@ def test_markdown_for_a_pull_request(repo, capsys):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "## OKR changes: `v1` → `main`"
-    assert lines[2] == ("1 cycle added, 1 owner added, 1 owner removed, 1 objective added, 1 objective removed, "
+    assert lines[2] == ("1 cycle added, 1 owner added, 1 owner removed, 1 owner changed, 1 objective added, "
+                        "1 objective removed, "
                         "4 objectives changed, 1 new check-in (scored as of 15 Nov 2026).")
     headings = [line for line in lines if line.startswith("### ")]
     assert headings == ["### Q1 2027 (`2027-Q1`, upcoming)", "### Q4 2026 (`2026-Q4`, current)",
@@ -356,6 +370,8 @@ def test_markdown_for_a_pull_request(repo, capsys):
         "- progress: 42 % → 61 %",
         "- owner added: Support (`support`, team)",
         "- owner removed: Operations (`ops`, department)",
+        "- owner changed: Sales \\& Partners (`sales`, department)",
+        "  - name: Sales → Sales \\& Partners",
         "- objective added: `support/answers` Answer every customer within a day (20 %, 🔴 off track)",
         "- objective removed: `ops/speed` Ship faster",
         "- objective changed: `test-co/grow` Grow the business",
