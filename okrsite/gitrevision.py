@@ -43,7 +43,7 @@ def resolve(repository: SiteInRepository, revision: str) -> str:
     if not revision or revision.startswith("-"):
         raise GitProblem(f"not a revision: {revision!r}")
     output = _git(repository.toplevel, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}",
-                  failure=f"unknown revision {revision!r}: not a commit of {repository.toplevel.name}")
+                  failure=f"unknown revision {revision!r}: no such branch, tag or commit in {repository.toplevel}")
     return output.decode("ascii").strip()
 
 

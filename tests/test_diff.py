@@ -425,7 +425,7 @@ def test_not_a_git_repository(tmp_path, capsys, monkeypatch):
 def test_an_unknown_revision_is_bad_usage(repo, capsys, revision):
     code, out, err = diff(capsys, revision)
     assert code == 2 and out == ""
-    assert "okrsite: error:" in err and "Traceback" not in err
+    assert err == f"okrsite: error: unknown revision {revision!r}: no such branch, tag or commit in {repo.resolve()}\n"
 
 
 def test_a_revision_with_errors_names_the_files(repo, capsys):
