@@ -18,8 +18,6 @@ from okrsite.render.formatting import STATUS_LABELS, format_number, format_score
 
 STATUS_SIGNS = {"on-track": "🟢", "achieved": "🟢", "at-risk": "🟡", "progress": "🟡",
                 "off-track": "🔴", "missed": "🔴", "not-started": "⚪"}
-FIELD_NAMES = {"name": "name", "kind": "kind", "parent": "parent", "title": "title", "aligns_to": "aligns to", "status": "status", "progress": "progress",
-               "score": "score", "type": "type", "current": "current", "done": "done"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!&])")
 
 
@@ -69,7 +67,7 @@ class _Writer:
         return f"“{self.user(value)}”" if name == "title" else self.user(str(value))
 
     def changes(self, changes: Changes, kr: KeyResult | None = None) -> list[str]:
-        return [f"{FIELD_NAMES[name]}: {self.value(name, before, kr)}{self.arrow()}{self.value(name, after, kr)}"
+        return [f"{name.replace('_', ' ')}: {self.value(name, before, kr)}{self.arrow()}{self.value(name, after, kr)}"
                 for name, (before, after) in changes.items()]
 
     def side(self, side: Side) -> str:
@@ -132,14 +130,16 @@ def _lines(diff: SiteDiff, writer: _Writer) -> list[_Line]:
         lines.append(_Line(0, f"{writer.user(cycle.cycle.title)} ({writer.code(cycle.cycle.id)}, {cycle.cycle.state})"))
         if cycle.change != "changed":
             owners, objectives = len(cycle.cycle.owners), len(cycle.cycle.objectives)
-            lines.append(_Line(1, f"cycle {cycle.change}: {plural(owners, 'owner')}, {plural(objectives, 'objective')}"))
+            counted = f"{plural(owners, 'owner')}, {plural(objectives, 'objective')}"
+            lines.append(_Line(1, f"cycle {cycle.change}: {counted}"))
         lines += [_Line(1, text) for text in writer.changes(cycle.changes)]
         lines += [_Line(1, "owner added: " + _owner(o, writer)) for o in cycle.owners_added]
         lines += [_Line(1, "owner removed: " + _owner(o, writer)) for o in cycle.owners_removed]
         for change in cycle.owners_changed:
             lines.append(_Line(1, "owner changed: " + _owner(change.owner, writer)))
             lines += [_Line(2, text) for text in writer.changes(change.changes)]
-        lines += [_Line(1, "objective added: " + _objective(o, writer, with_numbers=True)) for o in cycle.objectives_added]
+        lines += [_Line(1, "objective added: " + _objective(o, writer, with_numbers=True))
+                  for o in cycle.objectives_added]
         lines += [_Line(1, "objective removed: " + _objective(o, writer)) for o in cycle.objectives_removed]
         for change in cycle.objectives_changed:
             lines += _objective_lines(change, writer)
@@ -160,7 +160,8 @@ def _objective(objective: Objective, writer: _Writer, with_numbers: bool = False
 def _objective_lines(change: ObjectiveChange, writer: _Writer) -> list[_Line]:
     lines = [_Line(1, "objective changed: " + _objective(change.objective, writer))]
     lines += [_Line(2, text) for text in writer.changes(change.changes)]
-    lines += [_Line(2, f"key result added: {writer.code(kr.id)} {writer.user(kr.title)}") for kr in change.key_results_added]
+    lines += [_Line(2, f"key result added: {writer.code(kr.id)} {writer.user(kr.title)}")
+              for kr in change.key_results_added]
     lines += [_Line(2, f"key result removed: {writer.code(kr.id)} {writer.user(kr.title)}")
               for kr in change.key_results_removed]
     for kr_change in change.key_results_changed:
@@ -237,4 +238,5 @@ def _key_result_json(kr: KeyResult) -> dict:
 
 
 def _checkin_json(checkin: CheckIn) -> dict:
-    return {"date": checkin.date.isoformat(), "value": checkin.value, **({"note": checkin.note} if checkin.note else {})}
+    note = {"note": checkin.note} if checkin.note else {}
+    return {"date": checkin.date.isoformat(), "value": checkin.value, **note}

@@ -133,7 +133,8 @@ def head_files() -> dict[str, str | None]:
                .replace("done: false}", "done: true}")
                .replace("      - {id: support, title: Support desk open, type: milestone, done: true}\n",
                         "      - {id: csat, title: Satisfaction, start: 0, target: 10, current: 5}\n"))
-    sales = (SALES.replace("title: Close deals", "title: Close more deals").replace("name: Sales", "name: Sales & Partners")
+    sales = (SALES.replace("title: Close deals", "title: Close more deals")
+             .replace("name: Sales", "name: Sales & Partners")
              .replace("aligns_to: test-co/grow", "aligns_to: test-co/care")
              .removesuffix("---\n") + PRIVATE_OBJECTIVE + "---\n")
     return {
@@ -259,7 +260,8 @@ def test_every_kind_of_change_with_exact_values(repo, capsys):
 
     care = changed["test-co/care"]
     assert care["changes"] == {"progress": {"before": 0.75, "after": 0.5}}  # on track before and after
-    assert [(k["ref"], k["type"], k["progress"]) for k in care["key_results_added"]] == [("test-co/care/csat", "metric", 0.5)]
+    assert [(k["ref"], k["type"], k["progress"]) for k in care["key_results_added"]] == [
+        ("test-co/care/csat", "metric", 0.5)]
     assert [k["ref"] for k in care["key_results_removed"]] == ["test-co/care/support"]
     assert care["key_results_changed"] == []
 
