@@ -124,6 +124,33 @@ BASE = {
 }
 
 
+PRIVATE_OBJECTIVE = """\
+  - id: quiet
+    title: Quiet acquisition
+    visibility: private
+    aligns_to: test-co/grow
+    key_results:
+      - {id: talks, title: Talks held, start: 0, target: 4, current: 1}
+      - {id: signed, title: Letter signed, type: milestone, done: false}
+"""
+
+
+PERSON = """\
+---
+name: Person {n}
+kind: person
+parent: sales
+objectives:
+  - id: calls
+    title: Call customers
+    aligns_to: sales/deals
+    key_results:
+      - {{id: calls, title: Calls made, start: 0, target: 50, current: {n}}}
+      - {{id: script, title: Call script written, type: milestone, done: true}}
+---
+"""
+
+
 def head_files() -> dict[str, str | None]:
     """The second commit: every kind of change; ``None`` deletes a file."""
     company = (COMPANY
@@ -146,17 +173,6 @@ def head_files() -> dict[str, str | None]:
         "content/2026-Q4/secret.md": SECRET.format(parts=8),
         "content/2027-Q1/test-co.md": COMPANY,
     }
-
-
-PRIVATE_OBJECTIVE = """\
-  - id: quiet
-    title: Quiet acquisition
-    visibility: private
-    aligns_to: test-co/grow
-    key_results:
-      - {id: talks, title: Talks held, start: 0, target: 4, current: 1}
-      - {id: signed, title: Letter signed, type: milestone, done: false}
-"""
 
 
 def git(root: Path, *args: str, when: str = "2026-11-01T12:00:00+00:00") -> str:
@@ -471,22 +487,6 @@ def test_a_revision_takes_three_git_processes_however_many_files(repo, capsys, m
     q4 = by(diff_json(capsys, "main~1", "main")["cycles"], "id")["2026-Q4"]
     assert len(q4["owners_added"]) == 30
     assert calls == ["rev-parse", "rev-parse", "ls-tree", "cat-file", "rev-parse", "ls-tree", "cat-file"]
-
-
-PERSON = """\
----
-name: Person {n}
-kind: person
-parent: sales
-objectives:
-  - id: calls
-    title: Call customers
-    aligns_to: sales/deals
-    key_results:
-      - {{id: calls, title: Calls made, start: 0, target: 50, current: {n}}}
-      - {{id: script, title: Call script written, type: milestone, done: true}}
----
-"""
 
 
 def test_a_site_with_its_own_theme_loads_at_a_revision(repo, capsys):
