@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-import pytest
-
-from gitrepo import DATE, by, commit, diff, diff_json, git, make_repo
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch) -> Path:
-    """The site at the top of a repository: tag v1 the first commit, main the second."""
-    root = make_repo(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    return root
+from gitrepo import DATE, by, commit, diff, diff_json, git
 
 
 def test_every_kind_of_change_with_exact_values(repo, capsys):

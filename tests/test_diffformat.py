@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from gitrepo import diff, make_repo
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch) -> Path:
-    """The site at the top of a repository: tag v1 the first commit, main the second."""
-    root = make_repo(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    return root
+from gitrepo import diff
 
 
 def test_markdown_for_a_pull_request(repo, capsys):

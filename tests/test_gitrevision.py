@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from gitrepo import BASE, PERSON, SITE_TOML, by, commit, diff, diff_json, git, make_repo, write
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch) -> Path:
-    """The site at the top of a repository: tag v1 the first commit, main the second."""
-    root = make_repo(tmp_path / "repo")
-    monkeypatch.chdir(root)
-    return root
 
 
 def test_a_site_in_a_sub_folder_of_the_repository(tmp_path, capsys, monkeypatch):
