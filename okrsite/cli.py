@@ -22,6 +22,7 @@ EPILOG = """examples:
   okrsite build --date 2026-11-15   build as if today were 15 Nov 2026
   okrsite check --strict            validate only; warnings fail too
   okrsite check --format github     errors as GitHub Actions annotations
+  okrsite diff main                 what changed in the OKRs since main
   okrsite new my-okrs               start a new site with example content
 """
 
@@ -89,6 +90,24 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default) or GitHub Actions annotations")
     _history_option(check)
+
+    diff = _command(commands, "diff", _run_diff, "what changed in the OKRs between two git revisions",
+                    "Compare the OKRs at git revision BASE with those at HEAD (default: the working tree as it "
+                    "is): cycles, owners and objectives added or removed, objectives re-aligned or retitled, "
+                    "progress, scores and statuses that moved, new check-ins. Both sides are scored at the same "
+                    "date. Private owners and objectives are left out. Exit 0 whether or not anything changed.",
+                    "okrsite diff main", "okrsite diff v1.0 HEAD --format json",
+                    'okrsite diff "origin/$GITHUB_BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"')
+    diff.add_argument("base", metavar="BASE", help="the revision to compare from: a branch, tag or commit")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="the revision to compare to (default: the working tree)")
+    diff.add_argument("-C", dest="site", default=".", metavar="SITE_DIR",
+                      help="the site's folder, in a git repository (default: .)")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                      help="text (default), markdown (for a pull request or job summary) or json")
+    diff.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                      help="the date both sides are scored at (default: today, or SOURCE_DATE_EPOCH)")
+    diff.add_argument("--include-private", action="store_true",
+                      help="include private owners and objectives (keep such a diff private)")
 
     cycle = _command(commands, "new-cycle", _run_new_cycle, "start a cycle from the last one",
                      "Copy every owner file of cycle OLD into content/NEW/: unfinished objectives carry over, each "
@@ -287,6 +306,31 @@ def _run_check(args) -> int:
     summary = _summary_of_problems(diagnostics, args.strict)
     print(f"okrsite check: {'failed' if failed else 'ok'}: {summary}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _run_diff(args) -> int:
+    from okrsite.diff import SideProblem, compare, load_side
+    from okrsite.diffformat import render_json, render_markdown, render_text
+    from okrsite.gitrevision import GitProblem, find_repository
+
+    root = _site_root(args.site) if args.head is None else Path(args.site)  # the working tree needs a site
+    if not root.is_dir():
+        raise UsageError(f"no such folder: {args.site}")
+    date = build_date(args.date)
+    try:
+        repository = find_repository(root)
+        base = load_side(root, repository, args.base, date, args.include_private)
+        head = load_side(root, repository, args.head, date, args.include_private)
+    except GitProblem as problem:
+        raise UsageError(str(problem)) from None
+    except SideProblem as problem:
+        for item in problem.diagnostics:
+            print(item.format(), file=sys.stderr)
+        print(f"okrsite: diff failed: {problem}", file=sys.stderr)
+        return 1
+    render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
+    sys.stdout.write(render(compare(base, head, date)))
+    return 0
 
 
 def _run_new(args) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import gitrepo
 from okrsite.build import BuildReport, build_site, load_site
 from okrsite.diagnostics import Diagnostics
 
@@ -68,6 +69,14 @@ def example_copy(tmp_path) -> Path:
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "site.toml", site / "site.toml")
     return site
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch) -> Path:
+    """For okrsite diff: the site at the top of a repository: tag v1 the first commit, main the second."""
+    root = gitrepo.make_repo(tmp_path / "repo")
+    monkeypatch.chdir(root)
+    return root
 
 
 @pytest.fixture

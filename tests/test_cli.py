@@ -288,12 +288,13 @@ def test_same_epoch_same_bytes(site, tmp_path, monkeypatch, capsys):
 
 # --- help and version ---
 
-@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["check", "--help"], ["new", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["check", "--help"], ["new", "--help"],
+                                  ["diff", "--help"]])
 def test_help_shows_examples(argv, capsys):
     assert run(argv) == 0
     out = capsys.readouterr().out
     assert "example" in out.lower()
-    assert re.search(r"^\s+okrsite (build|check|new)\b", out, re.M), out
+    assert re.search(rf"^\s+okrsite ({argv[0] if len(argv) > 1 else 'build'})\b", out, re.M), out
 
 
 @pytest.mark.parametrize("command", ["build", "check", "new", "serve", "watch"])

@@ -37,6 +37,18 @@ def test_pull_requests_are_checked_with_annotations(tmp_path):
     assert "okrsite check --strict --format github" in runs
 
 
+def test_pull_requests_get_a_summary_of_what_they_change(tmp_path):
+    create_site(tmp_path, dt.date(2026, 11, 20))
+    steps = workflow_steps(tmp_path / ".github/workflows/check.yml")
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base branch must be there to compare with
+    runs = [step.get("run", "") for step in steps]
+    diff = runs.index('okrsite diff "origin/$GITHUB_BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"')
+    assert diff > runs.index("okrsite check --strict --format github")
+    # a base branch with errors, or without a site yet, must not fail the pull request that fixes it
+    assert steps[diff]["continue-on-error"] is True
+
+
 def test_main_is_published_with_the_official_pages_actions(tmp_path):
     create_site(tmp_path, dt.date(2026, 11, 20))
     path = tmp_path / ".github/workflows/pages.yml"
