@@ -10,6 +10,8 @@ from okrsite.diagnostics import Diagnostics, did_you_mean, plural
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 
 MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
+#: The folders of a cycle's own pages (``2026-q4/tree/``): no owner id may take them.
+CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective"}
 
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
@@ -30,6 +32,11 @@ def _collect(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> Non
         first = cycle.owners.get(owner.id)
         if first is not None:
             diagnostics.error(owner.source.path, 1, f"duplicate owner id '{owner.id}' in cycle {cycle.id}: {first.source.path} has the same file name")
+            continue
+        if owner.id in CYCLE_PAGES:
+            diagnostics.error(owner.source.path, 1, f"the owner id '{owner.id}' is the address of the cycle's "
+                                                    f"{CYCLE_PAGES[owner.id]} page: rename the file")
+            cycle.broken.add(owner.id)  # references to it are not reported again
             continue
         owner.cycle = cycle
         cycle.owners[owner.id] = owner
