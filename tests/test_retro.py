@@ -63,13 +63,21 @@ def test_the_next_cycle_is_the_one_after_by_date(site, archived):
     assert next_cycle(site, site.current) is None
 
 
+def flat(groups) -> list:
+    return [pair for _, pairs in groups for pair in pairs]
+
+
 def test_carried_objectives_have_the_same_owner_and_id_in_the_next_cycle(site, archived):
     later = {o.ref: o for o in site.current.objectives}
-    pairs = carried_over(rows_of(archived), site.current)
-    assert [(a.ref, b.ref) for a, b in pairs] == [(o.ref, o.ref) for r in rows_of(archived) for o in r.objectives
-                                                  if o.ref in later]
-    assert pairs and all(b is later[a.ref] for a, b in pairs)
-    assert carried_over(rows_of(archived), None) == []
+    rows = rows_of(archived)
+    groups = carried_over(rows, site.current)
+    assert [(a.ref, b.ref) for a, b in flat(groups)] == [(o.ref, o.ref) for r in rows for o in r.objectives
+                                                         if o.ref in later]
+    assert groups and all(b is later[a.ref] for a, b in flat(groups))
+    for row, pairs in groups:  # each under its department, in org-chart order
+        assert pairs and all(a in row.objectives for a, _ in pairs)
+    assert [r for r, _ in groups] == [r for r in rows if any(r is g for g, _ in groups)]
+    assert carried_over(rows, None) == []
 
 
 def test_notes_are_the_objectives_with_retro_text_company_first(archived):
@@ -124,13 +132,17 @@ def test_the_department_table_gives_grades_and_mean_scores(retro_page, archived)
 def test_carried_objectives_link_both_cycles(retro_page, site, archived):
     section = next(s for s in retro_page.find_all("section") if s.find("h2") and "carried" in s.one("h2").text().lower())
     assert site.current.title in section.one("h2").text()
-    items = section.one("ul").find_all("li")
-    pairs = carried_over(rows_of(archived), site.current)
-    assert len(items) == len(pairs) >= 1
-    for item, (then, now) in zip(items, pairs):
+    groups = carried_over(rows_of(archived), site.current)
+    heads = section.find_all("h3")
+    assert [h.text() for h in heads] == [f"{r.owner.kind} {r.owner.name} {len(p)} objective{'s' if len(p) > 1 else ''}"
+                                         for r, p in groups]
+    items = section.find_all("li")
+    assert len(items) == len(flat(groups)) >= 1
+    for item, (then, now) in zip(items, flat(groups)):
         assert linked_targets(item, RETRO) == [f"{then.url}index.html", f"{now.url}index.html"]
         assert says_status(item.one(cls="pill").text(), then.status)
-        assert f"{then.score:.2f}" in item.text() and f"{round(now.progress * 100)} %" in item.text()
+        assert f"{then.score:.2f}" in item.text()
+        assert item.find_all("a")[1].text() == f"{site.current.title}: {round(now.progress * 100)} %"
 
 
 def test_notes_are_shown_as_markdown_with_their_objective(retro_page, archived):
@@ -167,3 +179,40 @@ def test_retro_text_is_escaped_and_unsafe_links_dropped(make_site, tmp_path):
         assert "<script>alert(1)</script>" in note.text() and note.find("script") is None
         assert all(not (a.get("href") or "").startswith("javascript:") for a in note.find_all("a"))
     assert parse_file(out / "2026-q3/retro/index.html").find(cls="carried") is not None
+
+
+def owner_file(name: str, kind: str, parent: str, objective: str) -> str:
+    return f"""\
+    ---
+    name: {name}
+    kind: {kind}
+    parent: {parent}
+    objectives:
+      - id: {objective}
+        title: {objective.title()} objective
+        aligns_to: test-co/grow
+        key_results:
+          - {{id: a, title: A, start: 0, target: 10, current: 4}}
+          - {{id: b, title: B, start: 0, target: 10, current: 8}}
+    ---
+    """
+
+
+def test_carried_objectives_are_grouped_by_department_in_org_order(make_site, tmp_path):
+    files = {}
+    for cycle, lab_objective in (("2026-Q3", "mix"), ("2026-Q4", "blend")):
+        files |= {f"content/{cycle}/test-co.md": COMPANY,
+                  f"content/{cycle}/ops.md": owner_file("Ops", "department", "test-co", "run"),
+                  f"content/{cycle}/lab.md": owner_file("Lab", "team", "ops", lab_objective),
+                  f"content/{cycle}/abc.md": owner_file("Abc", "department", "test-co", "x")}
+    out = tmp_path / "out"
+    report = build_site(make_site(files), out, EXAMPLE_DATE)
+    assert report.ok(False), [d.format() for d in report.diagnostics.items]
+    q4, q3 = report.site.cycles
+    groups = carried_over(rows_of(q3), q4)
+    assert [(r.owner.id, [a.ref for a, _ in p]) for r, p in groups] == [
+        ("test-co", ["test-co/grow"]), ("abc", ["abc/x"]), ("ops", ["ops/run"])]
+    section = parse_file(out / RETRO).one("main").find_all("section")[-2]
+    assert [h.text().split()[1] for h in section.find_all("h3")] == ["Test", "Abc", "Ops"]
+    assert [t for t in linked_targets(section, RETRO) if t.startswith("2026-q4/")] == [
+        "2026-q4/test-co/grow/index.html", "2026-q4/abc/x/index.html", "2026-q4/ops/run/index.html"]

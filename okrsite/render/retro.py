@@ -36,13 +36,15 @@ def next_cycle(site: Site, cycle: Cycle) -> Cycle | None:
     return site.cycles[position - 1] if position else None
 
 
-def carried_over(rows: list[Row], later: Cycle | None) -> list[tuple[Objective, Objective]]:
-    """Pairs of an objective and the one with the same owner and id in ``later``, in org-chart order:
-    what ``okrsite new-cycle`` carries over."""
+def carried_over(rows: list[Row], later: Cycle | None) -> list[tuple[Row, list[tuple[Objective, Objective]]]]:
+    """Each row's objectives that go on in ``later`` under the same owner and id (what ``okrsite
+    new-cycle`` carries over), paired with their new selves; rows without any are left out."""
     if later is None:
         return []
-    by_ref = {o.ref: o for o in later.objectives}
-    return [(o, by_ref[o.ref]) for row in rows for o in row.objectives if o.ref in by_ref]
+    by_key = {(o.owner.id, o.id): o for o in later.objectives}
+    groups = [(row, [(o, by_key[key]) for o in row.objectives if (key := (o.owner.id, o.id)) in by_key])
+              for row in rows]
+    return [(row, pairs) for row, pairs in groups if pairs]
 
 
 def with_notes(rows: list[Row]) -> list[Objective]:

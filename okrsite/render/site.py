@@ -211,7 +211,7 @@ class _Plan:
         rows = status_rows(cycle)
         later = retro.next_cycle(self.site, cycle)
         carried = retro.carried_over(rows, later)
-        shown_later = tuple(self.keys[id(later)].objectives[id(now)] for _, now in carried)
+        shown_later = tuple(self.keys[id(later)].objectives[id(now)] for _, pairs in carried for _, now in pairs)
         self.page("retro.html", f"{cycle.slug}/retro/index.html", combine(keys.cycle, shown_later), lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
             later=later, carried=carried, notes=retro.with_notes(rows)))
