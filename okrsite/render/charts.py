@@ -1,6 +1,6 @@
 """SVG charts of OKR progress, drawn with pygal.
 
-Two pure functions, plain data in, a standalone SVG document (str) out:
+Pure functions, plain data in, a standalone SVG document (str) out:
 
 * :func:`department_progress_chart` - horizontal bars, progress per department;
 * :func:`score_history_chart` - the company's score or progress across cycles;
