@@ -9,6 +9,9 @@ from __future__ import annotations
 from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 
+#: The folders of a cycle's own pages (``2026-q4/tree/``): no owner id may take them.
+CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective"}
+
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
     """Fill ``cycle.owners`` and every link between owners and objectives.
@@ -28,6 +31,11 @@ def _collect(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> Non
         first = cycle.owners.get(owner.id)
         if first is not None:
             diagnostics.error(owner.source.path, 1, f"duplicate owner id '{owner.id}' in cycle {cycle.id}: {first.source.path} has the same file name")
+            continue
+        if owner.id in CYCLE_PAGES:
+            diagnostics.error(owner.source.path, 1, f"the owner id '{owner.id}' is the address of the cycle's "
+                                                    f"{CYCLE_PAGES[owner.id]} page: rename the file")
+            cycle.broken.add(owner.id)  # references to it are not reported again
             continue
         owner.cycle = cycle
         cycle.owners[owner.id] = owner

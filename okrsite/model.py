@@ -125,6 +125,7 @@ class Objective:
     title: str
     source: Source
     description_html: str = ""
+    retro_html: str = ""  # the end-of-cycle retrospective notes
     aligns_to: list[str] = field(default_factory=list)  # refs as written
     private: bool = False
     key_results: list[KeyResult] = field(default_factory=list)

@@ -17,7 +17,7 @@ from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyRes
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 OWNER_KEYS = ("name", "kind", "parent", "lead", "role", "visibility", "objectives", "kpis")
-OBJECTIVE_KEYS = ("id", "title", "description", "aligns_to", "visibility", "key_results", "initiatives", "score", "status")
+OBJECTIVE_KEYS = ("id", "title", "description", "retro", "aligns_to", "visibility", "key_results", "initiatives", "score", "status")
 KR_KEYS = ("id", "title", "type", "start", "target", "current", "unit", "weight", "score", "checkins", "done")
 CHECKIN_KEYS = ("date", "value", "note")
 KPI_KEYS = ("id", "title", "current", "target", "direction", "unit")
@@ -182,6 +182,7 @@ def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Ob
         title=title,
         source=fields.source(),
         description_html=render_markdown(fields.text("description")),
+        retro_html=render_markdown(fields.text("retro")),
         aligns_to=_refs(fields),
         private=fields.choice("visibility", VISIBILITIES, "public") == "private",
         initiatives=_initiatives(fields),

@@ -25,13 +25,15 @@ from okrsite.build import build_site  # noqa: E402
 DATE = dt.date(2026, 11, 20)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
-SHOTS = [  # file name, page, viewport, colour scheme
+SHOTS = [  # file name, page (with an optional #fragment), viewport, colour scheme
     ("home", "index.html", (1280, 1000), "light"),
     ("tree", "2026-q4/tree/index.html", (1280, 1000), "light"),
     ("owner", "2026-q4/fulfillment/index.html", (1280, 1000), "light"),
     ("objective", "2026-q4/fulfillment/same-day/index.html", (1280, 1000), "light"),
     ("home-dark", "index.html", (1280, 800), "dark"),
     ("phone", "2026-q4/oluwaseun-adeyemi/index.html", (390, 844), "light"),
+    ("retro", "2026-q3/retro/index.html", (1280, 1000), "light"),
+    ("heatmap-phone", "2026-q4/index.html#by-department", (390, 844), "light"),
 ]
 
 
@@ -52,7 +54,8 @@ def main() -> None:
                 context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
                                               device_scale_factor=1)
                 page = context.new_page()
-                page.goto((out / page_path).as_uri(), wait_until="load")
+                path, hash_sign, fragment = page_path.partition("#")  # a fragment scrolls to its section
+                page.goto((out / path).as_uri() + hash_sign + fragment, wait_until="load")
                 page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
                 page.wait_for_function("Array.from(document.images).every(i => i.complete)")
                 page.screenshot(path=str(target / f"{name}.png"))

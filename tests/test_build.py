@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import EXAMPLE_DATE, REPO
+from htmlcheck import parse_file
 from okrsite.build import Builder, build_site
 
 Q4 = "content/2026-Q4"
@@ -229,3 +230,37 @@ def test_watch_mode_coaches_again_when_the_date_or_the_checks_change(example_cop
     edit(example_copy / "site.toml", "[status]", "[checks]\nstale = false\n\n[status]")
     assert warnings(later) == []
     assert warnings(EXAMPLE_DATE) == []
+
+
+def heatmap_cells(page: Path) -> list[str]:
+    """The heatmap's cells as a reader sees them, row by row."""
+    return [td.text() for td in parse_file(page).one("table", cls="heatmap").find_all("td")]
+
+
+def test_incremental_builds_follow_statuses_and_carried_objectives(example_copy, tmp_path):
+    site, out = example_copy, tmp_path / "out"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    before = heatmap_cells(out / "2026-q4/index.html")
+
+    # a status changes: the heatmap of the cycle and of the home page, and the status page
+    edit(site / Q4 / "departments/marketing.md", "  - id: holiday-campaign\n", "  - id: holiday-campaign\n    status: off-track\n")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    after = heatmap_cells(out / "2026-q4/index.html")
+    assert after != before and heatmap_cells(out / "index.html") == after
+    assert "marketing-off-track" in (out / "2026-q4/status/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # the next cycle drops an objective the archived one carried: its retrospective follows
+    retro = out / "2026-q3/retro/index.html"
+    assert "2026-q4/ines-moreau/tester-panel/" in retro.read_text(encoding="utf-8")
+    edit(site / Q4 / "people/ines-moreau.md", "  - id: tester-panel\n", "  - id: nose-panel\n")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "2026-q4/ines-moreau/tester-panel/" not in retro.read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # retro notes change in the archived cycle: its retrospective and the objective's page
+    edit(site / "content/2026-Q3/suds.md", "next time,", "next time, a note:")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "a note:" in retro.read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)

@@ -16,6 +16,7 @@ from okrsite.render.formatting import format_number
 from okrsite.render.linechart import checkin_chart
 from okrsite.render.charts import (
     department_progress_chart,
+    score_distribution_chart,
     score_history_chart,
 )
 
@@ -29,6 +30,9 @@ LEADS = dict(title="Qualified leads", start=D(2026, 10, 1), end=D(2026, 12, 31),
              checkins=[(D(2026, 10, 15), 41000), (D(2026, 11, 1), 64000)],
              unit="leads")
 SCORES = [("Q2 2026", 0.55), ("Q3 2026", 0.67), ("Q4 2026", 0.42)]
+# objectives per score band, (achieved, progress, missed)
+BANDS = [(f"{i / 10:.1f}–{(i + 1) / 10:.1f}", counts) for i, counts in enumerate(
+    [(0, 0, 1), (0, 0, 0), (0, 0, 2), (0, 1, 0), (0, 0, 0), (0, 3, 0), (0, 2, 0), (4, 0, 0), (6, 0, 0), (1, 0, 0)])]
 
 
 def all_charts() -> dict[str, str]:
@@ -37,6 +41,7 @@ def all_charts() -> dict[str, str]:
         "dept": department_progress_chart("By department", DEPARTMENTS),
         "checkin": checkin_chart(**LEADS),
         "score": score_history_chart("Company score", SCORES),
+        "distribution": score_distribution_chart("Final scores", BANDS),
     }
 
 
@@ -67,7 +72,7 @@ def serie_path(root: ET.Element, index: int) -> list[tuple[float, float]]:
     raise AssertionError(f"no line for serie-{index}")
 
 
-@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score", "distribution"])
 def test_standalone_scalable_svg(kind):
     svg = all_charts()[kind]
     assert svg.startswith("<?xml version='1.0' encoding='utf-8'?>\n<svg")
@@ -78,7 +83,7 @@ def test_standalone_scalable_svg(kind):
     assert root.get("role") == "img"
 
 
-@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score", "distribution"])
 def test_loads_nothing_from_anywhere(kind):
     svg = all_charts()[kind]
     root = parse(svg)
@@ -95,7 +100,7 @@ def test_loads_nothing_from_anywhere(kind):
     assert "<!--" not in svg  # pygal's comments carry the render date
 
 
-@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score", "distribution"])
 def test_deterministic(kind):
     assert all_charts()[kind] == all_charts()[kind]
 
@@ -122,19 +127,44 @@ def test_chart_ids_differ_with_data():
     assert a.get("id") != b.get("id")
 
 
-@pytest.mark.parametrize("kind", ["dept", "checkin", "score"])
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score", "distribution"])
 def test_title_and_desc(kind):
     root = parse(all_charts()[kind])
     title = root.find(f"{SVG}title").text
     assert title == {"dept": "By department", "checkin": "Qualified leads",
-                     "score": "Company score"}[kind]
+                     "score": "Company score", "distribution": "Final scores"}[kind]
     assert title in texts(root)
     desc = root.find(f"{SVG}desc").text
     assert desc.startswith(title + ".")
     expected = {"dept": "Marketing: 62 %; Sales: 41 %; People & Culture: 12 %",
                 "checkin": "Check-ins: Oct 15: 41,000 leads; Nov 1: 64,000 leads.",
-                "score": "Q2 2026: 0.55; Q3 2026: 0.67; Q4 2026: 0.42"}[kind]
+                "score": "Q2 2026: 0.55; Q3 2026: 0.67; Q4 2026: 0.42",
+                "distribution": "0.0–0.1: 1; 0.2–0.3: 2; 0.3–0.4: 1; 0.5–0.6: 3; 0.6–0.7: 2; 0.7–0.8: 4; "
+                                "0.8–0.9: 6; 0.9–1.0: 1."}[kind]
     assert expected in desc
+
+
+def bar_heights(root: ET.Element, index: int) -> list[float]:
+    """The heights of the bars of series ``index``, left to right."""
+    for group in root.iter(f"{SVG}g"):
+        if f"serie-{index}" in group.get("class", "").split():
+            return [float(r.get("height")) for r in group.iter(f"{SVG}rect") if "rect" in r.get("class", "").split()]
+    raise AssertionError(f"no bars for serie-{index}")
+
+
+def test_distribution_chart_stacks_missed_progress_and_achieved_in_the_grade_colours():
+    root = parse(score_distribution_chart("Final scores", BANDS))
+    seen = texts(root)
+    assert [label for label, _ in BANDS] == [t for t in seen if "–" in t]
+    for name in ("Missed", "Progress made", "Achieved"):
+        assert name in seen
+    heights = {grade: bar_heights(root, serie) for serie, grade in enumerate((2, 1, 0))}
+    unit = heights[0][8] / 6  # the 0.8-0.9 band: 6 achieved
+    for grade, bars in heights.items():
+        assert [round(h / unit, 6) for h in bars] == [c[grade] for _, c in BANDS]
+    style = "".join(s.text or "" for s in root.iter(f"{SVG}style"))
+    for serie, colour in enumerate(("#c62828", "#d08a00", "#2e7d32")):
+        assert re.search(rf"\.color-{serie}[^}}]*{colour}", style), (serie, colour)
 
 
 def test_department_chart_texts():

@@ -68,6 +68,17 @@ def test_duplicate_owner_ids_in_two_sub_folders(check):
                f"duplicate owner id 'ops' in cycle 2026-Q4: {CYCLE}/a/ops.md has the same file name")
 
 
+@pytest.mark.parametrize("ident, page", [("tree", "alignment tree"), ("status", "status by department"),
+                                         ("retro", "retrospective")])
+def test_an_owner_id_cannot_take_the_folder_of_a_cycle_page(check, ident, page):
+    site, diagnostics = check({f"{CYCLE}/teams/{ident}.md": owner("A team", "team", "test-co"),
+                               f"{CYCLE}/ada.md": owner("Ada", "person", ident)})
+    assert site is None
+    assert len(diagnostics.errors) == 1, formatted(diagnostics)
+    assert_one(diagnostics, f"{CYCLE}/teams/{ident}.md", 1,
+               f"the owner id '{ident}' is the address of the cycle's {page} page: rename the file")
+
+
 def test_the_same_owner_id_in_two_cycles_is_fine(check):
     q3 = COMPANY.replace("current: 50", "current: 20")
     site, diagnostics = check({"content/2026-Q3/test-co.md": q3})

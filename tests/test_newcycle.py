@@ -67,6 +67,7 @@ objectives:
       - {id: margin, title: Margin, start: 10, target: 20, current: 12, score: 0.3}
       - {id: orders, title: Orders, start: 0, target: 5, current: 5}
     score: 0.4
+    retro: Revenue came late; start the campaign in week one.
 ---
 The company.
 """
@@ -98,6 +99,7 @@ def test_finished_objectives_and_key_results_stay_behind_with_the_alignments_to_
     out = capsys.readouterr().out
     company, _ = front_and_body(small / NEW / "test-co.md")
     assert [o["id"] for o in company["objectives"]] == ["grow"]
+    assert not {"score", "retro"} & set(company["objectives"][0])
     assert company["objectives"][0]["key_results"] == [
         {"id": "revenue", "title": "Revenue", "start": 40, "target": 100, "unit": "k"},
         {"id": "margin", "title": "Margin", "start": 12, "target": 20}]

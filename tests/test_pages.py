@@ -88,7 +88,9 @@ def pill_of(element):
 def test_every_page_is_at_its_contract_url_and_nothing_else_is(site, out):
     expected = {"index.html", "cycles/index.html", "404.html", "search/index.html"}
     for cycle in site.cycles:
-        expected |= {f"{cycle.slug}/index.html", f"{cycle.slug}/tree/index.html"}
+        expected |= {f"{cycle.slug}/index.html", f"{cycle.slug}/tree/index.html", f"{cycle.slug}/status/index.html"}
+        if cycle.state == "archived":
+            expected.add(f"{cycle.slug}/retro/index.html")
         for owner in cycle.owners.values():
             expected.add(page_of(owner.url))
             expected |= {page_of(o.url) for o in owner.objectives}

@@ -61,13 +61,15 @@ def test_every_page_badge_and_chart_is_there(company):
     expected = expected_counts(site)
     assert expected["owners"] == 2 * (1 + 4 + 38 + PEOPLE)  # the generator's shape: 38 teams in 4 departments
     pages = [p for p in out.rglob("*.html")]
-    # per cycle: an overview, a tree, a page per owner and per objective; and home, cycles, search, 404
-    assert len(pages) == 2 * 2 + expected["owners"] + expected["objectives"] + 4
+    # per cycle: an overview, a tree, a status page, a page per owner and per objective; the archived
+    # cycle's retrospective; and home, cycles, search, 404
+    assert len(pages) == 2 * 3 + 1 + expected["owners"] + expected["objectives"] + 4
     badges = list((out / "badges").rglob("*.svg"))
     assert len(badges) == expected["owners"] + expected["objectives"] + expected["current owners"]
     charts = [p for p in out.rglob("*.svg") if p.relative_to(out).parts[0] not in ("badges", "static")]
-    # a chart per metric key result with check-ins, a department chart per cycle, the score history
-    assert len(charts) == expected["charts"] + 2 + 1
+    # a chart per metric key result with check-ins, a department chart per cycle, the score history,
+    # the archived cycle's score distribution
+    assert len(charts) == expected["charts"] + 2 + 1 + 1
     data = json.loads((out / "okrs.json").read_text(encoding="utf-8"))
     assert sum(len(o["objectives"]) for c in data["cycles"] for o in c["owners"]) == expected["objectives"]
     assert len(re.findall(r"<loc>", (out / "sitemap.xml").read_text())) == len(pages) - 1  # not 404.html

@@ -160,6 +160,7 @@ def test_duplicate_objective_id_is_reported_at_the_id_key(check):
 def test_objective_fields_are_read(check):
     objectives = one_kr_objective("      - {id: more, title: More, start: 0, target: 5}\n") + (
         "    description: Some *context*.\n"
+        "    retro: Start the *survey* earlier. <b>raw</b>\n"
         "    initiatives: ['[x] Done thing', '[ ] Open thing', 'Plain thing']\n"
         "    score: 0.4\n"
         "    status: at-risk\n"
@@ -170,10 +171,18 @@ def test_objective_fields_are_read(check):
     assert objective.ref == "team/obj"
     assert objective.aligns_to == ["test-co/grow"]
     assert "<em>context</em>" in objective.description_html
+    assert "<em>survey</em>" in objective.retro_html and "<b>" not in objective.retro_html
     assert [(i.text, i.done) for i in objective.initiatives] == \
         [("Done thing", True), ("Open thing", False), ("Plain thing", False)]
     assert objective.score_given == 0.4 and objective.status_given == "at-risk"
     assert objective.source.line == 6
+
+
+def test_retro_must_be_text(check):
+    objectives = one_kr_objective("      - {id: more, title: More, start: 0, target: 5}\n") + "    retro: [went well, went badly]\n"
+    site, diagnostics = check({TEAM: team(objectives)})
+    assert site is None
+    assert_one(diagnostics, 12, "'retro' must be text, not a list")
 
 
 def test_aligns_to_must_look_like_a_ref(check):

@@ -1,9 +1,10 @@
 """SVG charts of OKR progress, drawn with pygal.
 
-Two pure functions, plain data in, a standalone SVG document (str) out:
+Pure functions, plain data in, a standalone SVG document (str) out:
 
 * :func:`department_progress_chart` - horizontal bars, progress per department;
-* :func:`score_history_chart` - the company's score or progress across cycles.
+* :func:`score_history_chart` - the company's score or progress across cycles;
+* :func:`score_distribution_chart` - how many objectives ended in each score band.
 
 The many small charts, one per key result, are drawn directly by
 :mod:`okrsite.render.linechart` in the same style, as pygal would be too slow
@@ -33,7 +34,8 @@ from pygal.etree import etree  # lxml.etree if installed, else ElementTree
 from pygal.graph.graph import Graph
 from pygal.style import Style
 
-from okrsite.render.formatting import percent
+from okrsite.model import GRADES
+from okrsite.render.formatting import STATUS_LABELS, percent
 from okrsite.render.linechart import BLUE as _BLUE, FONT as _FONT, GREY as _GREY, GUIDE as _GUIDE, HEIGHT, \
     STRONG as _STRONG, TEXT as _TEXT, WIDTH, place_label
 
@@ -41,6 +43,7 @@ __all__ = [
     "CHART_STYLE",
     "GOOD_SCORE",
     "department_progress_chart",
+    "score_distribution_chart",
     "score_history_chart",
 ]
 
@@ -49,8 +52,9 @@ GOOD_SCORE = 0.7
 
 _GREEN = "#2e7d32"
 
-#: The one style of all charts, built once (pygal styles are not cheap).
-CHART_STYLE = Style(
+_RED, _AMBER = "#c62828", "#d08a00"  # the status colours of the pages' bars
+
+_STYLE_OPTIONS: dict[str, Any] = dict(
     background="#ffffff",
     plot_background="#ffffff",
     foreground=_TEXT,             # axis labels, values
@@ -73,6 +77,10 @@ CHART_STYLE = Style(
     guide_stroke_dasharray="0",
     major_guide_stroke_dasharray="0",
 )
+#: The style of all charts, built once (pygal styles are not cheap).
+CHART_STYLE = Style(**_STYLE_OPTIONS)
+#: The same with the grades' colours: missed, progress made, achieved.
+GRADE_STYLE = Style(**{**_STYLE_OPTIONS, "colors": (_RED, _AMBER, _GREEN)})
 
 # CSS added to pygal's own; "{id}" is the chart's scoping selector.
 _EXTRA_CSS = (
@@ -251,3 +259,35 @@ def score_history_chart(title: str, points: list[tuple[str, float]]) -> str:
     said = "; ".join(f"{label}: {v:.2f}" for label, v in values)
     desc = f"{title}. {said or 'No cycles yet'}. Good stretch score: {GOOD_SCORE}."
     return _render(chart, desc, _place_point_values)
+
+
+def score_distribution_chart(title: str, bands: list[tuple[str, tuple[int, ...]]]) -> str:
+    """Stacked bars of how many objectives ended in each score band, split by grade.
+
+    ``bands`` are ``(label, counts)`` pairs, lowest band first, with the counts in the
+    order of :data:`okrsite.model.GRADES`: ``("0.6–0.7", (0, 3, 0))`` is three
+    objectives graded "progress made". Missed is drawn red, progress amber, achieved green.
+    """
+    top = max((sum(counts) for _, counts in bands), default=0) or 1
+    chart = _chart(
+        pygal.StackedBar, ("distribution", title, bands),
+        style=GRADE_STYLE,
+        title=title,
+        legend_at_bottom_columns=len(GRADES),
+        range=(0, top),
+        y_labels=_whole_steps(top),
+        value_formatter=lambda v: f"{v:.0f}",
+        x_title="Final score",
+        y_title="Objectives",
+    )
+    chart.x_labels = [label for label, _ in bands]
+    for index in reversed(range(len(GRADES))):  # missed first: red, amber, green
+        chart.add(STATUS_LABELS[GRADES[index]], [counts[index] or None for _, counts in bands])
+    said = "; ".join(f"{label}: {sum(counts)}" for label, counts in bands if sum(counts))
+    return _render(chart, f"{title}. Objectives per final score band: {said or 'none'}.")
+
+
+def _whole_steps(top: int) -> list[int]:
+    """About five whole-number axis labels from 0 to at least ``top``."""
+    step = max(1, math.ceil(top / 5))
+    return list(range(0, top + step, step))

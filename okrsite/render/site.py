@@ -19,9 +19,10 @@ from markupsafe import Markup
 
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
-from okrsite.render import badges, charts, linechart
+from okrsite.render import badges, charts, linechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed
+from okrsite.render.heatmap import Row, by_status, department_rows
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
 from okrsite.render.pages import format_score, make_environment, percent, render_page
@@ -129,6 +130,8 @@ class _Plan:
             self._overview(site.current, "index.html", plans[site.current.id].keys)
         for cycle in site.cycles:
             self.outputs += plans[cycle.id].outputs
+            if cycle.state == "archived":
+                self._retro(cycle, plans[cycle.id].keys)
         self._site_files()
 
     def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
@@ -158,7 +161,8 @@ class _Plan:
         below = cycle.company.children if cycle.company else []
         self.page("cycle.html", path, keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
-            attention=needs_attention(cycle), directory=self.renderer.directory(below, keys, "../" * path.count("/"))))
+            attention=needs_attention(cycle), heatmap=status_rows(cycle),
+            directory=self.renderer.directory(below, keys, "../" * path.count("/"))))
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
         self._overview(cycle, f"{cycle.slug}/index.html", keys)
@@ -173,6 +177,14 @@ class _Plan:
         self.page("tree.html", tree, keys.cycle, lambda: dict(
             cycle=cycle, roots=self.renderer.branches(alignment_roots(cycle), keys, 0, root),
             unaligned=self.renderer.branches(unaligned(cycle), keys, 2, root)))
+        if cycle.state != "upcoming":
+            self.page("status.html", f"{cycle.slug}/status/index.html", keys.cycle, lambda: dict(
+                cycle=cycle, groups=[(row, by_status(row, cycle.state == "archived")) for row in status_rows(cycle)]))
+        if cycle.state == "archived":
+            title = f"Final scores, {cycle.title}"
+            bands = tuple((b.label, b.counts) for b in retro.score_bands(cycle.objectives))
+            self.file(f"{cycle.slug}/retro/scores.svg", stable_hash(("distribution", title, bands)),
+                      partial(_svg, charts.score_distribution_chart, title, bands))
         for owner in cycle.owners.values():
             self._owner(owner, keys)
 
@@ -193,6 +205,16 @@ class _Plan:
                 if kr.type == "metric" and kr.checkins:
                     self.outputs.append(Output(f"{objective.url}{kr.id}.svg", keys.chart(objective, index),
                                                partial(_checkin_chart, kr)))
+
+    def _retro(self, cycle: Cycle, keys: CycleKeys) -> None:
+        """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
+        rows = status_rows(cycle)
+        later = retro.next_cycle(self.site, cycle)
+        carried = retro.carried_over(rows, later)
+        shown_later = tuple(self.keys[id(later)].objectives[id(now)] for _, pairs in carried for _, now in pairs)
+        self.page("retro.html", f"{cycle.slug}/retro/index.html", combine(keys.cycle, shown_later), lambda: dict(
+            cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
+            later=later, carried=carried, notes=retro.with_notes(rows)))
 
     def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
         below = self.renderer.branches(subtree(objective).children, keys, 1, "../" * objective.url.count("/"))
@@ -279,6 +301,11 @@ def departments(cycle: Cycle) -> list[Owner]:
 def status_summary(cycle: Cycle) -> list[tuple[str, int]]:
     """Objectives per status, in the order the cycle's state uses."""
     return [(status, cycle.status_counts.get(status, 0)) for status in STATUS_ORDER[cycle.state]]
+
+
+def status_rows(cycle: Cycle) -> list[Row]:
+    """The cycle's objectives counted by department and status (none in an upcoming cycle)."""
+    return [] if cycle.state == "upcoming" else department_rows(cycle, STATUS_ORDER[cycle.state])
 
 
 def needs_attention(cycle: Cycle) -> list[Objective]:
