@@ -30,6 +30,8 @@ PAGES = {
     "person": "2026-q4/oluwaseun-adeyemi/index.html",
     "objective": "2026-q4/fulfillment/same-day/index.html",
     "tree": "2026-q4/tree/index.html",
+    "people": "2026-q4/people/index.html",
+    "kpis": "2026-q4/kpis/index.html",
     "cycles": "cycles/index.html",
     "search": "search/index.html",
     "404": "no/such/page/",
