@@ -152,7 +152,7 @@ class CycleKeys:
 
     def kpis(self, owners: list[Owner]) -> int:
         """The cycle's KPI page: ``owners`` in the order shown, each with its KPIs."""
-        return combine(self.frame, stable_hash(tuple((o.id, o.name, o.kind, _kpis(o)) for o in owners)))
+        return combine(self.frame, stable_hash(tuple((o.id, o.name, o.kind, o.private, _kpis(o)) for o in owners)))
 
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))
