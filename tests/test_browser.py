@@ -171,6 +171,21 @@ def test_search_finds_a_person_and_opens_their_page(browser, base):
         assert visit.errors == []
 
 
+def test_the_people_directory_filters_as_you_type(browser, base):
+    with Visit(browser, base + PAGES["people"]) as visit:
+        entries = visit.page.locator("#people > li")
+        everyone = entries.count()
+        assert everyone >= 10
+        box = visit.page.get_by_role("searchbox", name="Filter the people")
+        box.fill("oluwaseun")
+        visible = visit.page.locator("#people > li:visible")
+        assert visible.count() == 1 and visible.first.locator("a").first.inner_text() == "Oluwaseun Adeyemi"
+        assert visit.page.get_by_text(f"1 of {everyone} people").is_visible()
+        box.fill("")
+        assert visible.count() == everyone
+        assert visit.errors == []
+
+
 SHOWN = "e => e.checkVisibility()"  # false inside a closed <details>, unlike getClientRects
 
 
