@@ -10,7 +10,8 @@ from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 
 #: The folders of a cycle's own pages (``2026-q4/tree/``): no owner id may take them.
-CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective"}
+CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective",
+               "people": "people directory", "kpis": "KPI"}
 
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:

@@ -68,6 +68,8 @@ class Kpi:
     target: float | None = None
     direction: str = "higher"  # higher | lower
     unit: str = ""
+    # computed
+    healthy: bool | None = per_build(None)  # meets its target; None without a current value or a target
 
 
 @dataclass(eq=False, slots=True)
@@ -210,6 +212,8 @@ class Owner:
             reset_build_state(objective)
             for kr in objective.key_results:
                 reset_build_state(kr)
+        for kpi in self.kpis:
+            reset_build_state(kpi)
 
     @property
     def url(self) -> str:

@@ -1,4 +1,4 @@
-"""Stage 4: progress, score and status for every key result, objective, owner and cycle.
+"""Stage 4: progress, score and status for every key result, objective, owner and cycle, and each KPI's health.
 
 The rules are section 4 of the format contract. The small functions at the top are
 the arithmetic; :func:`score_cycle` applies them to a linked cycle, children first,
@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from okrsite.config import StatusBands
-from okrsite.model import Cycle, KeyResult, Objective, Owner
+from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner
 
 
 def clamp(value: float) -> float:
@@ -69,6 +69,14 @@ def key_result_progress(kr: KeyResult) -> float:
     return metric_progress(kr.start, kr.target, kr.current)
 
 
+def kpi_healthy(kpi: Kpi) -> bool | None:
+    """Whether a KPI meets its target in its direction (at or above it, or at or below it
+    for ``direction: lower``); None when it has no current value or no target."""
+    if kpi.current is None or kpi.target is None:
+        return None
+    return kpi.current <= kpi.target if kpi.direction == "lower" else kpi.current >= kpi.target
+
+
 def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands) -> None:
     """Fill the computed fields of everything in a linked cycle."""
     archived = cycle.state == "archived"
@@ -90,6 +98,8 @@ def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands) -> None:
             objective.status = objective.status_given
     for owner in cycle.owners.values():
         _score_owner(owner, status)
+        for kpi in owner.kpis:
+            kpi.healthy = kpi_healthy(kpi)
     if cycle.company is not None:
         cycle.progress, cycle.score = cycle.company.progress, cycle.company.score
     cycle.status_counts = dict(Counter(o.status for o in cycle.objectives))

@@ -32,6 +32,8 @@ PAGES = {
     "tree": "2026-q4/tree/index.html",
     "status": "2026-q4/status/index.html",
     "retrospective": "2026-q3/retro/index.html",
+    "people": "2026-q4/people/index.html",
+    "kpis": "2026-q4/kpis/index.html",
     "cycles": "cycles/index.html",
     "search": "search/index.html",
     "404": "no/such/page/",
@@ -168,6 +170,21 @@ def test_search_finds_a_person_and_opens_their_page(browser, base):
         first.click()
         visit.page.wait_for_url("**/2026-q4/oluwaseun-adeyemi/index.html")
         assert visit.page.locator("h1").inner_text() == "Oluwaseun Adeyemi"
+        assert visit.errors == []
+
+
+def test_the_people_directory_filters_as_you_type(browser, base):
+    with Visit(browser, base + PAGES["people"]) as visit:
+        entries = visit.page.locator("#people > li")
+        everyone = entries.count()
+        assert everyone >= 10
+        box = visit.page.get_by_role("searchbox", name="Filter the people")
+        box.fill("oluwaseun")
+        visible = visit.page.locator("#people > li:visible")
+        assert visible.count() == 1 and visible.first.locator("a").first.inner_text() == "Oluwaseun Adeyemi"
+        assert visit.page.get_by_text(f"1 of {everyone} people").is_visible()
+        box.fill("")
+        assert visible.count() == everyone
         assert visit.errors == []
 
 

@@ -54,6 +54,8 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     edit(fulfillment, "name: Fulfillment", "name: Fulfilment & Dispatch")
     edit(site / Q4 / "people/oluwaseun-adeyemi.md", "role: ", "role: Senior ")
     assert builder.build(EXAMPLE_DATE).ok(False)
+    directory = (out / "2026-q4/people/index.html").read_text(encoding="utf-8")
+    assert "Senior " in directory and "Fulfilment &amp; Dispatch" in directory
     assert_same_as_clean_build(site, out, tmp_path)
 
     # add an objective

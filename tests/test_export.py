@@ -202,6 +202,15 @@ def test_kpis_keep_the_numbers_as_written(data, raw):
     assert seen >= 4
 
 
+def test_kpis_say_whether_they_are_healthy(data, site):
+    verdicts = {(c["id"], o["id"], k["id"]): k["healthy"] for c in data["cycles"] for o in c["owners"] for k in o["kpis"]}
+    expected = {(c.id, o.id, k.id): k.healthy for c in site.cycles for o in c.owners.values() for k in o.kpis}
+    assert verdicts == expected
+    assert {True, False} <= set(verdicts.values())
+    # lower is better: the return rate is under its target, the out-of-stock count is over it
+    assert verdicts[("2026-Q4", "suds", "return-rate")] is True and verdicts[("2026-Q4", "suds", "stockouts")] is False
+
+
 def test_every_number_is_a_plain_finite_json_number(example_build):
     text = (example_build[1] / "okrs.json").read_text(encoding="utf-8")
     assert "NaN" not in text and "Infinity" not in text

@@ -88,7 +88,8 @@ def pill_of(element):
 def test_every_page_is_at_its_contract_url_and_nothing_else_is(site, out):
     expected = {"index.html", "cycles/index.html", "404.html", "search/index.html"}
     for cycle in site.cycles:
-        expected |= {f"{cycle.slug}/index.html", f"{cycle.slug}/tree/index.html", f"{cycle.slug}/status/index.html"}
+        expected |= {f"{cycle.slug}/index.html", f"{cycle.slug}/tree/index.html", f"{cycle.slug}/status/index.html",
+                     f"{cycle.slug}/people/index.html", f"{cycle.slug}/kpis/index.html"}
         if cycle.state == "archived":
             expected.add(f"{cycle.slug}/retro/index.html")
         for owner in cycle.owners.values():
@@ -351,8 +352,113 @@ def test_owner_pages_show_kpis(site, pages):
             assert numbers(cells[1]) == ([kpi.target] if kpi.target is not None else []), (owner.url, kpi.id)
             if kpi.unit and kpi.current is not None:
                 assert cells[0].endswith(kpi.unit)
-            assert kpi.direction in " ".join(cells[2:]).lower()
+            assert cells[1].endswith(f"{kpi.direction} is better")
+            assert cells[2].startswith(verdict(kpi)), (owner.url, kpi.id, cells[2])
+        assert page_of(f"{owner.cycle.url}kpis/") in linked_targets(main, page_of(owner.url)), owner.url
     assert seen >= 4
+
+
+# --- the KPI page ---
+
+def verdict(kpi) -> str:
+    """A KPI's verdict in words, worked out here from its numbers and direction."""
+    if kpi.current is None or kpi.target is None:
+        return "No verdict"
+    meets = kpi.current <= kpi.target if kpi.direction == "lower" else kpi.current >= kpi.target
+    return "Healthy" if meets else "Not healthy"
+
+
+def org_chart_order(owner) -> list:
+    return [owner] + [o for child in owner.children for o in org_chart_order(child)]
+
+
+def test_kpi_page_lists_every_kpi_by_owner_in_org_chart_order_with_its_verdict(site, pages):
+    for cycle in site.cycles:
+        path = f"{cycle.slug}/kpis/index.html"
+        main = pages(path).one("main")
+        owners = [o for o in org_chart_order(cycle.company) if o.kpis]
+        assert owners, cycle.id
+        sections = [s for s in main.find_all("section") if s.find("table") is not None]
+        assert [linked_targets(s.one("h2"), path) for s in sections] == [[page_of(o.url)] for o in owners]
+        for owner, section in zip(owners, sections):
+            rows = section.one("tbody").find_all("tr")
+            assert [r.one("th").text() for r in rows] == [k.title for k in owner.kpis], owner.id
+            for kpi, row in zip(owner.kpis, rows):
+                cells = [td.text() for td in row.find_all("td")]
+                assert numbers(cells[0]) == [kpi.current] and numbers(cells[1]) == [kpi.target], (owner.id, kpi.id)
+                assert cells[1].endswith(f"{kpi.direction} is better")
+                assert row.one(cls="health").text() == verdict(kpi), (owner.id, kpi.id)
+        kpis = [k for o in owners for k in o.kpis]
+        counts = {c.one(cls="health").text(): int(c.one(cls="count-num").text()) for c in main.find_all(cls="count")}
+        assert counts == {v: sum(1 for k in kpis if verdict(k) == v) for v in ("Healthy", "Not healthy", "No verdict")}
+        assert counts["Healthy"] and counts["Not healthy"], "the example has KPIs of both kinds"
+        assert "not goals" in main.one("p", cls="lead").text()
+
+
+def test_cycle_overview_links_the_people_directory_and_the_kpis(site, pages):
+    for cycle in site.cycles:
+        path = page_of(cycle.url)
+        targets = linked_targets(pages(path).one("main"), path)
+        assert f"{cycle.slug}/people/index.html" in targets and f"{cycle.slug}/kpis/index.html" in targets
+
+
+# --- the people directory ---
+
+def test_people_directory_lists_every_person_once_by_name(site, pages):
+    for cycle in site.cycles:
+        path = f"{cycle.slug}/people/index.html"
+        directory = pages(path).one("main").one("ul", cls="directory")
+        entries = directory.child_elements
+        people = sorted((o for o in cycle.owners.values() if o.kind == "person"), key=lambda o: o.name.lower())
+        assert len(people) >= 10
+        assert [e.child_elements[0].find("a").text() for e in entries] == [p.name for p in people]
+        for person, entry in zip(people, entries):
+            who = entry.child_elements[0]
+            assert linked_targets(who, path) == [page_of(person.url), page_of(person.parent.url)], person.id
+            assert who.text() == f"{person.name} {person.role} in {person.parent.name}", person.id
+
+
+def test_people_directory_shows_each_objective_with_its_progress_and_chain(site, pages):
+    chains = 0
+    for cycle in site.cycles:
+        path = f"{cycle.slug}/people/index.html"
+        entries = pages(path).one("main").one("ul", cls="directory").child_elements
+        people = {page_of(p.url): p for p in cycle.owners.values() if p.kind == "person"}
+        for entry in entries:
+            person = people[linked_targets(entry.child_elements[0], path)[0]]
+            items = entry.one("ul").child_elements if person.objectives else []
+            assert len(items) == len(person.objectives), person.id
+            for objective, item in zip(person.objectives, items):
+                assert linked_targets(item, path)[0] == page_of(objective.url)
+                assert item.find("a").text() == objective.title
+                assert item.one(cls="mini").text() == measure(objective, cycle), objective.ref
+                assert says_status(item.one(cls="pill").text(), objective.status), objective.ref
+                up = item.find(cls="rolls-up")
+                chain = [page_of(o.url) for o in objective.chain]
+                assert (linked_targets(up, path) if up else []) == chain, objective.ref
+                if up:
+                    chains += 1
+                    assert objective.chain[0].owner is cycle.company, objective.ref
+                    assert up.texts("a") == [o.owner.name for o in objective.chain]
+    assert chains >= 20
+
+
+def test_every_page_links_the_people_and_kpis_of_its_cycle(site, out, current):
+    slugs = {c.slug for c in site.cycles}
+    pages_seen = 0
+    for file in sorted(out.rglob("*.html")):
+        path = file.relative_to(out).as_posix()
+        if path == "404.html":
+            continue  # its links start from base_url (checked with the other site-wide pages' links)
+        folder = path.split("/")[0]
+        slug = folder if folder in slugs else current.slug
+        nav = parse_file(file).one("nav", aria_label="Site")
+        links = {a.text(): resolve(path, a.get("href")) for a in nav.find_all("a")}
+        assert links["People"] == f"{slug}/people/index.html", path
+        assert links["KPIs"] == f"{slug}/kpis/index.html", path
+        assert (out / links["People"]).is_file() and (out / links["KPIs"]).is_file()
+        pages_seen += 1
+    assert pages_seen > 100
 
 
 def link_group(container, path, targets: list[str], ordered: bool = True):

@@ -235,6 +235,8 @@ def test_a_leadership_build_includes_private_content_and_marks_it(make_site, tmp
     assert build_site(_canary_site(make_site), out, EXAMPLE_DATE, include_private=True).ok(False)
     person = (out / "2026-q4/canary-person/index.html").read_text()
     assert "Canaryqx Person" in person and 'class="private-tag"' in person and "Leadership build" in person
+    directory = (out / "2026-q4/people/index.html").read_text()
+    assert 'Canaryqx Person</a> <span class="private-tag">Private</span>' in directory
     objective = (out / "2026-q4/test-co/canary-objective/index.html").read_text()
     assert "Secret merger canaryqxobj" in objective and 'class="private-tag"' in objective
     team = (out / "2026-q4/deal-team/support/index.html").read_text()

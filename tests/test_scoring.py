@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import SITE_TOML, load
 from okrsite.config import StatusBands
-from okrsite.model import CheckIn, KeyResult, Objective, Source
+from okrsite.model import CheckIn, KeyResult, Kpi, Objective, Source
 from okrsite.render.pages import format_score, percent
 from okrsite.scoring import (
     children_first,
@@ -18,6 +18,7 @@ from okrsite.scoring import (
     elapsed_fraction,
     grade,
     key_result_progress,
+    kpi_healthy,
     mean,
     metric_progress,
     pace_status,
@@ -418,3 +419,34 @@ def test_an_upcoming_cycle_is_not_started(make_site):
     assert [k.status for k in objective.key_results] == ["not-started", "not-started"]
     assert upcoming.owners["acme"].status == "not-started"
     assert upcoming.status_counts == {"not-started": 1}
+
+
+@pytest.mark.parametrize("current, target, direction, healthy", [
+    (31.4, 30, "higher", True),
+    (30, 30, "higher", True),  # meeting the target is enough
+    (29.9, 30, "higher", False),
+    (2.4, 3, "lower", True),
+    (3, 3, "lower", True),
+    (1, 0, "lower", False),
+    (None, 3, "lower", None),  # no current value: no verdict
+    (2.4, None, "higher", None),  # no target: no verdict
+])
+def test_a_kpi_is_healthy_when_it_meets_its_target_in_its_direction(current, target, direction, healthy):
+    assert kpi_healthy(Kpi("k", "K", current=current, target=target, direction=direction)) is healthy
+
+
+def test_scoring_a_cycle_gives_every_kpi_its_health(make_site):
+    root = make_site({"content/2026-Q4/test-co.md": """\
+        ---
+        name: Test Co
+        kind: company
+        kpis:
+          - {id: churn, title: Churn, current: 4, target: 3, direction: lower}
+          - {id: nps, title: NPS, current: 41, target: 40}
+          - {id: new, title: New metric, current: 7}
+        ---
+        """})
+    site, diagnostics = load(root)
+    assert not diagnostics.errors, diagnostics.items
+    kpis = site.cycles[0].owners["test-co"].kpis
+    assert [k.healthy for k in kpis] == [False, True, None]

@@ -66,7 +66,7 @@ def _owner(owner: Owner) -> dict:
         "objectives": [_objective(o) for o in owner.objectives],
         **({"private": True} if owner.private else {}),
         "kpis": [{"id": k.id, "title": k.title, "current": k.current, "target": k.target,
-                  "direction": k.direction, "unit": k.unit} for k in owner.kpis],
+                  "direction": k.direction, "unit": k.unit, "healthy": k.healthy} for k in owner.kpis],
     }
 
 

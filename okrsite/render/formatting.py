@@ -17,6 +17,8 @@ STATUS_LABELS = {
     "missed": "Missed",
     "": "No objectives",
 }
+HEALTH = {True: "healthy", False: "unhealthy", None: "no-verdict"}  # a KPI's verdict, as a word for CSS
+HEALTH_LABELS = {"healthy": "Healthy", "unhealthy": "Not healthy", "no-verdict": "No verdict"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CURRENCIES = ("$", "£", "€", "¥")
 

@@ -76,10 +76,13 @@ def _objective(objective: Objective) -> int:
                         tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children)))
 
 
+def _kpis(owner: Owner) -> tuple:
+    return tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis)
+
+
 def _owner(owner: Owner) -> int:
     """Everything a page can show about an owner itself: what its file says, and its place and numbers."""
-    declared = owner.digest or (owner.name, owner.kind, owner.role, owner.private, owner.body_html,
-                                tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis))
+    declared = owner.digest or (owner.name, owner.kind, owner.role, owner.private, owner.body_html, _kpis(owner))
     return stable_hash((declared, owner.id, owner.progress, owner.score, owner.status,
                         owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
                         tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
@@ -138,6 +141,18 @@ class CycleKeys:
 
     def objective_badge(self, objective: Objective) -> int:
         return combine(self.frame, self.objectives[id(objective)])
+
+    def person_entry(self, person: Owner) -> int:
+        """A person's entry in the people directory: the person, their team's name, and their
+        objectives with the objectives (titles, owners) of the chain above each."""
+        team = person.parent
+        return stable_hash((self.owners[id(person)], (team.id, team.name) if team else None,
+                            tuple((self.objectives[id(o)], tuple((up.ref, up.title, up.owner.name) for up in o.chain))
+                                  for o in person.objectives)))
+
+    def kpis(self, owners: list[Owner]) -> int:
+        """The cycle's KPI page: ``owners`` in the order shown, each with its KPIs."""
+        return combine(self.frame, stable_hash(tuple((o.id, o.name, o.kind, o.private, _kpis(o)) for o in owners)))
 
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from okrsite import __version__
-from okrsite.render.formatting import STATUS_LABELS, format_number, format_score, long_date, percent, short_date
+from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, format_number, format_score, long_date, percent, short_date
 
 
 
@@ -32,7 +32,8 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=percent, width=bar_width, score=format_score, num=format_number,
-                       value=format_number, date=format_date, status_label=status_label, href=href)
+                       value=format_number, date=format_date, status_label=status_label, href=href,
+                       health=HEALTH.__getitem__, health_label=health_label)
     env.globals.update(version=__version__)
     return env
 
@@ -64,3 +65,8 @@ def format_date(date: dt.date | None, style: str = "long") -> str:
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+def health_label(healthy: bool | None) -> str:
+    """A KPI's verdict in words: 'Healthy', 'Not healthy' or 'No verdict'."""
+    return HEALTH_LABELS[HEALTH[healthy]]

@@ -26,6 +26,7 @@ from okrsite.render.heatmap import Row, by_status, department_rows
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
 from okrsite.render.pages import format_score, make_environment, percent, render_page
+from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.tree import TreeNode, forest, subtree
 from okrsite.theme import static_files, templates_key
 
@@ -162,7 +163,8 @@ class _Plan:
         self.page("cycle.html", path, keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
             attention=needs_attention(cycle), heatmap=status_rows(cycle),
-            directory=self.renderer.directory(below, keys, "../" * path.count("/"))))
+            directory=self.renderer.directory(below, keys, "../" * path.count("/")),
+            kpi_summary=kpi_summary(kpi_owners(cycle))))
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
         self._overview(cycle, f"{cycle.slug}/index.html", keys)
@@ -185,8 +187,22 @@ class _Plan:
             bands = tuple((b.label, b.counts) for b in retro.score_bands(cycle.objectives))
             self.file(f"{cycle.slug}/retro/scores.svg", stable_hash(("distribution", title, bands)),
                       partial(_svg, charts.score_distribution_chart, title, bands))
+        self._people_and_kpis(cycle, keys)
         for owner in cycle.owners.values():
             self._owner(owner, keys)
+
+    def _people_and_kpis(self, cycle: Cycle, keys: CycleKeys) -> None:
+        """The cycle's people directory, drawn person by person (each entry kept until it changes), and its KPIs."""
+        everyone = people(cycle)
+        entries = [keys.person_entry(p) for p in everyone]
+        path = f"{cycle.slug}/people/index.html"
+        root = "../" * path.count("/")
+        self.page("people.html", path, combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
+            self.renderer.fragment((keys.frame, entry), root, "person_entry", person, cycle)
+            for person, entry in zip(everyone, entries)]))
+        owners = kpi_owners(cycle)
+        self.page("kpis.html", f"{cycle.slug}/kpis/index.html", keys.kpis(owners),
+                  lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners)))
 
     def _owner(self, owner: Owner, keys: CycleKeys) -> None:
         cycle = owner.cycle
