@@ -1,4 +1,4 @@
-"""A temporary git repository with scripted commits, for the tests of okrsite diff."""
+"""Temporary git repositories with scripted commits, for the tests of okrsite diff and of history from git."""
 
 from __future__ import annotations
 
@@ -173,8 +173,9 @@ def head_files() -> dict[str, str | None]:
     }
 
 
-def git(root: Path, *args: str, when: str = "2026-11-01T12:00:00+00:00") -> str:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
+def git(root: Path, *args: str, when: str = "2026-11-01T12:00:00+00:00", committed: str | None = None) -> str:
+    """Run git in ``root``, authored ``when`` (and committed then too, unless ``committed`` says otherwise)."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": committed or when,
            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
     done = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, text=True, check=True)
     return done.stdout
@@ -190,17 +191,23 @@ def write(root: Path, files: dict[str, str | None]) -> None:
             path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
-def commit(repo: Path, message: str, when: str) -> None:
+def commit(repo: Path, message: str, when: str, committed: str | None = None) -> None:
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, when=when)
+    git(repo, "commit", "-q", "-m", message, when=when, committed=committed)
+
+
+def init(repo: Path) -> Path:
+    """An empty repository in ``repo`` (made if missing), with a committer of its own."""
+    repo.mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "user.email", "test@example.test")
+    return repo
 
 
 def make_repo(repo: Path, site: str = "") -> Path:
     """A repository with the site in ``repo/site``: base tagged ``v1``, then every change committed."""
-    repo.mkdir(parents=True)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.name", "Test")
-    git(repo, "config", "user.email", "test@example.test")
+    init(repo)
     root = repo / site
     write(root, {"site.toml": SITE_TOML, **BASE})
     commit(repo, "First OKRs", "2026-10-01T09:00:00+00:00")

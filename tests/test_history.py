@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import textwrap
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SITE_TOML, load, write_site
+from gitrepo import commit, git, init, write
 from htmlcheck import parse
 from okrsite import history
 from okrsite.build import Builder, load_site
@@ -46,34 +46,23 @@ def company(revenue: float | None = None, done: bool = False, title: str = "Reve
 
 
 class Repo:
-    """A git repository holding a site, committed to with scripted author dates."""
+    """A site in a git repository, committed to with scripted author dates."""
+
+    COMMITTED = "2027-01-15T12:00:00+00:00"  # every commit is committed later: author dates count
 
     def __init__(self, root: Path):
-        self.root = root
-        self.git("init", "-q", "-b", "main")
-        self.git("config", "user.name", "Test")
-        self.git("config", "user.email", "test@example.test")
-        self.git("config", "commit.gpgsign", "false")
+        self.root = init(root)
 
     def git(self, *args: str, date: str | None = None) -> str:
-        env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
-        if date:
-            env["GIT_AUTHOR_DATE"] = f"{date}T12:00:00+00:00"
-            env["GIT_COMMITTER_DATE"] = "2027-01-15T12:00:00+00:00"  # author dates count, not commit dates
-        done = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True)
-        return done.stdout
+        return git(self.root, *args, when=f"{date or '2026-10-01'}T12:00:00+00:00", committed=self.COMMITTED)
 
     def commit(self, date: str, files: dict[str, str], message: str = "Check-in") -> None:
-        for relative, text in files.items():
-            path = self.root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message, date=date)
+        write(self.root, files)
+        commit(self.root, message, f"{date}T12:00:00+00:00", committed=self.COMMITTED)
 
 
 @pytest.fixture
-def repo(tmp_path) -> Repo:
+def history_repo(tmp_path) -> Repo:
     root = write_site(tmp_path / "site", {}, SITE_TOML + 'history = "git"\n')
     return Repo(root)
 
@@ -95,9 +84,9 @@ def scripted(repo: Repo) -> None:
     repo.commit("2026-10-30", {path: company(42, done=True, title="Revenue booked")})
 
 
-def test_each_commit_that_moved_current_is_a_checkin_at_its_author_date(repo):
-    scripted(repo)
-    site, diagnostics = load(repo.root, D(2026, 11, 5))
+def test_each_commit_that_moved_current_is_a_checkin_at_its_author_date(history_repo):
+    scripted(history_repo)
+    site, diagnostics = load(history_repo.root, D(2026, 11, 5))
     assert diagnostics.items == []
     # 25 Sep is before the cycle; the last of the two on 9 Oct counts; the reword is no check-in
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 30), (D(2026, 10, 30), 42)]
@@ -107,30 +96,30 @@ def test_each_commit_that_moved_current_is_a_checkin_at_its_author_date(repo):
     assert kr.done_on == D(2026, 10, 23)
 
 
-def test_coaching_counts_checkins_from_git(repo):
-    scripted(repo)
-    _, diagnostics = load(repo.root, D(2026, 11, 20))  # three weeks after the last commit that moved revenue
+def test_coaching_counts_checkins_from_git(history_repo):
+    scripted(history_repo)
+    _, diagnostics = load(history_repo.root, D(2026, 11, 20))  # three weeks after the last commit that moved revenue
     assert [d.message for d in diagnostics.items] == [
         "'test-co' has 1 key result with no check-in for more than 14 days (revenue): "
         "commit this week's 'current': with history from git each change is a check-in"]
 
 
-def test_written_checkins_win_over_history(repo):
+def test_written_checkins_win_over_history(history_repo):
     path = f"{CYCLE}/test-co.md"
-    repo.commit("2026-10-02", {path: company(10)})
+    history_repo.commit("2026-10-02", {path: company(10)})
     text = company(20).replace("current: 20, unit: k}", "unit: k, checkins: [{date: 2026-10-05, value: 20}]}")
-    repo.commit("2026-10-09", {path: text})
-    site, _ = load(repo.root)
+    history_repo.commit("2026-10-09", {path: text})
+    site, _ = load(history_repo.root)
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 5), 20)]
 
 
-def test_history_follows_a_file_moved_into_a_sub_folder(repo):
-    repo.commit("2026-10-02", {f"{CYCLE}/test-co.md": company(10)})
-    (repo.root / CYCLE / "company").mkdir()
-    repo.git("mv", f"{CYCLE}/test-co.md", f"{CYCLE}/company/test-co.md")
-    repo.git("commit", "-q", "-m", "Move", date="2026-10-05")
-    repo.commit("2026-10-09", {f"{CYCLE}/company/test-co.md": company(20)})
-    site, _ = load(repo.root)
+def test_history_follows_a_file_moved_into_a_sub_folder(history_repo):
+    history_repo.commit("2026-10-02", {f"{CYCLE}/test-co.md": company(10)})
+    (history_repo.root / CYCLE / "company").mkdir()
+    history_repo.git("mv", f"{CYCLE}/test-co.md", f"{CYCLE}/company/test-co.md")
+    history_repo.git("commit", "-q", "-m", "Move", date="2026-10-05")
+    history_repo.commit("2026-10-09", {f"{CYCLE}/company/test-co.md": company(20)})
+    site, _ = load(history_repo.root)
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
 
 
@@ -155,13 +144,13 @@ def test_a_repository_of_the_content_folder_alone(tmp_path):
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
 
 
-def test_history_is_off_unless_asked_for(repo):
-    (repo.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    scripted(repo)
-    site, _ = load(repo.root)
+def test_history_is_off_unless_asked_for(history_repo):
+    (history_repo.root / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    scripted(history_repo)
+    site, _ = load(history_repo.root)
     assert checkins(site, "test-co/grow/revenue") == []
     diagnostics = Diagnostics()
-    site = load_site(repo.root, D(2026, 11, 20), diagnostics, history="git")
+    site = load_site(history_repo.root, D(2026, 11, 20), diagnostics, history="git")
     assert len(checkins(site, "test-co/grow/revenue")) == 3
 
 
@@ -175,10 +164,10 @@ def test_outside_a_repository_it_says_so_once_and_carries_on(make_site, capsys, 
     assert (root / "public" / "okrs.json").is_file()
 
 
-def test_a_shallow_clone_warns_and_uses_the_history_it_has(repo, tmp_path):
-    scripted(repo)
+def test_a_shallow_clone_warns_and_uses_the_history_it_has(history_repo, tmp_path):
+    scripted(history_repo)
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history_repo.root}", str(clone)], check=True)
     site, diagnostics = load(clone, D(2026, 11, 5))
     assert [d.message for d in diagnostics.warnings] == [
         "the git repository is a shallow clone, so check-ins from git start at its oldest commit: "
@@ -186,19 +175,19 @@ def test_a_shallow_clone_warns_and_uses_the_history_it_has(repo, tmp_path):
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 30), 42)]
 
 
-def test_a_repository_without_commits_gives_no_checkins(repo):
-    (repo.root / CYCLE).mkdir(parents=True)
-    (repo.root / CYCLE / "test-co.md").write_text(company(10), encoding="utf-8")
-    site, diagnostics = load(repo.root)
+def test_a_repository_without_commits_gives_no_checkins(history_repo):
+    (history_repo.root / CYCLE).mkdir(parents=True)
+    (history_repo.root / CYCLE / "test-co.md").write_text(company(10), encoding="utf-8")
+    site, diagnostics = load(history_repo.root)
     assert diagnostics.items == [] and checkins(site, "test-co/grow/revenue") == []
 
 
-def test_an_unreadable_old_version_is_skipped(repo):
+def test_an_unreadable_old_version_is_skipped(history_repo):
     path = f"{CYCLE}/test-co.md"
-    repo.commit("2026-10-02", {path: company(10)})
-    repo.commit("2026-10-05", {path: "---\nname: [broken\n---\n"}, "Broken")
-    repo.commit("2026-10-09", {path: company(20)})
-    site, diagnostics = load(repo.root)
+    history_repo.commit("2026-10-02", {path: company(10)})
+    history_repo.commit("2026-10-05", {path: "---\nname: [broken\n---\n"}, "Broken")
+    history_repo.commit("2026-10-09", {path: company(20)})
+    site, diagnostics = load(history_repo.root)
     assert diagnostics.errors == []
     assert checkins(site, "test-co/grow/revenue") == [(D(2026, 10, 2), 10), (D(2026, 10, 9), 20)]
 
@@ -210,9 +199,9 @@ def test_site_toml_history_must_be_git_or_none(make_site, monkeypatch):
     assert [d.format() for d in diagnostics.errors] == ["site.toml:3: error: history must be \"git\" or \"none\", not 'svn'"]
 
 
-def test_the_built_site_shows_checkins_from_git(repo, tmp_path, monkeypatch):
-    scripted(repo)
-    monkeypatch.chdir(repo.root)
+def test_the_built_site_shows_checkins_from_git(history_repo, tmp_path, monkeypatch):
+    scripted(history_repo)
+    monkeypatch.chdir(history_repo.root)
     assert main(["build", "-o", str(tmp_path / "out"), "--date", "2026-11-20", "-q"]) == 0
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
     kr = data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]
@@ -225,16 +214,16 @@ def test_the_built_site_shows_checkins_from_git(repo, tmp_path, monkeypatch):
     assert page.one(id="kr-churn").one("p", "empty").text() == "No check-ins yet: change current and commit each week."
 
 
-def test_a_commit_alone_updates_the_next_build(repo, tmp_path):
+def test_a_commit_alone_updates_the_next_build(history_repo, tmp_path):
     """Committing changes no file, yet gives a check-in: the history is part of what a build reuses."""
     path = f"{CYCLE}/test-co.md"
-    repo.commit("2026-10-02", {path: company(10)})
-    (repo.root / path).write_text(company(40), encoding="utf-8")
-    builder = Builder(repo.root, tmp_path / "out")
+    history_repo.commit("2026-10-02", {path: company(10)})
+    (history_repo.root / path).write_text(company(40), encoding="utf-8")
+    builder = Builder(history_repo.root, tmp_path / "out")
     assert builder.build(D(2026, 11, 20)).ok(False)
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
     assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [{"date": "2026-10-02", "value": 10}]
-    repo.git("commit", "-q", "-am", "Check-in", date="2026-10-20")
+    history_repo.git("commit", "-q", "-am", "Check-in", date="2026-10-20")
     assert builder.build(D(2026, 11, 20)).ok(False)
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
     assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [
@@ -243,29 +232,29 @@ def test_a_commit_alone_updates_the_next_build(repo, tmp_path):
     assert "2 check-ins from git history" in page
 
 
-def test_file_versions_are_read_once_and_kept_in_the_disk_cache(repo, tmp_path, monkeypatch):
-    scripted(repo)
+def test_file_versions_are_read_once_and_kept_in_the_disk_cache(history_repo, tmp_path, monkeypatch):
+    scripted(history_repo)
     read = []
     original = history._readings
     monkeypatch.setattr(history, "_readings", lambda raw: read.append(raw) or original(raw))
-    first = Builder(repo.root, tmp_path / "out", jobs=1, disk_cache=True, again=False)
+    first = Builder(history_repo.root, tmp_path / "out", jobs=1, disk_cache=True, again=False)
     assert first.build(D(2026, 11, 20)).ok(False)
     first.save_cache()
     assert len(read) == 7  # a version per commit
-    second = Builder(repo.root, tmp_path / "out2", jobs=1, disk_cache=True, again=False)
+    second = Builder(history_repo.root, tmp_path / "out2", jobs=1, disk_cache=True, again=False)
     report = second.build(D(2026, 11, 20))
     assert report.ok(False) and len(read) == 7
     assert checkins(report.site, "test-co/grow/revenue")[-1] == (D(2026, 10, 30), 42)
 
 
-def test_git_processes_are_few_whatever_the_size(repo, monkeypatch):
+def test_git_processes_are_few_whatever_the_size(history_repo, monkeypatch):
     for week in range(5):
-        repo.commit(f"2026-10-{week * 7 + 1:02d}", {f"{CYCLE}/p{n}.md": person(n, week) for n in range(20)} |
+        history_repo.commit(f"2026-10-{week * 7 + 1:02d}", {f"{CYCLE}/p{n}.md": person(n, week) for n in range(20)} |
                     {f"{CYCLE}/test-co.md": company(week)})
     calls = []
     original = history._git
     monkeypatch.setattr(history, "_git", lambda args, *rest, **names: calls.append(args[0]) or original(args, *rest, **names))
-    site, diagnostics = load(repo.root)
+    site, diagnostics = load(history_repo.root)
     assert diagnostics.errors == []
     assert calls == ["rev-parse", "-c", "cat-file"]  # rev-parse, log (with -c core.quotePath), cat-file
     assert checkins(site, "p7/own/kr") == [(D(2026, 10, 1 + 7 * w), 7 + w) for w in range(5)]
