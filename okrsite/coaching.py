@@ -112,7 +112,7 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
                    "add a check-in with this week's value, even an unchanged one, so that the progress shown is current")
             yield (owner.source.path, late[0].source.line,
                    f"'{owner.id}' has {plural(len(late), 'key result')} with no check-in for more than "
-                   f"{settings.stale_days} days ({', '.join(kr.id for kr in late)}): {fix}")
+                   f"{settings.stale_days} days ({', '.join(f'{kr.objective.id}/{kr.id}' for kr in late)}): {fix}")
 
 
 def _stale(kr: KeyResult, today: dt.date, settings: CheckSettings) -> bool:

@@ -177,7 +177,7 @@ def test_key_results_without_a_recent_checkin_are_stale_one_warning_per_owner(co
     text = team(objective("x", metric("a", checkins="{date: 2026-11-06, value: 2}"), metric("b", checkins=old)),
                 objective("y", metric("c", checkins=old), metric("d")))
     assert coach({TEAM: text}) == [
-        f"{TEAM}:11: warning: 'ops' has 2 key results with no check-in for more than 14 days (b, c): "
+        f"{TEAM}:11: warning: 'ops' has 2 key results with no check-in for more than 14 days (x/b, y/c): "
         "add a check-in with this week's value, even an unchanged one, so that the progress shown is current"]
 
 
@@ -191,7 +191,7 @@ def test_stale_days_is_a_setting(coach):
     text = team(objective("x", metric("a", checkins="{date: 2026-10-30, value: 2}"), metric("b")))
     assert coach({TEAM: text}, SITE_TOML + "[checks]\nstale_days = 21\n") == []
     assert coach({TEAM: text}, SITE_TOML + "[checks]\nstale_days = 20\n") == [
-        f"{TEAM}:10: warning: 'ops' has 1 key result with no check-in for more than 20 days (a): "
+        f"{TEAM}:10: warning: 'ops' has 1 key result with no check-in for more than 20 days (x/a): "
         "add a check-in with this week's value, even an unchanged one, so that the progress shown is current"]
 
 

@@ -100,7 +100,7 @@ def test_coaching_counts_checkins_from_git(history_repo):
     scripted(history_repo)
     _, diagnostics = load(history_repo.root, D(2026, 11, 20))  # three weeks after the last commit that moved revenue
     assert [d.message for d in diagnostics.items] == [
-        "'test-co' has 1 key result with no check-in for more than 14 days (revenue): "
+        "'test-co' has 1 key result with no check-in for more than 14 days (grow/revenue): "
         "commit this week's 'current': with history from git each change is a check-in"]
 
 
