@@ -34,6 +34,8 @@ SHOTS = [  # file name, page (with an optional #fragment), viewport, colour sche
     ("phone", "2026-q4/oluwaseun-adeyemi/index.html", (390, 844), "light"),
     ("retro", "2026-q3/retro/index.html", (1280, 1000), "light"),
     ("heatmap-phone", "2026-q4/index.html#by-department", (390, 844), "light"),
+    ("people", "2026-q4/people/index.html", (1280, 1000), "light"),
+    ("kpis", "2026-q4/kpis/index.html", (1280, 1000), "light"),
 ]
 
 
