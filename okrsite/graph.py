@@ -72,6 +72,16 @@ def org_order(owner: Owner) -> tuple:
     return (KINDS.index(owner.kind), owner.name.lower(), owner.id)
 
 
+def org_walk(top: Owner) -> list[Owner]:
+    """``top`` and everyone below it, depth first, each followed by those under it in org-chart order."""
+    order, stack = [], [top]
+    while stack:
+        owner = stack.pop()
+        order.append(owner)
+        stack.extend(reversed(owner.children))
+    return order
+
+
 def _link_parent(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
     if owner.kind == "company":
         if owner.parent_id:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from okrsite.graph import org_walk
 from okrsite.model import Cycle, Objective, Owner
 from okrsite.scoring import mean
 
@@ -32,16 +33,6 @@ class Row:
     objectives: list[Objective]  # in org-chart order
     cells: list[Cell]
     mean_score: float | None
-
-
-def org_walk(company: Owner) -> list[Owner]:
-    """The company and everyone below it, depth first, children in org-chart order."""
-    order, stack = [], [company]
-    while stack:
-        owner = stack.pop()
-        order.append(owner)
-        stack.extend(reversed(owner.children))
-    return order
 
 
 def department_rows(cycle: Cycle, statuses: tuple[str, ...]) -> list[Row]:

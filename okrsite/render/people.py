@@ -5,7 +5,7 @@ Both are linear in the size of the cycle: one pass over its owners, one sort.
 
 from __future__ import annotations
 
-from okrsite.graph import org_order
+from okrsite.graph import org_order, org_walk
 from okrsite.model import Cycle, Kpi, Owner
 
 HEALTH_ORDER = (True, False, None)  # healthy, not healthy, no verdict
@@ -20,13 +20,7 @@ def org_chart(cycle: Cycle) -> list[Owner]:
     """Every owner of the cycle in org-chart order: each one followed by everyone below it,
     children as the org chart sorts them (teams before people, each by name)."""
     roots = sorted((o for o in cycle.owners.values() if o.parent is None), key=org_order)
-    order: list[Owner] = []
-    stack = roots[::-1]
-    while stack:
-        owner = stack.pop()
-        order.append(owner)
-        stack += owner.children[::-1]
-    return order
+    return [owner for root in roots for owner in org_walk(root)]
 
 
 def kpi_owners(cycle: Cycle) -> list[Owner]:
