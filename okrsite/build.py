@@ -52,8 +52,7 @@ class BuildReport:
     seconds: float = 0.0
 
     def ok(self, strict: bool) -> bool:
-        problems = self.diagnostics.items if strict else self.diagnostics.errors
-        return self.site is not None and not problems
+        return self.site is not None and not self.diagnostics.failures(strict)
 
 
 def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None,

@@ -200,8 +200,8 @@ def _print_diagnostics(diagnostics: Diagnostics, github: bool = False) -> None:
 
 
 def _summary_of_problems(diagnostics: Diagnostics, strict: bool) -> str:
-    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    text = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    errors, warnings, notes = len(diagnostics.errors), len(diagnostics.warnings), len(diagnostics.notes)
+    text = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (f", {plural(notes, 'note')}" if notes else "")
     if strict and warnings and not errors:
         text += " (warnings fail under --strict)"
     return text
@@ -302,7 +302,7 @@ def _run_check(args) -> int:
     site = load_site(root, build_date(args.date), diagnostics, jobs=available_jobs(), history=args.history)
     github = args.format == "github"
     _print_diagnostics(diagnostics, github)
-    failed = site is None or (args.strict and diagnostics.items)
+    failed = site is None or bool(diagnostics.failures(args.strict))
     summary = _summary_of_problems(diagnostics, args.strict)
     print(f"okrsite check: {'failed' if failed else 'ok'}: {summary}", file=sys.stderr)
     return 1 if failed else 0

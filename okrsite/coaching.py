@@ -1,4 +1,4 @@
-"""Stage 3c: coaching. Warnings about OKR practice, each saying why and how to fix it.
+"""Stage 3c: coaching. Warnings (and, for stale check-ins, notes) about OKR practice, each saying why and how to fix it.
 
 Every check is a small function named like its switch in ``[checks]`` of site.toml
 (:data:`okrsite.config.CHECKS`) and yields ``(path, line, message)``. Most read the
@@ -97,7 +97,7 @@ def unsupported(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
 
 
 def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
-    """Key results of the running cycle whose latest check-in is too old: one warning per owner.
+    """Key results of the running cycle whose latest check-in is too old: one note per owner.
 
     Only key results kept up by check-ins are judged (one updated through ``current``
     alone does not say when), and only while the build date lies in the cycle.
@@ -131,6 +131,9 @@ def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
 LINKED: dict[str, Check] = {check.__name__: check for check in (
     key_result_count, objective_count, outputs, units, unaligned, unsupported, stale)}
 SCORED: dict[str, Check] = {"stretch": stretch}
+# Checks that depend on the date, not on what the files say, report notes: they never fail --strict,
+# so a pull request or a publishing job does not fail because time passed.
+REMINDERS = frozenset({"stale"})
 
 
 def coach_linked(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics) -> None:
@@ -147,5 +150,6 @@ def _run(checks: dict[str, Check], cycle: Cycle, settings: CheckSettings, today:
          diagnostics: Diagnostics) -> None:
     for name, check in checks.items():
         if settings.on(name):
+            report = diagnostics.note if name in REMINDERS else diagnostics.warning
             for path, line, message in check(cycle, settings, today):
-                diagnostics.warning(path, line, message)
+                report(path, line, message)

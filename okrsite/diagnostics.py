@@ -1,7 +1,9 @@
-"""Errors and warnings about a site's content, reported GCC style.
+"""Errors, warnings and notes about a site's content, reported GCC style.
 
 Every stage appends to one :class:`Diagnostics` collector instead of raising, so a
-build reports all of its problems at once: ``path:line: error: message``.
+build reports all of its problems at once: ``path:line: error: message``. Errors
+fail a build; warnings fail it under ``--strict``; notes (reminders that depend on
+the date, not on what the files say) never do.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ class Diagnostic:
 
     path: str
     line: int | None
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "note"
     message: str
 
     def format(self) -> str:
@@ -31,7 +33,8 @@ class Diagnostic:
         props = f"file={_escape_property(self.path)}"
         if self.line is not None:
             props += f",line={self.line}"
-        return f"::{self.severity} {props}::{_escape_data(self.message)}"
+        command = "notice" if self.severity == "note" else self.severity
+        return f"::{command} {props}::{_escape_data(self.message)}"
 
 
 def _escape_data(text: str) -> str:
@@ -61,6 +64,9 @@ class Diagnostics:
     def warning(self, path: str, line: int | None, message: str) -> None:
         self.add(Diagnostic(path, line, "warning", message))
 
+    def note(self, path: str, line: int | None, message: str) -> None:
+        self.add(Diagnostic(path, line, "note", message))
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
@@ -68,6 +74,14 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "note"]
+
+    def failures(self, strict: bool) -> list[Diagnostic]:
+        """What fails a build: its errors, and its warnings too when ``strict``."""
+        return [d for d in self.items if d.severity == "error" or (strict and d.severity == "warning")]
 
     def sorted(self) -> list[Diagnostic]:
         """By file, then line, so the report reads top to bottom."""

@@ -10,6 +10,7 @@ import pytest
 from conftest import COMPANY, CYCLE, SITE_TOML, load
 from okrsite.config import CHECKS
 from okrsite.coaching import LINKED, SCORED
+from okrsite.cli import main
 
 TEAM = f"{CYCLE}/ops.md"
 Q3 = "content/2026-Q3"
@@ -172,12 +173,12 @@ def test_a_company_is_not_told_to_find_support_before_anyone_below_has_objective
 # --- stale -------------------------------------------------------------------------------------
 
 
-def test_key_results_without_a_recent_checkin_are_stale_one_warning_per_owner(coach):
+def test_key_results_without_a_recent_checkin_are_stale_one_note_per_owner(coach):
     old = "{date: 2026-11-05, value: 2}"  # 15 days before the build date
     text = team(objective("x", metric("a", checkins="{date: 2026-11-06, value: 2}"), metric("b", checkins=old)),
                 objective("y", metric("c", checkins=old), metric("d")))
     assert coach({TEAM: text}) == [
-        f"{TEAM}:11: warning: 'ops' has 2 key results with no check-in for more than 14 days (x/b, y/c): "
+        f"{TEAM}:11: note: 'ops' has 2 key results with no check-in for more than 14 days (x/b, y/c): "
         "add a check-in with this week's value, even an unchanged one, so that the progress shown is current"]
 
 
@@ -191,8 +192,20 @@ def test_stale_days_is_a_setting(coach):
     text = team(objective("x", metric("a", checkins="{date: 2026-10-30, value: 2}"), metric("b")))
     assert coach({TEAM: text}, SITE_TOML + "[checks]\nstale_days = 21\n") == []
     assert coach({TEAM: text}, SITE_TOML + "[checks]\nstale_days = 20\n") == [
-        f"{TEAM}:10: warning: 'ops' has 1 key result with no check-in for more than 20 days (x/a): "
+        f"{TEAM}:10: note: 'ops' has 1 key result with no check-in for more than 20 days (x/a): "
         "add a check-in with this week's value, even an unchanged one, so that the progress shown is current"]
+
+
+def test_stale_check_ins_are_notes_that_never_fail_strict(make_site, monkeypatch, capsys):
+    """Staleness depends on the date, not on a change: a pull request or a publishing job must not fail for it."""
+    old = "{date: 2026-11-05, value: 2}"
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, TEAM: team(objective("x", metric("a", checkins=old), metric("b")))})
+    monkeypatch.chdir(root)
+    assert main(["check", "--strict", "--date", "2026-11-20", "--format", "github"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"::notice file={TEAM},line=10::'ops' has 1 key result with no check-in")
+    assert captured.err == "okrsite check: ok: 0 errors, 0 warnings, 1 note\n"
+    assert main(["build", "--strict", "--date", "2026-11-20", "-q"]) == 0
 
 
 @pytest.mark.parametrize("date", [dt.date(2027, 1, 15), dt.date(2027, 6, 1)])

@@ -36,6 +36,19 @@ def test_collector_keeps_order_and_splits_by_severity():
     assert [d.message for d in diagnostics.warnings] == ["w1"]
 
 
+def test_notes_never_fail_warnings_fail_only_when_strict():
+    diagnostics = Diagnostics()
+    diagnostics.note("a.md", 3, "n1")
+    assert diagnostics.failures(strict=True) == []
+    assert Diagnostic("a.md", 3, "note", "n1").format() == "a.md:3: note: n1"
+    assert Diagnostic("a.md", 3, "note", "n1").format_github() == "::notice file=a.md,line=3::n1"
+    diagnostics.warning("a.md", 4, "w1")
+    assert [d.message for d in diagnostics.failures(strict=True)] == ["w1"]
+    assert diagnostics.failures(strict=False) == []
+    diagnostics.error("a.md", 5, "e1")
+    assert [d.message for d in diagnostics.failures(strict=False)] == ["e1"]
+
+
 def test_sorted_by_file_then_line():
     diagnostics = Diagnostics()
     diagnostics.error("b.md", 1, "b1")
