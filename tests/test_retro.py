@@ -142,7 +142,7 @@ def test_carried_objectives_link_both_cycles(retro_page, site, archived):
         assert linked_targets(item, RETRO) == [f"{then.url}index.html", f"{now.url}index.html"]
         assert says_status(item.one(cls="pill").text(), then.status)
         assert f"{then.score:.2f}" in item.text()
-        assert item.find_all("a")[1].text() == f"{site.current.title}: {round(now.progress * 100)} %"
+        assert item.find_all("a")[1].text() == f"on in {site.current.title} →"
 
 
 def test_notes_are_shown_as_markdown_with_their_objective(retro_page, archived):

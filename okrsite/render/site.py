@@ -227,7 +227,9 @@ class _Plan:
         rows = status_rows(cycle)
         later = retro.next_cycle(self.site, cycle)
         carried = retro.carried_over(rows, later)
-        shown_later = tuple(self.keys[id(later)].objectives[id(now)] for _, pairs in carried for _, now in pairs)
+        # of the next cycle the page shows only which objectives go on there (links; their progress is
+        # on their own pages), so an edit in the running cycle leaves the retrospective alone
+        shown_later = stable_hash(tuple(now.ref for _, pairs in carried for _, now in pairs))
         self.page("retro.html", f"{cycle.slug}/retro/index.html", combine(keys.cycle, shown_later), lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
             later=later, carried=carried, notes=retro.with_notes(rows)))
