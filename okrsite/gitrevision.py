@@ -9,9 +9,10 @@ chosen theme exists and nothing else of a theme matters to the numbers.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from okrsite.git import GitError, read_blobs, run_git
 
 COPIED = ("site.toml", "content")  # what a revision's site is loaded from
 FOLDERS_ONLY = "themes"
@@ -75,24 +76,24 @@ def copy_site(repository: SiteInRepository, commit: str, target: Path) -> bool:
 
 def _write_blobs(repository: SiteInRepository, blobs: list[tuple[str, Path]]) -> None:
     """Every blob's bytes into its path, from one ``git cat-file --batch``."""
-    request = "".join(f"{oid}\n" for oid, _ in blobs).encode("ascii")
-    output = _git(repository.toplevel, "cat-file", "--batch", stdin=request, failure="cannot read the files")
-    position = 0
-    for oid, path in blobs:
-        end = output.index(b"\n", position)
-        size = int(output[position:end].split()[2])
+    try:
+        contents = read_blobs(repository.toplevel, [oid for oid, _ in blobs])
+    except GitError as exc:
+        raise _problem(exc, "cannot read the files") from None
+    for (_, path), data in zip(blobs, contents):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(output[end + 1:end + 1 + size])
-        position = end + 1 + size + 1  # the contents end with a newline of cat-file's own
+        path.write_bytes(data)
 
 
-def _git(where: Path, *args: str, failure: str, stdin: bytes | None = None) -> bytes:
+def _git(where: Path, *args: str, failure: str) -> bytes:
     """The output of ``git args`` run in ``where``; :class:`GitProblem` saying ``failure`` if it fails."""
     try:
-        done = subprocess.run(["git", "-C", str(where), *args], input=stdin, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitProblem("git is not installed (or not on PATH): okrsite diff needs it") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitProblem(failure + (f" ({detail[-1]})" if detail else ""))
-    return done.stdout
+        return run_git(where, *args)
+    except GitError as exc:
+        raise _problem(exc, failure) from None
+
+
+def _problem(exc: GitError, failure: str) -> GitProblem:
+    if exc.missing:
+        return GitProblem("git is not installed (or not on PATH): okrsite diff needs it")
+    return GitProblem(failure + (f" ({exc.detail})" if exc.detail else ""))

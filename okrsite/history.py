@@ -1,7 +1,7 @@
 """Check-ins from git: every commit that changed a key result's ``current`` (or a
 milestone's ``done``) becomes a check-in dated at the commit's author date.
 
-The whole site costs three git processes, whatever its size: ``git rev-parse``
+The whole site costs three git processes (:mod:`okrsite.git`), whatever its size: ``git rev-parse``
 to find the repository, one ``git log --raw`` for every change to the content
 folder, and one ``git cat-file --batch`` for the versions of the files. Versions
 are read by blob id, which names their bytes, so :class:`GitHistory` keeps what
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from okrsite.diagnostics import Diagnostics, display_path
+from okrsite.git import GitError, read_blobs, run_git
 from okrsite.load import split_front_matter
 from okrsite.model import CheckIn, Cycle, Owner
 from okrsite.parallel import run_all
@@ -65,12 +65,15 @@ class GitHistory:
     def read(self, content_dir: Path, paths: list[Path], diagnostics: Diagnostics, jobs: int = 1) -> dict[Path, FileHistory]:
         """The history of each of ``paths`` that git has; a warning (once) when git has none."""
         try:
-            top, shallow = _repository(content_dir)
-            folder = os.path.relpath(content_dir.resolve(), top).replace(os.sep, "/")
-            commits = _log(top, folder)
+            return self._read(content_dir, paths, diagnostics, jobs)
         except HistoryUnavailable as exc:
             diagnostics.warning(display_path(content_dir), None, f"no history from git: {exc}")
             return {}
+
+    def _read(self, content_dir: Path, paths: list[Path], diagnostics: Diagnostics, jobs: int) -> dict[Path, FileHistory]:
+        top, shallow = _repository(content_dir)
+        folder = os.path.relpath(content_dir.resolve(), top).replace(os.sep, "/")
+        commits = _log(top, folder)
         if shallow:
             diagnostics.warning(display_path(content_dir), None,
                                 "the git repository is a shallow clone, so check-ins from git start at its oldest commit: "
@@ -89,7 +92,11 @@ class GitHistory:
     def _read_blobs(self, top: str, blobs: set[str], jobs: int) -> None:
         new = sorted(blobs - self.readings.keys())
         if new:
-            for chunk in run_all(_readings, _cat_file(top, new), jobs):
+            try:
+                contents = read_blobs(top, new)
+            except GitError as exc:
+                raise HistoryUnavailable(exc.detail or "git cat-file failed") from None
+            for chunk in run_all(_readings, contents, jobs):
                 for index, readings in chunk:
                     self.readings[new[index]] = readings
             self.changed = True
@@ -107,23 +114,17 @@ def apply_history(owner: Owner, history: FileHistory | None, cycle: Cycle) -> No
                 kr.history = [c for c in found if cycle.start <= c.date <= cycle.end]
 
 
-def _git(args: list[str], cwd: str | Path, stdin: bytes | None = None) -> bytes:
+def _git(where: str | Path, *args: str) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise HistoryUnavailable("git is not installed") from None
-    except OSError as exc:
-        raise HistoryUnavailable(f"cannot run git: {exc.strerror or exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryUnavailable(message[-1] if message else f"git {args[0]} failed")
-    return done.stdout
+        return run_git(where, *args)
+    except GitError as exc:
+        raise HistoryUnavailable(exc.detail or f"git {args[0]} failed") from None
 
 
 def _repository(content_dir: Path) -> tuple[str, bool]:
     """The repository's top folder, and whether it is a shallow clone."""
     try:
-        out = _git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], content_dir)
+        out = _git(content_dir, "rev-parse", "--show-toplevel", "--is-shallow-repository")
     except HistoryUnavailable as exc:
         if "not a git repository" in str(exc):
             raise HistoryUnavailable("the content folder is not in a git repository") from None
@@ -135,8 +136,8 @@ def _repository(content_dir: Path) -> tuple[str, bool]:
 def _log(top: str, folder: str) -> list[_Commit]:
     """Every commit that changed a file in ``folder`` (the content folder, from the top), newest first."""
     try:
-        out = _git(["-c", "core.quotePath=false", "log", "--no-merges", "-M", "--raw", "--no-abbrev", "-z",
-                    "--format=%x01%as", "--", folder], top)
+        out = _git(top, "-c", "core.quotePath=false", "log", "--no-merges", "-M", "--raw", "--no-abbrev", "-z",
+                   "--format=%x01%as", "--", folder)
     except HistoryUnavailable as exc:
         if "does not have any commits" in str(exc):
             return []
@@ -182,18 +183,6 @@ def _versions(commits: list[_Commit], wanted: set[str]) -> dict[str, list[tuple[
             elif blob == NO_BLOB:  # deleted: older versions were another file of that name
                 del known_as[path]
     return {name: found[::-1] for name, found in versions.items()}
-
-
-def _cat_file(top: str, blobs: list[str]) -> list[bytes]:
-    """The bytes of each blob, with one ``git cat-file --batch``."""
-    out = _git(["cat-file", "--batch"], top, stdin="".join(f"{blob}\n" for blob in blobs).encode())
-    found, offset = [], 0
-    for _ in blobs:
-        end = out.index(b"\n", offset)
-        size = int(out[offset:end].split()[2])
-        found.append(out[end + 1:end + 1 + size])
-        offset = end + 1 + size + 1
-    return found
 
 
 def _readings(raw: bytes) -> Readings:

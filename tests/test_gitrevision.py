@@ -58,7 +58,7 @@ def test_a_revision_takes_three_git_processes_however_many_files(repo, capsys, m
     commit(repo, "Thirty people", "2026-11-14T11:00:00+00:00")
     calls = []
     real_run = subprocess.run
-    monkeypatch.setattr("okrsite.gitrevision.subprocess.run",
+    monkeypatch.setattr("okrsite.git.subprocess.run",
                         lambda argv, **kwargs: calls.append(argv[3]) or real_run(argv, **kwargs))
     q4 = by(diff_json(capsys, "main~1", "main")["cycles"], "id")["2026-Q4"]
     assert len(q4["owners_added"]) == 30

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SITE_TOML, load, write_site
+from conftest import CYCLE, SITE_TOML, load, write_site
 from gitrepo import commit, git, init, write
 from htmlcheck import parse
 from okrsite import history
@@ -19,10 +19,9 @@ from okrsite.cli import main
 from okrsite.diagnostics import Diagnostics
 
 D = dt.date
-CYCLE = "content/2026-Q4"
 
 
-def company(revenue: float | None = None, done: bool = False, title: str = "Revenue", checkins: str = "") -> str:
+def company(revenue: float | None = None, done: bool = False, title: str = "Revenue") -> str:
     current = "" if revenue is None else f", current: {revenue}"
     return textwrap.dedent(f"""\
         ---
@@ -40,7 +39,7 @@ def company(revenue: float | None = None, done: bool = False, title: str = "Reve
                 target: 5
                 current: 8
                 unit: days
-        {checkins}---
+        ---
         The company.
         """)
 
@@ -164,6 +163,14 @@ def test_outside_a_repository_it_says_so_once_and_carries_on(make_site, capsys, 
     assert (root / "public" / "okrs.json").is_file()
 
 
+def test_without_git_it_says_so_once_and_carries_on(history_repo, monkeypatch):
+    scripted(history_repo)
+    monkeypatch.setenv("PATH", str(history_repo.root / "no-bin"))
+    site, diagnostics = load(history_repo.root, D(2026, 11, 5))
+    assert [d.message for d in diagnostics.items] == ["no history from git: git is not installed"]
+    assert checkins(site, "test-co/grow/revenue") == []
+
+
 def test_a_shallow_clone_warns_and_uses_the_history_it_has(history_repo, tmp_path):
     scripted(history_repo)
     clone = tmp_path / "clone"
@@ -252,8 +259,8 @@ def test_git_processes_are_few_whatever_the_size(history_repo, monkeypatch):
         history_repo.commit(f"2026-10-{week * 7 + 1:02d}", {f"{CYCLE}/p{n}.md": person(n, week) for n in range(20)} |
                     {f"{CYCLE}/test-co.md": company(week)})
     calls = []
-    original = history._git
-    monkeypatch.setattr(history, "_git", lambda args, *rest, **names: calls.append(args[0]) or original(args, *rest, **names))
+    real_run = subprocess.run
+    monkeypatch.setattr("okrsite.git.subprocess.run", lambda argv, **kwargs: calls.append(argv[3]) or real_run(argv, **kwargs))
     site, diagnostics = load(history_repo.root)
     assert diagnostics.errors == []
     assert calls == ["rev-parse", "-c", "cat-file"]  # rev-parse, log (with -c core.quotePath), cat-file
