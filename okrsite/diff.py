@@ -21,6 +21,7 @@ from okrsite.diagnostics import Diagnostic, Diagnostics, display_path
 from okrsite.gitrevision import SiteInRepository, copy_site, resolve
 from okrsite.model import CheckIn, Cycle, KeyResult, Objective, Owner, Site
 from okrsite.parallel import available_jobs
+from okrsite.render.export import fraction  # numbers compared as okrs.json gives them
 
 Changes = dict[str, tuple[Any, Any]]  # field -> (before, after), only the fields that changed
 
@@ -123,11 +124,6 @@ class SiteDiff:
     @property
     def changed(self) -> bool:
         return bool(self.cycles)
-
-
-def fraction(value: float | None) -> float | None:
-    """A computed fraction as compared and reported: rounded to 4 decimals, as in okrs.json."""
-    return None if value is None else round(value, 4)
 
 
 def compare(base: Side, head: Side, build_date: dt.date) -> SiteDiff:

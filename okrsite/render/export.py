@@ -8,7 +8,8 @@ from collections.abc import Callable
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 
 
-def _fraction(value: float | None) -> float | None:
+def fraction(value: float | None) -> float | None:
+    """A computed fraction (progress, score) as okrs.json gives it: rounded to 4 decimals."""
     return None if value is None else round(value, 4)
 
 
@@ -49,7 +50,7 @@ def _cycle(cycle: Cycle) -> dict:
     return {
         "id": cycle.id, "title": cycle.title,
         "start": cycle.start.isoformat(), "end": cycle.end.isoformat(),
-        "state": cycle.state, "progress": _fraction(cycle.progress), "score": _fraction(cycle.score),
+        "state": cycle.state, "progress": fraction(cycle.progress), "score": fraction(cycle.score),
         "url": cycle.url,
     }
 
@@ -60,7 +61,7 @@ def _owner(owner: Owner) -> dict:
         "parent": owner.parent.id if owner.parent else None,
         "lead": owner.lead.id if owner.lead else None,
         "role": owner.role or None,
-        "progress": _fraction(owner.progress), "score": _fraction(owner.score),
+        "progress": fraction(owner.progress), "score": fraction(owner.score),
         "status": owner.status or None,
         "url": owner.url,
         "objectives": [_objective(o) for o in owner.objectives],
@@ -74,7 +75,7 @@ def _objective(objective: Objective) -> dict:
     return {
         "id": objective.id, "ref": objective.ref, "title": objective.title,
         "aligns_to": [a.ref for a in objective.parents],
-        "progress": _fraction(objective.progress), "score": _fraction(objective.score),
+        "progress": fraction(objective.progress), "score": fraction(objective.score),
         "status": objective.status, "url": objective.url,
         "key_results": [_key_result(kr) for kr in objective.key_results],
         "initiatives": [{"text": i.text, "done": i.done} for i in objective.initiatives],
@@ -90,7 +91,7 @@ def _key_result(kr: KeyResult) -> dict:
         data["done"] = kr.done
     else:
         data["aligned"] = [o.ref for o in kr.aligned]
-    data.update(weight=kr.weight, progress=_fraction(kr.progress), score=_fraction(kr.score), status=kr.status,
+    data.update(weight=kr.weight, progress=fraction(kr.progress), score=fraction(kr.score), status=kr.status,
                 checkins=[{"date": c.date.isoformat(), "value": c.value, **({"note": c.note} if c.note else {})}
                           for c in kr.checkins])
     return data
