@@ -33,7 +33,7 @@ from okrsite.render.keys import code_version
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
 from okrsite.theme import theme_dirs
-from okrsite.write import OutputConflict, Stat, Staging, file_stat, read_manifest, update_site
+from okrsite.write import OutputConflict, Stat, Staging, file_stat, read_manifest
 
 
 GC_THRESHOLD = 10_000  # new objects between collections while rendering (Python's default: 700)
@@ -261,55 +261,41 @@ class Builder:
         return self._renderer
 
     def _render(self, site: Site, report: BuildReport, progress: _Progress) -> None:
+        """Render what changed into a new output tree and put it in place of the old (see okrsite.write)."""
         outputs = self.renderer(site).plan(site)
-        if self._written is None or not self.out.is_dir():
-            self._write_all(outputs, report, progress)
-        else:
-            self._write_changes(outputs, report, progress)
-
-    def _write_all(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
-        with Staging(self.out) as staging:
-            def render(output: Output) -> tuple[bytes, Stat]:
-                data = _render(output)
-                return _digest(data), staging.write(output.path, data)
-
-            written: dict[str, _Written] = {}
-            for chunk in run_all(render, outputs, self.jobs):
-                for index, (digest, stat) in chunk:
-                    output = outputs[index]
-                    written[output.path] = _Written(output.key, digest, stat)
-                    report.pages += output.page
-                    progress.tick()
-            staging.commit(written)
-        report.files = len(written) + 1  # and the manifest
-        self._written, self._record_changed = written, True
-
-    def _write_changes(self, outputs: list[Output], report: BuildReport, progress: _Progress) -> None:
-        before = self._written
+        before = self._written if self._written is not None and self.out.is_dir() else {}
         stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
+        if before and not stale and len(outputs) == len(before):
+            return  # the same files, none to render again: nothing to write
+        with Staging(self.out) as staging:
+            staging.before.check_room((o.path for o in outputs), self.out)
+            ours = staging.before.ours
+            stale += [o for o in outputs if o.path in before and before[o.path].key == o.key and o.path not in ours]
 
-        def render(output: Output) -> tuple[bytes, bytes | None]:
-            """The digest, and the bytes when they differ from what the output folder has."""
-            data = _render(output)
-            digest = _digest(data)
-            known = before.get(output.path)
-            return digest, (data if known is None or known.digest != digest else None)
+            def render(output: Output) -> tuple[bytes, Stat | None]:
+                """The digest, and the stat of the file written (``None``: the output folder has these bytes)."""
+                data = _render(output)
+                digest = _digest(data)
+                known = before.get(output.path)
+                if known is not None and known.digest == digest and output.path in ours:
+                    return digest, None
+                return digest, staging.write(output.path, data)
 
-        written = {o.path: before[o.path] for o in outputs if o.path in before and before[o.path].key == o.key}
-        changed: dict[str, bytes] = {}
-        for chunk in run_all(render, stale, self.jobs):
-            for index, (digest, data) in chunk:
-                output = stale[index]
-                old = before.get(output.path)
-                written[output.path] = _Written(output.key, digest, old.stat if old and data is None else (0, 0, 0))
-                progress.tick()
-                if data is not None:
-                    changed[output.path] = data
-                    report.pages += output.page
-        stats = update_site(self.out, changed, set(before) - set(written), [o.path for o in outputs])
-        for path, stat in stats.items():
-            written[path].stat = stat
-        report.files = len(changed)
+            written = {o.path: before[o.path] for o in outputs if o.path in before and before[o.path].key == o.key
+                       and o.path in ours}
+            fresh = []  # the files written into the new tree; all others are kept from the old
+            for chunk in run_all(render, stale, self.jobs):
+                for index, (digest, stat) in chunk:
+                    output = stale[index]
+                    written[output.path] = _Written(output.key, digest, stat or before[output.path].stat)
+                    progress.tick()
+                    if stat is not None:
+                        fresh.append(output.path)
+                        report.pages += output.page
+            if fresh or set(before) != set(written):
+                staging.keep(set(written).difference(fresh))
+                staging.commit(written)
+            report.files = len(fresh) + (not before)  # and the manifest of a new output folder
         self._record_changed = self._record_changed or bool(stale) or len(written) != len(before)
         self._written = written
 

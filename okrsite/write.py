@@ -1,19 +1,44 @@
 """Stage 6: write the rendered files into the output folder, all or nothing.
 
-A build writes into a fresh folder beside the output and swaps it in at the end,
-so a failed build leaves the previous output exactly as it was.
+Every build that changes anything makes a complete new tree beside the output
+and then puts it in the output's place in one step, as databases and package
+managers do:
+
+1. A staging folder is made beside the output (``.public.okrsite-new-*``).
+2. The files that stay as they are, okrsite's own unchanged files and every file
+   okrsite did not write, are hard links into it: no bytes are copied.
+3. New and changed files are written into it.
+4. It takes the output's place: where the system can (Linux), one atomic exchange
+   of the two names; elsewhere two renames, which the next build finishes or
+   undoes if the process died between them.
+5. The old tree, now at the staging folder's name, is removed.
+
+A process that dies at any moment leaves either the old output or the new one,
+whole. What a dead build left beside the output is removed by the next build;
+a staging folder is locked while its build runs, so a second build into the
+same folder never takes it for a leftover.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: no locks, and builds into one folder must not overlap
+    fcntl = None
+
 
 MANIFEST = ".okrsite-manifest"  # the files okrsite wrote into an output folder, one path a line
+NEW, OLD = "new", "old"  # kinds of folders beside the output: ``.public.okrsite-new-*``, ``.public.okrsite-old-*``
 
 Stat = tuple[int, int, int]  # (inode, size, mtime in ns) of a file: changes when anything rewrites it
 
@@ -74,8 +99,63 @@ def _inside(folder: Path, relative: str) -> Path:
     return target
 
 
+def _parents(relative: str) -> Iterable[str]:
+    """``a`` and ``a/b`` for ``a/b/c.html``."""
+    index = relative.find("/")
+    while index != -1:
+        yield relative[:index]
+        index = relative.find("/", index + 1)
+
+
+class OutputFolder:
+    """What an output folder holds now: its files (every entry that is not a folder, symlinks
+    too), its empty folders, and which files okrsite wrote (its manifest)."""
+
+    def __init__(self, out: Path):
+        self.files: set[str] = set()
+        self.empty_folders: list[str] = []
+        self.ours: set[str] = set()
+        if out.is_dir():
+            self._scan(out)
+            self.ours = (read_manifest(out) or set()) & self.files
+
+    def _scan(self, out: Path) -> None:
+        pending = [(str(out), "")]
+        while pending:  # iterative: no depth limit
+            folder, prefix = pending.pop()
+            empty = True
+            with os.scandir(folder) as found:
+                for entry in found:
+                    empty = False
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    else:
+                        self.files.add(prefix + entry.name)
+            if empty and prefix:
+                self.empty_folders.append(prefix[:-1])
+
+    @property
+    def foreign(self) -> set[str]:
+        """The files okrsite did not write: kept in every build, never overwritten."""
+        return self.files - self.ours - {MANIFEST}
+
+    def check_room(self, paths: Iterable[str], out: Path) -> None:
+        """Raise :class:`OutputConflict` if writing ``paths`` would overwrite a file okrsite did not
+        write, or need a folder where such a file is (or a file where its folder is)."""
+        foreign = self.foreign
+        if not foreign:
+            return
+        taken = foreign | set(self.empty_folders) | {p for f in foreign for p in _parents(f)}
+        for path in paths:
+            if path in taken:
+                raise OutputConflict(out / path)
+            for parent in _parents(path):
+                if parent in foreign:
+                    raise OutputConflict(out / parent)
+
+
 class Staging:
-    """A new output folder, written beside ``out`` and swapped into its place by :meth:`commit`.
+    """A new output folder, made beside ``out`` and put in its place by :meth:`commit`.
 
     Use it as a context manager: leaving it without a commit removes what was
     written. :meth:`write` may be called from forked worker processes too.
@@ -84,123 +164,173 @@ class Staging:
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        remove_leftovers(self.out)
+        self.before = OutputFolder(self.out)
+        self.folder = Path(tempfile.mkdtemp(prefix=_prefix(self.out, NEW), dir=self.out.parent))
+        self._lock = _lock(self.folder)
         self._made: set[Path] = {self.folder}
 
     def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.folder.exists():
+        try:
             shutil.rmtree(self.folder, ignore_errors=True)
+        finally:
+            _unlock(self._lock)
 
-    def write(self, relative: str, data: bytes) -> Stat:
-        target = _inside(self.folder, relative)
+    def _folder_for(self, target: Path) -> None:
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
-        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+
+    def write(self, relative: str, data: bytes) -> Stat:
+        """Write a new file; an error names the file in the output folder, not in the staging one."""
+        target = _inside(self.folder, relative)
+        try:
+            self._folder_for(target)
+            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(self.out / relative)) from None
         try:
             _write_all_of(handle, data)
             return file_stat(os.fstat(handle))
         finally:
             os.close(handle)
 
+    def keep(self, paths: Iterable[str]) -> None:
+        """Carry these files of the output over as they are (hard links, or copies where the
+        file system has none)."""
+        for relative in paths:
+            target = self.folder / relative
+            self._folder_for(target)
+            _link(self.out / relative, target)
+
     def commit(self, written: Iterable[str]) -> None:
-        """Make the staged files the content of ``out``, keeping the files okrsite did not write
-        (not in its manifest); ``written`` are the paths of all staged files."""
-        written = set(written)
+        """Make the staging folder the output: ``written`` are all the files okrsite wrote or kept
+        of its own; the files okrsite did not write are carried over, the rest is gone."""
+        self.keep(sorted(self.before.foreign))
+        for folder in self.before.empty_folders:
+            (self.folder / folder).mkdir(parents=True, exist_ok=True)
         _write_manifest(self.folder, written)
-        _keep_foreign_files(self.out, self.folder, written)
+        os.chmod(self.folder, 0o755)
         _swap(self.folder, self.out)
-
-
-def write_site(out: Path, files: Iterable[tuple[str, bytes]]) -> int:
-    """Write ``(relative path, bytes)`` pairs as the new content of ``out``; return the count."""
-    with Staging(out) as staging:
-        written = []
-        for relative, data in files:
-            staging.write(relative, data)
-            written.append(relative)
-        staging.commit(written)
-    return len(written) + 1  # and the manifest
 
 
 def _write_manifest(folder: Path, paths: Iterable[str]) -> None:
     (folder / MANIFEST).write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
 
 
-def _keep_foreign_files(out: Path, staging: Path, written: set[str]) -> None:
-    """Move the files of ``out`` that okrsite did not write into ``staging``; refuse to overwrite any."""
-    if not out.is_dir():
-        return
-    ours = (read_manifest(out) or set()) | {MANIFEST}
-    foreign = [p for p in sorted(out.rglob("*")) if (p.is_file() or p.is_symlink())
-               and p.relative_to(out).as_posix() not in ours]
-    for path in foreign:
-        if path.relative_to(out).as_posix() in written:
-            raise OutputConflict(path)
-    for path in foreign:
-        target = staging / path.relative_to(out)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+# --- putting the new tree in place -----------------------------------------------------------
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange_names():
+    """Linux's renameat2(2), which swaps two names in one step, or ``None``."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without it (glibc before 2.28)
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _exchange_names()
+AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap what the two paths name in one atomic step; ``False`` where the system cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):  # not on this file system
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put ``staging`` where ``out`` is, with the old output gone only once the new is in place."""
-    os.chmod(staging, 0o755)
+    """Put ``staging`` where ``out`` is and remove the old output."""
     if not out.exists():
-        os.replace(staging, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.replace(out, old / out.name)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        os.replace(old / out.name, out)
-        raise
-    finally:
+        os.rename(staging, out)
+    elif exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # the old output now
+    else:
+        old = out.parent / f"{_prefix(out, OLD)}{os.getpid()}-{secrets.token_hex(4)}"
+        lock = _lock(out)
+        try:
+            os.rename(out, old)  # dying from here to the next line: the next build puts ``old`` back
+            os.rename(staging, out)
+        except BaseException:
+            if not out.exists() and old.exists():
+                os.rename(old, out)
+            raise
+        finally:
+            _unlock(lock)
         shutil.rmtree(old, ignore_errors=True)
 
 
-def update_site(out: Path, changed: dict[str, bytes], removed: set[str], paths: Iterable[str]) -> dict[str, Stat]:
-    """Change an existing output folder in place: each file replaced atomically, gone files deleted;
-    ``paths`` are all the files of the site now, for the manifest. Returns the changed files' stats."""
-    stats: dict[str, Stat] = {}
-    if not changed and not removed:
-        return stats
-    ours = read_manifest(out) or set()
-    for relative in changed:
-        target = _inside(out, relative)
-        if relative not in ours and target.exists():
-            raise OutputConflict(target)
-    for relative, data in changed.items():
-        target = out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        stats[relative] = file_stat(target.stat())
-    for relative in sorted(removed):
-        (out / relative).unlink(missing_ok=True)
-    if removed or not ours.issuperset(changed):  # else the same files as before: the manifest stands
-        _write_manifest(out, paths)
-    for folder in sorted({(out / r).parent for r in removed}, key=lambda p: len(p.parts), reverse=True):
-        _remove_empty(folder, out)
-    return stats
+def _prefix(out: Path, kind: str) -> str:
+    return f".{out.name}.okrsite-{kind}-"
 
 
-def _remove_empty(folder: Path, out: Path) -> None:
-    """Remove ``folder`` and its parents up to ``out`` while they are empty."""
-    while folder != out and out in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:  # not empty, or already gone
-            return
-        folder = folder.parent
+def remove_leftovers(out: Path) -> None:
+    """Clear what builds that died left beside ``out``: staging folders are removed, and an old
+    output moved aside for a swap that never finished is put back (or removed if a new one is in
+    place). Folders of builds still running are locked and left alone."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    with os.scandir(parent) as found:
+        names = sorted(entry.name for entry in found if entry.name.startswith(f".{out.name}.okrsite-"))
+    for kind in (OLD, NEW):
+        for name in (name for name in names if name.startswith(_prefix(out, kind))):
+            path = parent / name
+            if path.is_symlink() or not path.is_dir():
+                continue
+            lock = _lock(path, wait=False)
+            if lock is None:  # a build in progress
+                continue
+            try:
+                if kind == OLD and not out.exists():
+                    os.rename(path, out)
+                else:
+                    shutil.rmtree(path, ignore_errors=True)
+            finally:
+                _unlock(lock)
+
+
+def _lock(folder: Path, wait: bool = True) -> int | None:
+    """Lock ``folder`` for this process (an open handle, or ``None`` when another process holds it)."""
+    if fcntl is None:
+        return -1
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        os.close(handle)
+        return None
+    return handle
+
+
+def _unlock(handle: int | None) -> None:
+    if handle is not None and handle >= 0:
+        os.close(handle)

@@ -5,13 +5,15 @@ successful build.
 
 from __future__ import annotations
 
+import shutil
 import stat
 from pathlib import Path
 
 import pytest
 
 from okrsite.build import build_site
-from okrsite.write import write_site
+from okrsite import write
+from okrsite.write import OutputConflict, Staging
 from conftest import COMPANY, EXAMPLE_DATE
 
 TEAM = """\
@@ -39,7 +41,19 @@ def entries(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
-# --- write_site itself ---
+def write_site(out: Path, files) -> int:
+    """Write ``(relative path, bytes)`` pairs as the whole new content of ``out``, as a clean build does."""
+    with Staging(out) as staging:
+        written = []
+        for relative, data in files:
+            staging.write(relative, data)
+            written.append(relative)
+        staging.before.check_room(written, staging.out)
+        staging.commit(written)
+    return len(written) + 1  # and the manifest
+
+
+# --- the staging folder itself ---
 
 def test_write_site_creates_the_folder_and_counts_files(tmp_path):
     out = tmp_path / "deep" / "public"
@@ -54,35 +68,51 @@ def test_write_site_replaces_its_own_stale_files_and_keeps_others(tmp_path):
     out = tmp_path / "public"
     write_site(out, [("index.html", b"old"), ("gone/index.html", b"old page"), ("keep.txt", b"1")])
     (out / "by-hand.txt").write_text("a file someone put there")
+    (out / "empty-by-hand").mkdir()
+    (out / "gone/mine.txt").write_text("in a folder okrsite made")
     write_site(out, [("index.html", b"new"), ("keep.txt", b"1")])
     assert snapshot(out) == {"index.html": b"new", "keep.txt": b"1", "by-hand.txt": b"a file someone put there",
+                             "gone/mine.txt": b"in a folder okrsite made",
                              ".okrsite-manifest": b"index.html\nkeep.txt\n"}
+    assert (out / "empty-by-hand").is_dir()
     assert entries(tmp_path) == {"public"}
 
 
-def test_write_site_never_overwrites_a_file_it_did_not_write(tmp_path):
-    from okrsite.write import OutputConflict
-
+@pytest.mark.parametrize("generated", ["notes.html", "notes.html/index.html", "dir/index.html"])
+def test_write_site_never_overwrites_a_file_it_did_not_write(tmp_path, generated):
     out = tmp_path / "public"
     write_site(out, [("index.html", b"old")])
     (out / "notes.html").write_text("mine")
+    (out / "dir").mkdir()
+    (out / "dir/index.html").write_text("mine too")
     before = snapshot(out)
     with pytest.raises(OutputConflict):
-        write_site(out, [("index.html", b"new"), ("notes.html", b"generated")])
+        write_site(out, [("index.html", b"new"), (generated, b"generated")])
     assert snapshot(out) == before and entries(tmp_path) == {"public"}
 
 
-def test_update_site_never_overwrites_a_file_it_did_not_write(tmp_path):
-    from okrsite.write import OutputConflict, update_site
-
+def test_a_file_in_place_of_an_output_folder_is_kept_when_the_build_fails(tmp_path):
+    """A failed build must not lose what okrsite did not write (it once moved such files
+    into the staging folder and removed them with it)."""
     out = tmp_path / "public"
-    write_site(out, [("index.html", b"old")])
-    (out / "notes.html").write_text("mine")
+    write_site(out, [("index.html", b"old"), ("alice/index.html", b"alice")])
+    (out / "notes.txt").write_text("never written by okrsite")
+    shutil.rmtree(out / "alice")
+    (out / "alice").write_text("a file where a folder was")
+    before = snapshot(out)
     with pytest.raises(OutputConflict):
-        update_site(out, {"notes.html": b"generated"}, set(), ["index.html", "notes.html"])
-    assert (out / "notes.html").read_text() == "mine"
-    update_site(out, {"index.html": b"new", "extra.html": b"x"}, set(), ["index.html", "extra.html"])
-    assert (out / ".okrsite-manifest").read_text() == "extra.html\nindex.html\n"
+        write_site(out, [("index.html", b"new"), ("alice/index.html", b"alice")])
+    assert snapshot(out) == before
+    assert entries(tmp_path) == {"public"}
+
+
+def test_kept_files_are_hard_links_not_copies(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"x")])
+    (out / "big.bin").write_bytes(b"0" * 1000)
+    inode = (out / "big.bin").stat().st_ino
+    write_site(out, [("index.html", b"y")])
+    assert (out / "big.bin").stat().st_ino == inode
 
 
 @pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../b"])
@@ -121,6 +151,15 @@ def test_a_failure_on_a_first_build_creates_nothing(tmp_path):
     assert entries(tmp_path) == set()
 
 
+def test_a_write_error_names_the_file_in_the_output_folder(tmp_path):
+    out = tmp_path / "public"
+    name = "x" * 300 + ".svg"  # past the file system's limit on a name
+    with pytest.raises(OSError) as failure:
+        write_site(out, [("index.html", b"x"), (f"badges/{name}", b"<svg/>")])
+    assert failure.value.filename == str(out.resolve() / "badges" / name)
+    assert entries(tmp_path) == set()
+
+
 def test_the_output_is_readable_by_a_web_server(tmp_path):
     out = tmp_path / "public"
     write_site(out, [("index.html", b"x"), ("a/b.html", b"y")])
@@ -135,6 +174,62 @@ def test_write_site_follows_an_output_given_relative(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_site(Path("public"), [("index.html", b"x")])
     assert (tmp_path / "public/index.html").read_bytes() == b"x"
+
+
+# --- what builds that died leave behind ---
+
+def test_a_staging_folder_left_by_a_dead_build_is_removed_by_the_next(tmp_path):
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"old")])
+    dead = tmp_path / ".public.okrsite-new-dead"
+    (dead / "half").mkdir(parents=True)
+    (dead / "half/index.html").write_text("half written")
+    write_site(out, [("index.html", b"new")])
+    assert entries(tmp_path) == {"public"}
+    assert (out / "index.html").read_bytes() == b"new"
+
+
+def test_an_old_output_moved_aside_by_a_dead_swap_is_put_back(tmp_path):
+    """Where the system cannot exchange two names in one step, a swap is two renames; a build
+    that died between them left the output aside, and the next build puts it back first."""
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"old"), ("mine.txt", b"")])
+    (out / "notes.txt").write_text("foreign")
+    out.rename(tmp_path / ".public.okrsite-old-dead")
+    write.remove_leftovers(out.resolve())
+    assert entries(tmp_path) == {"public"}
+    assert (out / "notes.txt").read_text() == "foreign"
+
+
+def test_a_staging_folder_of_a_running_build_is_left_alone(tmp_path):
+    out = tmp_path / "public"
+    with Staging(out) as running:
+        running.write("index.html", b"first")
+        write_site(out, [("index.html", b"second")])  # a second build at the same time
+        assert running.folder.is_dir()
+        running.commit(["index.html"])
+    assert (out / "index.html").read_bytes() == b"first"
+    assert entries(tmp_path) == {"public"}
+
+
+def test_the_swap_without_an_atomic_exchange_gives_the_same_result(tmp_path, monkeypatch):
+    monkeypatch.setattr(write, "exchange", lambda first, second: False)
+    out = tmp_path / "public"
+    write_site(out, [("index.html", b"old")])
+    (out / "notes.txt").write_text("foreign")
+    write_site(out, [("index.html", b"new")])
+    assert snapshot(out) == {"index.html": b"new", "notes.txt": b"foreign", ".okrsite-manifest": b"index.html\n"}
+    assert entries(tmp_path) == {"public"}
+
+
+@pytest.mark.skipif(write._renameat2 is None, reason="the system has no renameat2")
+def test_the_exchange_is_one_step_on_linux(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "from-a").touch()
+    assert write.exchange(first, second)
+    assert entries(second) == {"from-a"} and entries(first) == set()
 
 
 # --- build_site: all or nothing ---
