@@ -5,8 +5,16 @@ successful build.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import random
+import re
 import shutil
+import signal
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +22,7 @@ import pytest
 from okrsite.build import build_site
 from okrsite import write
 from okrsite.write import OutputConflict, Staging
-from conftest import COMPANY, EXAMPLE_DATE
+from conftest import COMPANY, EXAMPLE_DATE, REPO
 
 TEAM = """\
 ---
@@ -298,3 +306,73 @@ def test_a_rebuild_replaces_changed_pages(built):
     assert build_site(root, out, EXAMPLE_DATE).ok(False)
     page = (out / "2026-q4/sales/deals/index.html").read_text()
     assert "Close many more deals" in page
+
+
+# --- killed for real: the output is the old site or the new one, whole ---
+
+def _build_command(site: Path, out: Path, cached: bool) -> list[str]:
+    return [sys.executable, "-m", "okrsite", "build", str(site), "-o", str(out), "--date", "2026-11-20", "-q", "-j", "2",
+            *([] if cached else ["--no-cache"])]
+
+
+def _set_title(site: Path, title: str) -> None:
+    toml = site / "site.toml"
+    toml.write_text(re.sub(r'^title = ".*"', f'title = "{title}"', toml.read_text(), count=1, flags=re.M))
+
+
+def _kill_during_a_build(command: list[str], out: Path, rng: random.Random, window: float) -> bool:
+    """Run ``command`` in a new process group and kill the group with SIGKILL at a random moment:
+    mostly while it writes (once its staging folder exists), sometimes at any time; ``True`` if it
+    was still running then."""
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        if rng.random() < 0.75:
+            deadline = time.monotonic() + 60
+            while process.poll() is None and not any(out.parent.glob(f".{out.name}.okrsite-new-*")):
+                assert time.monotonic() < deadline, "the build never started writing"
+                time.sleep(0.0005)
+            time.sleep(rng.uniform(0, window))
+        else:
+            time.sleep(rng.uniform(0, 3 * window))
+        running = process.poll() is None
+        with contextlib.suppress(ProcessLookupError):  # the group is gone once the build ended
+            os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    return running
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
+@pytest.mark.parametrize("cached", [False, True], ids=["clean", "cached"])
+def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole(example_copy, tmp_path, cached):
+    """SIGKILL to a real `okrsite build` (and its workers) while it replaces every page of the
+    output, many times: the output is always exactly one of the two sites, a file okrsite did
+    not write is always there, and the next build removes what the dead ones left."""
+    site, out = example_copy, tmp_path / "out" / "public"
+    versions = {}
+    for title in ("Suds A", "Suds B"):
+        _set_title(site, title)
+        reference = tmp_path / title
+        assert build_site(site, reference, EXAMPLE_DATE).ok(False)
+        versions[title] = snapshot(reference)
+    assert versions["Suds A"] != versions["Suds B"]
+    subprocess.run(_build_command(site, out, cached), check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    (out / "notes.txt").write_text("written by hand")
+    rng, current, killed = random.Random(16), "Suds B", 0
+    started = time.monotonic()
+    subprocess.run(_build_command(site, tmp_path / "timing", cached), check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    window = (time.monotonic() - started) / 3
+    for _ in range(14):
+        target = "Suds A" if current == "Suds B" else "Suds B"
+        _set_title(site, target)
+        killed += _kill_during_a_build(_build_command(site, out, cached), out, rng, window)
+        now = snapshot(out)
+        assert now.pop("notes.txt") == b"written by hand"
+        assert now in (versions["Suds A"], versions["Suds B"]), "a mix of the two sites"
+        current = "Suds A" if now == versions["Suds A"] else "Suds B"
+    assert killed >= 7, "too few builds were killed while running to prove anything"
+    subprocess.run(_build_command(site, out, cached), check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert {p.name for p in out.parent.iterdir()} == {"public"}, "what the dead builds left was not removed"
+    now = snapshot(out)
+    assert now.pop("notes.txt") == b"written by hand" and now == versions[target]
