@@ -33,7 +33,7 @@ from okrsite.render.keys import code_version
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.scoring import score_cycle
 from okrsite.theme import theme_dirs
-from okrsite.write import OutputConflict, Stat, Staging, file_stat, read_manifest
+from okrsite.write import OutputConflict, Spare, Stat, Staging, file_stat, read_manifest
 
 
 GC_THRESHOLD = 10_000  # new objects between collections while rendering (Python's default: 700)
@@ -161,9 +161,12 @@ RECORDS_KEPT = 8  # `okrsite serve` writes into a new temporary folder every tim
 class Builder:
     """Builds one site again and again, redoing only what changed since the last build.
 
-    The first build writes a fresh output folder and swaps it in; later ones parse
-    only new or changed files, render only outputs whose key changed, and replace
-    only files whose bytes changed. A build with errors writes nothing.
+    Every build makes a new output tree and swaps it in (see okrsite.write); later
+    ones parse only new or changed files, render only outputs whose key changed,
+    and write only files whose bytes changed. A build with errors writes nothing.
+    When it will build ``again``, it keeps the tree each build replaced, so the next
+    build updates that instead of linking every file anew: call :meth:`close` when
+    done.
     """
 
     def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False,
@@ -179,6 +182,13 @@ class Builder:
         self._written: dict[str, _Written] | None = None
         self._record_changed = False  # whether _written changed since it was last saved
         self._disk_read = self.disk is None
+        self._spare: Spare | None = None  # the tree the last build replaced, for the next to reuse
+
+    def close(self) -> None:
+        """Remove what the builder keeps beside the output between builds."""
+        if self._spare is not None:
+            self._spare.discard()
+            self._spare = None
 
     def save_cache(self) -> None:
         """Keep what the builds so far learnt in the disk cache, for the next run."""
@@ -267,7 +277,8 @@ class Builder:
         stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
         if before and not stale and len(outputs) == len(before):
             return  # the same files, none to render again: nothing to write
-        with Staging(self.out) as staging:
+        spare, self._spare = self._spare, None  # a failed build discards it
+        with Staging(self.out, spare) as staging:
             staging.before.check_room((o.path for o in outputs), self.out)
             ours = staging.before.ours
             stale += [o for o in outputs if o.path in before and before[o.path].key == o.key and o.path not in ours]
@@ -293,8 +304,7 @@ class Builder:
                         fresh.append(output.path)
                         report.pages += output.page
             if fresh or set(before) != set(written):
-                staging.keep(set(written).difference(fresh))
-                staging.commit(written)
+                self._spare = staging.commit(written, fresh, keep_old=self.again)
             report.files = len(fresh) + (not before)  # and the manifest of a new output folder
         self._record_changed = self._record_changed or bool(stale) or len(written) != len(before)
         self._written = written

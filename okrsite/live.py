@@ -42,6 +42,7 @@ class Live:
     def __exit__(self, *exc) -> None:
         self.stop.set()
         self.builder.save_cache()
+        self.builder.close()
 
     def rebuild(self, paths: set[Path]) -> BuildReport:
         """Build now; print the problems and one summary line; tell the open pages."""

@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 try:
@@ -154,41 +155,72 @@ class OutputFolder:
                     raise OutputConflict(out / parent)
 
 
-class Staging:
-    """A new output folder, made beside ``out`` and put in its place by :meth:`commit`.
+@dataclass
+class Spare:
+    """The tree a build replaced, kept (locked) for the next build of a watching process to reuse:
+    it holds the same files as the output but ``differs``, and ``foreign`` are the files okrsite
+    did not write, which both trees hold."""
 
-    Use it as a context manager: leaving it without a commit removes what was
-    written. :meth:`write` may be called from forked worker processes too.
+    folder: Path
+    lock: int | None
+    differs: set[str]
+    foreign: set[str]
+
+    def discard(self) -> None:
+        try:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        finally:
+            _unlock(self.lock)
+
+
+class Staging:
+    """A new output tree, made beside ``out`` and put in its place by :meth:`commit`.
+
+    Use it as a context manager: leaving it without a commit removes it.
+    :meth:`write` may be called from forked worker processes too. Given the
+    ``spare`` of the last build, it brings that tree up to date with the output
+    instead of linking every file again, so the work is that of the change.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, spare: Spare | None = None):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.out)
+        remove_leftovers(self.out)  # a spare is locked: left alone
         self.before = OutputFolder(self.out)
-        self.folder = Path(tempfile.mkdtemp(prefix=_prefix(self.out, NEW), dir=self.out.parent))
-        self._lock = _lock(self.folder)
-        self._made: set[Path] = {self.folder}
+        self.recycled = spare is not None and spare.folder.is_dir()
+        if self.recycled:
+            self.folder, self._lock = spare.folder, spare.lock
+        else:
+            if spare is not None:
+                spare.discard()
+            self.folder = Path(tempfile.mkdtemp(prefix=_prefix(self.out, NEW), dir=self.out.parent))
+            self._lock = _lock(self.folder)
+        self._root, self._source = str(self.folder), str(self.out)
+        self._made: set[str] = {self._root}
+        self._committed = False
+        if self.recycled:
+            self._catch_up(spare.differs | (spare.foreign ^ self.before.foreign))
 
     def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, *exc) -> None:
-        try:
-            shutil.rmtree(self.folder, ignore_errors=True)
-        finally:
-            _unlock(self._lock)
+        if not self._committed:
+            Spare(self.folder, self._lock, set(), set()).discard()
 
-    def _folder_for(self, target: Path) -> None:
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+    def _folder_for(self, relative: str) -> None:
+        folder = os.path.dirname(f"{self._root}/{relative}")
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
 
     def write(self, relative: str, data: bytes) -> Stat:
         """Write a new file; an error names the file in the output folder, not in the staging one."""
-        target = _inside(self.folder, relative)
+        target = str(_inside(self.folder, relative))
         try:
-            self._folder_for(target)
+            self._folder_for(relative)
+            if self.recycled:
+                _remove(target)
             handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(self.out / relative)) from None
@@ -198,36 +230,84 @@ class Staging:
         finally:
             os.close(handle)
 
-    def keep(self, paths: Iterable[str]) -> None:
+    def _keep(self, paths: Iterable[str]) -> None:
         """Carry these files of the output over as they are (hard links, or copies where the
         file system has none)."""
         for relative in paths:
-            target = self.folder / relative
-            self._folder_for(target)
-            _link(self.out / relative, target)
+            self._folder_for(relative)
+            _link(f"{self._source}/{relative}", f"{self._root}/{relative}")
 
-    def commit(self, written: Iterable[str]) -> None:
-        """Make the staging folder the output: ``written`` are all the files okrsite wrote or kept
-        of its own; the files okrsite did not write are carried over, the rest is gone."""
-        self.keep(sorted(self.before.foreign))
+    def _drop(self, paths: Iterable[str]) -> None:
+        """Remove these files from the tree, and the folders they leave empty."""
+        for relative in paths:
+            _remove(f"{self._root}/{relative}")
+            _remove_empty(os.path.dirname(relative), self._root)
+        self._made = {self._root}
+
+    def _catch_up(self, paths: set[str]) -> None:
+        """Make a spare tree what the output is now: ``paths`` are where they may differ."""
+        self._drop(paths)
+        self._keep(sorted(paths & self.before.files))
+
+    def commit(self, written: Iterable[str], fresh: Iterable[str], keep_old: bool = False) -> Spare | None:
+        """Make the staging folder the output. ``written`` are all the files of okrsite's in the
+        new site, ``fresh`` those written into the staging folder: the others are carried over
+        from the output, with every file okrsite did not write. With ``keep_old``, the old
+        tree is returned as the next build's spare, where the system can swap in one step."""
+        written, fresh = set(written), set(fresh)
+        if self.recycled:
+            self._drop(sorted(self.before.ours - written))
+        else:
+            self._keep(sorted(written - fresh))
+            self._keep(sorted(self.before.foreign))
         for folder in self.before.empty_folders:
-            (self.folder / folder).mkdir(parents=True, exist_ok=True)
+            os.makedirs(f"{self._root}/{folder}", exist_ok=True)
+        _remove(f"{self._root}/{MANIFEST}")
         _write_manifest(self.folder, written)
         os.chmod(self.folder, 0o755)
-        _swap(self.folder, self.out)
+        self._committed = True
+        if not keep_old or not self.out.exists() or not exchange(self.folder, self.out):
+            try:
+                _swap(self.folder, self.out)
+            finally:
+                _unlock(self._lock)
+            return None
+        old = Spare(self.folder, _lock(self.folder), fresh | (self.before.ours - written) | {MANIFEST},
+                    self.before.foreign)
+        _unlock(self._lock)  # held on the new output now
+        return old
 
 
 def _write_manifest(folder: Path, paths: Iterable[str]) -> None:
     (folder / MANIFEST).write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: str, target: str) -> None:
     try:
         os.link(source, target, follow_symlinks=False)
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
             raise
         shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def _remove_empty(relative: str, root: str) -> None:
+    """Remove the folder ``relative`` below ``root`` and its parents while they are empty."""
+    while relative:
+        try:
+            os.rmdir(f"{root}/{relative}")
+        except OSError:  # not empty, or already gone
+            return
+        relative = os.path.dirname(relative)
 
 
 # --- putting the new tree in place -----------------------------------------------------------

@@ -266,3 +266,57 @@ def test_incremental_builds_follow_statuses_and_carried_objectives(example_copy,
     assert builder.build(EXAMPLE_DATE).ok(False)
     assert "a note:" in retro.read_text(encoding="utf-8")
     assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_copy, tmp_path):
+    """The Builder of watch mode keeps the tree each build replaced and brings it up to date for
+    the next build: the output must stay what a clean build makes, plus every file someone else
+    put there, through edits, removed owners, foreign files coming and going and pages deleted
+    by hand; and closing it leaves nothing beside the output."""
+    site, out = example_copy, tmp_path / "watched" / "public"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+
+    def assert_output(foreign: dict[str, bytes]) -> None:
+        actual = tree(out)
+        for path, data in foreign.items():
+            assert actual.pop(path) == data
+        clean = tmp_path / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        assert build_site(site, clean, EXAMPLE_DATE).ok(False)
+        assert actual == tree(clean)
+        assert len(list(out.parent.iterdir())) <= 2, "more than the output and its one spare"
+
+    fulfillment = site / Q4 / "teams/fulfillment.md"
+    edit(fulfillment, "{date: 2026-11-20, value: 64}", "{date: 2026-11-20, value: 71}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_output({})
+
+    (out / "notes.txt").write_text("by hand")
+    (out / "2026-q4/extra").mkdir()
+    (out / "2026-q4/extra/page.html").write_text("<p>mine</p>")
+    edit(fulfillment, "{date: 2026-11-20, value: 71}", "{date: 2026-11-20, value: 72}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    foreign = {"notes.txt": b"by hand", "2026-q4/extra/page.html": b"<p>mine</p>"}
+    assert_output(foreign)
+
+    (out / "notes.txt").unlink()
+    del foreign["notes.txt"]
+    (out / "2026-q4/fulfillment/index.html").unlink()  # one of okrsite's own pages, deleted by hand
+    (site / Q4 / "people/liam-oconnor.md").unlink()
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert not (out / "2026-q4/liam-oconnor").exists()
+    assert_output(foreign)
+
+    edit(fulfillment, "{date: 2026-11-20, value: 72}", "{date: 2026-11-20, value: 64}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_output(foreign)
+
+    edit(fulfillment, "name: Fulfillment", "name: [broken")  # a failed build discards the spare
+    assert not builder.build(EXAMPLE_DATE).ok(False)
+    edit(fulfillment, "name: [broken", "name: Fulfillment")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_output(foreign)
+
+    builder.close()
+    assert [p.name for p in out.parent.iterdir()] == ["public"]

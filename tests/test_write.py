@@ -57,7 +57,7 @@ def write_site(out: Path, files) -> int:
             staging.write(relative, data)
             written.append(relative)
         staging.before.check_room(written, staging.out)
-        staging.commit(written)
+        staging.commit(written, written)
     return len(written) + 1  # and the manifest
 
 
@@ -215,7 +215,7 @@ def test_a_staging_folder_of_a_running_build_is_left_alone(tmp_path):
         running.write("index.html", b"first")
         write_site(out, [("index.html", b"second")])  # a second build at the same time
         assert running.folder.is_dir()
-        running.commit(["index.html"])
+        running.commit(["index.html"], ["index.html"])
     assert (out / "index.html").read_bytes() == b"first"
     assert entries(tmp_path) == {"public"}
 
