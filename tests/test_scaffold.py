@@ -19,7 +19,7 @@ def workflow_steps(path) -> list[dict]:
 
 def test_new_site_has_everything_a_repository_needs(tmp_path):
     root = tmp_path / "okrs"
-    written = {p.relative_to(root).as_posix() for p in create_site(root, dt.date(2026, 11, 20))}
+    written = {p.relative_to(root).as_posix() for p in create_site(root, dt.date(2026, 11, 20))[0]}
     assert {"site.toml", ".gitignore", "README.md", ".github/workflows/check.yml",
             ".github/workflows/pages.yml", "content/2026-Q4/example-co.md"} <= written
     people = [p for p in written if p.startswith("content/2026-Q4/people/")]
