@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
+from okrsite.load import leads_out
+from okrsite.theme import check_links
 
 SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks")
 HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_FOLDER_NAME = re.compile(r"[^/\\:\x00-\x1f]+")  # a theme is one folder of themes/: no path
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
 # The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
@@ -122,9 +125,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     config.base_url = _string(data, "base_url", config.base_url, where)
     if not config.base_url.endswith("/"):
         config.base_url += "/"
-    config.theme = _string(data, "theme", config.theme, where)
-    if config.theme != "default" and not (root / "themes" / config.theme).is_dir():
-        where.error("theme", f"theme '{config.theme}' has no folder themes/{config.theme}/ (use \"default\" for the built-in theme)")
+    config.theme = _theme(data, root, where)
     config.current_cycle = _string(data, "current_cycle", None, where)
     config.cname = _string(data, "cname", None, where)
     if config.cname is not None and not _HOST.fullmatch(config.cname):
@@ -159,6 +160,24 @@ def _string(table: dict, key: str, default, where: _Where, name: str | None = No
         where.error(key, f"'{key}' must be a string, not {value!r}", name)
         return default
     return value
+
+
+def _theme(data: dict, root: Path, where: _Where) -> str:
+    """The theme's name: "default" or a folder of the site's ``themes/``, never a path out of the site."""
+    theme = _string(data, "theme", "default", where)
+    if not _FOLDER_NAME.fullmatch(theme) or theme in (".", ".."):
+        where.error("theme", f"theme must be \"default\" or the name of a folder of themes/, not {theme!r}: "
+                             "a theme comes from inside the site")
+        return "default"
+    folder = root / "themes" / theme
+    if theme != "default" and not folder.is_dir():
+        where.error("theme", f"theme '{theme}' has no folder themes/{theme}/ (use \"default\" for the built-in theme)")
+    elif folder.is_dir() and (target := leads_out(folder, root.resolve())) is not None:
+        where.error("theme", f"themes/{theme}/ is a link to {target}, outside the site: a theme comes from inside the site")
+        return "default"
+    elif folder.is_dir():
+        check_links(folder, root.resolve(), where.diagnostics)
+    return theme
 
 
 def _cycles(table, where: _Where) -> dict[str, CycleSettings]:

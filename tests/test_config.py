@@ -183,6 +183,16 @@ def test_a_theme_without_a_folder_is_an_error(config_of, tmp_path):
     assert diagnostics.items == [] and config.theme == "dark"
 
 
+@pytest.mark.parametrize("theme", ["/somewhere", "../outside", "dark/../../x", "..", ".", "", "C:\\\\x", "a\\\\b"])
+def test_a_theme_that_is_a_path_is_an_error(config_of, tmp_path, theme):
+    (tmp_path / "somewhere").mkdir()
+    config, diagnostics = config_of(f'title = "x"\ntheme = "{theme}"\n')
+    assert [d.format() for d in diagnostics.errors] == [
+        f"site.toml:2: error: theme must be \"default\" or the name of a folder of themes/, "
+        f"not {theme.replace(chr(92) * 2, chr(92))!r}: a theme comes from inside the site"]
+    assert config.theme == "default"
+
+
 def test_missing_site_toml_is_an_error(tmp_path):
     diagnostics = Diagnostics()
     config = load_config(tmp_path, diagnostics)
