@@ -14,15 +14,19 @@ from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 from okrsite.load import leads_out
+from okrsite.markdown import show_images_from
 from okrsite.theme import check_links
 
-SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks")
+SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks", "markdown")
 HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")  # a domain name: okrs.example.com
+_HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")  # a domain name or an intranet host: wiki
 _FOLDER_NAME = re.compile(r"[^/\\:\x00-\x1f]+")  # a theme is one folder of themes/: no path
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
 # The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
+MARKDOWN_KEYS = ("image_hosts",)
 CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale", "stretch")
 
 
@@ -70,6 +74,7 @@ class SiteConfig:
     cycles: dict[str, CycleSettings] = field(default_factory=dict)
     status: StatusBands = field(default_factory=StatusBands)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    image_hosts: tuple[str, ...] = ()  # hosts whose images Markdown shows; others are links (okrsite.markdown)
 
     @property
     def path(self) -> Path:
@@ -109,6 +114,7 @@ class _Where:
 def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     """Read ``root/site.toml``; problems go to ``diagnostics``, defaults fill the gaps."""
     config = SiteConfig(root=root)
+    show_images_from(())
     try:
         text = config.path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -138,6 +144,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     config.cycles = _cycles(data.get("cycles", {}), where)
     config.status = _status(data.get("status", {}), where)
     config.checks = _checks(data.get("checks", {}), where)
+    config.image_hosts = _markdown(data.get("markdown", {}), where)
+    show_images_from(config.image_hosts)  # Markdown is rendered as files are parsed, after this
     return config
 
 
@@ -237,6 +245,23 @@ def _checks(table, where: _Where) -> CheckSettings:
         where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {stale_days!r}", "checks")
         stale_days = CheckSettings.stale_days
     return CheckSettings(frozenset(off), stale_days)
+
+
+def _markdown(table, where: _Where) -> tuple[str, ...]:
+    if not isinstance(table, dict):
+        where.error("markdown", "'markdown' must be a table")
+        return ()
+    _warn_unknown(table, MARKDOWN_KEYS, where, "[markdown]", "markdown")
+    hosts = table.get("image_hosts", [])
+    if not isinstance(hosts, list):
+        where.error("image_hosts", f"[markdown] image_hosts must be a list of host names like [\"intranet.example.com\"], "
+                                   f"not {hosts!r}", "markdown")
+        return ()
+    for host in hosts:
+        if not isinstance(host, str) or not _HOST_NAME.fullmatch(host):
+            where.error("image_hosts", f"[markdown] image_hosts: {host!r} is not a host name: write the name alone, "
+                                       "like \"intranet.example.com\" (no scheme, port, path or wildcard)", "markdown")
+    return tuple(host.lower() for host in hosts if isinstance(host, str) and _HOST_NAME.fullmatch(host))
 
 
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
