@@ -269,9 +269,10 @@ class _ProgressLine:
 
 
 def _run_watch(args) -> int:
-    from okrsite.live import Live
+    from okrsite.live import Live, stop_on_sigterm
 
     root = _site_root(args.site)
+    stop_on_sigterm()
     with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private,
               not args.no_cache, args.history) as live:
         live.run(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
@@ -281,9 +282,10 @@ def _run_watch(args) -> int:
 def _run_serve(args) -> int:
     import tempfile
 
-    from okrsite.live import Live
+    from okrsite.live import Live, stop_on_sigterm
 
     root = _site_root(args.site)
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as scratch:
         out = _output(args, root, Path(scratch) / "site")
         with Live(root, out, lambda: build_date(args.date), args.include_private, not args.no_cache, args.history) as live:
