@@ -25,8 +25,8 @@ _HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")  # a domain name or an intr
 _FOLDER_NAME = re.compile(r"[^/\\:\x00-\x1f]+")  # a theme is one folder of themes/: no path
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
-# The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
 MARKDOWN_KEYS = ("image_hosts",)
+# The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
 CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale", "stretch")
 
 
@@ -257,11 +257,14 @@ def _markdown(table, where: _Where) -> tuple[str, ...]:
         where.error("image_hosts", f"[markdown] image_hosts must be a list of host names like [\"intranet.example.com\"], "
                                    f"not {hosts!r}", "markdown")
         return ()
+    names = []
     for host in hosts:
-        if not isinstance(host, str) or not _HOST_NAME.fullmatch(host):
+        if isinstance(host, str) and _HOST_NAME.fullmatch(host):
+            names.append(host.lower())
+        else:
             where.error("image_hosts", f"[markdown] image_hosts: {host!r} is not a host name: write the name alone, "
                                        "like \"intranet.example.com\" (no scheme, port, path or wildcard)", "markdown")
-    return tuple(host.lower() for host in hosts if isinstance(host, str) and _HOST_NAME.fullmatch(host))
+    return tuple(names)
 
 
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")

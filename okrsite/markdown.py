@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 LINK_SCHEMES = ("http", "https", "mailto", "tel")  # every other scheme is dropped, as javascript: is
+_CONTROL_AND_SPACE = "".join(map(chr, range(0x21)))
 _image_hosts: frozenset[str] = frozenset()  # hosts whose images are shown: site.toml's [markdown] image_hosts
 
 
@@ -33,7 +34,7 @@ def settings_key() -> bytes:
 
 def _as_browsers_read(url: str) -> str:
     """The URL as a browser reads it: spaces and control characters off both ends, tabs and newlines gone."""
-    return re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
+    return re.sub(r"[\t\n\r]", "", url.strip(_CONTROL_AND_SPACE))
 
 
 def scheme(url: str) -> str:
@@ -49,7 +50,8 @@ def _validate_link(url: str) -> bool:
 
 
 def is_remote(url: str) -> bool:
-    """Whether a URL leads to another server: it has a scheme, or starts with ``//`` (any host, this scheme)."""
+    """Whether a URL leads to another server: it has a scheme, or starts with ``//`` (any host, this
+    scheme) or a backslash that browsers read as a slash (markdown-it encodes them, this is a second guard)."""
     return bool(scheme(url)) or _as_browsers_read(url).startswith(("//", "/\\", "\\"))
 
 
