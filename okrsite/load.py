@@ -134,8 +134,9 @@ def _within(path: Path, inside: Path, diagnostics: Diagnostics) -> bool:
 
 def leads_out(path: Path, inside: Path) -> Path | None:
     """Where ``path`` really is, links followed, when that is outside the folder ``inside``
-    (a resolved path); ``None`` when it stays in. Content and themes are confined with it."""
-    target = path.resolve()
+    (a resolved path); ``None`` when it stays in. Content and themes are confined with it.
+    A loop of links stays where it is (``Path.resolve`` would raise)."""
+    target = Path(os.path.realpath(path))
     return None if target == inside or inside in target.parents else target
 
 

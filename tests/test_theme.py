@@ -64,6 +64,8 @@ def test_links_that_stay_in_the_site_keep_working(dark, capsys):
     (dark / "themes/dark/static/logo.svg").symlink_to("../../../assets/logo.svg")
     (dark / "themes/dark/static/assets").symlink_to(dark / "assets", target_is_directory=True)
     (dark / "themes/dark/static/loop").symlink_to("..", target_is_directory=True)  # a loop ends
+    (dark / "themes/dark/static/a").symlink_to("b")  # links in a circle lead nowhere
+    (dark / "themes/dark/static/b").symlink_to("a")
     assert build(dark) == 0, capsys.readouterr().err
     assert (dark / "out/static/logo.svg").read_text().startswith("<svg")
     assert (dark / "out/static/dark.css").is_file()
