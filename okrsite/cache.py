@@ -28,6 +28,7 @@ from typing import Any
 from okrsite.diagnostics import Diagnostic, Diagnostics, display_path
 from okrsite.history import GitHistory
 from okrsite.load import parse_document
+from okrsite.markdown import settings_key
 from okrsite.model import Owner
 from okrsite.parallel import run_all
 from okrsite.schema import build_owner
@@ -55,6 +56,7 @@ class OwnerCache:
         self._unreadable: dict[Path, Entry] = {}  # files the latest build could not read
         self.changed = False  # whether files were parsed since the last save
         self.git = GitHistory()  # what each version of a file in git history says
+        self.settings = b""  # how Markdown was rendered (site.toml's [markdown]) when the entries were parsed
 
     def start_build(self) -> None:
         self.parsed = []
@@ -68,12 +70,14 @@ class OwnerCache:
         files, in ``jobs`` processes when there are many."""
         self._unreadable = {}
         stale: list[tuple[Path, str, tuple[int, int, int], bytes, str]] = []
+        settings = settings_key()
+        same, self.settings = settings == self.settings, settings
         for path, cycle_id in files.items():
             entry = self._entries.get(path)
             try:
                 info = path.stat()
                 stat = (info.st_ino, info.st_size, info.st_mtime_ns)
-                if entry is not None and entry.stat == stat:
+                if entry is not None and entry.stat == stat and same:
                     continue
                 raw = path.read_bytes()
             except OSError as exc:
@@ -81,7 +85,7 @@ class OwnerCache:
                 self._entries.pop(path, None)
                 self._unreadable[path] = Entry((0, 0, 0), "", None, [Diagnostic(display_path(path), None, "error", message)])
                 continue
-            digest = hashlib.sha256(raw).hexdigest()
+            digest = hashlib.sha256(settings + raw).hexdigest()  # the settings change what a file parses to
             if entry is not None and entry.digest == digest:
                 entry.stat = stat
             else:
@@ -99,6 +103,7 @@ class OwnerCache:
         kept = disk.load("parsed")
         if not kept or kept["cwd"] != os.getcwd():  # messages name files relative to the working folder
             return
+        self.settings = kept.get("settings", b"")
         for path, (stat, digest, parsed) in kept["files"].items():
             self._entries.setdefault(Path(path), Entry(stat, digest, *pickle.loads(parsed), parsed))
 
@@ -108,7 +113,7 @@ class OwnerCache:
             disk.save("history", self.git.readings)
             self.git.changed = False
         if self.changed:
-            disk.save("parsed", {"cwd": os.getcwd(),
+            disk.save("parsed", {"cwd": os.getcwd(), "settings": self.settings,
                                  "files": {str(path): (e.stat, e.digest, e.parsed) for path, e in self._entries.items()}})
             self.changed = False
 

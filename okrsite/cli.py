@@ -123,7 +123,8 @@ def _parser() -> argparse.ArgumentParser:
                    "Create DIR: site.toml, a small example company, an editors' README and GitHub workflows.",
                    "okrsite new my-okrs && okrsite serve my-okrs")
     new.add_argument("dir", metavar="DIR", help="folder to create (must be empty or missing)")
-    new.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    new.add_argument("--force", action="store_true", help="add the files that are missing to a folder that is not empty; "
+                     "files already there are kept as they are")
     return parser
 
 
@@ -268,9 +269,10 @@ class _ProgressLine:
 
 
 def _run_watch(args) -> int:
-    from okrsite.live import Live
+    from okrsite.live import Live, stop_on_sigterm
 
     root = _site_root(args.site)
+    stop_on_sigterm()
     with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private,
               not args.no_cache, args.history) as live:
         live.run(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
@@ -280,9 +282,10 @@ def _run_watch(args) -> int:
 def _run_serve(args) -> int:
     import tempfile
 
-    from okrsite.live import Live
+    from okrsite.live import Live, stop_on_sigterm
 
     root = _site_root(args.site)
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as scratch:
         out = _output(args, root, Path(scratch) / "site")
         with Live(root, out, lambda: build_date(args.date), args.include_private, not args.no_cache, args.history) as live:
@@ -341,8 +344,14 @@ def _run_new(args) -> int:
         raise UsageError(f"{args.dir} is a file, not a folder")
     if target.is_dir() and any(target.iterdir()) and not args.force:
         raise UsageError(f"{args.dir} is not empty: choose a new folder, or add --force to write into it")
-    for path in create_site(target):
+    try:
+        written, kept = create_site(target)
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename or args.dir}: {exc.strerror or exc}") from None
+    for path in written:
         print(f"created {path}")
+    for path in kept:
+        print(f"kept {path} (already there)")
     print(f"\nnext: okrsite serve {args.dir}   (a live preview; okrsite build {args.dir} writes {Path(args.dir) / 'public'})")
     return 0
 

@@ -13,12 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
+from okrsite.load import leads_out
+from okrsite.markdown import show_images_from
+from okrsite.theme import check_links
 
-SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks")
+SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks", "markdown")
 HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")  # a domain name: okrs.example.com
+_HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")  # a domain name or an intranet host: wiki
+_FOLDER_NAME = re.compile(r"[^/\\:\x00-\x1f]+")  # a theme is one folder of themes/: no path
 CYCLE_KEYS = ("title", "start", "end")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
+MARKDOWN_KEYS = ("image_hosts",)
 # The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
 CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale", "stretch")
 
@@ -67,6 +74,7 @@ class SiteConfig:
     cycles: dict[str, CycleSettings] = field(default_factory=dict)
     status: StatusBands = field(default_factory=StatusBands)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    image_hosts: tuple[str, ...] = ()  # hosts whose images Markdown shows; others are links (okrsite.markdown)
 
     @property
     def path(self) -> Path:
@@ -106,6 +114,7 @@ class _Where:
 def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     """Read ``root/site.toml``; problems go to ``diagnostics``, defaults fill the gaps."""
     config = SiteConfig(root=root)
+    show_images_from(())
     try:
         text = config.path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -122,9 +131,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     config.base_url = _string(data, "base_url", config.base_url, where)
     if not config.base_url.endswith("/"):
         config.base_url += "/"
-    config.theme = _string(data, "theme", config.theme, where)
-    if config.theme != "default" and not (root / "themes" / config.theme).is_dir():
-        where.error("theme", f"theme '{config.theme}' has no folder themes/{config.theme}/ (use \"default\" for the built-in theme)")
+    config.theme = _theme(data, root, where)
     config.current_cycle = _string(data, "current_cycle", None, where)
     config.cname = _string(data, "cname", None, where)
     if config.cname is not None and not _HOST.fullmatch(config.cname):
@@ -137,6 +144,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     config.cycles = _cycles(data.get("cycles", {}), where)
     config.status = _status(data.get("status", {}), where)
     config.checks = _checks(data.get("checks", {}), where)
+    config.image_hosts = _markdown(data.get("markdown", {}), where)
+    show_images_from(config.image_hosts)  # Markdown is rendered as files are parsed, after this
     return config
 
 
@@ -159,6 +168,24 @@ def _string(table: dict, key: str, default, where: _Where, name: str | None = No
         where.error(key, f"'{key}' must be a string, not {value!r}", name)
         return default
     return value
+
+
+def _theme(data: dict, root: Path, where: _Where) -> str:
+    """The theme's name: "default" or a folder of the site's ``themes/``, never a path out of the site."""
+    theme = _string(data, "theme", "default", where)
+    if not _FOLDER_NAME.fullmatch(theme) or theme in (".", ".."):
+        where.error("theme", f"theme must be \"default\" or the name of a folder of themes/, not {theme!r}: "
+                             "a theme comes from inside the site")
+        return "default"
+    folder = root / "themes" / theme
+    if theme != "default" and not folder.is_dir():
+        where.error("theme", f"theme '{theme}' has no folder themes/{theme}/ (use \"default\" for the built-in theme)")
+    elif folder.is_dir() and (target := leads_out(folder, root.resolve())) is not None:
+        where.error("theme", f"themes/{theme}/ is a link to {target}, outside the site: a theme comes from inside the site")
+        return "default"
+    elif folder.is_dir():
+        check_links(folder, root.resolve(), where.diagnostics)
+    return theme
 
 
 def _cycles(table, where: _Where) -> dict[str, CycleSettings]:
@@ -218,6 +245,26 @@ def _checks(table, where: _Where) -> CheckSettings:
         where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {stale_days!r}", "checks")
         stale_days = CheckSettings.stale_days
     return CheckSettings(frozenset(off), stale_days)
+
+
+def _markdown(table, where: _Where) -> tuple[str, ...]:
+    if not isinstance(table, dict):
+        where.error("markdown", "'markdown' must be a table")
+        return ()
+    _warn_unknown(table, MARKDOWN_KEYS, where, "[markdown]", "markdown")
+    hosts = table.get("image_hosts", [])
+    if not isinstance(hosts, list):
+        where.error("image_hosts", f"[markdown] image_hosts must be a list of host names like [\"intranet.example.com\"], "
+                                   f"not {hosts!r}", "markdown")
+        return ()
+    names = []
+    for host in hosts:
+        if isinstance(host, str) and _HOST_NAME.fullmatch(host):
+            names.append(host.lower())
+        else:
+            where.error("image_hosts", f"[markdown] image_hosts: {host!r} is not a host name: write the name alone, "
+                                       "like \"intranet.example.com\" (no scheme, port, path or wildcard)", "markdown")
+    return tuple(names)
 
 
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")

@@ -7,6 +7,7 @@ last good site stays in place until the files are fixed.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -19,6 +20,12 @@ from okrsite.config import load_config
 from okrsite.diagnostics import Diagnostics
 from okrsite.serve import Hub, PreviewServer
 from okrsite.watch import describe, summary, watch
+
+
+def stop_on_sigterm() -> None:
+    """Let SIGTERM (``kill``, a service manager) stop watch and serve as Ctrl-C does, every clean-up
+    included: the preview's temporary folder is removed and the exit code is 0. Main thread only."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 class Live:

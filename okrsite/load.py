@@ -126,11 +126,18 @@ def _find_markdown(folder: Path, prefix: str, inside: Path, diagnostics: Diagnos
 
 def _within(path: Path, inside: Path, diagnostics: Diagnostics) -> bool:
     """Whether ``path`` really lies in the content folder; a link out of it is reported and skipped."""
-    target = path.resolve()
-    if target == inside or inside in target.parents:
-        return True
-    diagnostics.warning(display_path(path), None, f"is a link to {target}, outside the content folder: not followed")
-    return False
+    target = leads_out(path, inside)
+    if target is not None:
+        diagnostics.warning(display_path(path), None, f"is a link to {target}, outside the content folder: not followed")
+    return target is None
+
+
+def leads_out(path: Path, inside: Path) -> Path | None:
+    """Where ``path`` really is, links followed, when that is outside the folder ``inside``
+    (a resolved path); ``None`` when it stays in. Content and themes are confined with it.
+    A loop of links stays where it is (``Path.resolve`` would raise)."""
+    target = Path(os.path.realpath(path))
+    return None if target == inside or inside in target.parents else target
 
 
 def parse_document(raw: bytes, path: Path, where: str, cycle_id: str, diagnostics: Diagnostics) -> Document | None:

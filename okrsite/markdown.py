@@ -1,21 +1,65 @@
 """Markdown to HTML with markdown-it-py: CommonMark plus tables and strikethrough.
 
-Raw HTML is off and links or images whose URL uses a script or data scheme are
-dropped, so nothing an author writes can run in a reader's browser.
+Raw HTML is off, and links and images keep only URLs of an allowed scheme
+(:data:`LINK_SCHEMES`, or none: a relative URL), so nothing an author writes can
+run in a reader's browser. An image from another server (an absolute or ``//``
+URL) would load from the internet, perhaps a tracking pixel: it becomes a link
+showing its alt text, unless its host is one of site.toml's ``[markdown]
+image_hosts``, which :func:`show_images_from` sets before files are parsed.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+LINK_SCHEMES = ("http", "https", "mailto", "tel")  # every other scheme is dropped, as javascript: is
+_CONTROL_AND_SPACE = "".join(map(chr, range(0x21)))
+_image_hosts: frozenset[str] = frozenset()  # hosts whose images are shown: site.toml's [markdown] image_hosts
+
+
+def show_images_from(hosts) -> None:
+    """Show images whose host is in ``hosts`` (names, any case); others become links."""
+    global _image_hosts
+    _image_hosts = frozenset(host.lower() for host in hosts)
+
+
+def settings_key() -> bytes:
+    """What rendering depends on besides the text (empty by default): parsed files are kept under it."""
+    return "".join(f"{host}\0" for host in sorted(_image_hosts)).encode()
+
+
+def _as_browsers_read(url: str) -> str:
+    """The URL as a browser reads it: spaces and control characters off both ends, tabs and newlines gone."""
+    return re.sub(r"[\t\n\r]", "", url.strip(_CONTROL_AND_SPACE))
+
+
+def scheme(url: str) -> str:
+    """A URL's scheme in lower case, ``""`` for a relative URL. Anything before a colon that
+    comes before the first ``/``, ``?`` or ``#`` counts, so ``java%09script:`` is a scheme too."""
+    head = re.match(r"[^/?#]*", _as_browsers_read(url)).group()
+    return head.split(":", 1)[0].lower() if ":" in head else ""
 
 
 def _validate_link(url: str) -> bool:
-    cleaned = "".join(ch for ch in url.strip().lower() if ch.isprintable() and not ch.isspace())
-    return not cleaned.startswith(_UNSAFE_SCHEMES)
+    """Called by markdown-it on every link, image and autolink URL, once normalised."""
+    return scheme(url) in ("",) + LINK_SCHEMES
+
+
+def is_remote(url: str) -> bool:
+    """Whether a URL leads to another server: it has a scheme, or starts with ``//`` (any host, this
+    scheme) or a backslash that browsers read as a slash (markdown-it encodes them, this is a second guard)."""
+    return bool(scheme(url)) or _as_browsers_read(url).startswith(("//", "/\\", "\\"))
+
+
+def _image_shown(url: str) -> bool:
+    if not is_remote(url):
+        return True
+    host = urlsplit(_as_browsers_read(url)).hostname if scheme(url) in ("", "http", "https") else None
+    return host is not None and host in _image_hosts
 
 
 def folder_link_to_file(url: str) -> str:
@@ -32,10 +76,23 @@ def _link_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
+def _image(self, tokens, idx, options, env):
+    """An image from an allowed place; else a link to it that shows its alt text (or its URL)."""
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    if _image_shown(src):
+        return self.image(tokens, idx, options, env)
+    text = self.renderInlineAsText(token.children or [], options, env) or src
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(title)}"' if title else ""
+    return f'<a href="{escapeHtml(src)}"{title_attr} class="remote-image">{escapeHtml(text)}</a>'
+
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "strikethrough", "replacements", "smartquotes"])
 _md.validateLink = _validate_link
 _md.add_render_rule("link_open", _link_open)
+_md.add_render_rule("image", _image)
 
 
 def render_markdown(text: str) -> str:

@@ -128,6 +128,7 @@ class _Job:
 
 def _work() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the building process's to handle: it stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # and stops us with SIGTERM, whatever serve and watch made of it
     job = _job
     assert job is not None, "run by run_all in a forked worker"
     try:

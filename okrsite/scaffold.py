@@ -203,12 +203,18 @@ def example_files(today: dt.date) -> dict[str, str]:
     return files
 
 
-def create_site(target: Path, today: dt.date | None = None) -> list[Path]:
-    """Write a new site into ``target``; return the files written."""
-    written = []
+def create_site(target: Path, today: dt.date | None = None) -> tuple[list[Path], list[Path]]:
+    """Write a new site into ``target``: the files written, and those left alone because
+    something was already there (an existing file is never overwritten)."""
+    written, kept = [], []
     for relative, text in example_files(today or dt.date.today()).items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+        try:
+            with path.open("x", encoding="utf-8") as file:  # "x": fails on anything already there, links too
+                file.write(text)
+        except FileExistsError:
+            kept.append(path)
+        else:
+            written.append(path)
+    return written, kept

@@ -112,6 +112,10 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # quiet: the terminal shows builds
         pass
 
+    def do_HEAD(self) -> None:
+        """What GET sends, without the body: the same status and headers, Content-Length included."""
+        self.do_GET()
+
     def do_GET(self) -> None:
         requested = urlsplit(self.path).path
         if requested == PREFIX + "livereload.js":
@@ -131,6 +135,8 @@ class _Handler(SimpleHTTPRequestHandler):
         if target.suffix == ".html":
             return self._send(_inject(target.read_bytes()), "text/html; charset=utf-8")
         self.path = path
+        if self.command == "HEAD":
+            return super().do_HEAD()
         super().do_GET()
 
     def _not_found(self) -> None:
@@ -153,13 +159,16 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _events(self) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if self.command == "HEAD":
+            return
         client = self.hub.connect()
         try:
             self.wfile.write(b": connected\n\n")

@@ -2,14 +2,22 @@
 
 A site's own ``themes/<name>/`` comes first, then the default theme shipped with
 okrsite, so a site can override any template or static file by giving its name.
+A site's theme is confined to the site as content is to ``content/``: a link in its
+``templates/`` or ``static/`` that leads out of the site is an error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from okrsite.config import SiteConfig
+from okrsite.diagnostics import Diagnostics, display_path
+from okrsite.load import leads_out
+
+if TYPE_CHECKING:
+    from okrsite.config import SiteConfig
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -53,3 +61,27 @@ def templates_key(dirs: list[Path]) -> str:
                 digest.update(f"{path.as_posix()}\0{len(data)}\0".encode("utf-8", "surrogatepass"))
                 digest.update(data)
     return digest.hexdigest()
+
+
+def check_links(theme: Path, site: Path, diagnostics: Diagnostics) -> None:
+    """An error for each link in the theme's ``templates/`` and ``static/`` that leads out of
+    the folder ``site`` (resolved); links that stay in are followed, each folder once."""
+    seen: set[Path] = set()
+    for part in ("templates", "static"):
+        _check_entry(theme / part, site, diagnostics, seen)
+
+
+def _check_entry(path: Path, site: Path, diagnostics: Diagnostics, seen: set[Path]) -> None:
+    if path.is_symlink() and (target := leads_out(path, site)) is not None:
+        diagnostics.error(display_path(path), None, f"is a link to {target}, outside the site: a theme may use only "
+                                                    "files of the site (copy the file into the theme instead)")
+    elif path.is_dir() and path.resolve() not in seen:
+        seen.add(path.resolve())
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError as exc:
+            diagnostics.error(display_path(path), None, f"cannot read the theme folder: {exc.strerror or exc}")
+            return
+        for name in names:
+            _check_entry(path / name, site, diagnostics, seen)

@@ -12,6 +12,7 @@ import pytest
 import gitrepo
 from okrsite.build import BuildReport, build_site, load_site
 from okrsite.diagnostics import Diagnostics
+from okrsite.markdown import show_images_from
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DATE = dt.date(2026, 11, 20)
@@ -60,6 +61,12 @@ def _private_cache_key(tmp_path_factory):
         del os.environ["XDG_CACHE_HOME"]
     else:
         os.environ["XDG_CACHE_HOME"] = saved
+
+
+@pytest.fixture(autouse=True)
+def _markdown_defaults():
+    """Markdown's image hosts come from the last site.toml read: every test starts without any."""
+    show_images_from(())
 
 
 @pytest.fixture

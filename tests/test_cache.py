@@ -11,6 +11,7 @@ import pytest
 from conftest import EXAMPLE_DATE
 from okrsite.build import CACHE_FOLDER, Builder, build_site
 from okrsite.cache import DiskCache, signing_key
+from htmlcheck import parse_file
 from test_build import tree
 
 KEY = b"k" * 32
@@ -145,3 +146,23 @@ def test_only_the_newest_records_of_output_folders_are_kept(tmp_path):
     cache.prune("written-", 2)
     assert sorted(p.name for p in (tmp_path / "c").glob("*.pickle")) == [
         "parsed.pickle", "written-3.pickle", "written-4.pickle"]
+
+
+def test_image_hosts_reach_files_parsed_before_in_memory_and_on_disk(site, tmp_path):
+    """[markdown] image_hosts changes what a file's Markdown becomes: a change in site.toml alone parses again."""
+    person = site / "content/2026-Q4/people/mei-chen.md"
+    person.write_text(person.read_text() + "\n![Team photo](https://intranet.example.com/team.png)\n")
+    page = "2026-q4/mei-chen/index.html"
+    watching = Builder(site, tmp_path / "watched")  # watch mode's builder, kept across the edits
+    for hosts, shown in ((None, False), ('["intranet.example.com"]', True), ("[]", False)):
+        if hosts is not None:
+            text = (site / "site.toml").read_text().split("\n[markdown]")[0]
+            (site / "site.toml").write_text(f"{text}\n[markdown]\nimage_hosts = {hosts}\n")
+        assert cached_build(site, tmp_path / "out").parsed == 65  # every file: the disk cache's are out of date
+        assert watching.build(EXAMPLE_DATE).ok(True)
+        build_site(site, tmp_path / "clean", EXAMPLE_DATE)
+        for out in ("out", "watched", "clean"):
+            photo = parse_file(tmp_path / out / page)
+            assert (photo.find("img", alt="Team photo") is not None) == shown, (hosts, out)
+        assert tree(tmp_path / "out") == tree(tmp_path / "clean") == tree(tmp_path / "watched")
+    assert cached_build(site, tmp_path / "out").parsed == 0  # the settings as they were: the disk cache holds

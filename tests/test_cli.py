@@ -17,6 +17,7 @@ import yaml
 
 import okrsite
 from okrsite.cli import main
+from okrsite.scaffold import example_files
 from conftest import COMPANY, REPO, write_site
 
 BROKEN = COMPANY.replace("current: 50, unit: k}", "current: lots, unit: k}")
@@ -350,6 +351,31 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     assert [p.name for p in target.iterdir()] == ["notes.txt"]
     assert run(["new", str(target), "--force"]) == 0
     assert (target / "site.toml").is_file() and (target / "notes.txt").read_text() == "mine"
+
+
+def test_new_force_adds_what_is_missing_and_keeps_every_file_already_there(tmp_path, capsys):
+    target = tmp_path / "repo"
+    mine = {"README.md": b"# Our own README\r\n\xff", "site.toml": b'title = "Ours"\n',
+            ".github/workflows/pages.yml": b"name: our own deploy\n"}
+    for relative, data in mine.items():
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        (target / relative).write_bytes(data)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_bytes(b"not okrsite's")
+    (target / ".gitignore").symlink_to(outside)  # never written through
+    assert run(["new", str(target), "--force"]) == 0
+    out = capsys.readouterr().out
+    for relative, data in mine.items():
+        assert (target / relative).read_bytes() == data, relative
+        assert f"kept {target / relative} (already there)" in out
+    assert outside.read_bytes() == b"not okrsite's" and f"kept {target / '.gitignore'} (already there)" in out
+    assert (target / ".github/workflows/check.yml").is_file() and f"created {target / 'content'}" in out
+    assert run(["new", str(target), "--force"]) == 0  # again: everything is there, nothing is written
+    out = capsys.readouterr().out
+    assert not [line for line in out.splitlines() if line.startswith("created")]
+    assert out.count("(already there)") == len(example_files(dt.date.today()))
+    for relative, data in mine.items():
+        assert (target / relative).read_bytes() == data, relative
 
 
 def test_new_into_an_empty_folder_is_fine(tmp_path, capsys):

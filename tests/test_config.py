@@ -183,6 +183,16 @@ def test_a_theme_without_a_folder_is_an_error(config_of, tmp_path):
     assert diagnostics.items == [] and config.theme == "dark"
 
 
+@pytest.mark.parametrize("theme", ["/somewhere", "../outside", "dark/../../x", "..", ".", "", "C:\\\\x", "a\\\\b"])
+def test_a_theme_that_is_a_path_is_an_error(config_of, tmp_path, theme):
+    (tmp_path / "somewhere").mkdir()
+    config, diagnostics = config_of(f'title = "x"\ntheme = "{theme}"\n')
+    assert [d.format() for d in diagnostics.errors] == [
+        f"site.toml:2: error: theme must be \"default\" or the name of a folder of themes/, "
+        f"not {theme.replace(chr(92) * 2, chr(92))!r}: a theme comes from inside the site"]
+    assert config.theme == "default"
+
+
 def test_missing_site_toml_is_an_error(tmp_path):
     diagnostics = Diagnostics()
     config = load_config(tmp_path, diagnostics)
@@ -242,3 +252,31 @@ def test_cname_is_read_and_checked(make_site):
     assert config.cname is None
     assert [d.format().split("site.toml")[1] for d in diagnostics.items] == [
         ":2: error: cname must be a domain name like okrs.example.com, not 'https://okrs.example.com/'"]
+
+
+def test_markdown_image_hosts_are_read_in_lower_case(config_of):
+    config, diagnostics = config_of('[markdown]\nimage_hosts = ["Intranet.Example.com", "wiki", "10.0.0.5"]\n')
+    assert diagnostics.items == [] and config.image_hosts == ("intranet.example.com", "wiki", "10.0.0.5")
+    assert config_of("")[0].image_hosts == ()
+
+
+@pytest.mark.parametrize("value, message", [
+    ('"intranet.example.com"', "[markdown] image_hosts must be a list of host names like [\"intranet.example.com\"], "
+                               "not 'intranet.example.com'"),
+    ('["https://intranet.example.com"]', "[markdown] image_hosts: 'https://intranet.example.com' is not a host name"),
+    ('["*.example.com"]', "[markdown] image_hosts: '*.example.com' is not a host name"),
+    ('["intranet.example.com:8080"]', "[markdown] image_hosts: 'intranet.example.com:8080' is not a host name"),
+    ('[""]', "[markdown] image_hosts: '' is not a host name"),
+    ("[42]", "[markdown] image_hosts: 42 is not a host name"),
+])
+def test_bad_image_hosts_are_errors_at_their_line(config_of, value, message):
+    config, diagnostics = config_of(f'title = "x"\n\n[markdown]\nimage_hosts = {value}\n')
+    assert [d.format().split(":", 3)[:3] for d in diagnostics.items] == [["site.toml", "4", " error"]]
+    assert message in diagnostics.items[0].message
+    assert "https://intranet.example.com" not in config.image_hosts
+
+
+def test_unknown_markdown_keys_are_warnings(config_of):
+    config, diagnostics = config_of('[markdown]\nimage_host = ["wiki"]\n')
+    assert formatted(diagnostics) == [
+        "site.toml:2: warning: unknown key 'image_host' in [markdown] (did you mean image_hosts?)"]

@@ -1,4 +1,5 @@
-"""No script from content: hostile titles, names and Markdown come out as text in every output."""
+"""No script from content: hostile titles, names and Markdown come out as text in every output,
+and no page loads an image from another server."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import json
 import xml.etree.ElementTree as ET
 
 from conftest import EXAMPLE_DATE
-from htmlcheck import parse_file
+from htmlcheck import links, parse_file
 from okrsite.build import build_site
+from okrsite.markdown import is_remote, scheme
 
 EVIL = '<script>alert("x")</script> \' " {{ 7*7 }} {% raw %} &amp;'
 YAML_EVIL = json.dumps(EVIL)  # a YAML double-quoted string
@@ -36,6 +38,10 @@ kpis:
 ---
 <script>alert(1)</script> <iframe src="https://evil.example"></iframe>
 [a link](javascript:alert(2)) [vb](vbscript:msgbox) ![img](data:text/html;base64,PHNjcmlwdD4=)
+[b](blob:https://evil.example/1) [f](filesystem:https://evil.example/t/x) [m](ms-appinstaller:?source=https://evil.example/x)
+[t](<java\tscript:alert(3)>) [e](java&#9;script:alert(4)) [u](JAVASCRIPT:alert(5)) <blob:https://evil.example/2>
+![pixel](https://tracker.example/p.png) ![pixel2](//tracker.example/p.png) ![pixel3](HTTPS://tracker.example/p.png)
+![pixel4](///tracker.example/p.png) ![pixel5](\\\\\\\\tracker.example/p.png)
 {{{{ 7*7 }}}}
 """
 DEPARTMENT = f"""\
@@ -76,12 +82,20 @@ def test_pages_show_hostile_text_as_text_and_run_nothing(make_site, tmp_path):
             for name, value in element.attrs.items():
                 assert not name.lower().startswith("on"), (path, element.tag, name)
                 assert not (value or "").strip().lower().startswith(("javascript:", "vbscript:", "data:")), (path, name)
+        for element, name, value in links(page):
+            assert scheme(value) in ("", "http", "https", "mailto", "tel"), (path, element.tag, value)
+            if element.tag == "img":
+                assert not is_remote(value), (path, value)
         assert page.find("iframe") is None and page.find("img", src="x") is None, path
     objective = parse_file(out / "2026-q4/evil-co/grow/index.html")
     assert objective.one("h1").text() == EVIL
     company = parse_file(out / "2026-q4/evil-co/index.html")
     assert company.one("h1").text() == EVIL
     assert "{{ 7*7 }}" in company.text() and "49" not in company.one("h1").text()  # templates never run content
+    pixels = {a.text(): a.get("href") for a in company.find_all("a", cls="remote-image")}
+    assert pixels == {"pixel": "https://tracker.example/p.png", "pixel2": "//tracker.example/p.png",
+                      "pixel3": "HTTPS://tracker.example/p.png", "pixel4": "///tracker.example/p.png"}
+    assert company.find("img", alt="pixel5").get("src") == "%5C%5Ctracker.example/p.png"  # a path of the site
 
 
 def test_every_other_output_keeps_the_text_exactly(make_site, tmp_path):

@@ -71,3 +71,21 @@ def test_okrsite_watch_rebuilds_on_save_and_survives_errors(tmp_path):
             process.wait()
     assert process.returncode == 0
     assert "Traceback" not in "".join(lines)
+
+
+def test_okrsite_watch_stops_cleanly_on_sigterm(tmp_path):
+    root = write_site(tmp_path / "site", {"content/2026-Q4/test-co.md": COMPANY})
+    process = subprocess.Popen([sys.executable, "-m", "okrsite", "watch", str(root), "-o", str(tmp_path / "out"),
+                                "--date", "2026-11-20"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"})
+    output = Output(process)
+    try:
+        output.until("watching")
+        process.send_signal(signal.SIGTERM)
+        output.until("stopped")
+        process.wait(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0 and "Traceback" not in "".join(output.lines)

@@ -19,7 +19,7 @@ def workflow_steps(path) -> list[dict]:
 
 def test_new_site_has_everything_a_repository_needs(tmp_path):
     root = tmp_path / "okrs"
-    written = {p.relative_to(root).as_posix() for p in create_site(root, dt.date(2026, 11, 20))}
+    written = {p.relative_to(root).as_posix() for p in create_site(root, dt.date(2026, 11, 20))[0]}
     assert {"site.toml", ".gitignore", "README.md", ".github/workflows/check.yml",
             ".github/workflows/pages.yml", "content/2026-Q4/example-co.md"} <= written
     people = [p for p in written if p.startswith("content/2026-Q4/people/")]
@@ -92,3 +92,13 @@ def test_new_site_gets_no_coaching_on_any_day_of_a_quarter(tmp_path):
         diagnostics = Diagnostics()
         assert load_site(root, day, diagnostics) is not None
         assert diagnostics.items == [], (day, [d.format() for d in diagnostics.items])
+
+
+def test_a_second_run_keeps_every_file_it_finds(tmp_path):
+    written, kept = create_site(tmp_path, dt.date(2026, 11, 20))
+    assert written and kept == []
+    (tmp_path / "README.md").write_text("ours")
+    (tmp_path / "content/2026-Q4/example-co.md").unlink()
+    again, kept = create_site(tmp_path, dt.date(2026, 11, 20))
+    assert again == [tmp_path / "content/2026-Q4/example-co.md"] and len(kept) == len(written) - 1
+    assert (tmp_path / "README.md").read_text() == "ours"

@@ -193,28 +193,78 @@ def test_a_taken_port_moves_to_the_next_free_one(tmp_path):
             assert server.port != port and port < server.port < port + 20
 
 
-def test_okrsite_serve_command_starts_serves_and_stops_on_ctrl_c(tmp_path):
-    root = write_site(tmp_path / "site", {COMPANY_FILE: COMPANY}, TOML)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-m", "okrsite", "serve", str(root), "--port", "0", "--date", "2026-11-20"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    try:
-        lines = []
+class Serving:
+    """``okrsite serve`` run as a command on a free port, its temporary folders in ``tmp``; killed if a test fails."""
+
+    def __init__(self, tmp_path):
+        root = write_site(tmp_path / "site", {COMPANY_FILE: COMPANY}, TOML)
+        self.tmp = tmp_path / "tmp"
+        self.tmp.mkdir()
+        env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(self.tmp)}
+        self.process = subprocess.Popen([sys.executable, "-m", "okrsite", "serve", str(root), "--port", "0",
+                                         "--date", "2026-11-20"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.lines: list[str] = []
+
+    def __enter__(self) -> Serving:
         deadline = time.monotonic() + TIMEOUT
-        while not any("serving the site at" in line for line in lines):
-            assert time.monotonic() < deadline and process.poll() is None, lines
-            lines.append(process.stdout.readline())
-        url = re.search(r"http://127\.0\.0\.1:(\d+)/", lines[-1])
-        connection = http.client.HTTPConnection("127.0.0.1", int(url.group(1)), timeout=TIMEOUT)
-        connection.request("GET", "/okrs/")
-        assert connection.getresponse().status == 200
-        connection.close()
-        assert "/okrs/" in lines[-1]
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=TIMEOUT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.returncode == 0
+        while not any("serving the site at" in line for line in self.lines):
+            assert time.monotonic() < deadline and self.process.poll() is None, self.lines
+            self.lines.append(self.process.stdout.readline())
+        self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", self.lines[-1]).group(1))
+        return self
+
+    def request(self, method: str, path: str) -> tuple[int, dict, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        try:
+            connection.request(method, path)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def stop(self, signum: int) -> str:
+        """Send ``signum``; what the command printed in all."""
+        self.process.send_signal(signum)
+        output, _ = self.process.communicate(timeout=TIMEOUT)
+        return "".join(self.lines) + output
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def test_okrsite_serve_command_starts_serves_and_stops_on_ctrl_c(tmp_path):
+    with Serving(tmp_path) as serving:
+        assert serving.request("GET", "/okrs/")[0] == 200
+        assert "/okrs/" in serving.lines[-1]
+        output = serving.stop(signal.SIGINT)
+    assert serving.process.returncode == 0
     assert "stopped" in output and "Traceback" not in output
+    assert list(serving.tmp.iterdir()) == []
+
+
+def test_sigterm_stops_it_as_ctrl_c_does_and_removes_the_temporary_folder(tmp_path):
+    with Serving(tmp_path) as serving:
+        assert [p.name.startswith("okrsite-serve-") for p in serving.tmp.iterdir()] == [True]
+        assert serving.request("GET", "/")[0] == 200
+        output = serving.stop(signal.SIGTERM)
+    assert serving.process.returncode == 0
+    assert "stopped" in output and "Traceback" not in output
+    assert list(serving.tmp.iterdir()) == []
+
+
+def test_head_reports_the_length_of_what_get_sends(tmp_path):
+    with Serving(tmp_path) as serving:
+        for path in ("/", "/okrs/2026-q4/test-co/", "/okrs/no-such-page", "/static/style.css", "/okrs.json",
+                     "/okrs/static/favicon.svg", "/__okrsite/livereload.js", "/2026-q4"):
+            status, headers, body = serving.request("GET", path)
+            head_status, head_headers, head_body = serving.request("HEAD", path)
+            assert head_body == b"" and head_status == status, path
+            assert int(head_headers["Content-Length"]) == int(headers["Content-Length"]) == len(body), path
+            assert head_headers.get("Content-Type") == headers.get("Content-Type"), path
+        assert SCRIPT_TAG.encode() in serving.request("GET", "/")[2]  # the page that was 48 bytes short
+        status, headers, _ = serving.request("HEAD", "/__okrsite/events")
+        assert (status, headers["Content-Type"]) == (200, "text/event-stream")
+        serving.stop(signal.SIGINT)
