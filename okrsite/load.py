@@ -69,8 +69,17 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
         raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a real date", node.start_mark) from None
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:  # more digits than Python converts (4,300)
+        raise yaml.constructor.ConstructorError(None, None, f"a number of {len(node.value):,} digits is too large",
+                                                node.start_mark) from None
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.load import Document, LineDict
@@ -120,12 +121,20 @@ class _Fields:
         return found
 
 
+#: The largest number okrsite works with, either way from 0: the largest float.
+MAX_NUMBER = sys.float_info.max
+
+
 def is_number(value) -> bool:
-    """A finite int or float (booleans are not numbers)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float no larger than :data:`MAX_NUMBER` (booleans are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) if isinstance(value, float) else -MAX_NUMBER <= value <= MAX_NUMBER
 
 
 def _describe(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_NUMBER <= value <= MAX_NUMBER:
+        return f"a number of {len(str(abs(value)))} digits (at most 1.8e308 either way from 0)"
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, (list, dict)):

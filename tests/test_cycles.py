@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import COMPANY, SITE_TOML, load
+from conftest import COMPANY, SITE_TOML, failed_build, load
 from okrsite.config import CycleSettings, SiteConfig
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics
@@ -164,3 +164,15 @@ def test_loaded_site_with_undated_folder_fails(make_site, monkeypatch):
     site, diagnostics = load(root)
     assert site is None
     assert [d.path for d in diagnostics.errors] == ["content/next"]
+
+
+def test_cycles_at_the_ends_of_the_calendar(make_site, capsys, monkeypatch):
+    """Year 9999 builds; year 0 has no dates: an error naming the folder, not a crash."""
+    root = make_site({"content/9999-Q4/test-co.md": COMPANY, "content/0000-H1/test-co.md": COMPANY})
+    assert failed_build(root, capsys, monkeypatch) == [
+        "content/0000-H1: error: cannot tell the dates of cycle '0000-H1': name the folder like 2026-Q4, 2026-H2 or 2026, "
+        'or give start and end under [cycles."0000-H1"] in site.toml']
+    (root / "content/0000-H1/test-co.md").unlink()
+    (root / "content/0000-H1").rmdir()
+    site, diagnostics = load(root)
+    assert diagnostics.errors == [] and site.cycles[0].end == D(9999, 12, 31)

@@ -201,3 +201,10 @@ def test_an_impossible_date_is_an_error_not_a_crash(check):
     assert error.path == f"{CYCLE}/team.md"
     assert error.line == 15
     assert "'2026-02-30' is not a real date" in error.message
+
+
+def test_a_number_of_more_digits_than_python_reads_is_an_error_not_a_crash(check):
+    digits = "9" * 5000
+    _, diagnostics = check({f"{CYCLE}/team.md": f"---\nname: Team\nkind: team\nparent: test-co\nrole: {digits}\n---\n"})
+    assert messages(diagnostics) == [f"{CYCLE}/team.md:5: error: invalid YAML in front matter: "
+                                     "a number of 5,000 digits is too large"]
