@@ -208,3 +208,14 @@ def test_a_number_of_more_digits_than_python_reads_is_an_error_not_a_crash(check
     _, diagnostics = check({f"{CYCLE}/team.md": f"---\nname: Team\nkind: team\nparent: test-co\nrole: {digits}\n---\n"})
     assert messages(diagnostics) == [f"{CYCLE}/team.md:5: error: invalid YAML in front matter: "
                                      "a number of 5,000 digits is too large"]
+
+
+def test_folders_nested_deeper_than_python_recurses_are_found(check):
+    site, diagnostics = check({})
+    folder = Path(site.config.content_dir, "2026-Q4")
+    for _ in range(1100):  # one by one: pathlib's mkdir(parents=True) itself recurses
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "team.md").write_text("---\nname: Team\nkind: team\nparent: test-co\n---\n", encoding="utf-8")
+    site, diagnostics = load(site.config.root)
+    assert diagnostics.errors == [] and "team" in site.cycles[0].owners
