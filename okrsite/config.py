@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
+from okrsite.xmltext import describe_invalid, first_invalid
 
 SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks")
 HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
@@ -163,6 +164,10 @@ def _string(table: dict, key: str, default, where: _Where, name: str | None = No
     value = table.get(key, default)
     if value is not default and not isinstance(value, str):
         where.error(key, f"'{key}' must be a string, not {_shown(value)}", name)
+        return default
+    index = None if value is default else first_invalid(value)
+    if index is not None:
+        where.error(key, f"'{key}' contains {describe_invalid(value, index)}: remove it", name)
         return default
     return value
 

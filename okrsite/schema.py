@@ -15,6 +15,7 @@ from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.load import Document, LineDict
 from okrsite.markdown import render_markdown
 from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
+from okrsite.xmltext import describe_invalid, first_invalid
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 OWNER_KEYS = ("name", "kind", "parent", "lead", "role", "visibility", "objectives", "kpis")
@@ -59,7 +60,15 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
             self.error(key, f"'{key}' must be text, not {_describe(value)}")
             return default
-        return str(value).strip()
+        return self.printable(key, str(value).strip(), default)
+
+    def printable(self, key: str, text: str, default: str = "") -> str:
+        """``text``, or ``default`` and an error when it holds a character no page or feed can carry."""
+        index = first_invalid(text)
+        if index is None:
+            return text
+        self.error(key, f"'{key}' contains {describe_invalid(text, index)}{_after(text, index)}: remove it")
+        return default
 
     def ident(self, key: str, required: bool = True) -> str | None:
         value = self.mapping.get(key)
@@ -166,7 +175,7 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         lead_id=fields.ident("lead", required=False),
         role=fields.text("role"),
         private=fields.choice("visibility", VISIBILITIES, "public") == "private",
-        body_html=render_markdown(doc.body),
+        body_html=render_markdown(_body(doc, diagnostics)),
         key_lines=doc.front.lines,
     )
     for mapping in fields.mappings("objectives", "objective"):
@@ -181,6 +190,22 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         objective.owner = owner
     owner.reset()
     return owner
+
+
+def _body(doc: Document, diagnostics: Diagnostics) -> str:
+    """The Markdown body, or nothing and an error when it holds a character no page can carry."""
+    index = first_invalid(doc.body)
+    if index is None:
+        return doc.body
+    line = doc.body_line + doc.body.count("\n", 0, index)
+    diagnostics.error(doc.display, line, f"the text contains {describe_invalid(doc.body, index)}{_after(doc.body, index)}: remove it")
+    return ""
+
+
+def _after(text: str, index: int) -> str:
+    """Where in ``text`` the character at ``index`` is, for a message."""
+    before = text[:index].rsplit("\n", 1)[-1][-20:]
+    return f" after {before!r}" if before else ""
 
 
 def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Objective | None:
@@ -225,7 +250,7 @@ def _initiatives(fields: _Fields) -> list[Initiative]:
         if not isinstance(item, str):
             fields.error("initiatives", f"each initiative must be text like \"[ ] Do a thing\", not {_describe(item)}")
             continue
-        match = _INITIATIVE.match(item.strip())
+        match = _INITIATIVE.match(fields.printable("initiatives", item.strip()))
         found.append(Initiative(match.group(2), match.group(1) != " ") if match else Initiative(item.strip(), False))
     return found
 

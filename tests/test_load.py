@@ -212,10 +212,16 @@ def test_a_number_of_more_digits_than_python_reads_is_an_error_not_a_crash(check
 
 def test_folders_nested_deeper_than_python_recurses_are_found(check):
     site, diagnostics = check({})
-    folder = Path(site.config.content_dir, "2026-Q4")
-    for _ in range(1100):  # one by one: pathlib's mkdir(parents=True) itself recurses
-        folder = folder / "d"
-        folder.mkdir()
-    (folder / "team.md").write_text("---\nname: Team\nkind: team\nparent: test-co\n---\n", encoding="utf-8")
-    site, diagnostics = load(site.config.root)
-    assert diagnostics.errors == [] and "team" in site.cycles[0].owners
+    folders = [Path(site.config.content_dir, "2026-Q4")]
+    try:
+        for _ in range(1100):  # one by one: pathlib's mkdir(parents=True) itself recurses
+            folders.append(folders[-1] / "d")
+            folders[-1].mkdir()
+        (folders[-1] / "team.md").write_text("---\nname: Team\nkind: team\nparent: test-co\n---\n", encoding="utf-8")
+        site, diagnostics = load(site.config.root)
+        assert diagnostics.errors == [] and "team" in site.cycles[0].owners
+    finally:  # removed here, as pytest's own clean-up (shutil.rmtree) recurses too
+        (folders[-1] / "team.md").unlink(missing_ok=True)
+        for folder in reversed(folders[1:]):
+            if folder.exists():
+                folder.rmdir()

@@ -437,3 +437,25 @@ def test_the_largest_floats_are_numbers(check):
     kr = "      - {id: huge, title: Huge, start: -1.7e308, target: 1.7e308, current: 0}\n"
     site, diagnostics = check({TEAM: team(one_kr_objective(kr))})
     assert reported(diagnostics) == []
+
+
+@pytest.mark.parametrize("text, character", [
+    (r'"Dept\x01"', "a control character (U+0001) after 'Dept'"),
+    (r'"\x1b[31mred"', "a control character (U+001B)"),
+    (r'"A\uFFFE"', "a non-character (U+FFFE) after 'A'"),
+])
+def test_text_xml_cannot_carry_is_an_error_in_every_text_field(make_site, capsys, monkeypatch, text, character):
+    kr = (f"      - {{id: k, title: {text}, start: 0, target: 9, unit: {text},\n"            # 11
+          f"         checkins: [{{date: 2026-10-15, value: 1, note: {text}}}]}}\n"            # 12
+          f"    initiatives: [{text}]\n")                                                     # 13
+    objectives = one_kr_objective(kr).replace("title: Objective", f"title: {text}")
+    body = "Fine.\nNot \x02 fine.\n"
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, TEAM: team(objectives, f"name: Team\nkind: team\nparent: test-co\nrole: {text}\n") + body})
+    assert failed_build(root, capsys, monkeypatch) == [
+        f"{TEAM}:5: error: 'role' contains {character}: remove it",
+        f"{TEAM}:8: error: 'title' contains {character}: remove it",
+        f"{TEAM}:12: error: 'title' contains {character}: remove it",
+        f"{TEAM}:12: error: 'unit' contains {character}: remove it",
+        f"{TEAM}:13: error: 'note' contains {character}: remove it",
+        f"{TEAM}:14: error: 'initiatives' contains {character}: remove it",
+        f"{TEAM}:18: error: the text contains a control character (U+0002) after 'Not ': remove it"]

@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-from html import escape
+import html
 
 from okrsite.render.formatting import format_number, short_date
+from okrsite.xmltext import clean
 
 WIDTH, HEIGHT = 800, 360
 FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
@@ -31,6 +32,11 @@ LEFT, RIGHT, TOP, BOTTOM = 108.0, 764.0, 46.0, 294.0
 INSET = 14.0  # the first and last day are drawn this far inside the plot
 MAX_TICKS = 8
 NICE_STEPS = (1, 2, 2.5, 5, 10)
+
+def escape(text: str) -> str:
+    """``text`` for SVG element content or attribute values: escaped, without characters XML forbids."""
+    return html.escape(clean(text))
+
 
 _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
          f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '

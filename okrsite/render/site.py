@@ -13,7 +13,6 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -29,6 +28,7 @@ from okrsite.render.pages import format_score, make_environment, percent, render
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.tree import forest, org_items, subtree_children, tree_items
 from okrsite.theme import static_files, templates_key
+from okrsite.xmltext import escape
 
 STATUS_ORDER = {
     "current": ("on-track", "at-risk", "off-track"),
