@@ -100,8 +100,12 @@ def display_path(path: Path) -> str:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         rel = ".."
-    shown = str(path) if rel.startswith("..") else rel
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(str(path) if rel.startswith("..") else rel)
+
+
+def printable(name: str) -> str:
+    """A file or folder name with the bytes that are not UTF-8 shown like ``\\xff``, so that it can be printed."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -11,7 +11,7 @@ import math
 import re
 import sys
 
-from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.diagnostics import Diagnostics, did_you_mean, printable
 from okrsite.load import Document, LineDict
 from okrsite.markdown import render_markdown
 from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
@@ -162,7 +162,7 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         fields.error("kind", f"unknown kind {kind!r}: use one of {', '.join(KINDS)}{did_you_mean(str(kind), KINDS)}")
         kind = None
     if not ID_PATTERN.fullmatch(doc.stem):
-        fields.error(None, f"the file name '{doc.stem}' is not a valid owner id: use lowercase letters, digits and '-'")
+        fields.error(None, f"the file name '{printable(doc.stem)}' is not a valid owner id: use lowercase letters, digits and '-'")
         return None
     if not name or kind is None:
         return None

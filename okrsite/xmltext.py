@@ -25,6 +25,8 @@ def first_invalid(text: str) -> int | None:
 def describe_invalid(text: str, index: int) -> str:
     """``'a control character (U+0001)'`` for the character at ``index``."""
     code = ord(text[index])
+    if 0xDC80 <= code <= 0xDCFF:  # how Python keeps a byte of a file name that is not UTF-8
+        return f"a byte that is not UTF-8 (\\x{code - 0xDC00:02x})"
     what = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character" if code < 0x20 else "a non-character"
     return f"{what} (U+{code:04X})"
 

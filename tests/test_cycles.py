@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -200,3 +201,16 @@ def test_cycles_at_the_ends_of_the_calendar(make_site, capsys, monkeypatch):
     (root / "content/0000-H1").rmdir()
     site, diagnostics = load(root)
     assert diagnostics.errors == [] and site.cycles[0].end == D(9999, 12, 31)
+
+
+def test_names_that_are_not_utf8_are_errors_printed_with_escapes(make_site, capsys, monkeypatch):
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY})
+    folder = os.fsencode(root / "content") + b"/\xff-Q1"
+    os.mkdir(folder)
+    with open(folder + b"/test-co.md", "w", encoding="utf-8") as file:
+        file.write(COMPANY)
+    with open(os.fsencode(root / CYCLE) + b"/\xfe.md", "w", encoding="utf-8") as file:
+        file.write(COMPANY)
+    assert failed_build(root, capsys, monkeypatch) == [
+        "content/2026-Q4/\\xfe.md:2: error: the file name '\\xfe' is not a valid owner id: use lowercase letters, digits and '-'",
+        "content/\\xff-Q1: error: the cycle folder's name contains a byte that is not UTF-8 (\\xff): rename the folder"]
