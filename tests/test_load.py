@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 
 from conftest import COMPANY, CYCLE, load
 from okrsite.diagnostics import Diagnostics
@@ -225,3 +228,14 @@ def test_folders_nested_deeper_than_python_recurses_are_found(check):
         for folder in reversed(folders[1:]):
             if folder.exists():
                 folder.rmdir()
+
+
+@pytest.mark.parametrize("line, message", [
+    (r'role: "A\ud800"', "invalid YAML in front matter: found invalid Unicode character escape code"
+                          if hasattr(yaml, "CSafeLoader") else "'role' contains a lone surrogate (U+D800) after 'A': remove it"),
+    ("kpis: [{id: k, title: K, current: .nan}]", "'current' must be a number, not nan"),
+    ("kpis: [{id: k, title: K, target: -.inf}]", "'target' must be a number, not -inf"),
+])
+def test_a_lone_surrogate_escape_nan_or_inf_is_an_error(check, line, message):
+    _, diagnostics = check({f"{CYCLE}/team.md": f"---\nname: Team\nkind: team\nparent: test-co\n{line}\n---\n"})
+    assert messages(diagnostics) == [f"{CYCLE}/team.md:5: error: {message}"]
