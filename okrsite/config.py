@@ -6,6 +6,7 @@ Also knows how a cycle's dates follow from its name (``2026-Q4``, ``2026-H2``,
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import tomllib
@@ -16,6 +17,7 @@ from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 from okrsite.load import leads_out
 from okrsite.markdown import show_images_from
 from okrsite.theme import check_links
+from okrsite.xmltext import describe_invalid, first_invalid
 
 SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks", "markdown")
 HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
@@ -24,6 +26,7 @@ _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")  # a domain name: okrs.example.c
 _HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")  # a domain name or an intranet host: wiki
 _FOLDER_NAME = re.compile(r"[^/\\:\x00-\x1f]+")  # a theme is one folder of themes/: no path
 CYCLE_KEYS = ("title", "start", "end")
+_LONG_NUMBER = re.compile(r"\d{4301}")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
 MARKDOWN_KEYS = ("image_hosts",)
 # The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
@@ -122,6 +125,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
         line, message = _toml_error(exc)
         diagnostics.error(display_path(config.path), line, f"invalid TOML: {message}")
         return config
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if _LONG_NUMBER.search(t)), None)
+        diagnostics.error(display_path(config.path), line, "invalid TOML: a number of more than 4,300 digits is too large")
+        return config
     except (OSError, UnicodeDecodeError) as exc:
         diagnostics.error(display_path(config.path), None, f"cannot read site.toml: {exc}")
         return config
@@ -165,7 +172,11 @@ def _warn_unknown(table: dict, known: tuple[str, ...], where: _Where, what: str,
 def _string(table: dict, key: str, default, where: _Where, name: str | None = None):
     value = table.get(key, default)
     if value is not default and not isinstance(value, str):
-        where.error(key, f"'{key}' must be a string, not {value!r}", name)
+        where.error(key, f"'{key}' must be a string, not {_shown(value)}", name)
+        return default
+    index = None if value is default else first_invalid(value)
+    if index is not None:
+        where.error(key, f"'{key}' contains {describe_invalid(value, index)}: remove it", name)
         return default
     return value
 
@@ -199,18 +210,27 @@ def _cycles(table, where: _Where) -> dict[str, CycleSettings]:
             where.error(None, f"[cycles.\"{cycle_id}\"] must be a table", name)
             continue
         _warn_unknown(settings, CYCLE_KEYS, where, f'[cycles."{cycle_id}"]', name)
-        start, end = settings.get("start"), settings.get("end")
-        for key, value in (("start", start), ("end", end)):
-            if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-                where.error(key, f"[cycles.\"{cycle_id}\"] {key} must be a date like 2026-10-01", name)
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end <= start:
+        start, end = _date(settings, "start", cycle_id, where), _date(settings, "end", cycle_id, where)
+        if start is not None and end is not None and end <= start:
             where.error("end", f"[cycles.\"{cycle_id}\"] ends ({end}) before it starts ({start})", name)
-        cycles[cycle_id] = CycleSettings(
-            title=_string(settings, "title", None, where, name),
-            start=start if isinstance(start, dt.date) else None,
-            end=end if isinstance(end, dt.date) else None,
-        )
+        cycles[cycle_id] = CycleSettings(title=_string(settings, "title", None, where, name), start=start, end=end)
     return cycles
+
+
+def _date(settings: dict, key: str, cycle_id: str, where: _Where) -> dt.date | None:
+    """A cycle's ``start`` or ``end``: a date (not a date and time), or None."""
+    value = settings.get(key)
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        shown = f", not a date and time ({value})" if isinstance(value, dt.datetime) else ""
+        where.error(key, f"[cycles.\"{cycle_id}\"] {key} must be a date like 2026-10-01{shown}", f"cycles.{cycle_id}")
+        return None
+    return value
+
+
+def _shown(value) -> str:
+    """``repr(value)``, shortened when long (a number of 400 digits)."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}... ({len(text):,} characters)"
 
 
 def _status(table, where: _Where) -> StatusBands:
@@ -223,7 +243,7 @@ def _status(table, where: _Where) -> StatusBands:
         if key in table:
             value = table[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 10:
-                where.error(key, f"[status] {key} must be a number like 0.7, not {value!r}", "status")
+                where.error(key, f"[status] {key} must be a number like 0.7, not {_shown(value)}", "status")
             else:
                 values[key] = float(value)
     return StatusBands(**values)
@@ -237,12 +257,12 @@ def _checks(table, where: _Where) -> CheckSettings:
     off = set()
     for key, value in table.items():
         if key in CHECKS and not isinstance(value, bool):
-            where.error(key, f"[checks] {key} must be true or false, not {value!r}", "checks")
+            where.error(key, f"[checks] {key} must be true or false, not {_shown(value)}", "checks")
         elif key in CHECKS and not value:
             off.add(key)
     stale_days = table.get("stale_days", CheckSettings.stale_days)
     if isinstance(stale_days, bool) or not isinstance(stale_days, int) or not 1 <= stale_days <= 366:
-        where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {stale_days!r}", "checks")
+        where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {_shown(stale_days)}", "checks")
         stale_days = CheckSettings.stale_days
     return CheckSettings(frozenset(off), stale_days)
 
@@ -293,8 +313,9 @@ def title_from_name(cycle_id: str) -> str:
     return cycle_id
 
 
-def _months(year: int, first_month: int, count: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, first_month, 1)
+def _months(year: int, first_month: int, count: int) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of ``count`` months from ``first_month``; None for year 0."""
+    if year < dt.MINYEAR:
+        return None
     last_month = first_month + count - 1
-    next_start = dt.date(year + 1, 1, 1) if last_month == 12 else dt.date(year, last_month + 1, 1)
-    return start, next_start - dt.timedelta(days=1)
+    return dt.date(year, first_month, 1), dt.date(year, last_month, calendar.monthrange(year, last_month)[1])

@@ -13,12 +13,28 @@ import datetime as dt
 from okrsite.config import SiteConfig, dates_from_name, title_from_name
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 from okrsite.model import Cycle
+from okrsite.xmltext import describe_invalid, first_invalid
+
+#: What the top of the output folder holds besides the cycles' folders, as the renderer
+#: (:mod:`okrsite.render.site`) writes it: no cycle folder may take one of these names.
+#: (Hidden names like ``.nojekyll`` need not be here: hidden folders are never cycles.)
+SITE_OUTPUTS = {"index.html": "home page", "404.html": "page for addresses not found", "cycles": "list of cycles",
+                "search": "search page", "search-index.js": "search index", "okrs.json": "export",
+                "feed.xml": "feed of check-ins", "sitemap.xml": "sitemap", "badges": "badges",
+                "current": "badges of the current cycle (badges/current/)", "static": "theme's files",
+                "CNAME": "custom domain file"}
+_RESERVED = {name.lower(): name for name in SITE_OUTPUTS}
 
 
 def make_cycles(folders: list[str], config: SiteConfig, diagnostics: Diagnostics) -> list[Cycle]:
     """One :class:`Cycle` per content folder whose dates are known, oldest first."""
     cycles = []
     for name in folders:
+        index = first_invalid(name)
+        if index is not None:
+            diagnostics.error(display_path(config.content_dir / name), None,
+                              f"the cycle folder's name contains {describe_invalid(name, index)}: rename the folder")
+            continue
         settings = config.cycles.get(name)
         implied = dates_from_name(name)
         start = settings.start if settings and settings.start else (implied[0] if implied else None)
@@ -40,9 +56,13 @@ def make_cycles(folders: list[str], config: SiteConfig, diagnostics: Diagnostics
 def _check_slugs(cycles: list[Cycle], config: SiteConfig, diagnostics: Diagnostics) -> None:
     seen: dict[str, str] = {}
     for cycle in cycles:
-        if cycle.slug in seen or cycle.slug in ("cycles", "badges", "static", "current"):
+        if cycle.slug in _RESERVED:
+            name = _RESERVED[cycle.slug]
+            diagnostics.error(cycle.folder, None, f"cycle folder '{cycle.id}' has the name of the site's "
+                                                  f"{SITE_OUTPUTS[name]} ({name}): rename it")
+        elif cycle.slug in seen:
             diagnostics.error(cycle.folder, None,
-                              f"cycle folder '{cycle.id}' would have the same URL as '{seen.get(cycle.slug, cycle.slug)}': rename it")
+                              f"cycle folder '{cycle.id}' would have the same URL as '{seen[cycle.slug]}': rename it")
         seen[cycle.slug] = cycle.id
 
 

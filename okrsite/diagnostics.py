@@ -94,12 +94,18 @@ def plural(number: int, thing: str) -> str:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
+    """A path as the user would type it: relative to the working folder when inside it; bytes of a
+    name that are not UTF-8 are shown like ``\\xff``, so the path can be printed anywhere."""
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        rel = ".."
+    return printable(str(path) if rel.startswith("..") else rel)
+
+
+def printable(name: str) -> str:
+    """A file or folder name with the bytes that are not UTF-8 shown like ``\\xff``, so that it can be printed."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -69,8 +69,17 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
         raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a real date", node.start_mark) from None
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:  # more digits than Python converts (4,300)
+        raise yaml.constructor.ConstructorError(None, None, f"a number of {len(node.value):,} digits is too large",
+                                                node.start_mark) from None
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass
@@ -107,21 +116,25 @@ def discover(content_dir: Path, diagnostics: Diagnostics) -> dict[str, list[Path
 def _find_markdown(folder: Path, prefix: str, inside: Path, diagnostics: Diagnostics,
                    found: list[tuple[str, Path]]) -> None:
     """Add ``(relative path, path)`` of every ``.md`` file below ``folder``, leaving out hidden names.
-    Linked folders are not entered; linked files count only when they stay inside the content folder."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
-                _find_markdown(path, f"{prefix}{entry.name}/", inside, diagnostics, found)
-            elif entry.is_symlink():
-                if entry.is_dir():
-                    _within(path, inside, diagnostics)  # not entered: said so when the link leads out
-                elif entry.name.endswith(".md") and entry.is_file() and _within(path, inside, diagnostics):
+    Linked folders are not entered; linked files count only when they stay inside the content folder.
+    Folders are walked with a stack: they may nest deeper than Python recurses."""
+    stack = [(folder, prefix)]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                path = Path(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((path, f"{prefix}{entry.name}/"))
+                elif entry.is_symlink():
+                    if entry.is_dir():
+                        _within(path, inside, diagnostics)  # not entered: said so when the link leads out
+                    elif entry.name.endswith(".md") and entry.is_file() and _within(path, inside, diagnostics):
+                        found.append((prefix + entry.name, path))
+                elif entry.name.endswith(".md") and entry.is_file():
                     found.append((prefix + entry.name, path))
-            elif entry.name.endswith(".md") and entry.is_file():
-                found.append((prefix + entry.name, path))
 
 
 def _within(path: Path, inside: Path, diagnostics: Diagnostics) -> bool:

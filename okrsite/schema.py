@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 
-from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.diagnostics import Diagnostics, did_you_mean, printable
 from okrsite.load import Document, LineDict
 from okrsite.markdown import render_markdown
 from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
+from okrsite.xmltext import describe_invalid, first_invalid
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 OWNER_KEYS = ("name", "kind", "parent", "lead", "role", "visibility", "objectives", "kpis")
@@ -58,7 +60,15 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
             self.error(key, f"'{key}' must be text, not {_describe(value)}")
             return default
-        return str(value).strip()
+        return self.printable(key, str(value).strip(), default)
+
+    def printable(self, key: str, text: str, default: str = "") -> str:
+        """``text``, or ``default`` and an error when it holds a character no page or feed can carry."""
+        index = first_invalid(text)
+        if index is None:
+            return text
+        self.error(key, f"'{key}' contains {describe_invalid(text, index)}{_after(text, index)}: remove it")
+        return default
 
     def ident(self, key: str, required: bool = True) -> str | None:
         value = self.mapping.get(key)
@@ -120,12 +130,20 @@ class _Fields:
         return found
 
 
+#: The largest number okrsite works with, either way from 0: the largest float.
+MAX_NUMBER = sys.float_info.max
+
+
 def is_number(value) -> bool:
-    """A finite int or float (booleans are not numbers)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float no larger than :data:`MAX_NUMBER` (booleans are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) if isinstance(value, float) else -MAX_NUMBER <= value <= MAX_NUMBER
 
 
 def _describe(value) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_NUMBER <= value <= MAX_NUMBER:
+        return f"a number of {len(str(abs(value)))} digits (at most 1.8e308 either way from 0)"
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, (list, dict)):
@@ -144,7 +162,7 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         fields.error("kind", f"unknown kind {kind!r}: use one of {', '.join(KINDS)}{did_you_mean(str(kind), KINDS)}")
         kind = None
     if not ID_PATTERN.fullmatch(doc.stem):
-        fields.error(None, f"the file name '{doc.stem}' is not a valid owner id: use lowercase letters, digits and '-'")
+        fields.error(None, f"the file name '{printable(doc.stem)}' is not a valid owner id: use lowercase letters, digits and '-'")
         return None
     if not name or kind is None:
         return None
@@ -157,7 +175,7 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         lead_id=fields.ident("lead", required=False),
         role=fields.text("role"),
         private=fields.choice("visibility", VISIBILITIES, "public") == "private",
-        body_html=render_markdown(doc.body),
+        body_html=render_markdown(_body(doc, diagnostics)),
         key_lines=doc.front.lines,
     )
     for mapping in fields.mappings("objectives", "objective"):
@@ -172,6 +190,22 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         objective.owner = owner
     owner.reset()
     return owner
+
+
+def _body(doc: Document, diagnostics: Diagnostics) -> str:
+    """The Markdown body, or nothing and an error when it holds a character no page can carry."""
+    index = first_invalid(doc.body)
+    if index is None:
+        return doc.body
+    line = doc.body_line + doc.body.count("\n", 0, index)
+    diagnostics.error(doc.display, line, f"the text contains {describe_invalid(doc.body, index)}{_after(doc.body, index)}: remove it")
+    return ""
+
+
+def _after(text: str, index: int) -> str:
+    """Where in ``text`` the character at ``index`` is, for a message."""
+    before = text[:index].rsplit("\n", 1)[-1][-20:]
+    return f" after {before!r}" if before else ""
 
 
 def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Objective | None:
@@ -216,7 +250,7 @@ def _initiatives(fields: _Fields) -> list[Initiative]:
         if not isinstance(item, str):
             fields.error("initiatives", f"each initiative must be text like \"[ ] Do a thing\", not {_describe(item)}")
             continue
-        match = _INITIATIVE.match(item.strip())
+        match = _INITIATIVE.match(fields.printable("initiatives", item.strip()))
         found.append(Initiative(match.group(2), match.group(1) != " ") if match else Initiative(item.strip(), False))
     return found
 

@@ -8,6 +8,7 @@ so a rollup key result sees the progress of the objectives aligned to it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -20,16 +21,38 @@ def clamp(value: float) -> float:
 
 
 def metric_progress(start: float, target: float, current: float) -> float:
-    """(current - start) / (target - start), clamped to 0..1; works for falling targets."""
-    return clamp((current - start) / (target - start))
+    """(current - start) / (target - start), clamped to 0..1; works for falling targets.
+
+    Whole numbers are subtracted exactly. Near the ends of the float range (start
+    -1e308, target 1e308) a difference would overflow to infinity: then every value
+    is halved first, which gives the same fraction.
+    """
+    if not all(isinstance(v, int) for v in (start, target, current)):
+        start, target, current = float(start), float(target), float(current)
+    done, span = current - start, target - start
+    if isinstance(span, float) and not (math.isfinite(done) and math.isfinite(span)):
+        done, span = current / 2 - start / 2, target / 2 - start / 2
+    if not span:  # whole numbers beyond 2**53 that are equal as floats
+        return 0.0
+    try:
+        return clamp(done / span)
+    except OverflowError:  # whole numbers: a quotient beyond the float range, far past one end
+        return 1.0 if (done > 0) == (span > 0) else 0.0
 
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float:
-    """Mean of (value, weight) pairs; 0 when there are none."""
+    """Mean of (value, weight) pairs; 0 when there are none.
+
+    Weights so large that their sum overflows are first divided by the largest one.
+    """
+    pairs = [(value, float(weight)) for value, weight in pairs]
     total = weight_sum = 0.0
     for value, weight in pairs:
         total += value * weight
         weight_sum += weight
+    if not math.isfinite(weight_sum):
+        largest = max(weight for _, weight in pairs)
+        return weighted_mean((value, weight / largest) for value, weight in pairs)
     return total / weight_sum if weight_sum else 0.0
 
 

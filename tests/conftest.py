@@ -94,6 +94,21 @@ def make_site(tmp_path):
     return make
 
 
+def failed_build(root: Path, capsys, monkeypatch) -> list[str]:
+    """Run ``okrsite build`` on the site ``root`` from inside it, in this process (so a traceback fails
+    the test); check that it exits 1 and writes nothing, and return the error lines it printed."""
+    from okrsite.cli import main
+
+    monkeypatch.chdir(root)
+    capsys.readouterr()
+    code = main(["build", "-o", "public", "--date", EXAMPLE_DATE.isoformat(), "-q", "-j", "1", "--no-cache"])
+    captured = capsys.readouterr()
+    assert code == 1, captured
+    assert "Traceback" not in captured.out + captured.err
+    assert not (root / "public").exists()
+    return [line for line in captured.err.splitlines() if ": error: " in line]
+
+
 def load(root: Path, date: dt.date = EXAMPLE_DATE):
     """``(site or None, diagnostics)`` for a site folder."""
     diagnostics = Diagnostics()

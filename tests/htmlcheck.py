@@ -50,9 +50,15 @@ class Element:
         return default if value is None else value
 
     def raw_text(self) -> str:
-        parts = []
-        for child in self.children:
-            parts.append(child if isinstance(child, str) else child.raw_text())
+        parts, stack = [], [iter(self.children)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            elif isinstance(child, str):
+                parts.append(child)
+            else:
+                stack.append(iter(child.children))
         return "".join(parts)
 
     def text(self) -> str:
@@ -60,11 +66,15 @@ class Element:
         return " ".join(self.raw_text().split())
 
     def elements(self):
-        """Every element below this one, in document order."""
-        for child in self.children:
-            if isinstance(child, Element):
+        """Every element below this one, in document order (without recursion: pages may nest deeply)."""
+        stack = [iter(self.children)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            elif isinstance(child, Element):
                 yield child
-                yield from child.elements()
+                stack.append(iter(child.children))
 
     @property
     def child_elements(self) -> list[Element]:

@@ -290,3 +290,11 @@ def test_markup_in_titles_and_labels_is_text():
 ])
 def test_format_number(value, unit, text):
     assert format_number(value, unit, places=2) == text
+
+
+def test_checkin_chart_of_numbers_at_the_ends_of_the_float_range():
+    svg = checkin_chart("Huge", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31), -1e308, 1e308,
+                        [(datetime.date(2026, 10, 15), 0), (datetime.date(2026, 11, 1), 1.7976931348623157e308)], "k")
+    ET.fromstring(svg.encode())
+    assert not re.search(r"nan|inf", svg), re.findall(r".{20}(?:nan|inf).{20}", svg)
+    assert "From -1e+308 k on Oct 1 to a target of 1e+308 k" in svg

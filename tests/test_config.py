@@ -9,6 +9,7 @@ import pytest
 from okrsite.config import (CHECKS, CheckSettings, CycleSettings, SiteConfig, StatusBands, dates_from_name, load_config,
                             title_from_name)
 from okrsite.diagnostics import Diagnostics
+from conftest import COMPANY, CYCLE, SITE_TOML, failed_build
 
 
 @pytest.fixture
@@ -280,3 +281,31 @@ def test_unknown_markdown_keys_are_warnings(config_of):
     config, diagnostics = config_of('[markdown]\nimage_host = ["wiki"]\n')
     assert formatted(diagnostics) == [
         "site.toml:2: warning: unknown key 'image_host' in [markdown] (did you mean image_hosts?)"]
+
+
+def test_a_date_and_time_where_a_date_belongs_is_an_error_not_a_crash(make_site, capsys, monkeypatch):
+    toml = SITE_TOML + '[cycles."2026-Q4"]\ntitle = "Q4"\nstart = 2026-10-01T09:00:00\nend = 2026-12-31\n'
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY}, toml)
+    assert failed_build(root, capsys, monkeypatch) == [
+        'site.toml:5: error: [cycles."2026-Q4"] start must be a date like 2026-10-01, '
+        'not a date and time (2026-10-01 09:00:00)']
+
+
+def test_numbers_too_large_are_errors_shown_short(config_of):
+    big = "1" + "0" * 400
+    _, diagnostics = config_of(f"[status]\nachieved = {big}\n[checks]\nstale_days = {big}\n")
+    assert formatted(diagnostics) == [
+        "site.toml:2: error: [status] achieved must be a number like 0.7, not 10000000000000000000... (401 characters)",
+        "site.toml:4: error: [checks] stale_days must be a whole number of days like 14, not 10000000000000000000... "
+        "(401 characters)"]
+
+
+def test_a_number_of_more_digits_than_python_reads_is_an_error(config_of):
+    _, diagnostics = config_of(f'title = "x"\n[status]\nachieved = {"9" * 5000}\n')
+    assert formatted(diagnostics) == ["site.toml:3: error: invalid TOML: a number of more than 4,300 digits is too large"]
+
+
+def test_dates_from_name_at_the_ends_of_the_calendar():
+    assert dates_from_name("9999-Q4") == (dt.date(9999, 10, 1), dt.date(9999, 12, 31))
+    assert dates_from_name("0001-H1") == (dt.date(1, 1, 1), dt.date(1, 6, 30))
+    assert dates_from_name("0000-H1") is None and dates_from_name("0000") is None

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 
-from conftest import COMPANY, SITE_TOML, load
+from conftest import COMPANY, CYCLE, SITE_TOML, failed_build, load
 from okrsite.config import CycleSettings, SiteConfig
-from okrsite.cycles import choose_current, make_cycles
+from okrsite.cycles import SITE_OUTPUTS, choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics
 
 D = dt.date
@@ -139,12 +140,36 @@ def test_cycle_settings_without_a_folder_warn(tmp_path):
     assert warning.message == '[cycles."2026-Q5"] has no folder content/2026-Q5 (did you mean 2026-Q4?)'
 
 
-@pytest.mark.parametrize("folders", [["2026-Q4", "2026-q4"], ["2026-Q4", "cycles"]])
-def test_folders_with_the_same_url_are_errors(tmp_path, folders):
-    settings = {"cycles": CycleSettings(None, D(2026, 1, 1), D(2026, 2, 1))}
-    _, _, diagnostics = cycles_of(folders, tmp_path, D(2026, 11, 20), settings=settings)
+def test_folders_with_the_same_url_are_errors(tmp_path):
+    _, _, diagnostics = cycles_of(["2026-Q4", "2026-q4"], tmp_path, D(2026, 11, 20))
     assert len(diagnostics.errors) == 1
     assert "would have the same URL" in diagnostics.errors[0].message
+
+
+@pytest.mark.parametrize("folder, what", [
+    ("search", "search page (search)"), ("okrs.json", "export (okrs.json)"), ("Cycles", "list of cycles (cycles)"),
+    ("404.html", "page for addresses not found (404.html)"), ("current", "badges of the current cycle (badges/current/) (current)"),
+    ("cname", "custom domain file (CNAME)"), ("sitemap.xml", "sitemap (sitemap.xml)")])
+def test_a_cycle_folder_named_like_a_site_wide_output_is_an_error_naming_the_folder(make_site, capsys, monkeypatch,
+                                                                                     folder, what):
+    toml = SITE_TOML + f'[cycles."{folder}"]\nstart = 2026-10-01\nend = 2026-12-31\n'
+    root = make_site({f"content/{folder}/test-co.md": COMPANY}, toml)
+    assert failed_build(root, capsys, monkeypatch) == [
+        f"content/{folder}: error: cycle folder '{folder}' has the name of the site's {what}: rename it"]
+
+
+def test_every_site_wide_output_is_a_reserved_name(out, site):
+    """SITE_OUTPUTS is the one list of names the renderer writes at the top, beside the cycles."""
+    slugs = {c.slug for c in site.cycles}
+    written = {p.name for p in [*out.iterdir(), *(out / "badges").iterdir()] if not p.name.startswith(".")}
+    assert written - slugs <= set(SITE_OUTPUTS), written - slugs - set(SITE_OUTPUTS)
+
+
+def test_a_cycle_folder_name_with_a_control_character_is_an_error(make_site, capsys, monkeypatch):
+    toml = SITE_TOML + '[cycles."Q\\u0001"]\nstart = 2026-10-01\nend = 2026-12-31\n'
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, "content/Q\x01/test-co.md": COMPANY}, toml)
+    assert failed_build(root, capsys, monkeypatch) == [
+        "content/Q\x01: error: the cycle folder's name contains a control character (U+0001): rename the folder"]
 
 
 def test_loaded_site_lists_cycles_newest_first(make_site):
@@ -164,3 +189,28 @@ def test_loaded_site_with_undated_folder_fails(make_site, monkeypatch):
     site, diagnostics = load(root)
     assert site is None
     assert [d.path for d in diagnostics.errors] == ["content/next"]
+
+
+def test_cycles_at_the_ends_of_the_calendar(make_site, capsys, monkeypatch):
+    """Year 9999 builds; year 0 has no dates: an error naming the folder, not a crash."""
+    root = make_site({"content/9999-Q4/test-co.md": COMPANY, "content/0000-H1/test-co.md": COMPANY})
+    assert failed_build(root, capsys, monkeypatch) == [
+        "content/0000-H1: error: cannot tell the dates of cycle '0000-H1': name the folder like 2026-Q4, 2026-H2 or 2026, "
+        'or give start and end under [cycles."0000-H1"] in site.toml']
+    (root / "content/0000-H1/test-co.md").unlink()
+    (root / "content/0000-H1").rmdir()
+    site, diagnostics = load(root)
+    assert diagnostics.errors == [] and site.cycles[0].end == D(9999, 12, 31)
+
+
+def test_names_that_are_not_utf8_are_errors_printed_with_escapes(make_site, capsys, monkeypatch):
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY})
+    folder = os.fsencode(root / "content") + b"/\xff-Q1"
+    os.mkdir(folder)
+    with open(folder + b"/test-co.md", "w", encoding="utf-8") as file:
+        file.write(COMPANY)
+    with open(os.fsencode(root / CYCLE) + b"/\xfe.md", "w", encoding="utf-8") as file:
+        file.write(COMPANY)
+    assert failed_build(root, capsys, monkeypatch) == [
+        "content/2026-Q4/\\xfe.md:2: error: the file name '\\xfe' is not a valid owner id: use lowercase letters, digits and '-'",
+        "content/\\xff-Q1: error: the cycle folder's name contains a byte that is not UTF-8 (\\xff): rename the folder"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 
 from conftest import COMPANY, CYCLE, load
 from okrsite.diagnostics import Diagnostics
@@ -201,3 +204,38 @@ def test_an_impossible_date_is_an_error_not_a_crash(check):
     assert error.path == f"{CYCLE}/team.md"
     assert error.line == 15
     assert "'2026-02-30' is not a real date" in error.message
+
+
+def test_a_number_of_more_digits_than_python_reads_is_an_error_not_a_crash(check):
+    digits = "9" * 5000
+    _, diagnostics = check({f"{CYCLE}/team.md": f"---\nname: Team\nkind: team\nparent: test-co\nrole: {digits}\n---\n"})
+    assert messages(diagnostics) == [f"{CYCLE}/team.md:5: error: invalid YAML in front matter: "
+                                     "a number of 5,000 digits is too large"]
+
+
+def test_folders_nested_deeper_than_python_recurses_are_found(check):
+    site, diagnostics = check({})
+    folders = [Path(site.config.content_dir, "2026-Q4")]
+    try:
+        for _ in range(1100):  # one by one: pathlib's mkdir(parents=True) itself recurses
+            folders.append(folders[-1] / "d")
+            folders[-1].mkdir()
+        (folders[-1] / "team.md").write_text("---\nname: Team\nkind: team\nparent: test-co\n---\n", encoding="utf-8")
+        site, diagnostics = load(site.config.root)
+        assert diagnostics.errors == [] and "team" in site.cycles[0].owners
+    finally:  # removed here, as pytest's own clean-up (shutil.rmtree) recurses too
+        (folders[-1] / "team.md").unlink(missing_ok=True)
+        for folder in reversed(folders[1:]):
+            if folder.exists():
+                folder.rmdir()
+
+
+@pytest.mark.parametrize("line, message", [
+    (r'role: "A\ud800"', "invalid YAML in front matter: found invalid Unicode character escape code"
+                          if hasattr(yaml, "CSafeLoader") else "'role' contains a lone surrogate (U+D800) after 'A': remove it"),
+    ("kpis: [{id: k, title: K, current: .nan}]", "'current' must be a number, not nan"),
+    ("kpis: [{id: k, title: K, target: -.inf}]", "'target' must be a number, not -inf"),
+])
+def test_a_lone_surrogate_escape_nan_or_inf_is_an_error(check, line, message):
+    _, diagnostics = check({f"{CYCLE}/team.md": f"---\nname: Team\nkind: team\nparent: test-co\n{line}\n---\n"})
+    assert messages(diagnostics) == [f"{CYCLE}/team.md:5: error: {message}"]

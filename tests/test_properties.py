@@ -3,8 +3,11 @@ random invalid front matter always gives errors and exit 1, never a traceback.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,10 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE_DATE, SITE_TOML, write_site
 from htmlcheck import is_absolute, links, parse_file, resolve
 from okrsite.build import build_site
+from okrsite import xmltext
 from okrsite.cli import main
+from okrsite.render import badges, charts, linechart
+from okrsite.render.site import sitemap
 
 CYCLE = "content/2026-Q4"
 SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,3 +136,63 @@ def test_random_invalid_front_matter_is_an_error_not_a_crash(front, raw, as_text
     assert code == 1, captured.err
     assert "bad.md" in captured.err and ": error: " in captured.err
     assert "Traceback" not in captured.err + captured.out
+
+
+# --- every XML and SVG file parses, whatever the text ---
+
+ANY_TEXT = st.text(max_size=30)  # every code point: controls, lone surrogates, U+FFFE, astral ones
+
+
+def parses(document: str | bytes) -> None:
+    ET.fromstring(document.encode("utf-8", "surrogatepass") if isinstance(document, str) else document)
+
+
+@settings(max_examples=50, deadline=None)
+@given(text=ANY_TEXT)
+def test_the_xml_and_svg_writers_write_parsable_files_whatever_the_text(text):
+    """Defence in depth: even text that the schema would refuse cannot break a file."""
+    day = dt.date(2026, 10, 1)
+    parses(badges.render_badge(text, text, text))
+    parses(linechart.checkin_chart(text, day, dt.date(2026, 12, 31), 0, 10, [(dt.date(2026, 10, 15), 4)], text))
+    parses(charts.department_progress_chart(text, [(text, 0.5)]))
+    parses(charts.score_history_chart(text, [(text, 0.5)]))
+    parses(charts.score_distribution_chart(text, [("0.0–0.1", (1, 0, 0))]))
+    parses(sitemap(f"https://example.test/{text}/", [f"{text}/index.html"]))
+    parses(f"<feed><title>{xmltext.escape(text)}</title><link href={xmltext.quoteattr(text)}/></feed>")
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a YAML double-quoted string: printable characters as they are, the others escaped."""
+    def one(ch: str) -> str:
+        if ch in '"\\':
+            return "\\" + ch
+        if ch.isprintable() and ch not in "\u2028\u2029\ufeff":
+            return ch
+        return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+    return '"' + "".join(one(ch) for ch in text) + '"'
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=ANY_TEXT)
+def test_any_text_in_a_name_title_unit_or_note_is_an_error_or_gives_parsable_xml(text, capsys):
+    quoted = yaml_string(text)
+    company = (f"---\nname: {quoted}\nkind: company\nobjectives:\n  - id: grow\n    title: {quoted}\n    key_results:\n"
+               f"      - {{id: k, title: {quoted}, start: 0, target: 10, unit: {quoted},\n"
+               f"         checkins: [{{date: 2026-10-15, value: 4, note: {quoted}}}]}}\n---\n")
+    department = f"---\nname: {quoted}\nkind: department\nparent: co\n---\n"
+    with tempfile.TemporaryDirectory(prefix="okrsite-text-") as scratch:
+        root = write_site(Path(scratch) / "site", {f"{CYCLE}/co.md": company, f"{CYCLE}/dept.md": department})
+        out = Path(scratch) / "out"
+        code = main(["build", str(root), "-o", str(out), "--date", "2026-11-20", "-q", "-j", "1", "--no-cache"])
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err + captured.out
+        if code == 1:
+            errors = [line for line in captured.err.splitlines() if ": error: " in line]
+            assert errors and all(re.match(r"^\S*content/2026-Q4/(co|dept)\.md:\d+: error: ", e) for e in errors), errors
+            assert not out.exists()
+        else:
+            assert code == 0, captured.err
+            written = [p for p in out.rglob("*") if p.suffix in (".xml", ".svg")]
+            assert written
+            for path in written:
+                ET.parse(path)

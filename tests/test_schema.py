@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import CYCLE
+from conftest import COMPANY, CYCLE, failed_build
 
 TEAM = f"{CYCLE}/team.md"
 
@@ -407,3 +407,55 @@ def test_unknown_keys_at_every_level_warn(check):
         f"{CYCLE}/team.md:16: warning: unknown key 'curent' in a key result (did you mean current?)",
         f"{CYCLE}/team.md:18: warning: unknown key 'nte' in a check-in (did you mean note?)",
     ])
+
+
+BIG = "1" + "0" * 400  # 401 digits: more than a float can hold
+
+
+@pytest.mark.parametrize("field", ["start", "target", "current", "weight"])
+def test_a_number_too_large_for_a_float_is_an_error_at_its_line(make_site, capsys, monkeypatch, field):
+    values = {"start": "0", "target": "100", "current": "5", "weight": "1", field: BIG}
+    kr = "      - {id: big, title: Big, " + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}\n"
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, TEAM: team(one_kr_objective(kr))})
+    assert failed_build(root, capsys, monkeypatch) == [
+        f"{TEAM}:11: error: '{field}' must be a number, not a number of 401 digits (at most 1.8e308 either way from 0)"]
+
+
+def test_numbers_too_large_in_check_ins_scores_and_kpis_are_errors(make_site, capsys, monkeypatch):
+    kr = (f"      - id: big\n        title: Big\n        start: 0\n        target: 10\n        score: {BIG}\n"  # 11-15
+          f"        checkins:\n          - {{date: 2026-10-15, value: -{BIG}}}\n")  # 16-17
+    kpis = f"kpis:\n  - {{id: k, title: K, current: {BIG}, target: 1}}\n"  # 18-19
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, TEAM: team(one_kr_objective(kr) + kpis)})
+    too_big = "a number of 401 digits (at most 1.8e308 either way from 0)"
+    assert failed_build(root, capsys, monkeypatch) == [
+        f"{TEAM}:15: error: 'score' must be a number, not {too_big}",
+        f"{TEAM}:17: error: 'value' must be a number, not {too_big}",
+        f"{TEAM}:19: error: 'current' must be a number, not {too_big}"]
+
+
+def test_the_largest_floats_are_numbers(check):
+    kr = "      - {id: huge, title: Huge, start: -1.7e308, target: 1.7e308, current: 0}\n"
+    site, diagnostics = check({TEAM: team(one_kr_objective(kr))})
+    assert reported(diagnostics) == []
+
+
+@pytest.mark.parametrize("text, character", [
+    (r'"Dept\x01"', "a control character (U+0001) after 'Dept'"),
+    (r'"\x1b[31mred"', "a control character (U+001B)"),
+    (r'"A\uFFFE"', "a non-character (U+FFFE) after 'A'"),
+])
+def test_text_xml_cannot_carry_is_an_error_in_every_text_field(make_site, capsys, monkeypatch, text, character):
+    kr = (f"      - {{id: k, title: {text}, start: 0, target: 9, unit: {text},\n"            # 11
+          f"         checkins: [{{date: 2026-10-15, value: 1, note: {text}}}]}}\n"            # 12
+          f"    initiatives: [{text}]\n")                                                     # 13
+    objectives = one_kr_objective(kr).replace("title: Objective", f"title: {text}")
+    body = "Fine.\nNot \x02 fine.\n"
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, TEAM: team(objectives, f"name: Team\nkind: team\nparent: test-co\nrole: {text}\n") + body})
+    assert failed_build(root, capsys, monkeypatch) == [
+        f"{TEAM}:5: error: 'role' contains {character}: remove it",
+        f"{TEAM}:8: error: 'title' contains {character}: remove it",
+        f"{TEAM}:12: error: 'title' contains {character}: remove it",
+        f"{TEAM}:12: error: 'unit' contains {character}: remove it",
+        f"{TEAM}:13: error: 'note' contains {character}: remove it",
+        f"{TEAM}:14: error: 'initiatives' contains {character}: remove it",
+        f"{TEAM}:18: error: the text contains a control character (U+0002) after 'Not ': remove it"]

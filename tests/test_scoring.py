@@ -450,3 +450,19 @@ def test_scoring_a_cycle_gives_every_kpi_its_health(make_site):
     assert not diagnostics.errors, diagnostics.items
     kpis = site.cycles[0].owners["test-co"].kpis
     assert [k.healthy for k in kpis] == [False, True, None]
+
+
+def test_metric_progress_at_the_ends_of_the_float_range():
+    """Differences that would overflow to infinity give the right fraction, never nan or inf."""
+    assert metric_progress(-1e308, 1e308, 0) == 0.5
+    assert metric_progress(1e308, -1e308, -5e307) == 0.75
+    assert metric_progress(-1.7976931348623157e308, 1.7976931348623157e308, 1.7976931348623157e308) == 1.0
+    assert metric_progress(-10 ** 308, 10 ** 308, 0) == 0.5  # whole numbers: exact
+    assert metric_progress(10 ** 20, 10 ** 20 + 1, 10 ** 20 + 1) == 1.0  # equal as floats, not as integers
+    assert metric_progress(0, 5e-324, 1e308) == 1.0  # a quotient beyond the floats
+    assert metric_progress(14, 7, 9) == 5 / 7 and metric_progress(0, 80, 40) == 0.5  # exact as before
+
+
+def test_weighted_mean_of_weights_whose_sum_overflows():
+    assert weighted_mean([(0.5, 1e308), (1.0, 1e308)]) == 0.75
+    assert weighted_mean([(0.2, 1.7e308), (0.8, 1.7e308), (0.5, 1)]) == pytest.approx(0.5)

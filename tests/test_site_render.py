@@ -4,6 +4,7 @@ sitemap, badges and charts at their contract paths, static files, determinism.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -13,7 +14,7 @@ import pytest
 
 from okrsite.build import build_site
 from okrsite.theme import default_theme_dir
-from conftest import COMPANY, EXAMPLE_DATE, REPO, SITE_TOML
+from conftest import COMPANY, EXAMPLE_DATE, REPO, SITE_TOML, write_site
 from htmlcheck import is_absolute, links, parse_file, resolve
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -411,3 +412,42 @@ def test_a_site_without_cycles_has_no_broken_links(make_site, tmp_path):
     problems, _ = link_problems(out, pages)
     assert not problems, "\n".join(problems[:10])
     assert (out / "index.html").is_file(), "the site has no home page"
+
+
+EXTREME = """\
+---
+name: Huge Co
+kind: company
+objectives:
+  - id: grow
+    title: Grow beyond measure
+    key_results:
+      - {id: span, title: Span, start: -1e308, target: 1e308, current: 0, weight: 1e308, unit: k,
+         checkins: [{date: 2026-10-15, value: -1.7e308}, {date: 2026-11-01, value: 0}]}
+      - {id: whole, title: Whole, start: -100000000000000000000000000000000000000000, target: 1.7976931348623157e308,
+         weight: 1.7976931348623157e308}
+kpis:
+  - {id: k, title: K, current: -1.7e308, target: 1.7e308}
+---
+"""
+
+
+def test_extreme_but_finite_numbers_never_give_nan_or_inf(tmp_path):
+    root = write_site(tmp_path / "site", {"content/2026-Q4/huge-co.md": EXTREME})
+    out = tmp_path / "public"
+    report = build_site(root, out, EXAMPLE_DATE)
+    assert report.diagnostics.errors == []
+    [span, whole] = report.site.current.objectives[0].key_results
+    assert span.progress == 0.5 and whole.progress == 0.0
+    assert report.site.current.objectives[0].progress == pytest.approx(0.5 / (1 + 1.7976931348623157))
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".svg", ".xml", ".json", ".csv", ".js"):
+            text = path.read_text(encoding="utf-8-sig")
+            assert not re.search(r"\b(nan|inf|NaN|Infinity)\b", text), (path, re.findall(r".{30}\b(?:nan|inf)\b.{10}", text))
+        if path.suffix in (".svg", ".xml"):
+            ET.parse(path)
+
+    def no_constants(name):
+        raise AssertionError(f"okrs.json holds {name}")
+    data = json.loads((out / "okrs.json").read_text(encoding="utf-8"), parse_constant=no_constants)
+    assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["progress"] == 0.5

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 import unicodedata
 
 from okrsite.render.formatting import STATUS_LABELS
+from okrsite.xmltext import clean
 
 __all__ = [
     "LABEL_COLOR",
@@ -70,9 +70,6 @@ _CHAR_WIDTHS: dict[str, float] = {
 _DEFAULT_WIDTH = 7.0   # other characters: about an average capital
 _WIDE_WIDTH = 11.0     # East Asian wide / full-width characters
 
-# Characters XML 1.0 does not allow at all (they would make the SVG invalid).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
 
 def _char_width(ch: str) -> float:
     """Approximate advance width in px of one character at 11px."""
@@ -103,7 +100,7 @@ def badge_colors(status: str) -> tuple[str, str]:
 
 def _clean(text: str) -> str:
     """Drop characters XML forbids and collapse whitespace as SVG renders it."""
-    return " ".join(_XML_INVALID.sub("", text).split())
+    return " ".join(clean(text).split())
 
 
 def _esc(text: str) -> str:

@@ -38,6 +38,7 @@ from okrsite.model import GRADES
 from okrsite.render.formatting import STATUS_LABELS, percent
 from okrsite.render.linechart import BLUE as _BLUE, FONT as _FONT, GREY as _GREY, GUIDE as _GUIDE, HEIGHT, \
     STRONG as _STRONG, TEXT as _TEXT, WIDTH, place_label
+from okrsite.xmltext import clean
 
 __all__ = [
     "CHART_STYLE",
@@ -206,7 +207,7 @@ def department_progress_chart(title: str, bars: list[tuple[str, float]]) -> str:
     the given order on a 0-100 % axis with value labels such as ``"62 %"``.
     The chart grows taller with the number of bars.
     """
-    values = [(name, _clamp01(p)) for name, p in bars]
+    title, values = clean(title), [(clean(name), _clamp01(p)) for name, p in bars]
     chart = _chart(
         pygal.HorizontalBar, ("dept", title, values),
         title=title,
@@ -233,7 +234,7 @@ def score_history_chart(title: str, points: list[tuple[str, float]]) -> str:
     ``("Q3 2026", 0.67)``; each point is labelled ``"0.67"`` and a dashed line
     marks the good-stretch score :data:`GOOD_SCORE` (0.7).
     """
-    values = [(label, _clamp01(v)) for label, v in points]
+    title, values = clean(title), [(clean(label), _clamp01(v)) for label, v in points]
     count = len(values)
     chart = _chart(
         pygal.XY, ("score", title, values),
@@ -269,6 +270,7 @@ def score_distribution_chart(title: str, bands: list[tuple[str, tuple[int, ...]]
     objectives graded "progress made". Missed is drawn red, progress amber, achieved green.
     """
     top = max((sum(counts) for _, counts in bands), default=0) or 1
+    title = clean(title)  # the band labels are okrsite's own
     chart = _chart(
         pygal.StackedBar, ("distribution", title, bands),
         style=GRADE_STYLE,

@@ -9,11 +9,11 @@ import heapq
 import io
 import itertools
 from collections.abc import Callable
-from xml.sax.saxutils import escape, quoteattr
 
 from okrsite import __version__
 from okrsite.model import Cycle, KeyResult, Owner, Site
 from okrsite.render.formatting import STATUS_LABELS, format_number
+from okrsite.xmltext import escape, quoteattr
 
 CSV_COLUMNS = ("cycle", "owner", "owner_name", "owner_kind", "objective", "objective_title", "key_result",
                "key_result_title", "type", "start", "current", "target", "unit", "weight", "progress", "score",

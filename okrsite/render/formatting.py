@@ -24,19 +24,21 @@ CURRENCIES = ("$", "£", "€", "¥")
 
 
 def format_number(value: float | None, unit: str = "", places: int | None = None) -> str:
-    """``20000`` -> ``'20,000'``; with ``places`` at most that many decimals.
+    """``20000`` -> ``'20,000'``; with ``places`` at most that many decimals; from 1e15 on, ``'1e+15'``.
 
     The unit follows after a space (``'40 %'``, ``'9 days'``) or, for a currency
     sign, goes in front (``'$5'``).
     """
     if value is None:
         return "–"
-    if places is not None:
+    if abs(value) >= 1e15:
+        text = f"{value:.6g}"
+    elif places is not None:
         text = f"{value:,.{places}f}".rstrip("0").rstrip(".") if places else f"{value:,.0f}"
     elif isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.10g}" if abs(value) < 1e15 else f"{value:.6g}"
+        text = f"{value:,.10g}"
     else:
-        text = f"{int(value):,}" if abs(value) < 1e15 else f"{value:.6g}"
+        text = f"{int(value):,}"
     text = "0" if text == "-0" else text
     if not unit:
         return text

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from okrsite import __version__
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
-from okrsite.render.tree import subtree_children
+from okrsite.render.tree import post_order, primary_children, subtree_children
 
 
 def stable_hash(value: object) -> int:
@@ -105,7 +105,6 @@ class CycleKeys:
         self.owners: dict[int, int] = {}
         self.subtrees: dict[int, int] = {}
         self.neighbourhoods: dict[int, tuple] = {}
-        self.org_trees: dict[int, int] = {}
         for owner in cycle.owners.values():
             self.owners[id(owner)] = _owner(owner)
             for objective in owner.objectives:
@@ -162,18 +161,9 @@ class CycleKeys:
                                                           tuple(self.objectives[id(o)] for o in linked))
         return found
 
-    def org_tree(self, owner: Owner) -> int:
-        """The owner and everyone below it in the org chart."""
-        key = self.org_trees.get(id(owner))
-        if key is None:
-            key = self.org_trees[id(owner)] = combine(self.owners[id(owner)], tuple(self.org_tree(c) for c in owner.children))
-        return key
-
     def subtree(self, objective: Objective) -> int:
         """The objective and its tree of aligned objectives, as the tree templates draw it."""
-        key = self.subtrees.get(id(objective))
-        if key is None:
-            parts = [self.subtree(child) if primary else self.objectives[id(child)]
-                     for child, primary in subtree_children(objective)]
-            key = self.subtrees[id(objective)] = combine(self.objectives[id(objective)], tuple(parts))
-        return key
+        def make(o: Objective) -> int:
+            return combine(self.objectives[id(o)], tuple(self.subtrees[id(child)] if primary else self.objectives[id(child)]
+                                                         for child, primary in subtree_children(o)))
+        return post_order(objective, primary_children, self.subtrees, make)  # type: ignore[return-value]

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 import math
-from html import escape
+import sys
 
 from okrsite.render.formatting import format_number, short_date
+from okrsite.xmltext import clean
 
 WIDTH, HEIGHT = 800, 360
 FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
@@ -31,6 +33,11 @@ LEFT, RIGHT, TOP, BOTTOM = 108.0, 764.0, 46.0, 294.0
 INSET = 14.0  # the first and last day are drawn this far inside the plot
 MAX_TICKS = 8
 NICE_STEPS = (1, 2, 2.5, 5, 10)
+
+def escape(text: str) -> str:
+    """``text`` for SVG element content or attribute values: escaped, without characters XML forbids."""
+    return html.escape(clean(text))
+
 
 _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
          f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -65,19 +72,31 @@ def padded_range(values: list[float]) -> tuple[float, float]:
     """A y range around ``values`` with 12 % room above and below for labels.
 
     The room below never crosses zero: values that are all >= 0 keep 0 as the
-    lowest possible bound.
+    lowest possible bound. The range stays within the floats, however large the values.
     """
     low, high = min(values), max(values)
-    pad = (high - low or abs(high) or 1) * 0.12
-    bottom = low - pad
+    span = high - low if math.isfinite(high - low) else sys.float_info.max
+    pad = (span or abs(high) or 1) * 0.12
+    bottom = max(low - pad, -sys.float_info.max)
     if low >= 0 > bottom:
         bottom = 0.0
-    return bottom, high + pad
+    return bottom, min(high + pad, sys.float_info.max)
+
+
+def share(value: float, low: float, high: float) -> float:
+    """Where ``value`` lies from ``low`` (0) to ``high`` (1); values halved first where
+    their differences would overflow (a range from -1e308 to 1e308)."""
+    span = high - low
+    if math.isfinite(span):
+        return (value - low) / span
+    return (value / 2 - low / 2) / (high / 2 - low / 2)
 
 
 def value_ticks(low: float, high: float) -> list[float]:
     """Round y-axis values inside ``low..high``: at most 8, a step of 1, 2, 2.5 or 5 times a power of ten."""
     span = high - low
+    if span == math.inf:  # beyond the floats: the ticks of half the range, doubled
+        return [2 * value for value in value_ticks(low / 2, high / 2)]
     if not span > 0 or not math.isfinite(span):
         return [low] if math.isfinite(low) else []
     power = 10.0 ** math.floor(math.log10(span / MAX_TICKS))
@@ -156,7 +175,7 @@ def checkin_chart(
         return _x(day, first, days)
 
     def y_of(value: float) -> float:
-        return BOTTOM - (value - low) / (high - low) * (BOTTOM - TOP)
+        return BOTTOM - share(value, low, high) * (BOTTOM - TOP)
 
     said = "; ".join(f"{short_date(d)}: {fmt(v)}" for d, v in checks)
     desc = (f"{title}. From {fmt(start_value)} on {short_date(start)} to a target of {fmt(target_value)} "

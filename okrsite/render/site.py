@@ -13,7 +13,6 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -27,8 +26,9 @@ from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
 from okrsite.render.pages import format_score, make_environment, percent, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
-from okrsite.render.tree import TreeNode, forest, subtree
+from okrsite.render.tree import forest, org_items, subtree_children, tree_items
 from okrsite.theme import static_files, templates_key
+from okrsite.xmltext import escape
 
 STATUS_ORDER = {
     "current": ("on-track", "at-risk", "off-track"),
@@ -103,18 +103,18 @@ class SiteRenderer:
             html = self.fragments[key] = Markup(getattr(module, macro)(*args))
         return html
 
-    def branches(self, nodes: list[TreeNode], keys: CycleKeys, depth: int, root: str) -> list[Markup]:
-        """The alignment tree's branches for ``nodes``, each drawn with the branches below it."""
-        def below(children: list[TreeNode], deeper: int) -> list[Markup]:
-            return self.branches(children, keys, deeper, root)
-
-        return [self.fragment((keys.frame, keys.objectives[id(n.objective)] if n.elsewhere else keys.subtree(n.objective),
-                               n.elsewhere, depth), root, "tree_node", n, n.objective.owner.cycle, depth, branches=below)
-                for n in nodes]
+    def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str) -> list[Markup]:
+        """The alignment trees of ``roots`` (see :func:`tree_items`), drawn item by item, each item once per key."""
+        return [self.fragment(("end",) if item.kind == "end" else
+                              (keys.frame, keys.objectives[id(item.objective)], item.kind, item.descendants, item.expanded),
+                              root, "tree_item", item, item.objective.owner.cycle)
+                for item in tree_items(roots, depth)]
 
     def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
-        """The org-chart directory's branches for ``owners``."""
-        return [self.fragment((keys.frame, keys.org_tree(o)), root, "org_item", o) for o in owners]
+        """The org chart below ``owners``, drawn item by item, each item once per key."""
+        return [self.fragment(("end",) if item.kind == "end" else (keys.frame, keys.owners[id(item.owner)], item.kind),
+                              root, "org_item", item)
+                for item in org_items(owners)]
 
 
 class _Plan:
@@ -177,8 +177,8 @@ class _Plan:
         tree = f"{cycle.slug}/tree/index.html"
         root = "../" * tree.count("/")
         self.page("tree.html", tree, keys.cycle, lambda: dict(
-            cycle=cycle, roots=self.renderer.branches(alignment_roots(cycle), keys, 0, root),
-            unaligned=self.renderer.branches(unaligned(cycle), keys, 2, root)))
+            cycle=cycle, roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root),
+            unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root)))
         if cycle.state != "upcoming":
             self.page("status.html", f"{cycle.slug}/status/index.html", keys.cycle, lambda: dict(
                 cycle=cycle, groups=[(row, by_status(row, cycle.state == "archived")) for row in status_rows(cycle)]))
@@ -235,7 +235,7 @@ class _Plan:
             later=later, carried=carried, notes=retro.with_notes(rows)))
 
     def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
-        below = self.renderer.branches(subtree(objective).children, keys, 1, "../" * objective.url.count("/"))
+        below = self.renderer.tree(subtree_children(objective), keys, 1, "../" * objective.url.count("/"))
         return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, below=below)
 
     def _site_files(self) -> None:

@@ -1,25 +1,50 @@
-"""The alignment tree as nested nodes, ready for a template to loop over.
+"""The alignment tree and the org chart as flat lists of items, ready for a template to loop over.
 
 Objectives form a graph (one may align to several parents); a tree shows each
 objective in full under its first parent and as a short "also aligns here" leaf
 under the others, so nothing is drawn twice.
+
+Trees may be as deep as the content makes them, so nothing here recurses (and
+nor do the templates): each tree is walked with a stack into a flat list of
+items, in the order they are drawn, where a branch is opened by one item and
+closed by an ``end`` item.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
 
-from okrsite.model import KINDS, Objective
+from okrsite.model import KINDS, Objective, Owner
 
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+OPEN_LEVELS = 2  # branches of the top two levels of a tree start open
+T = TypeVar("T")
 
 
-@dataclass
-class TreeNode:
+@dataclass(frozen=True, slots=True)
+class TreeItem:
+    """One step in drawing an alignment tree.
+
+    ``kind`` is ``leaf`` (an objective shown in full, nothing below it), ``branch``
+    (shown in full; its branch of ``descendants`` objectives opens here),
+    ``elsewhere`` (shown in full under its first parent: a short line here) or
+    ``end`` (the branch opened last closes).
+    """
+
     objective: Objective
-    children: list[TreeNode] = field(default_factory=list)
-    elsewhere: bool = False  # shown in full under its first parent
-    descendants: int = 0  # objectives shown in full below this one
+    kind: str
+    descendants: int = 0  # objectives shown in full below a branch
+    expanded: bool = False  # a branch that starts open
+
+
+@dataclass(frozen=True, slots=True)
+class OrgItem:
+    """One step in drawing the org chart: ``leaf``, ``branch`` (its people follow) or ``end``."""
+
+    owner: Owner
+    kind: str
 
 
 def sort_key(objective: Objective) -> tuple:
@@ -34,14 +59,78 @@ def subtree_children(objective: Objective) -> list[tuple[Objective, bool]]:
             for child in sorted(objective.children, key=sort_key)]
 
 
-def subtree(objective: Objective) -> TreeNode:
-    """``objective`` and everything aligned to it, down to people."""
-    node = TreeNode(objective)
-    for child, primary in subtree_children(objective):
-        node.children.append(subtree(child) if primary else TreeNode(child, elsewhere=True))
-    node.descendants = sum(1 + c.descendants for c in node.children if not c.elsewhere)
-    return node
+def primary_children(objective: Objective) -> list[Objective]:
+    """The objectives drawn in full below ``objective``: those whose first parent it is."""
+    return [child for child, primary in subtree_children(objective) if primary]
 
 
-def forest(objectives: list[Objective]) -> list[TreeNode]:
-    return [subtree(o) for o in sorted(objectives, key=sort_key)]
+def post_order(top: T, children: Callable[[T], Iterable[T]], done: dict[int, object],
+               make: Callable[[T], object]) -> object:
+    """``make(node)`` for ``top`` and everything below it, children before parents, each kept in
+    ``done`` by ``id(node)`` (so ``make`` finds its children's results there); without recursion.
+    The structure must be a tree or a graph without loops."""
+    stack = [top]
+    while stack:
+        node = stack[-1]
+        if id(node) in done:
+            stack.pop()
+            continue
+        pending = [child for child in children(node) if id(child) not in done]
+        if pending:
+            stack.extend(pending)
+        else:
+            done[id(node)] = make(node)
+            stack.pop()
+    return done[id(top)]
+
+
+def shown_below(objective: Objective, counts: dict[int, int]) -> int:
+    """How many objectives the tree shows in full below ``objective``; ``counts`` keeps them all."""
+    return post_order(objective, primary_children, counts,  # type: ignore[return-value]
+                      lambda o: sum(1 + counts[id(c)] for c in primary_children(o)))
+
+
+def forest(objectives: list[Objective]) -> list[tuple[Objective, bool]]:
+    """``objectives`` as the roots of trees, in tree order, each drawn in full."""
+    return [(objective, True) for objective in sorted(objectives, key=sort_key)]
+
+
+def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0) -> list[TreeItem]:
+    """The trees of ``roots`` (pairs like those of :func:`subtree_children`, drawn at ``depth``),
+    each followed by what aligns to it, as items."""
+    items: list[TreeItem] = []
+    counts: dict[int, int] = {}
+    stack: list = [(objective, primary, depth) for objective, primary in reversed(roots)]
+    while stack:
+        entry = stack.pop()
+        if isinstance(entry, TreeItem):
+            items.append(entry)
+            continue
+        objective, primary, level = entry
+        children = subtree_children(objective) if primary else []
+        if not primary:
+            items.append(TreeItem(objective, "elsewhere"))
+        elif not children:
+            items.append(TreeItem(objective, "leaf"))
+        else:
+            items.append(TreeItem(objective, "branch", shown_below(objective, counts), level < OPEN_LEVELS))
+            stack.append(TreeItem(objective, "end"))
+            stack.extend((child, first, level + 1) for child, first in reversed(children))
+    return items
+
+
+def org_items(owners: list[Owner]) -> list[OrgItem]:
+    """``owners`` and everyone below each of them in the org chart, as items."""
+    items: list[OrgItem] = []
+    stack: list = list(reversed(owners))
+    while stack:
+        entry = stack.pop()
+        if isinstance(entry, OrgItem):
+            items.append(entry)
+        elif entry.children:
+            items.append(OrgItem(entry, "branch"))
+            stack.append(OrgItem(entry, "end"))
+            stack.extend(reversed(entry.children))
+        else:
+            items.append(OrgItem(entry, "leaf"))
+    return items
