@@ -18,6 +18,7 @@ from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyRes
 from okrsite.xmltext import describe_invalid, first_invalid
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_ID_LENGTH = 100  # ids name files and folders of the site: well inside a file system's 255 bytes a name
 OWNER_KEYS = ("name", "kind", "parent", "lead", "role", "visibility", "objectives", "kpis")
 OBJECTIVE_KEYS = ("id", "title", "description", "retro", "aligns_to", "visibility", "key_results", "initiatives", "score", "status")
 KR_KEYS = ("id", "title", "type", "start", "target", "current", "unit", "weight", "score", "checkins", "done")
@@ -26,6 +27,20 @@ KPI_KEYS = ("id", "title", "current", "target", "direction", "unit")
 VISIBILITIES = ("public", "private")
 _EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 _INITIATIVE = re.compile(r"^\[([ xX])\]\s*(.*)$")
+
+
+def id_problem(value) -> str | None:
+    """Why ``value`` is not a valid id (owner, objective or key result), or ``None``."""
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        return "use lowercase letters, digits and '-', like 'new-leads'"
+    if len(value) > MAX_ID_LENGTH:
+        return f"it has {len(value)} characters, and ids name files of the site: keep it to {MAX_ID_LENGTH}"
+    return None
+
+
+def _shortened(text: str) -> str:
+    """Text for a message, cut short when long."""
+    return text if len(text) <= 60 else f"{text[:40]}..."
 
 
 class _Fields:
@@ -76,8 +91,9 @@ class _Fields:
             if required:
                 self.error(None, f"{self.what} has no '{key}'")
             return None
-        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-            self.error(key, f"'{key}' {value!r} is not a valid id: use lowercase letters, digits and '-', like 'new-leads'")
+        problem = id_problem(value)
+        if problem is not None:
+            self.error(key, f"'{key}' {_shortened(repr(value))} is not a valid id: {problem}")
             return None
         return value
 
@@ -161,8 +177,9 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
     elif kind not in KINDS:
         fields.error("kind", f"unknown kind {kind!r}: use one of {', '.join(KINDS)}{did_you_mean(str(kind), KINDS)}")
         kind = None
-    if not ID_PATTERN.fullmatch(doc.stem):
-        fields.error(None, f"the file name '{printable(doc.stem)}' is not a valid owner id: use lowercase letters, digits and '-'")
+    problem = id_problem(doc.stem)
+    if problem is not None:
+        fields.error(None, f"the file name '{_shortened(printable(doc.stem))}' is not a valid owner id: {problem}")
         return None
     if not name or kind is None:
         return None
@@ -237,7 +254,7 @@ def _refs(fields: _Fields) -> list[str]:
     good = []
     for ref in refs:
         parts = ref.split("/") if isinstance(ref, str) else []
-        if len(parts) in (2, 3) and all(ID_PATTERN.fullmatch(p) for p in parts):
+        if len(parts) in (2, 3) and all(id_problem(p) is None for p in parts):
             good.append(ref)
         else:
             fields.error("aligns_to", f"'aligns_to' {ref!r} must look like 'owner/objective' or 'owner/objective/key-result'")

@@ -212,5 +212,5 @@ def test_names_that_are_not_utf8_are_errors_printed_with_escapes(make_site, caps
     with open(os.fsencode(root / CYCLE) + b"/\xfe.md", "w", encoding="utf-8") as file:
         file.write(COMPANY)
     assert failed_build(root, capsys, monkeypatch) == [
-        "content/2026-Q4/\\xfe.md:2: error: the file name '\\xfe' is not a valid owner id: use lowercase letters, digits and '-'",
+        "content/2026-Q4/\\xfe.md:2: error: the file name '\\xfe' is not a valid owner id: use lowercase letters, digits and '-', like 'new-leads'",
         "content/\\xff-Q1: error: the cycle folder's name contains a byte that is not UTF-8 (\\xff): rename the folder"]

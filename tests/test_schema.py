@@ -459,3 +459,27 @@ def test_text_xml_cannot_carry_is_an_error_in_every_text_field(make_site, capsys
         f"{TEAM}:13: error: 'note' contains {character}: remove it",
         f"{TEAM}:14: error: 'initiatives' contains {character}: remove it",
         f"{TEAM}:18: error: the text contains a control character (U+0002) after 'Not ': remove it"]
+
+
+def test_ids_too_long_to_name_a_file_are_errors_at_their_line(make_site, capsys, monkeypatch):
+    """An objective id of 252 characters makes a badge name past the file system's 255 bytes;
+    a build once failed writing it, naming a temporary file and no line."""
+    long_id = "o" * 252
+    owner = "p" * 101
+    company = COMPANY.replace("  - id: grow\n", f"  - id: {long_id}\n")
+    root = make_site({f"{CYCLE}/test-co.md": company, f"{CYCLE}/{owner}.md": "---\nname: P\nkind: person\nparent: test-co\n---\n"})
+    assert failed_build(root, capsys, monkeypatch) == [
+        f"{CYCLE}/{owner}.md:2: error: the file name '{'p' * 40}...' is not a valid owner id: "
+        "it has 101 characters, and ids name files of the site: keep it to 100",
+        f"{CYCLE}/test-co.md:5: error: 'id' '{'o' * 39}... is not a valid id: "
+        "it has 252 characters, and ids name files of the site: keep it to 100"]
+
+
+def test_an_id_of_the_longest_length_builds(make_site, tmp_path):
+    from okrsite.build import build_site
+    from conftest import EXAMPLE_DATE
+
+    long_id = "o" * 100
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY.replace("  - id: grow\n", f"  - id: {long_id}\n")})
+    assert build_site(root, tmp_path / "out", EXAMPLE_DATE).ok(False)
+    assert (tmp_path / f"out/badges/2026-q4/test-co/{long_id}.svg").is_file()
