@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from conftest import COMPANY, REPO, write_site
 
@@ -35,16 +37,26 @@ class Output:
                 return line
 
 
+@contextlib.contextmanager
+def watching(root: Path, out: Path):
+    """``okrsite watch`` running in a new process: ``(process, output)``; killed if still running at the end."""
+    process = subprocess.Popen([sys.executable, "-m", "okrsite", "watch", str(root), "-o", str(out), "--date", "2026-11-20"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"})
+    try:
+        yield process, Output(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def test_okrsite_watch_rebuilds_on_save_and_survives_errors(tmp_path):
     root = write_site(tmp_path / "site", {"content/2026-Q4/test-co.md": COMPANY})
     out = tmp_path / "out"
     company = root / "content/2026-Q4/test-co.md"
-    process = subprocess.Popen([sys.executable, "-m", "okrsite", "watch", str(root), "-o", str(out), "--date", "2026-11-20"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"})
-    output = Output(process)
-    lines = output.lines
-    try:
+    with watching(root, out) as (process, output):
+        lines = output.lines
         output.until("watching")
         page = out / "2026-q4/test-co/index.html"
         assert "50 %" in page.read_text()
@@ -65,27 +77,17 @@ def test_okrsite_watch_rebuilds_on_save_and_survives_errors(tmp_path):
         process.send_signal(signal.SIGINT)
         output.until("stopped")
         process.wait(timeout=TIMEOUT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 0
     assert "Traceback" not in "".join(lines)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"], "the spare tree of watch mode is left"
 
 
 def test_okrsite_watch_stops_cleanly_on_sigterm(tmp_path):
     root = write_site(tmp_path / "site", {"content/2026-Q4/test-co.md": COMPANY})
-    process = subprocess.Popen([sys.executable, "-m", "okrsite", "watch", str(root), "-o", str(tmp_path / "out"),
-                                "--date", "2026-11-20"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"})
-    output = Output(process)
-    try:
+    with watching(root, tmp_path / "out") as (process, output):
         output.until("watching")
         process.send_signal(signal.SIGTERM)
         output.until("stopped")
         process.wait(timeout=TIMEOUT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 0 and "Traceback" not in "".join(output.lines)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"], "the spare tree of watch mode is left"
