@@ -110,7 +110,7 @@ def _parents(relative: str) -> Iterable[str]:
 
 class OutputFolder:
     """What an output folder holds now: its files (every entry that is not a folder, symlinks
-    too), its empty folders, and which files okrsite wrote (its manifest)."""
+    too), its empty folders, which files okrsite wrote (its manifest) and which it did not."""
 
     def __init__(self, out: Path):
         self.files: set[str] = set()
@@ -119,6 +119,7 @@ class OutputFolder:
         if out.is_dir():
             self._scan(out)
             self.ours = (read_manifest(out) or set()) & self.files
+        self.foreign = self.files - self.ours - {MANIFEST}  # kept in every build, never overwritten
 
     def _scan(self, out: Path) -> None:
         pending = [(str(out), "")]
@@ -135,16 +136,11 @@ class OutputFolder:
             if empty and prefix:
                 self.empty_folders.append(prefix[:-1])
 
-    @property
-    def foreign(self) -> set[str]:
-        """The files okrsite did not write: kept in every build, never overwritten."""
-        return self.files - self.ours - {MANIFEST}
-
     def check_room(self, paths: Iterable[str], out: Path) -> None:
         """Raise :class:`OutputConflict` if writing ``paths`` would overwrite a file okrsite did not
         write, or need a folder where such a file is (or a file where its folder is)."""
         foreign = self.foreign
-        if not foreign:
+        if not foreign and not self.empty_folders:
             return
         taken = foreign | set(self.empty_folders) | {p for f in foreign for p in _parents(f)}
         for path in paths:
@@ -265,15 +261,13 @@ class Staging:
         _remove(f"{self._root}/{MANIFEST}")
         _write_manifest(self.folder, written)
         os.chmod(self.folder, 0o755)
+        if keep_old and self.out.exists() and exchange(self.folder, self.out):
+            old = Spare(self.folder, _lock(self.folder), fresh | (self.before.ours - written) | {MANIFEST},
+                        self.before.foreign)
+        else:
+            old = None
+            _swap(self.folder, self.out)  # if it fails, leaving the context removes the staging folder
         self._committed = True
-        if not keep_old or not self.out.exists() or not exchange(self.folder, self.out):
-            try:
-                _swap(self.folder, self.out)
-            finally:
-                _unlock(self._lock)
-            return None
-        old = Spare(self.folder, _lock(self.folder), fresh | (self.before.ours - written) | {MANIFEST},
-                    self.before.foreign)
         _unlock(self._lock)  # held on the new output now
         return old
 
