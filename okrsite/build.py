@@ -305,6 +305,8 @@ class Builder:
                         report.pages += output.page
             if fresh or set(before) != set(written):
                 self._spare = staging.commit(written, fresh, keep_old=self.again)
+            else:
+                self._spare = staging.unused()
             report.files = len(fresh) + (not before)  # and the manifest of a new output folder
         self._record_changed = self._record_changed or bool(stale) or len(written) != len(before)
         self._written = written

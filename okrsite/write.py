@@ -272,6 +272,14 @@ class Staging:
         return old
 
 
+    def unused(self) -> Spare | None:
+        """When the build writes nothing after all: a spare brought up to date stays the spare."""
+        if not self.recycled:
+            return None
+        self._committed = True
+        return Spare(self.folder, self._lock, set(), self.before.foreign)
+
+
 def _write_manifest(folder: Path, paths: Iterable[str]) -> None:
     (folder / MANIFEST).write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
 

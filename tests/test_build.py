@@ -311,6 +311,13 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
     edit(fulfillment, "{date: 2026-11-20, value: 72}", "{date: 2026-11-20, value: 64}")
     assert builder.build(EXAMPLE_DATE).ok(False)
     assert_output(foreign)
+    spare = builder._spare.folder
+
+    edit(fulfillment, "name: Fulfillment\n", "name: Fulfillment   \n")  # a change that changes no page
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.files == 0
+    assert builder._spare.folder == spare, "an unused spare was thrown away"
+    assert_output(foreign)
 
     edit(fulfillment, "name: Fulfillment", "name: [broken")  # a failed build discards the spare
     assert not builder.build(EXAMPLE_DATE).ok(False)
