@@ -26,12 +26,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pygal
-from pygal.etree import etree  # lxml.etree if installed, else ElementTree
-from pygal.graph.graph import Graph
 from pygal.style import Style
 
 from okrsite.model import GRADES
@@ -127,21 +126,32 @@ def _clamp01(value: float) -> float:
     return 0.0 if math.isnan(value) else min(1.0, max(0.0, value))
 
 
-def _chart(kind: type[Graph], key: object, **options: Any) -> Graph:
-    """A pygal chart of class ``kind`` with a deterministic id from ``key``.
+def _chart(kind: Callable[..., Any], key: object, **options: Any) -> Any:
+    """A pygal chart of class ``kind`` (``pygal.Bar``, ...) with a deterministic id from ``key``.
 
-    pygal uses a random uuid as the chart id, which also scopes the CSS; a hash
-    of the inputs keeps the output reproducible and still unique per chart.
+    pygal names each chart with a random uuid, which also scopes its CSS; a hash
+    of the inputs, put in its place by an XML filter (pygal's public way to change
+    its output), keeps the output reproducible and still unique per chart.
     """
-    uid = hashlib.blake2s(repr(key).encode(), digest_size=8).hexdigest()
-    css = _EXTRA_CSS.replace("{id}", f"#chart-{uid} ")
+    name = "chart-" + hashlib.blake2s(repr(key).encode(), digest_size=8).hexdigest()
+    css = _EXTRA_CSS.replace("{id}", f"#{name} ")
     chart = kind(**{**_BASE, **options},
                  css=("file://style.css", "file://graph.css", "inline:" + css))
-    chart.uuid = uid
+    chart.add_xml_filter(partial(_rename, name))
     return chart
 
 
-def _render(chart: Graph, desc: str, fix: _Fix | None = None) -> str:
+def _rename(name: str, root: ET.Element) -> ET.Element:
+    """Give the chart ``name`` for an id in place of pygal's random one, in its CSS too."""
+    random = root.get("id")
+    root.set("id", name)
+    for style in root.iter("style"):
+        if random and style.text:
+            style.text = style.text.replace(random, name)
+    return root
+
+
+def _render(chart: Any, desc: str, fix: _Fix | None = None) -> str:
     """Render ``chart`` to a str with ``desc`` as its ``<desc>``.
 
     Removes every comment (pygal writes the render date in one), every
@@ -151,11 +161,11 @@ def _render(chart: Graph, desc: str, fix: _Fix | None = None) -> str:
     def clean(root: ET.Element) -> ET.Element:
         for parent in list(root.iter()):
             for child in list(parent):
-                if (child.tag is etree.Comment or child.tag == "script"
+                if (not isinstance(child.tag, str) or child.tag == "script"  # a comment's tag is a function
                         or (parent is not root and child.tag in ("desc", "title"))):
                     parent.remove(child)
         root.set("role", "img")
-        node = etree.Element("desc")
+        node = root.makeelement("desc", {})
         node.text = desc
         root.insert(2, node)  # after <defs> and <title>
         if fix:
