@@ -37,7 +37,6 @@ class Live:
         self.build_date = build_date
         self.hub = Hub()
         self.stop = threading.Event()
-        self.latest: BuildReport | None = None
         self.server: PreviewServer | None = None  # while serving
         self.watching = threading.Event()  # set once saves are being watched
 
@@ -63,7 +62,6 @@ class Live:
         print(summary(report, describe(paths, self.builder.root)), flush=True)
         errors = [d.format() for d in report.diagnostics.sorted() if d.severity == "error"] if report.site is None else []
         self.hub.built(errors, changed=report.files > 0)
-        self.latest = report
         return report
 
     def run(self, ready_message: str) -> None:

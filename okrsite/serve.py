@@ -92,11 +92,6 @@ class Hub:
         elif changed or had_errors:
             self.publish("reload")
 
-    @property
-    def clients(self) -> int:
-        with self._lock:
-            return len(self._clients)
-
     def close(self) -> None:
         self.closed.set()
         self.publish("close")
@@ -203,7 +198,7 @@ class PreviewServer:
     def __init__(self, directory: Path, hub: Hub, host: str = "127.0.0.1", port: int = 8000,
                  base_path: str = "/", tries: int = 20):
         handler = partial(_Handler, hub=hub, base_path=base_path, directory=str(directory))
-        self.hub, self.requested_port = hub, port
+        self.hub = hub
         self.server = _bind(handler, host, port, tries)
         self.server.daemon_threads = True
         self.host, self.port = host, self.server.server_address[1]
