@@ -326,6 +326,11 @@ def _render(output: Output) -> bytes:
     except jinja2.TemplateError as exc:
         path, line = _template_location(exc)
         raise _TemplateFailure(path, line, f"template error: {exc.message or exc}") from None
+    except Exception as exc:  # a template that calls a filter or method on the wrong thing
+        path, line = _template_location(exc)
+        if line is None:
+            raise  # not from a template: okrsite's own bug
+        raise _TemplateFailure(path, line, f"template error: {type(exc).__name__}: {exc}") from None
 
 
 def _digest(data: bytes) -> bytes:
@@ -356,8 +361,8 @@ def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
     return report
 
 
-def _template_location(exc: jinja2.TemplateError) -> tuple[str, int | None]:
-    """The template file and line of a Jinja2 error, from the error or its traceback."""
+def _template_location(exc: Exception) -> tuple[str, int | None]:
+    """The template file and line of an error raised while rendering, from the error or its traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return display_path(Path(exc.filename)), exc.lineno
     for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):

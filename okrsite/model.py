@@ -117,6 +117,10 @@ class KeyResult:
         return self.start
 
     @property
+    def cycle(self) -> Cycle:
+        return self.objective.owner.cycle
+
+    @property
     def ref(self) -> str:
         return f"{self.objective.ref}/{self.id}"
 
@@ -148,6 +152,10 @@ class Objective:
     @property
     def ref(self) -> str:
         return f"{self.owner.id}/{self.id}"
+
+    @property
+    def cycle(self) -> Cycle:
+        return self.owner.cycle
 
     @property
     def url(self) -> str:
@@ -250,6 +258,16 @@ class Cycle:
     @property
     def slug(self) -> str:
         return self.id.lower()
+
+    @property
+    def archived(self) -> bool:
+        """Ended: its objectives have final scores."""
+        return self.state == "archived"
+
+    @property
+    def cycle(self) -> Cycle:
+        """Itself, so that a cycle, an owner and an objective all name their cycle alike."""
+        return self
 
     @property
     def url(self) -> str:

@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLE_DATE, REPO
 from htmlcheck import parse_file
 from okrsite.build import Builder, build_site
@@ -160,6 +162,27 @@ def test_a_template_error_is_reported_and_writes_nothing(example_copy, tmp_path)
     [error] = report.diagnostics.errors
     assert error.path.endswith("themes/default/templates/tree.html") and error.line == 3
     assert "nope" in error.message
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("site.config.title|headline", "template error: AttributeError: 'str' object has no attribute 'cycle'"),
+    ("(1 / 0)|string", "template error: ZeroDivisionError: division by zero"),
+    ("'%d'|format('x')", "template error: TypeError: %d format: a real number is required, not str"),
+])
+def test_an_exception_in_a_theme_template_is_an_error_at_its_line(example_copy, tmp_path, capsys, monkeypatch,
+                                                                  expression, message):
+    """Not only Jinja2's own errors: a filter or method that raises is reported at the template's
+    line, with exit 1 and nothing written, never as a traceback."""
+    from okrsite.cli import main
+
+    templates = example_copy / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "tree.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ ' + expression + ' }}\n{% endblock %}\n')
+    monkeypatch.chdir(example_copy)
+    code = main(["build", "-o", str(tmp_path / "out"), "--date", "2026-11-20", "-q", "-j", "1", "--no-cache"])
+    captured = capsys.readouterr()
+    assert code == 1 and "Traceback" not in captured.err and not (tmp_path / "out").exists()
+    assert captured.err.splitlines()[0] == f"themes/default/templates/tree.html:3: error: {message}"
 
 
 def test_builds_are_byte_identical_across_processes_and_hash_seeds(tmp_path):

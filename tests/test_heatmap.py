@@ -100,7 +100,7 @@ def test_each_status_lists_the_rows_objectives_worst_first(site):
     for cycle in graded_cycles(site):
         archived = cycle.state == "archived"
         for row in department_rows(cycle, STATUS_ORDER[cycle.state]):
-            groups = by_status(row, archived)
+            groups = by_status(row)
             assert [c.status for c, _ in groups] == [c.status for c in row.cells if c.count]
             for cell, objectives in groups:
                 assert len(objectives) == cell.count and all(o.status == cell.status for o in objectives)

@@ -749,3 +749,19 @@ def test_user_text_is_escaped_not_injected(make_site, tmp_path):
         assert all(not (e.get("href") or "").lower().startswith("javascript:") for e in page.find_all("a"))
     objective = parse_file(out / "2026-q4/test-co/grow/index.html")
     assert objective.one("h1").text() == "Grow <script>alert(1)</script> & more"
+
+
+def test_the_headline_number_is_the_score_in_archived_cycles_and_the_progress_otherwise(site):
+    """One rule for every page, badge and chart (render/formatting.py's headline): archived
+    cycles show final scores, the current one progress so far."""
+    from okrsite.render.formatting import headline, headline_text
+
+    archived = next(c for c in site.cycles if c.state == "archived")
+    current = site.current
+    objective = next(o for o in archived.objectives if round(o.score, 2) != round(o.progress, 2))  # graded by hand
+    assert headline(objective) == objective.score and headline_text(objective) == f"{objective.score:.2f}"
+    assert headline(archived) == archived.score and headline(archived.company) == archived.company.score
+    live = current.objectives[0]
+    assert headline(live) == live.progress and headline_text(live) == f"{round(live.progress * 100)} %"
+    assert headline(live.key_results[0]) == live.key_results[0].progress
+    assert headline(current) == current.progress

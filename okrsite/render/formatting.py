@@ -55,6 +55,17 @@ def format_score(score: float | None) -> str:
     return "–" if score is None else f"{score:.2f}"
 
 
+def headline(item) -> float | None:
+    """The number a reader sees first for a cycle, an owner or an objective: its final score once
+    its cycle is archived, else its progress so far. Every page, badge and chart follows this rule."""
+    return item.score if item.cycle.archived else item.progress
+
+
+def headline_text(item) -> str:
+    """:func:`headline` as written: ``'0.67'`` for a score, ``'53 %'`` for progress."""
+    return format_score(item.score) if item.cycle.archived else percent(item.progress)
+
+
 def short_date(day: dt.date) -> str:
     """'Oct 15'."""
     return f"{MONTHS[day.month - 1]} {day.day}"

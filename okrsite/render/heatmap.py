@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from okrsite.graph import org_walk
 from okrsite.model import Cycle, Objective, Owner
+from okrsite.render.formatting import headline
 from okrsite.scoring import mean
 
 #: Colour steps of a cell: 0 for none, then by the cell's share of its row, in quarters.
@@ -64,10 +65,10 @@ def level(count: int, total: int) -> int:
     return 0 if count == 0 else -(-count * LEVELS // total)
 
 
-def by_status(row: Row, archived: bool) -> list[tuple[Cell, list[Objective]]]:
-    """The row's objectives under each cell with any, lowest progress (or final score) first."""
+def by_status(row: Row) -> list[tuple[Cell, list[Objective]]]:
+    """The row's objectives under each cell with any, lowest :func:`headline` (final score or progress) first."""
     def worst_first(o: Objective) -> tuple:
-        return o.score if archived else o.progress, o.title.lower(), o.ref
+        return headline(o), o.title.lower(), o.ref
 
     groups: dict[str, list[Objective]] = {cell.status: [] for cell in row.cells}
     for objective in row.objectives:

@@ -11,7 +11,8 @@ from pathlib import Path
 import jinja2
 
 from okrsite import __version__
-from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, format_number, format_score, long_date, percent, short_date
+from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, format_number, format_score, headline, \
+    headline_text, long_date, percent, short_date
 
 
 
@@ -32,6 +33,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=percent, width=bar_width, score=format_score, num=format_number,
+                       headline=headline_text, headline_value=headline,
                        value=format_number, date=format_date, status_label=status_label, href=href,
                        health=HEALTH.__getitem__, health_label=health_label)
     env.globals.update(version=__version__)

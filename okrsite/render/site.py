@@ -24,7 +24,8 @@ from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, r
 from okrsite.render.heatmap import Row, by_status, department_rows
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
-from okrsite.render.pages import format_score, make_environment, percent, render_page
+from okrsite.render.formatting import headline, headline_text
+from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.tree import forest, org_items, subtree_children, tree_items
 from okrsite.theme import static_files, templates_key
@@ -181,7 +182,7 @@ class _Plan:
             unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root)))
         if cycle.state != "upcoming":
             self.page("status.html", f"{cycle.slug}/status/index.html", keys.cycle, lambda: dict(
-                cycle=cycle, groups=[(row, by_status(row, cycle.state == "archived")) for row in status_rows(cycle)]))
+                cycle=cycle, groups=[(row, by_status(row)) for row in status_rows(cycle)]))
         if cycle.state == "archived":
             title = f"Final scores, {cycle.title}"
             bands = tuple((b.label, b.counts) for b in retro.score_bands(cycle.objectives))
@@ -207,14 +208,14 @@ class _Plan:
     def _owner(self, owner: Owner, keys: CycleKeys) -> None:
         cycle = owner.cycle
         self.page("owner.html", f"{owner.url}index.html", keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
-        badge = (cycle.title, cycle.state, owner.progress, owner.score, owner.status)
+        badge = (cycle.title, headline_text(owner), owner.status)
         self.file(f"badges/{cycle.slug}/{owner.id}.svg", keys.owner_badge(owner), partial(_badge, *badge))
         if cycle.state == "current":
             self.file(f"badges/current/{owner.id}.svg", keys.owner_badge(owner), partial(_badge, *badge))
         for objective in owner.objectives:
             self.page("objective.html", f"{objective.url}index.html", keys.objective(objective),
                       partial(self._objective_context, objective, keys))
-            badge = (cycle.title, cycle.state, objective.progress, objective.score, objective.status)
+            badge = (cycle.title, headline_text(objective), objective.status)
             self.file(f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", keys.objective_badge(objective),
                       partial(_badge, *badge))
             for index, kr in enumerate(objective.key_results):
@@ -243,7 +244,7 @@ class _Plan:
         everything = combine(self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles))
         scored = [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
         if scored:
-            points = tuple((c.title, (c.score if c.state == "archived" else c.progress) or 0.0) for c in scored)
+            points = tuple((c.title, headline(c) or 0.0) for c in scored)
             title = "Company score by cycle"
             self.file("cycles/scores.svg", stable_hash(("scores", title, points)), partial(_svg, charts.score_history_chart, title, points))
         self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
@@ -307,8 +308,7 @@ def _svg(chart: Callable[..., str], *args) -> bytes:
     return chart(*args).encode("utf-8")
 
 
-def _badge(cycle_title: str, state: str, progress: float | None, score: float | None, status: str) -> bytes:
-    value = format_score(score) if state == "archived" else percent(progress)
+def _badge(cycle_title: str, value: str, status: str) -> bytes:
     return badges.render_badge(cycle_title, value, status or "none").encode("utf-8")
 
 
