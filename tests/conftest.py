@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 
 import gitrepo
+from content import write_files
 from okrsite.build import BuildReport, build_site, load_site
 from okrsite.diagnostics import Diagnostics
 from okrsite.markdown import show_images_from
@@ -42,10 +42,7 @@ def write_site(root: Path, files: dict[str, str], site_toml: str = SITE_TOML) ->
     """Write ``site.toml`` and ``files`` (paths relative to ``root``, text dedented) and return ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.toml").write_text(site_toml, encoding="utf-8")
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    write_files(root, files)
     return root
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import textwrap
 from pathlib import Path
 
+from content import write_files as write
 from okrsite.cli import main
 
 DATE = "2026-11-15"  # 45 of the 91 days of 2026-Q4 are behind: expected pace 0.4945
@@ -179,16 +179,6 @@ def git(root: Path, *args: str, when: str = "2026-11-01T12:00:00+00:00", committ
            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
     done = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, text=True, check=True)
     return done.stdout
-
-
-def write(root: Path, files: dict[str, str | None]) -> None:
-    for relative, text in files.items():
-        path = root / relative
-        if text is None:
-            path.unlink()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
 def commit(repo: Path, message: str, when: str, committed: str | None = None) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COMPANY, EXAMPLE_DATE, load
+from content import objective, owner
 from htmlcheck import linked_targets, numbers, parse_file
 from okrsite.build import build_site
 from okrsite.render.people import kpi_owners, kpi_summary, org_chart, people
@@ -15,20 +16,6 @@ from okrsite.render.site import SiteRenderer
 from okrsite.theme import theme_dirs
 
 CYCLE = "content/2026-Q4"
-KRS = ("    key_results:\n"
-       "      - {id: a, title: A, start: 0, target: 10, current: 5}\n"
-       "      - {id: b, title: B, start: 0, target: 10, current: 2}\n")
-
-
-def owner(name: str, kind: str, parent: str, objectives: str = "", extra: str = "") -> str:
-    text = f"---\nname: {name}\nkind: {kind}\nparent: {parent}\n{extra}"
-    return text + (f"objectives:\n{objectives}" if objectives else "") + "---\n"
-
-
-def objective(ident: str, aligns_to: str, extra: str = "") -> str:
-    return f"  - id: {ident}\n    title: Objective {ident}\n    aligns_to: {aligns_to}\n{extra}{KRS}"
-
-
 KPIS = """\
 kpis:
   - {id: churn, title: Churn, current: 4, target: 3, direction: lower, unit: "%"}

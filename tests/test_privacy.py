@@ -5,22 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import COMPANY, load
+from content import objective, owner
 
 CYCLE = "content/2026-Q4"
-
-KRS = ("    key_results:\n"
-       "      - {id: a, title: A, start: 0, target: 10, current: 5}\n"
-       "      - {id: b, title: B, start: 0, target: 10, current: 5}\n")
-
-
-def owner(name: str, kind: str, parent: str, objectives: str = "", extra: str = "") -> str:
-    text = f"---\nname: {name}\nkind: {kind}\nparent: {parent}\n{extra}"
-    return text + (f"objectives:\n{objectives}" if objectives else "") + "---\n"
-
-
-def objective(ident: str, aligns_to: str, extra: str = "") -> str:
-    return f"  - id: {ident}\n    title: Objective {ident}\n    aligns_to: {aligns_to}\n{extra}{KRS}"
-
 
 @pytest.fixture
 def site(make_site):
