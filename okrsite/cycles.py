@@ -13,16 +13,9 @@ import datetime as dt
 from okrsite.config import SiteConfig, dates_from_name, title_from_name
 from okrsite.diagnostics import Diagnostics, did_you_mean, display_path
 from okrsite.model import Cycle
+from okrsite.urls import SITE_OUTPUTS
 from okrsite.xmltext import describe_invalid, first_invalid
 
-#: What the top of the output folder holds besides the cycles' folders, as the renderer
-#: (:mod:`okrsite.render.site`) writes it: no cycle folder may take one of these names.
-#: (Hidden names like ``.nojekyll`` need not be here: hidden folders are never cycles.)
-SITE_OUTPUTS = {"index.html": "home page", "404.html": "page for addresses not found", "cycles": "list of cycles",
-                "search": "search page", "search-index.js": "search index", "okrs.json": "export",
-                "feed.xml": "feed of check-ins", "sitemap.xml": "sitemap", "badges": "badges",
-                "current": "badges of the current cycle (badges/current/)", "static": "theme's files",
-                "CNAME": "custom domain file"}
 _RESERVED = {name.lower(): name for name in SITE_OUTPUTS}
 
 

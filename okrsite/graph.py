@@ -7,12 +7,8 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 from __future__ import annotations
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.urls import CYCLE_PAGES
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
-
-#: The folders of a cycle's own pages (``2026-q4/tree/``): no owner id may take them.
-CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective",
-               "people": "people directory", "kpis": "KPI"}
-
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
     """Fill ``cycle.owners`` and every link between owners and objectives.

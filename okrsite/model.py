@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
+from okrsite import urls
 from okrsite.config import SiteConfig
 
 KINDS = ("company", "department", "team", "person")
@@ -159,7 +160,7 @@ class Objective:
 
     @property
     def url(self) -> str:
-        return f"{self.owner.url}{self.id}/"
+        return urls.objective(self)
 
     @property
     def chain(self) -> list[Objective]:
@@ -225,7 +226,7 @@ class Owner:
 
     @property
     def url(self) -> str:
-        return f"{self.cycle.slug}/{self.id}/"
+        return urls.owner(self)
 
     @property
     def ancestors(self) -> list[Owner]:
@@ -271,7 +272,7 @@ class Cycle:
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return urls.cycle(self)
 
     @property
     def objectives(self) -> list[Objective]:

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import COMPANY, CYCLE, SITE_TOML, failed_build, load
 from okrsite.config import CycleSettings, SiteConfig
-from okrsite.cycles import SITE_OUTPUTS, choose_current, make_cycles
+from okrsite.cycles import choose_current, make_cycles
+from okrsite.urls import SITE_OUTPUTS
 from okrsite.diagnostics import Diagnostics
 
 D = dt.date

@@ -20,7 +20,7 @@ from okrsite.build import build_site
 from okrsite import xmltext
 from okrsite.cli import main
 from okrsite.render import badges, charts, linechart
-from okrsite.render.site import sitemap
+from okrsite.render.feeds import render_sitemap as sitemap
 
 CYCLE = "content/2026-Q4"
 SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ import io
 import itertools
 from collections.abc import Callable
 
-from okrsite import __version__
+from okrsite import __version__, urls
 from okrsite.model import Cycle, KeyResult, Owner, Site
 from okrsite.render.formatting import STATUS_LABELS, format_number
 from okrsite.xmltext import escape, quoteattr
@@ -123,3 +123,16 @@ def _entry(owner: Owner, o: int, k: int, c: int, base: str) -> str:
             f"    <updated>{checkin.date.isoformat()}T00:00:00Z</updated>\n"
             f"    <author><name>{escape(owner.name)}</name></author>\n"
             f"    <summary>{escape(summary)}</summary>\n  </entry>\n")
+
+
+def render_sitemap(base_url: str, page_paths: list[str]) -> bytes:
+    """sitemap.xml: every page but the 404 page, by its folder's address."""
+    entries = []
+    for path in page_paths:
+        if path == urls.NOT_FOUND:
+            continue
+        location = base_url + (path[: -len("index.html")] if path.endswith("index.html") else path)
+        entries.append(f"  <url><loc>{escape(location)}</loc></url>\n")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(entries) + "</urlset>\n").encode("utf-8")

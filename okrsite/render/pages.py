@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from okrsite import __version__
+from okrsite import __version__, urls
 from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, format_number, format_score, headline, \
     headline_text, long_date, percent, short_date
 
@@ -36,22 +36,31 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
                        headline=headline_text, headline_value=headline,
                        value=format_number, date=format_date, status_label=status_label, href=href,
                        health=HEALTH.__getitem__, health_label=health_label)
-    env.globals.update(version=__version__)
+    env.globals.update(version=__version__, url_for=url_for)
     return env
 
 
 def render_page(env: jinja2.Environment, template: str, path: str, context: dict) -> bytes:
     """Render ``template`` for the page at ``path`` (relative to the site root)."""
-    root = "../" * path.count("/")
-    return env.get_template(template).render(context, root=root, page_path=path).encode("utf-8")
+    return env.get_template(template).render(context, root=urls.root_of(path), page_path=path).encode("utf-8")
 
 
 @jinja2.pass_context
 def href(context, url: str) -> str:
-    """A link from the current page to a site-relative ``url``; folders get ``index.html``
-    so the site also works when opened from disk."""
-    target = url + "index.html" if url.endswith("/") or url == "" else url
-    return context["root"] + target
+    """A link from the current page to a site-relative ``url`` (a model object's ``url``)."""
+    return urls.relative(url, context["root"])
+
+
+@jinja2.pass_context
+def url_for(context, kind: str, *args, local: bool = False, absolute: bool = False) -> str:
+    """A link from the current page to an output of ``kind`` (see :func:`okrsite.urls.url_for`);
+    with ``local``, to a file in the page's own folder, by its name alone; with ``absolute``,
+    its full address under the site's ``base_url`` (for snippets used elsewhere)."""
+    if local:
+        return urls.local(urls.url_for(kind, *args), context["page_path"])
+    if absolute:
+        return context["site"].config.base_url + urls.url_for(kind, *args)
+    return urls.url_for(kind, *args, root=context["root"])
 
 
 def bar_width(fraction: float | None) -> str:

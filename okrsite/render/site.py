@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from okrsite import urls
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
-from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed
+from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
 from okrsite.render.heatmap import Row, by_status, department_rows
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
@@ -129,7 +130,7 @@ class _Plan:
         renderer.cycle_plans = plans
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
         if site.current is not None:
-            self._overview(site.current, "index.html", plans[site.current.id].keys)
+            self._overview(site.current, urls.HOME, plans[site.current.id].keys)
         for cycle in site.cycles:
             self.outputs += plans[cycle.id].outputs
             if cycle.state == "archived":
@@ -151,42 +152,42 @@ class _Plan:
     def file(self, path: str, key: int, render: Callable[[], bytes]) -> None:
         self.outputs.append(Output(path, key, render))
 
-    def page(self, template: str, path: str, key: int, context: Callable[[], dict]) -> None:
-        """A page; its ``context`` is made only when the page is rendered."""
-        renderer = self.renderer
+    def page(self, template: str, url: str, key: int, context: Callable[[], dict]) -> None:
+        """The page at ``url`` (see okrsite.urls); its ``context`` is made only when the page is rendered."""
+        renderer, path = self.renderer, urls.file_of(url)
 
         def render() -> bytes:
             return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
         self.outputs.append(Output(path, combine(_template_key(template), key), render, page=True))
 
-    def _overview(self, cycle: Cycle, path: str, keys: CycleKeys) -> None:
+    def _overview(self, cycle: Cycle, url: str, keys: CycleKeys) -> None:
         below = cycle.company.children if cycle.company else []
-        self.page("cycle.html", path, keys.cycle, lambda: dict(
+        self.page("cycle.html", url, keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
             attention=needs_attention(cycle), heatmap=status_rows(cycle),
-            directory=self.renderer.directory(below, keys, "../" * path.count("/")),
+            directory=self.renderer.directory(below, keys, urls.root_of(url)),
             kpi_summary=kpi_summary(kpi_owners(cycle))))
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
-        self._overview(cycle, f"{cycle.slug}/index.html", keys)
-        self.file(f"{cycle.slug}/okrs.csv", keys.cycle, partial(render_csv, cycle, self._csv_rows))
+        self._overview(cycle, urls.cycle(cycle), keys)
+        self.file(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
-            self.file(f"{cycle.slug}/departments.svg", stable_hash(("departments", title, bars)),
+            self.file(urls.departments_chart(cycle), stable_hash(("departments", title, bars)),
                       partial(_svg, charts.department_progress_chart, title, bars))
-        tree = f"{cycle.slug}/tree/index.html"
-        root = "../" * tree.count("/")
+        tree = urls.cycle_page(cycle, "tree")
+        root = urls.root_of(tree)
         self.page("tree.html", tree, keys.cycle, lambda: dict(
             cycle=cycle, roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root),
             unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root)))
         if cycle.state != "upcoming":
-            self.page("status.html", f"{cycle.slug}/status/index.html", keys.cycle, lambda: dict(
+            self.page("status.html", urls.cycle_page(cycle, "status"), keys.cycle, lambda: dict(
                 cycle=cycle, groups=[(row, by_status(row)) for row in status_rows(cycle)]))
         if cycle.state == "archived":
             title = f"Final scores, {cycle.title}"
             bands = tuple((b.label, b.counts) for b in retro.score_bands(cycle.objectives))
-            self.file(f"{cycle.slug}/retro/scores.svg", stable_hash(("distribution", title, bands)),
+            self.file(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
                       partial(_svg, charts.score_distribution_chart, title, bands))
         self._people_and_kpis(cycle, keys)
         for owner in cycle.owners.values():
@@ -196,32 +197,30 @@ class _Plan:
         """The cycle's people directory, drawn person by person (each entry kept until it changes), and its KPIs."""
         everyone = people(cycle)
         entries = [keys.person_entry(p) for p in everyone]
-        path = f"{cycle.slug}/people/index.html"
-        root = "../" * path.count("/")
-        self.page("people.html", path, combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
+        url = urls.cycle_page(cycle, "people")
+        root = urls.root_of(url)
+        self.page("people.html", url, combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
             self.renderer.fragment((keys.frame, entry), root, "person_entry", person, cycle)
             for person, entry in zip(everyone, entries)]))
         owners = kpi_owners(cycle)
-        self.page("kpis.html", f"{cycle.slug}/kpis/index.html", keys.kpis(owners),
+        self.page("kpis.html", urls.cycle_page(cycle, "kpis"), keys.kpis(owners),
                   lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners)))
 
     def _owner(self, owner: Owner, keys: CycleKeys) -> None:
         cycle = owner.cycle
-        self.page("owner.html", f"{owner.url}index.html", keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
+        self.page("owner.html", urls.owner(owner), keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
         badge = (cycle.title, headline_text(owner), owner.status)
-        self.file(f"badges/{cycle.slug}/{owner.id}.svg", keys.owner_badge(owner), partial(_badge, *badge))
+        self.file(urls.owner_badge(owner), keys.owner_badge(owner), partial(_badge, *badge))
         if cycle.state == "current":
-            self.file(f"badges/current/{owner.id}.svg", keys.owner_badge(owner), partial(_badge, *badge))
+            self.file(urls.owner_badge(owner, current=True), keys.owner_badge(owner), partial(_badge, *badge))
         for objective in owner.objectives:
-            self.page("objective.html", f"{objective.url}index.html", keys.objective(objective),
+            self.page("objective.html", urls.objective(objective), keys.objective(objective),
                       partial(self._objective_context, objective, keys))
             badge = (cycle.title, headline_text(objective), objective.status)
-            self.file(f"badges/{cycle.slug}/{owner.id}/{objective.id}.svg", keys.objective_badge(objective),
-                      partial(_badge, *badge))
+            self.file(urls.objective_badge(objective), keys.objective_badge(objective), partial(_badge, *badge))
             for index, kr in enumerate(objective.key_results):
                 if kr.type == "metric" and kr.checkins:
-                    self.outputs.append(Output(f"{objective.url}{kr.id}.svg", keys.chart(objective, index),
-                                               partial(_checkin_chart, kr)))
+                    self.file(urls.checkin_chart(kr), keys.chart(objective, index), partial(_checkin_chart, kr))
 
     def _retro(self, cycle: Cycle, keys: CycleKeys) -> None:
         """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
@@ -231,12 +230,12 @@ class _Plan:
         # of the next cycle the page shows only which objectives go on there (links; their progress is
         # on their own pages), so an edit in the running cycle leaves the retrospective alone
         shown_later = stable_hash(tuple(now.ref for _, pairs in carried for _, now in pairs))
-        self.page("retro.html", f"{cycle.slug}/retro/index.html", combine(keys.cycle, shown_later), lambda: dict(
+        self.page("retro.html", urls.cycle_page(cycle, "retro"), combine(keys.cycle, shown_later), lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
             later=later, carried=carried, notes=retro.with_notes(rows)))
 
     def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
-        below = self.renderer.tree(subtree_children(objective), keys, 1, "../" * objective.url.count("/"))
+        below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(objective.url))
         return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, below=below)
 
     def _site_files(self) -> None:
@@ -246,22 +245,22 @@ class _Plan:
         if scored:
             points = tuple((c.title, headline(c) or 0.0) for c in scored)
             title = "Company score by cycle"
-            self.file("cycles/scores.svg", stable_hash(("scores", title, points)), partial(_svg, charts.score_history_chart, title, points))
-        self.page("cycles.html", "cycles/index.html", everything, lambda: dict(scored_cycles=scored))
-        self.page("search.html", "search/index.html", everything, lambda: dict(sections=[
-            self.renderer.fragment(("index", self.keys[id(c)].cycle), "../", "index_section", c,
+            self.file(urls.SCORE_HISTORY, stable_hash(("scores", title, points)), partial(_svg, charts.score_history_chart, title, points))
+        self.page("cycles.html", urls.CYCLES, everything, lambda: dict(scored_cycles=scored))
+        self.page("search.html", urls.SEARCH, everything, lambda: dict(sections=[
+            self.renderer.fragment(("index", self.keys[id(c)].cycle), urls.root_of(urls.SEARCH), "index_section", c,
                                    partial(sorted, c.owners.values(), key=org_order)) for c in site.cycles]))
-        self.file("search-index.js", everything, partial(render_search_index, site, self._search_entries))
+        self.file(urls.SEARCH_INDEX, everything, partial(render_search_index, site, self._search_entries))
         not_found_base = urlsplit(site.config.base_url).path or "/"
         css = self.static.get("static/style.css", b"")
-        self.page("404.html", "404.html", stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
-        self.file("okrs.json", everything, self._json)
-        self.file("feed.xml", everything, partial(render_feed, site, self._newest_checkins))
-        self.file(".nojekyll", 0, bytes)
+        self.page("404.html", urls.NOT_FOUND, stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
+        self.file(urls.EXPORT, everything, self._json)
+        self.file(urls.FEED, everything, partial(render_feed, site, self._newest_checkins))
+        self.file(urls.NO_JEKYLL, 0, bytes)
         if site.config.cname:
-            self.file("CNAME", stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
+            self.file(urls.CNAME, stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
         pages = tuple(o.path for o in self.outputs if o.page)
-        self.file("sitemap.xml", stable_hash((site.config.base_url, pages)), partial(sitemap, site.config.base_url, pages))
+        self.file(urls.SITEMAP, stable_hash((site.config.base_url, pages)), partial(render_sitemap, site.config.base_url, pages))
 
     def _owner_key(self, owner: Owner) -> tuple:
         """All an owner's parts show: the owner, its objectives, its cycle, its parent's name."""
@@ -341,15 +340,3 @@ def alignment_roots(cycle: Cycle):
 def unaligned(cycle: Cycle):
     """Objectives below the company that align to nothing public: roots of their own trees."""
     return forest([o for o in cycle.objectives if o.owner.kind != "company" and not o.parents])
-
-
-def sitemap(base_url: str, page_paths: list[str]) -> bytes:
-    urls = []
-    for path in page_paths:
-        if path == "404.html":
-            continue
-        location = base_url + (path[: -len("index.html")] if path.endswith("index.html") else path)
-        urls.append(f"  <url><loc>{escape(location)}</loc></url>\n")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            + "".join(urls) + "</urlset>\n").encode("utf-8")
