@@ -1,6 +1,7 @@
 """``okrsite new``: a ready repository with a small example company in the current quarter,
 a README for the people who edit the OKRs, and GitHub Actions workflows that check pull
-requests and publish the site with GitHub Pages."""
+requests and publish the site with GitHub Pages, both installing the okrsite that
+``okrsite-requirements.txt`` names."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from okrsite import SOURCE, __version__
 from okrsite.config import dates_from_name
 
-STARTER = Path(__file__).resolve().parent / "starter"  # files of a new site: README and workflows
+STARTER = Path(__file__).resolve().parent / "starter"  # files of a new site: README, requirement, workflows
 REQUIREMENTS = "okrsite-requirements.txt"  # the one line that says which okrsite the workflows install
 _RELEASE = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?")  # PEP 440 without .dev or +local: a tagged release
 
@@ -182,6 +183,7 @@ def requirement(version: str = __version__) -> str:
 
 
 def _requirements(version: str = __version__) -> str:
+    """okrsite-requirements.txt: the requirement, with the other lines an owner may use instead."""
     note = "" if _RELEASE.fullmatch(version) else (
         f"# okrsite {version}, which made this site, is a development version that no release tag\n"
         "# names: this follows okrsite's default branch. Pin a release (@vX.Y.Z) before relying on it.\n")
