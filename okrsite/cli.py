@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     _build_options(watch)
 
     check = _command(commands, "check", _run_check, "validate the content without building",
-                     "Validate every OKR file and report problems as path:line: message.",
+                     "Validate every OKR file and report problems as path:line: message. Errors fail (exit 1); "
+                     "warnings fail too under --strict or with strict = true under [checks] in site.toml.",
                      "okrsite check", "okrsite check --strict --format github")
     _site_arguments(check)
     check.add_argument("--format", choices=("text", "github"), default="text",
@@ -200,11 +201,11 @@ def _print_diagnostics(diagnostics: Diagnostics, github: bool = False) -> None:
         print(item.format_github() if github else item.format(), file=sys.stdout if github else sys.stderr)
 
 
-def _summary_of_problems(diagnostics: Diagnostics, strict: bool) -> str:
+def _summary_of_problems(diagnostics: Diagnostics, strict: bool, why: str = "--strict") -> str:
     errors, warnings, notes = len(diagnostics.errors), len(diagnostics.warnings), len(diagnostics.notes)
     text = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}" + (f", {plural(notes, 'note')}" if notes else "")
     if strict and warnings and not errors:
-        text += " (warnings fail under --strict)"
+        text += f" (warnings fail under {why})"
     return text
 
 
@@ -305,8 +306,10 @@ def _run_check(args) -> int:
     site = load_site(root, build_date(args.date), diagnostics, jobs=available_jobs(), history=args.history)
     github = args.format == "github"
     _print_diagnostics(diagnostics, github)
-    failed = site is None or bool(diagnostics.failures(args.strict))
-    summary = _summary_of_problems(diagnostics, args.strict)
+    asked = site is not None and site.config.checks.strict  # `strict = true` under [checks] in site.toml
+    strict = args.strict or asked
+    failed = site is None or bool(diagnostics.failures(strict))
+    summary = _summary_of_problems(diagnostics, strict, "--strict" if args.strict else "[checks] strict in site.toml")
     print(f"okrsite check: {'failed' if failed else 'ok'}: {summary}", file=sys.stderr)
     return 1 if failed else 0
 

@@ -45,10 +45,12 @@ class StatusBands:
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """What ``[checks]`` in site.toml says: the coaching checks switched off, and the stale limit."""
+    """What ``[checks]`` in site.toml says: the coaching checks switched off, the stale limit, and
+    whether warnings fail ``okrsite check`` (as ``--strict`` does; ``okrsite build`` never reads it)."""
 
     off: frozenset[str] = frozenset()
     stale_days: int = 14  # a key result with no check-in for longer is stale
+    strict: bool = False
 
     def on(self, name: str) -> bool:
         return name not in self.off
@@ -253,10 +255,10 @@ def _checks(table, where: _Where) -> CheckSettings:
     if not isinstance(table, dict):
         where.error("checks", "'checks' must be a table")
         return CheckSettings()
-    _warn_unknown(table, CHECKS + ("stale_days",), where, "[checks]", "checks")
+    _warn_unknown(table, CHECKS + ("stale_days", "strict"), where, "[checks]", "checks")
     off = set()
     for key, value in table.items():
-        if key in CHECKS and not isinstance(value, bool):
+        if key in CHECKS + ("strict",) and not isinstance(value, bool):
             where.error(key, f"[checks] {key} must be true or false, not {_shown(value)}", "checks")
         elif key in CHECKS and not value:
             off.add(key)
@@ -264,7 +266,7 @@ def _checks(table, where: _Where) -> CheckSettings:
     if isinstance(stale_days, bool) or not isinstance(stale_days, int) or not 1 <= stale_days <= 366:
         where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {_shown(stale_days)}", "checks")
         stale_days = CheckSettings.stale_days
-    return CheckSettings(frozenset(off), stale_days)
+    return CheckSettings(frozenset(off), stale_days, table.get("strict") is True)
 
 
 def _markdown(table, where: _Where) -> tuple[str, ...]:

@@ -1,22 +1,28 @@
 """``okrsite new``: a ready repository with a small example company in the current quarter,
 a README for the people who edit the OKRs, and GitHub Actions workflows that check pull
-requests and publish the site with GitHub Pages."""
+requests and publish the site with GitHub Pages, both installing the okrsite that
+``okrsite-requirements.txt`` names."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
-from okrsite import __version__
+from okrsite import SOURCE, __version__
 from okrsite.config import dates_from_name
 
-STARTER = Path(__file__).resolve().parent / "starter"  # files of a new site: README and workflows
+STARTER = Path(__file__).resolve().parent / "starter"  # files of a new site: README, requirement, workflows
+REQUIREMENTS = "okrsite-requirements.txt"  # the one line that says which okrsite the workflows install
+_RELEASE = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?")  # PEP 440 without .dev or +local: a tagged release
 
 SITE_TOML = """\
 # okrsite settings. The format is described in okrsite's README.
 title = "Example Co. OKRs"
 base_url = "https://example.github.io/okrs/"   # where the site will be published
 theme = "default"
+# history = "git"        # check-ins from every commit that changed a key result's `current`; the
+                         # workflows check out the whole history that this needs (fetch-depth: 0)
 
 [status]                 # thresholds for on-track / at-risk / off-track and the final grades
 achieved = 0.7
@@ -26,6 +32,8 @@ at_risk = 0.5
 
 [checks]                 # coaching warnings in `okrsite check`, all on; switch one off with false
 stale_days = 14          # a key result with no check-in for longer is stale
+strict = false           # true: warnings fail the pull-request check too, not only errors; publishing
+                         # (okrsite build) fails on errors only, whatever this says
 """
 
 GITIGNORE = "/public/\n"
@@ -162,7 +170,24 @@ PEOPLE = {
 def _starter(name: str, **values) -> str:
     """A file of ``okrsite/starter/`` with okrsite's version and ``values`` filled in."""
     text = (STARTER / name).read_text(encoding="utf-8")
-    return text.format(version=__version__, **values)
+    return text.format(**{"version": __version__, "source": SOURCE, **values})
+
+
+def requirement(version: str = __version__) -> str:
+    """The pip requirement that installs this okrsite: its release tag in the source repository,
+    which works before okrsite is on PyPI and after; a development version has no tag, so it
+    follows the default branch."""
+    if _RELEASE.fullmatch(version):
+        return f"okrsite @ git+{SOURCE}@v{version}"
+    return f"okrsite @ git+{SOURCE}"
+
+
+def _requirements(version: str = __version__) -> str:
+    """okrsite-requirements.txt: the requirement, with the other lines an owner may use instead."""
+    note = "" if _RELEASE.fullmatch(version) else (
+        f"# okrsite {version}, which made this site, is a development version that no release tag\n"
+        "# names: this follows okrsite's default branch. Pin a release (@vX.Y.Z) before relying on it.\n")
+    return _starter(REQUIREMENTS, version=version, requirement=requirement(version), pin_note=note)
 
 
 def current_quarter(today: dt.date) -> str:
@@ -190,6 +215,7 @@ def example_files(today: dt.date) -> dict[str, str]:
     files = {
         "site.toml": SITE_TOML,
         ".gitignore": GITIGNORE,
+        REQUIREMENTS: _requirements(),
         "README.md": _starter("README.md", cycle=cycle),
         ".github/workflows/check.yml": _starter("check.yml"),
         ".github/workflows/pages.yml": _starter("pages.yml"),

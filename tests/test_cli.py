@@ -127,6 +127,23 @@ def test_warnings_pass_but_fail_under_strict(site, tmp_path, capsys):
 
 # --- check ---
 
+def test_check_fails_on_warnings_where_site_toml_asks(site, capsys):
+    """`strict = true` under [checks] makes `okrsite check` fail on warnings, as --strict does;
+    `okrsite build` never reads it: publishing fails on errors only."""
+    use(site, WARNED)
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text() + "\n[checks]\nstrict = true\n")
+    capsys.readouterr()
+    assert run(["check", "--date", "2026-11-20", "--format", "github"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("::warning file=content/2026-Q4/test-co.md,line=")
+    assert "(warnings fail under [checks] strict in site.toml)" in captured.err
+    assert run(["build", "--date", "2026-11-20"]) == 0
+    toml.write_text(toml.read_text().replace("strict = true", "strict = false"))
+    assert run(["check", "--date", "2026-11-20", "--format", "github"]) == 0
+    assert run(["check", "--date", "2026-11-20", "--strict"]) == 1
+
+
 def test_check_ok(site, capsys):
     assert run(["check", "--date", "2026-11-20"]) == 0
     captured = capsys.readouterr()

@@ -141,6 +141,15 @@ def test_checks_unknown_key_warns_with_did_you_mean(config_of):
     assert config.checks == CheckSettings()
 
 
+def test_checks_strict_is_off_unless_set_to_true(config_of):
+    assert config_of("")[0].checks.strict is False
+    config, diagnostics = config_of("[checks]\nstrict = true\n")
+    assert diagnostics.items == [] and config.checks == CheckSettings(strict=True)
+    config, diagnostics = config_of('title = "T"\n[checks]\nstrict = "yes"\n')
+    assert formatted(diagnostics) == ["site.toml:3: error: [checks] strict must be true or false, not 'yes'"]
+    assert config.checks.strict is False
+
+
 def test_checks_of_the_wrong_type_are_errors_at_their_line(config_of):
     config, diagnostics = config_of('[checks]\nstale = "no"\nunits = 0\nstale_days = 0\n')
     assert formatted(diagnostics) == [
