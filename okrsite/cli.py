@@ -1,4 +1,4 @@
-"""The ``okrsite`` command: build, check and new.
+"""The ``okrsite`` command: build, serve, watch, check, diff, schema, new and new-cycle.
 
 Exit codes: 0 ok; 1 the content has errors (or warnings under ``--strict``); 2 bad usage.
 """
@@ -23,6 +23,7 @@ EPILOG = """examples:
   okrsite check --strict            validate only; warnings fail too
   okrsite check --format github     errors as GitHub Actions annotations
   okrsite diff main                 what changed in the OKRs since main
+  okrsite schema > okr-schema.json  the JSON Schema of the front matter, for editors
   okrsite new my-okrs               start a new site with example content
 """
 
@@ -90,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (default) or GitHub Actions annotations")
     _history_option(check)
+
+    schema = _command(commands, "schema", _run_schema, "print a JSON Schema of an OKR file's front matter",
+                      "Print the JSON Schema (draft 2020-12) of an OKR file's front matter, made from the field "
+                      "definitions okrsite check uses, for editors and other tools. It is stricter than check in one "
+                      "way: an unknown key (a warning for check) does not match it.",
+                      "okrsite schema > okr-schema.json")
 
     diff = _command(commands, "diff", _run_diff, "what changed in the OKRs between two git revisions",
                     "Compare the OKRs at git revision BASE with those at HEAD (default: the working tree as it "
@@ -309,6 +316,15 @@ def _run_check(args) -> int:
     summary = _summary_of_problems(diagnostics, args.strict)
     print(f"okrsite check: {'failed' if failed else 'ok'}: {summary}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _run_schema(args) -> int:
+    import json
+
+    from okrsite.fields import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return 0
 
 
 def _run_diff(args) -> int:

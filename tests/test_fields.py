@@ -1,0 +1,112 @@
+"""Tests of okrsite.fields: the JSON Schema of ``okrsite schema`` is made from the fields the
+validator checks, accepts every file the validator accepts, and rejects known mistakes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from okrsite import schema
+from okrsite.cli import main
+from okrsite.fields import SECTIONS, json_schema
+from okrsite.scaffold import example_files
+from conftest import REPO
+
+VALIDATOR_KEYS = {"owner": schema.OWNER_KEYS, "objective": schema.OBJECTIVE_KEYS, "key_result": schema.KR_KEYS,
+                  "checkin": schema.CHECKIN_KEYS, "kpi": schema.KPI_KEYS}
+
+
+def front_matter(text: str):
+    """The front matter as an editor's YAML language server sees it: dates are text."""
+    data = yaml.safe_load(text.split("---\n", 2)[1])
+    return json.loads(json.dumps(data, default=lambda value: value.isoformat()))
+
+
+def problems(data) -> list[str]:
+    validator = jsonschema.Draft202012Validator(json_schema())
+    return [error.message for error in validator.iter_errors(data)]
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema():
+    jsonschema.Draft202012Validator.check_schema(json_schema())
+
+
+@pytest.mark.parametrize("section", sorted(VALIDATOR_KEYS))
+def test_the_schema_has_exactly_the_keys_the_validator_accepts(section):
+    whole = json_schema()
+    properties = whole["properties"] if section == "owner" else whole["$defs"][section]["properties"]
+    assert list(properties) == list(VALIDATOR_KEYS[section])
+    assert {field.name for field in SECTIONS[section]} == set(VALIDATOR_KEYS[section])
+
+
+def test_the_schema_knows_the_validators_choices():
+    whole = json_schema()
+    assert whole["properties"]["kind"]["enum"] == ["company", "department", "team", "person"]
+    assert whole["$defs"]["key_result"]["properties"]["type"]["enum"] == ["metric", "milestone", "rollup"]
+    assert whole["$defs"]["objective"]["properties"]["status"]["enum"] == ["on-track", "at-risk", "off-track"]
+    assert whole["properties"]["parent"]["pattern"] == f"^{schema.ID_PATTERN.pattern}$"
+    assert whole["properties"]["parent"]["maxLength"] == schema.MAX_ID_LENGTH
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "content").rglob("*.md")), ids=lambda p: p.name)
+def test_every_example_file_matches_the_schema(path):
+    assert problems(front_matter(path.read_text(encoding="utf-8"))) == []
+
+
+def test_every_starter_file_matches_the_schema():
+    files = example_files(dt.date(2026, 11, 15))
+    for name, text in files.items():
+        if name.startswith("content/"):
+            assert problems(front_matter(text)) == [], name
+
+
+GOOD = """\
+---
+name: Web Store
+kind: team
+parent: ecommerce
+objectives:
+  - id: fast-checkout
+    title: Build the fastest checkout
+    aligns_to: ecommerce/convert-more
+    key_results:
+      - {id: checkout-time, title: Median checkout time, start: 190, target: 90, unit: seconds,
+         checkins: [{date: 2026-10-09, value: 176, note: Half-way}]}
+      - {id: apple-pay, title: Apple Pay live, type: milestone, done: true}
+      - {id: teams, title: Teams on plan, type: rollup, weight: 2}
+kpis:
+  - {id: returns, title: Return rate, current: 3.1, target: 4, direction: lower, unit: "%"}
+---
+"""
+
+
+def test_a_good_file_matches():
+    assert problems(front_matter(GOOD)) == []
+
+
+@pytest.mark.parametrize("mistake, fragment", [
+    ("name: Web Store\n", "name: Web Store\nteam: web\n"),                          # unknown key
+    ("kind: team", "kind: squad"),                                                  # bad kind
+    ("parent: ecommerce", "parent: E-Commerce"),                                    # bad id
+    ("parent: ecommerce", f"parent: {'x' * 101}"),                                  # id too long
+    ("id: fast-checkout", "id: Fast Checkout"),                                     # bad objective id
+    ("aligns_to: ecommerce/convert-more", "aligns_to: convert-more"),               # bad reference
+    ("type: milestone, done: true", "type: milestone"),                             # milestone without done
+    ("start: 190, target: 90, ", "start: 190, "),                                   # metric without target
+    ("weight: 2", "weight: 0"),                                                     # weight not positive
+    ("direction: lower", "direction: down"),                                        # bad direction
+    ("date: 2026-10-09", "date: soon"),                                             # bad date
+    ("    title: Build the fastest checkout\n", ""),                                # objective without title
+])
+def test_known_mistakes_do_not_match(mistake, fragment):
+    assert mistake in GOOD
+    assert problems(front_matter(GOOD.replace(mistake, fragment, 1))) != []
+
+
+def test_the_schema_command_prints_the_schema(capsys):
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == json_schema()
