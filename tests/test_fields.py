@@ -12,8 +12,11 @@ import yaml
 
 from okrsite import schema
 from okrsite.cli import main
+from okrsite.diagnostics import Diagnostics
 from okrsite.fields import SECTIONS, json_schema
+from okrsite.load import parse_document
 from okrsite.scaffold import example_files
+from okrsite.schema import build_owner
 from conftest import REPO
 
 VALIDATOR_KEYS = {"owner": schema.OWNER_KEYS, "objective": schema.OBJECTIVE_KEYS, "key_result": schema.KR_KEYS,
@@ -110,3 +113,32 @@ def test_known_mistakes_do_not_match(mistake, fragment):
 def test_the_schema_command_prints_the_schema(capsys):
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out) == json_schema()
+
+
+def validator_errors(data: dict) -> list[str]:
+    """What ``okrsite check`` says about one file with this front matter."""
+    text = f"---\n{yaml.safe_dump(data, sort_keys=False)}---\nBody\n"
+    diagnostics = Diagnostics()
+    doc = parse_document(text.encode(), REPO / "web-store.md", "web-store.md", "2026-Q4", diagnostics)
+    build_owner(doc, diagnostics)
+    return [item.message for item in diagnostics.errors]
+
+
+def _parts(data: dict) -> dict[str, dict]:
+    objective = data["objectives"][0]
+    return {"owner": data, "objective": objective, "key_result": objective["key_results"][0],
+            "checkin": objective["key_results"][0]["checkins"][0], "kpi": data["kpis"][0],
+            "milestone": objective["key_results"][1]}
+
+
+REQUIRED = [(section, field.name) for section, fields in SECTIONS.items() for field in fields if field.required]
+
+
+@pytest.mark.parametrize("section, key", REQUIRED + [("key_result", "start"), ("key_result", "target"),
+                                                     ("milestone", "done")])
+def test_a_key_the_schema_requires_is_one_the_validator_requires(section, key):
+    data = yaml.safe_load(GOOD.split("---\n")[1])
+    assert validator_errors(data) == []
+    del _parts(data)[section][key]
+    assert validator_errors(data) != []
+    assert problems(json.loads(json.dumps(data, default=str))) != []
