@@ -96,7 +96,10 @@ def _parser() -> argparse.ArgumentParser:
                       "Print the JSON Schema (draft 2020-12) of an OKR file's front matter, made from the field "
                       "definitions okrsite check uses, for editors and other tools. It is stricter than check in one "
                       "way: an unknown key (a warning for check) does not match it.",
-                      "okrsite schema > okr-schema.json")
+                      "okrsite schema > okr-schema.json", "okrsite schema --draft 7 > okr-schema.json")
+    schema.add_argument("--draft", choices=("2020-12", "7"), default="2020-12",
+                        help="the JSON Schema draft: 2020-12 (default), or 7 for tools that know only draft 7 "
+                             "(remark-lint-frontmatter-schema)")
 
     diff = _command(commands, "diff", _run_diff, "what changed in the OKRs between two git revisions",
                     "Compare the OKRs at git revision BASE with those at HEAD (default: the working tree as it "
@@ -323,7 +326,7 @@ def _run_schema(args) -> int:
 
     from okrsite.fields import json_schema
 
-    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(json_schema(args.draft), indent=2, ensure_ascii=False) + "\n")
     return 0
 
 

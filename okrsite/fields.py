@@ -89,12 +89,18 @@ def keys(section: tuple[Field, ...]) -> tuple[str, ...]:
     return tuple(field.name for field in section)
 
 
-def json_schema() -> dict:
-    """A JSON Schema (draft 2020-12) of an OKR file's front matter.
+DRAFTS = {"2020-12": ("https://json-schema.org/draft/2020-12/schema", "$defs"),
+          "7": ("http://json-schema.org/draft-07/schema#", "definitions")}
+
+
+def json_schema(draft: str = "2020-12") -> dict:
+    """A JSON Schema of an OKR file's front matter, in draft 2020-12 or 7 (for tools built on
+    draft 7, such as Ajv's default and so remark-lint-frontmatter-schema); the same otherwise.
 
     It is stricter than ``okrsite check`` in one way: an unknown key, a warning
     for okrsite, is a mistake for the schema, so editors underline it."""
-    definitions = {name: _object(section) for name, section in SECTIONS.items() if name != "owner"}
+    uri, defs = DRAFTS[draft]
+    definitions = {name: _object(section, defs) for name, section in SECTIONS.items() if name != "owner"}
     definitions["key_result"]["allOf"] = [
         {"if": {"properties": {"type": {"const": "milestone"}}, "required": ["type"]},
          "then": {"required": ["done"]}},
@@ -102,17 +108,18 @@ def json_schema() -> dict:
          "then": {"required": ["start", "target"]}},
     ]
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": uri,
         "title": "okrsite OKR file",
         "description": "The YAML front matter of an okrsite OKR file (one owner of one cycle). "
                        "Made by `okrsite schema`.",
-        **_object(OWNER),
-        "$defs": definitions,
+        **_object(OWNER, defs),
+        defs: definitions,
     }
 
 
-def _object(section: tuple[Field, ...]) -> dict:
-    schema = {"type": "object", "properties": {f.name: _property(f) for f in section}, "additionalProperties": False}
+def _object(section: tuple[Field, ...], defs: str) -> dict:
+    properties = {f.name: _property(f, defs) for f in section}
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
     required = [f.name for f in section if f.required]
     return {**schema, "required": required} if required else schema
 
@@ -134,11 +141,11 @@ _KINDS = {
 }
 
 
-def _property(field: Field) -> dict:
+def _property(field: Field, defs: str) -> dict:
     if field.kind == "choice":
         schema = {"enum": list(field.choices)}
     elif field.kind in SECTIONS:
-        schema = {"type": "array", "items": {"$ref": f"#/$defs/{field.kind}"}}
+        schema = {"type": "array", "items": {"$ref": f"#/{defs}/{field.kind}"}}
     else:
         schema = dict(_KINDS[field.kind])
     return {"description": field.description, **schema}
