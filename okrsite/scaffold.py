@@ -9,6 +9,7 @@ from pathlib import Path
 
 from okrsite import __version__
 from okrsite.config import dates_from_name
+from okrsite.editors import editor_files
 
 STARTER = Path(__file__).resolve().parent / "starter"  # files of a new site: README and workflows
 
@@ -28,7 +29,7 @@ at_risk = 0.5
 stale_days = 14          # a key result with no check-in for longer is stale
 """
 
-GITIGNORE = "/public/\n"
+GITIGNORE = "/public/\n/node_modules/\n"  # node_modules: the editor tooling of okrsite/editors.py
 
 
 COMPANY = """\
@@ -200,6 +201,7 @@ def example_files(today: dt.date) -> dict[str, str]:
     }
     for person, values in PEOPLE.items():
         files[content + f"people/{person}.md"] = PERSON.format(**values)
+    files.update(editor_files())  # mistakes underlined as editors type (okrsite/editors.py)
     return files
 
 

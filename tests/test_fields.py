@@ -65,6 +65,16 @@ def test_every_example_file_matches_the_schema(path):
     assert problems(front_matter(path.read_text(encoding="utf-8"))) == []
 
 
+def test_a_new_site_underlines_mistakes_in_every_content_file_with_this_schema():
+    files = example_files(dt.date(2026, 11, 15))
+    assert json.loads(files["okr-schema.json"]) == json_schema("7")  # draft 7 for remark's linter
+    remark = json.loads(files[".remarkrc.json"])
+    assert ["remark-lint-frontmatter-schema", {"schemas": {"./okr-schema.json": ["./content/**/*.md"]}}] in remark["plugins"]
+    assert set(json.loads(files["package.json"])["devDependencies"]) == {"remark-frontmatter",
+                                                                          "remark-lint-frontmatter-schema"}
+    assert json.loads(files[".vscode/extensions.json"]) == {"recommendations": ["unifiedjs.vscode-remark"]}
+
+
 def test_every_starter_file_matches_the_schema():
     files = example_files(dt.date(2026, 11, 15))
     for name, text in files.items():
