@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import REPO
 from okrsite import __version__
@@ -114,3 +115,25 @@ def test_every_command_has_help_with_examples(installed, tmp_path, command):
     text = run(str(installed / "okrsite"), command, "--help", cwd=tmp_path)
     assert "examples:" in text or "example:" in text
     assert f"okrsite {command}" in text
+
+
+def test_the_pre_commit_hook_checks_the_site_when_its_files_change():
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["language"]) == ("okrsite-check", "okrsite check", "python")
+    assert hook["pass_filenames"] is False and hook["verbose"] is True  # warnings print even when it passes
+    files = re.compile(hook["files"])
+    assert all(files.search(p) for p in ("content/2026-Q4/acme.md", "site.toml", "themes/dark/static/x.css"))
+    assert not any(files.search(p) for p in ("README.md", "docs/site.toml.md", ".github/workflows/pages.yml"))
+
+
+def test_a_version_tag_builds_checks_tests_and_publishes_with_trusted_publishing():
+    workflow = yaml.safe_load((REPO / ".github/workflows/release.yml").read_text(encoding="utf-8"))
+    assert workflow[True] == {"push": {"tags": ["v*"]}}  # YAML 1.1 reads the key `on` as True
+    jobs = workflow["jobs"]
+    build = " ".join(step.get("run", "") for step in jobs["build"]["steps"])
+    assert "python -m build" in build and "twine check --strict dist/*" in build
+    assert ".ci/run" in " ".join(step.get("run", "") for step in jobs["test"]["steps"])
+    publish = jobs["publish"]
+    assert set(publish["needs"]) == {"build", "test"} and publish["environment"] == "pypi"
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["steps"][-1]["uses"] == "pypa/gh-action-pypi-publish@release/v1"
