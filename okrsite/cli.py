@@ -370,8 +370,8 @@ def _diff_site(args) -> str:
         except GitProblem:
             site, args.head = args.head, None
         else:
-            raise UsageError(f"{args.head!r} is both a folder and a git revision: write ./{args.head} for the "
-                             f"folder, or put the site's folder after it (okrsite diff {args.base} {args.head} SITE_DIR)")
+            raise UsageError(f"{args.head!r} is both a folder and a git revision: write ./{args.head} for the folder, "
+                             f"or put the site's folder after it (okrsite diff {args.base} {args.head} SITE_DIR)")
     if site is not None and args.site_option is not None:
         raise UsageError(f"the site's folder is given twice ({site} and -C {args.site_option}): give it once")
     return site or args.site_option or "."
