@@ -1,4 +1,4 @@
-"""The ``okrsite`` command: build, check and new.
+"""The ``okrsite`` command: build, serve, watch, check, diff, schema, new and new-cycle.
 
 Exit codes: 0 ok; 1 the content has errors (or warnings under ``--strict``); 2 bad usage.
 """
@@ -23,6 +23,7 @@ EPILOG = """examples:
   okrsite check --strict            validate only; warnings fail too
   okrsite check --format github     errors as GitHub Actions annotations
   okrsite diff main                 what changed in the OKRs since main
+  okrsite schema > okr-schema.json  the JSON Schema of the front matter, for editors
   okrsite new my-okrs               start a new site with example content
 """
 
@@ -92,17 +93,28 @@ def _parser() -> argparse.ArgumentParser:
                        help="text (default) or GitHub Actions annotations")
     _history_option(check)
 
+    schema = _command(commands, "schema", _run_schema, "print a JSON Schema of an OKR file's front matter",
+                      "Print the JSON Schema (draft 2020-12) of an OKR file's front matter, made from the field "
+                      "definitions okrsite check uses, for editors and other tools. It is stricter than check in one "
+                      "way: an unknown key (a warning for check) does not match it.",
+                      "okrsite schema > okr-schema.json", "okrsite schema --draft 7 > okr-schema.json")
+    schema.add_argument("--draft", choices=("2020-12", "7"), default="2020-12",
+                        help="the JSON Schema draft: 2020-12 (default), or 7 for tools that know only draft 7 "
+                             "(remark-lint-frontmatter-schema)")
+
     diff = _command(commands, "diff", _run_diff, "what changed in the OKRs between two git revisions",
                     "Compare the OKRs at git revision BASE with those at HEAD (default: the working tree as it "
                     "is): cycles, owners and objectives added or removed, objectives re-aligned or retitled, "
                     "progress, scores and statuses that moved, new check-ins. Both sides are scored at the same "
                     "date. Private owners and objectives are left out. Exit 0 whether or not anything changed.",
-                    "okrsite diff main", "okrsite diff v1.0 HEAD --format json",
+                    "okrsite diff main", "okrsite diff v1.0 HEAD --format json", "okrsite diff main okrs",
                     'okrsite diff "origin/$GITHUB_BASE_REF" --format markdown >> "$GITHUB_STEP_SUMMARY"')
     diff.add_argument("base", metavar="BASE", help="the revision to compare from: a branch, tag or commit")
     diff.add_argument("head", nargs="?", metavar="HEAD", help="the revision to compare to (default: the working tree)")
-    diff.add_argument("-C", dest="site", default=".", metavar="SITE_DIR",
-                      help="the site's folder, in a git repository (default: .)")
+    diff.add_argument("site_dir", nargs="?", metavar="SITE_DIR",
+                      help="the site's folder, in a git repository (default: .); after BASE alone, a folder is "
+                           "taken as SITE_DIR, not as HEAD")
+    diff.add_argument("-C", dest="site_option", metavar="SITE_DIR", help="the site's folder, as SITE_DIR")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                       help="text (default), markdown (for a pull request or job summary) or json")
     diff.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
@@ -314,14 +326,24 @@ def _run_check(args) -> int:
     return 1 if failed else 0
 
 
+def _run_schema(args) -> int:
+    import json
+
+    from okrsite.fields import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(args.draft), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def _run_diff(args) -> int:
     from okrsite.diff import SideProblem, compare, load_side
     from okrsite.diffformat import render_json, render_markdown, render_text
     from okrsite.gitrevision import GitProblem, find_repository
 
-    root = _site_root(args.site) if args.head is None else Path(args.site)  # the working tree needs a site
+    site = _diff_site(args)
+    root = _site_root(site) if args.head is None else Path(site)  # the working tree needs a site
     if not root.is_dir():
-        raise UsageError(f"no such folder: {args.site}")
+        raise UsageError(f"no such folder: {site}")
     date = build_date(args.date)
     try:
         repository = find_repository(root)
@@ -337,6 +359,25 @@ def _run_diff(args) -> int:
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[args.format]
     sys.stdout.write(render(compare(base, head, date)))
     return 0
+
+
+def _diff_site(args) -> str:
+    """The site folder of ``okrsite diff``: SITE_DIR, else -C, else ``.``. After BASE alone, a
+    folder is SITE_DIR, unless it also names a revision: then the user must say which it is."""
+    from okrsite.gitrevision import GitProblem, find_repository, resolve
+
+    site = args.site_dir
+    if site is None and args.head is not None and Path(args.head).is_dir():
+        try:
+            resolve(find_repository(Path(args.head)), args.head)
+        except GitProblem:
+            site, args.head = args.head, None
+        else:
+            raise UsageError(f"{args.head!r} is both a folder and a git revision: write ./{args.head} for the folder, "
+                             f"or put the site's folder after it (okrsite diff {args.base} {args.head} SITE_DIR)")
+    if site is not None and args.site_option is not None:
+        raise UsageError(f"the site's folder is given twice ({site} and -C {args.site_option}): give it once")
+    return site or args.site_option or "."
 
 
 def _run_new(args) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from okrsite import SOURCE, __version__
 from okrsite.config import dates_from_name
+from okrsite.editors import editor_files
 
 STARTER = Path(__file__).resolve().parent / "starter"  # files of a new site: README, requirement, workflows
 REQUIREMENTS = "okrsite-requirements.txt"  # the one line that says which okrsite the workflows install
@@ -36,7 +37,7 @@ strict = false           # true: warnings fail the pull-request check too, not o
                          # (okrsite build) fails on errors only, whatever this says
 """
 
-GITIGNORE = "/public/\n"
+GITIGNORE = "/public/\n/node_modules/\n"  # node_modules: the editor tooling of okrsite/editors.py
 
 
 COMPANY = """\
@@ -226,6 +227,7 @@ def example_files(today: dt.date) -> dict[str, str]:
     }
     for person, values in PEOPLE.items():
         files[content + f"people/{person}.md"] = PERSON.format(**values)
+    files.update(editor_files())  # mistakes underlined as editors type (okrsite/editors.py)
     return files
 
 

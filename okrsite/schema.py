@@ -11,21 +11,21 @@ import math
 import re
 import sys
 
+from okrsite import fields as spec
 from okrsite.diagnostics import Diagnostics, did_you_mean, printable
+from okrsite.fields import DIRECTIONS, ID_PATTERN, MAX_ID_LENGTH, VISIBILITIES
 from okrsite.load import Document, LineDict
 from okrsite.markdown import render_markdown
 from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
 from okrsite.xmltext import describe_invalid, first_invalid
 
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
-MAX_ID_LENGTH = 100  # ids name files and folders of the site: well inside a file system's 255 bytes a name
-OWNER_KEYS = ("name", "kind", "parent", "lead", "role", "visibility", "objectives", "kpis")
-OBJECTIVE_KEYS = ("id", "title", "description", "retro", "aligns_to", "visibility", "key_results", "initiatives", "score", "status")
-KR_KEYS = ("id", "title", "type", "start", "target", "current", "unit", "weight", "score", "checkins", "done")
-CHECKIN_KEYS = ("date", "value", "note")
-KPI_KEYS = ("id", "title", "current", "target", "direction", "unit")
-VISIBILITIES = ("public", "private")
-_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+# The keys each mapping may have, from the one declaration of the fields (okrsite/fields.py).
+OWNER_KEYS = spec.keys(spec.OWNER)
+OBJECTIVE_KEYS = spec.keys(spec.OBJECTIVE)
+KR_KEYS = spec.keys(spec.KEY_RESULT)
+CHECKIN_KEYS = spec.keys(spec.CHECKIN)
+KPI_KEYS = spec.keys(spec.KPI)
+_EXPONENT = re.compile(spec.EXPONENT)
 _INITIATIVE = re.compile(r"^\[([ xX])\]\s*(.*)$")
 
 
@@ -328,7 +328,7 @@ def _kpi(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Kpi | No
         title=title,
         current=fields.number("current"),
         target=fields.number("target"),
-        direction=fields.choice("direction", ("higher", "lower"), "higher"),
+        direction=fields.choice("direction", DIRECTIONS, "higher"),
         unit=fields.text("unit"),
     )
     return kpi if ident and title else None

@@ -20,6 +20,28 @@ def test_a_site_in_a_sub_folder_of_the_repository(tmp_path, capsys, monkeypatch)
     assert by(diff_json(capsys, "v1", "main", "-C", "..")["cycles"], "id")["2026-Q4"] == q4
 
 
+def test_the_site_folder_may_follow_the_revisions_as_other_commands_take_it(tmp_path, capsys, monkeypatch):
+    make_repo(tmp_path / "repo", site="okrs")
+    monkeypatch.chdir(tmp_path / "repo")
+    with_option = diff_json(capsys, "v1", "-C", "okrs")
+    assert diff_json(capsys, "v1", "okrs") == with_option  # a folder after BASE alone is the site, not HEAD
+    assert diff_json(capsys, "v1", "./okrs/") == with_option
+    assert diff_json(capsys, "v1", "main", "okrs")["cycles"] == diff_json(capsys, "v1", "main", "-C", "okrs")["cycles"]
+
+
+def test_a_folder_that_is_also_a_revision_or_a_site_given_twice_is_bad_usage(tmp_path, capsys, monkeypatch):
+    root = make_repo(tmp_path / "repo", site="okrs")
+    monkeypatch.chdir(tmp_path / "repo")
+    git(tmp_path / "repo", "branch", "okrs")
+    code, out, err = diff(capsys, "v1", "okrs")
+    assert code == 2 and out == ""
+    assert err == ("okrsite: error: 'okrs' is both a folder and a git revision: write ./okrs for the folder, "
+                   "or put the site's folder after it (okrsite diff v1 okrs SITE_DIR)\n")
+    assert diff_json(capsys, "v1", "./okrs") == diff_json(capsys, "v1", "-C", "okrs")
+    code, out, err = diff(capsys, "v1", "main", str(root), "-C", "okrs")
+    assert code == 2 and err == f"okrsite: error: the site's folder is given twice ({root} and -C okrs): give it once\n"
+
+
 def test_not_a_git_repository(tmp_path, capsys, monkeypatch):
     (tmp_path / "site").mkdir()
     write(tmp_path / "site", {"site.toml": SITE_TOML, **BASE})
