@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 from okrsite.live import Live  # noqa: E402
+from okrsite.options import BuildOptions  # noqa: E402
 
 DATE = dt.date(2026, 11, 20)
 TIMEOUT = 30.0
@@ -62,7 +63,7 @@ def floor(source: Path, out: Path, runs: int) -> list[float]:
 
 def latencies(site: Path, out: Path, person: Path, page: Path, runs: int) -> list[float]:
     """Seconds from each save of ``person`` to ``page`` showing it, through okrsite watch."""
-    live = Live(site, out, lambda: DATE)
+    live = Live(site, out, BuildOptions(DATE))
     with live:
         thread = threading.Thread(target=live.run, args=("watching",), daemon=True)
         thread.start()

@@ -1,8 +1,7 @@
-"""The pipeline, stage by stage: config -> load -> model + graph -> scoring -> render -> write.
+"""The last stages: render -> write, after :func:`okrsite.assemble.load_site` made the model.
 
-:func:`load_site` runs the stages up to scoring and is all ``okrsite check`` needs;
-:class:`Builder` adds rendering and writing, and keeps what it can between builds
-for watch mode; :func:`build_site` is one build.
+:class:`Builder` loads, renders and writes a site, and keeps what it can between
+builds for watch mode; :func:`build_site` is one build.
 """
 
 from __future__ import annotations
@@ -13,25 +12,20 @@ import hashlib
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
-from okrsite.coaching import coach_linked, coach_scored
-from okrsite.config import SiteConfig, load_config
-from okrsite.cycles import choose_current, make_cycles
-from okrsite.diagnostics import Diagnostics, display_path
-from okrsite.graph import link_cycle
-from okrsite.history import FileHistory, apply_history
+from okrsite.assemble import load_site
 from okrsite.cache import DiskCache, OwnerCache
-from okrsite.load import discover
-from okrsite.model import Cycle, Site
+from okrsite.diagnostics import Diagnostics, display_path
+from okrsite.fingerprint import code_version
+from okrsite.history import GitHistory
+from okrsite.model import Site
+from okrsite.options import BuildOptions
 from okrsite.parallel import available_jobs, run_all
-from okrsite.privacy import remove_private
-from okrsite.render.keys import code_version
 from okrsite.render.site import Output, SiteRenderer
-from okrsite.scoring import score_cycle
 from okrsite.theme import theme_dirs
 from okrsite.write import OutputConflict, Spare, Stat, Staging, file_stat, read_manifest
 
@@ -53,92 +47,6 @@ class BuildReport:
 
     def ok(self, strict: bool) -> bool:
         return self.site is not None and not self.diagnostics.failures(strict)
-
-
-def load_site(root: Path, build_date: dt.date, diagnostics: Diagnostics, cache: OwnerCache | None = None,
-              include_private: bool = False, jobs: int = 1, history: str | None = None) -> Site | None:
-    """Read, validate, link, coach and score a site; ``None`` when it has errors.
-
-    With a ``cache`` from an earlier build, only new or changed files are parsed,
-    and a cycle whose files, dates and settings are all unchanged is reused whole.
-    Private owners and objectives are left out unless ``include_private``.
-    ``history`` ("git" or "none") overrides site.toml's: with "git", key results
-    without check-ins get them from the content's git history.
-    """
-    cache = cache or OwnerCache()
-    cache.start_build()
-    config = load_config(root, diagnostics)
-    folders = discover(config.content_dir, diagnostics)
-    if config.content_dir.is_dir() and not folders:
-        diagnostics.error(display_path(config.content_dir), None,
-                          "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
-    cycles = make_cycles(list(folders), config, diagnostics)
-    current = choose_current(cycles, config, build_date, diagnostics)
-    cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs)
-    config.history = history or config.history
-    histories = {}
-    if config.history == "git":
-        histories = cache.git.read(config.content_dir, [path for paths in folders.values() for path in paths], diagnostics, jobs)
-    last_closed = max((c for c in cycles if c.state == "archived"), key=lambda c: c.end, default=None)
-    cycles = [_linked_cycle(c, folders[c.id], config, build_date, cache, diagnostics, include_private, histories,
-                            c is last_closed)
-              for c in cycles]
-    current = next((c for c in cycles if c.state == "current"), None) if current else None
-    cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
-    if diagnostics.errors:
-        return None
-    return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current,
-                include_private=include_private)
-
-
-@dataclass
-class _LinkedCycle:
-    fingerprint: tuple
-    cycle: Cycle
-    diagnostics: list
-
-
-def _linked_cycle(cycle: Cycle, paths: list[Path], config: SiteConfig, build_date: dt.date, cache: OwnerCache,
-                  diagnostics: Diagnostics, include_private: bool, histories: dict[Path, FileHistory],
-                  last_closed: bool) -> Cycle:
-    """``cycle`` linked, coached, made public and scored; the cached one when nothing it depends on changed.
-
-    Coaching waits until the cycle has no errors, and only the ``last_closed`` cycle
-    has its scores coached: older ones are history.
-    """
-    entries = cache.entries(paths)
-    files = tuple((path, entry.digest, histories[path].digest if path in histories else "") for path, entry in zip(paths, entries))
-    fingerprint = (files, cycle.title, cycle.start, cycle.end, cycle.state, cycle.folder, config.status, config.checks,
-                   build_date, include_private, last_closed)
-    known = cache.cycles.get(cycle.id)
-    if known is not None and known.fingerprint == fingerprint:
-        for item in known.diagnostics:
-            diagnostics.add(item)
-        return known.cycle
-    found = Diagnostics()
-    owners, broken = [], set()
-    for path, entry in zip(paths, entries):
-        for item in entry.diagnostics:
-            found.add(item)
-        if entry.owner is None:
-            broken.add(path.stem)
-        else:
-            entry.owner.reset()
-            apply_history(entry.owner, histories.get(path), cycle)
-            owners.append(entry.owner)
-    link_cycle(cycle, owners, found, broken)
-    cache.cycles.pop(cycle.id, None)
-    if not found.errors:
-        coach_linked(cycle, config.checks, build_date, found)
-        if not include_private:
-            remove_private(cycle)
-        score_cycle(cycle, build_date, config.status)
-        if last_closed:
-            coach_scored(cycle, config.checks, build_date, found)
-        cache.cycles[cycle.id] = _LinkedCycle(fingerprint, cycle, found.items)
-    for item in found.items:
-        diagnostics.add(item)
-    return cycle
 
 
 Progress = Callable[[int, float], None]  # (files rendered so far, seconds since the start)
@@ -169,14 +77,13 @@ class Builder:
     done.
     """
 
-    def __init__(self, root: Path, out: Path, strict: bool = False, include_private: bool = False,
-                 jobs: int | None = None, disk_cache: bool = False, again: bool = True, history: str | None = None):
-        self.root, self.out, self.strict, self.include_private = root, out, strict, include_private
-        self.history = history  # "git" or "none" overrides site.toml's ``history``
+    def __init__(self, root: Path, out: Path, options: BuildOptions = BuildOptions(), again: bool = True):
+        self.root, self.out = root, out
+        self.options = replace(options, jobs=options.jobs or available_jobs())
         self.again = again  # whether it will build again: keep in memory what the next build can reuse
-        self.jobs = jobs or available_jobs()  # processes for big builds (see okrsite.parallel)
-        self.disk = DiskCache(root / CACHE_FOLDER, code_version()) if disk_cache else None
+        self.disk = DiskCache(root / CACHE_FOLDER, code_version()) if options.disk_cache else None
         self.cache = OwnerCache(keep_parsed=self.disk is not None)
+        self.git = GitHistory()  # what each version of a file in git history says
         self._renderer: SiteRenderer | None = None
         self._theme_dirs: list[Path] = []
         self._written: dict[str, _Written] | None = None
@@ -195,6 +102,9 @@ class Builder:
         if self.disk is None:
             return
         self.cache.save(self.disk)
+        if self.git.changed:
+            self.disk.save("history", self.git.readings)
+            self.git.changed = False
         if self._written is not None and self._record_changed:
             self.disk.save(self._record_name(), {path: (w.key, w.digest, w.stat) for path, w in self._written.items()})
             self.disk.prune(RECORD_PREFIX, RECORDS_KEPT)
@@ -222,26 +132,29 @@ class Builder:
                 written[path] = _Written(key, digest, stat) if same else unknown
         return written
 
-    def build(self, build_date: dt.date, progress: Progress | None = None) -> BuildReport:
+    def build(self, build_date: dt.date | None = None, progress: Progress | None = None) -> BuildReport:
+        """Build for ``build_date`` (by default the options' date, or today)."""
+        options = replace(self.options, date=build_date) if build_date else self.options
         collecting, thresholds = gc.isenabled(), gc.get_threshold()
         gc.disable()
         try:
-            return self._build(build_date, progress)
+            return self._build(options, progress)
         finally:
             gc.unfreeze()
             gc.set_threshold(*thresholds)
             if collecting:
                 gc.enable()
 
-    def _build(self, build_date: dt.date, progress: Progress | None) -> BuildReport:
+    def _build(self, options: BuildOptions, progress: Progress | None) -> BuildReport:
         started = time.perf_counter()
         if not self._disk_read:
             self.cache.load(self.disk)
+            self.git.readings.update(self.disk.load("history") or {})
             self._written, self._disk_read = self._written_before(), True
         diagnostics = Diagnostics()
-        site = load_site(self.root, build_date, diagnostics, self.cache, self.include_private, self.jobs, self.history)
+        site = load_site(self.root, options, diagnostics, self.cache, self.git)
         report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
-        if report.ok(self.strict):
+        if report.ok(options.strict):
             # Loading made many objects that live on, and few cycles: the garbage collector was off
             # and now leaves them alone. Rendering makes short-lived cycles (Jinja2's contexts), so
             # it collects again, looking only at what rendering made.
@@ -295,7 +208,7 @@ class Builder:
             written = {o.path: before[o.path] for o in outputs if o.path in before and before[o.path].key == o.key
                        and o.path in ours}
             fresh = []  # the files written into the new tree; all others are kept from the old
-            for chunk in run_all(render, stale, self.jobs):
+            for chunk in run_all(render, stale, self.options.jobs):
                 for index, (digest, stat) in chunk:
                     output = stale[index]
                     written[output.path] = _Written(output.key, digest, stat or before[output.path].stat)
@@ -347,16 +260,14 @@ class _Progress:
             self.report(self.count, time.perf_counter() - self.started)
 
 
-def build_site(root: Path, out: Path, build_date: dt.date, strict: bool = False,
-               progress: Progress | None = None, include_private: bool = False, jobs: int | None = None,
-               disk_cache: bool = False, history: str | None = None) -> BuildReport:
-    """Build the site into ``out`` once; on errors (or warnings when strict) write nothing.
+def build_site(root: Path, out: Path, options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the site into ``out`` once; on errors (or warnings when ``options.strict``) write nothing.
 
-    With ``disk_cache``, what earlier runs kept in the site's ``.okrsite-cache/`` is
-    reused and brought up to date.
+    With ``options.disk_cache``, what earlier runs kept in the site's ``.okrsite-cache/``
+    is reused and brought up to date.
     """
-    builder = Builder(root, out, strict, include_private, jobs, disk_cache, again=False, history=history)
-    report = builder.build(build_date, progress)
+    builder = Builder(root, out, options, again=False)
+    report = builder.build(progress=progress)
     builder.save_cache()
     return report
 

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from okrsite.diagnostics import Diagnostic, Diagnostics, display_path
-from okrsite.history import GitHistory
 from okrsite.load import parse_document
 from okrsite.markdown import settings_key
 from okrsite.model import Owner
@@ -55,7 +54,6 @@ class OwnerCache:
         self.parsed: list[Path] = []  # files parsed by the latest build, for reports
         self._unreadable: dict[Path, Entry] = {}  # files the latest build could not read
         self.changed = False  # whether files were parsed since the last save
-        self.git = GitHistory()  # what each version of a file in git history says
         self.settings = b""  # how Markdown was rendered (site.toml's [markdown]) when the entries were parsed
 
     def start_build(self) -> None:
@@ -99,7 +97,6 @@ class OwnerCache:
 
     def load(self, disk: DiskCache) -> None:
         """Take the parsed files the disk cache has (checked against the files by :meth:`read`)."""
-        self.git.readings.update(disk.load("history") or {})
         kept = disk.load("parsed")
         if not kept or kept["cwd"] != os.getcwd():  # messages name files relative to the working folder
             return
@@ -109,9 +106,6 @@ class OwnerCache:
 
     def save(self, disk: DiskCache) -> None:
         """Keep the parsed files on disk, when they changed since they were loaded or last saved."""
-        if self.git.changed:
-            disk.save("history", self.git.readings)
-            self.git.changed = False
         if self.changed:
             disk.save("parsed", {"cwd": os.getcwd(), "settings": self.settings,
                                  "files": {str(path): (e.stat, e.digest, e.parsed) for path, e in self._entries.items()}})

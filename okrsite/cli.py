@@ -14,6 +14,7 @@ from pathlib import Path
 from okrsite import __version__
 from okrsite.config import HISTORY_SOURCES
 from okrsite.diagnostics import Diagnostics, display_path, plural
+from okrsite.options import BuildOptions
 
 EPILOG = """examples:
   okrsite serve                     preview on http://127.0.0.1:8000/, reloading on every save
@@ -186,8 +187,8 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def build_date(given: dt.date | None) -> dt.date:
-    """--date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+def fixed_date(given: dt.date | None) -> dt.date | None:
+    """--date, else SOURCE_DATE_EPOCH (reproducible builds), else None: the day of each build."""
     if given is not None:
         return given
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -196,7 +197,19 @@ def build_date(given: dt.date | None) -> dt.date:
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}") from None
-    return dt.date.today()
+    return None
+
+
+def build_date(given: dt.date | None) -> dt.date:
+    """--date, else SOURCE_DATE_EPOCH, else today."""
+    return fixed_date(given) or dt.date.today()
+
+
+def build_options(args) -> BuildOptions:
+    """The options of a build as the command line gives them, made once (each command has some)."""
+    return BuildOptions(date=fixed_date(args.date), strict=getattr(args, "strict", False),
+                        include_private=getattr(args, "include_private", False), jobs=getattr(args, "jobs", None),
+                        history=getattr(args, "history", None), disk_cache=not getattr(args, "no_cache", True))
 
 
 def _site_root(text: str) -> Path:
@@ -237,9 +250,7 @@ def _run_build(args) -> int:
     root = _site_root(args.site)
     out = _output(args, root, root / "public")
     progress = None if args.quiet else _ProgressLine()
-    report = build_site(root, out, build_date(args.date), strict=args.strict, progress=progress,
-                        include_private=args.include_private, jobs=args.jobs, disk_cache=not args.no_cache,
-                        history=args.history)
+    report = build_site(root, out, build_options(args), progress)
     if progress is not None:
         progress.finish()
     _print_diagnostics(report.diagnostics)
@@ -286,8 +297,7 @@ def _run_watch(args) -> int:
 
     root = _site_root(args.site)
     stop_on_sigterm()
-    with Live(root, _output(args, root, root / "public"), lambda: build_date(args.date), args.include_private,
-              not args.no_cache, args.history) as live:
+    with Live(root, _output(args, root, root / "public"), build_options(args)) as live:
         live.run(f"watching {root / 'content'}, {root / 'themes'} and {root / 'site.toml'}; press Ctrl-C to stop")
     return 0
 
@@ -301,7 +311,7 @@ def _run_serve(args) -> int:
     stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="okrsite-serve-") as scratch:
         out = _output(args, root, Path(scratch) / "site")
-        with Live(root, out, lambda: build_date(args.date), args.include_private, not args.no_cache, args.history) as live:
+        with Live(root, out, build_options(args)) as live:
             try:
                 live.serve(args.host, args.port)
             except OSError as exc:
@@ -310,12 +320,11 @@ def _run_serve(args) -> int:
 
 
 def _run_check(args) -> int:
-    from okrsite.build import load_site
-    from okrsite.parallel import available_jobs
+    from okrsite.assemble import load_site
 
     root = _site_root(args.site)
     diagnostics = Diagnostics()
-    site = load_site(root, build_date(args.date), diagnostics, jobs=available_jobs(), history=args.history)
+    site = load_site(root, build_options(args), diagnostics)
     github = args.format == "github"
     _print_diagnostics(diagnostics, github)
     asked = site is not None and site.config.checks.strict  # `strict = true` under [checks] in site.toml

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from okrsite.build import load_site
+from okrsite.assemble import load_site
 from okrsite.diagnostics import Diagnostic, Diagnostics, display_path
 from okrsite.gitrevision import SiteInRepository, copy_site, resolve
 from okrsite.model import CheckIn, Cycle, KeyResult, Objective, Owner, Site
-from okrsite.parallel import available_jobs
-from okrsite.render.export import fraction  # numbers compared as okrs.json gives them
+from okrsite.options import BuildOptions
+from okrsite.render.formatting import fraction  # numbers compared as okrs.json gives them
 
 Changes = dict[str, tuple[Any, Any]]  # field -> (before, after), only the fields that changed
 
@@ -63,7 +63,7 @@ def load_side(site_root: Path, repository: SiteInRepository, revision: str | Non
 def _loaded(root: Path, build_date: dt.date, include_private: bool, what: str) -> Site:
     diagnostics = Diagnostics()
     # history="none": a revision's copy is no repository, and the diff compares what the files say
-    site = load_site(root, build_date, diagnostics, include_private=include_private, jobs=available_jobs(), history="none")
+    site = load_site(root, BuildOptions(build_date, include_private=include_private, history="none"), diagnostics)
     if site is None:
         raise SideProblem(f"{what} has errors", [d for d in diagnostics.sorted() if d.severity == "error"])
     return site

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from okrsite.diagnostics import plural
 from okrsite.diff import Changes, CycleDiff, KeyResultChange, ObjectiveChange, SiteDiff, Side
 from okrsite.model import CheckIn, KeyResult, Objective, Owner
-from okrsite.render.export import fraction
-from okrsite.render.formatting import STATUS_LABELS, format_number, format_score, long_date, percent
+from okrsite.render.formatting import STATUS_LABELS, format_number, format_score, fraction, long_date, percent
 
 STATUS_SIGNS = {"on-track": "🟢", "achieved": "🟢", "at-risk": "🟡", "progress": "🟡",
                 "off-track": "🔴", "missed": "🔴", "not-started": "⚪"}

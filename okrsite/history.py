@@ -26,7 +26,7 @@ from okrsite.git import GitError, read_blobs, run_git
 from okrsite.load import split_front_matter
 from okrsite.model import CheckIn, Cycle, Owner
 from okrsite.parallel import run_all
-from okrsite.render.keys import stable_hash
+from okrsite.fingerprint import stable_hash
 
 try:
     _Loader = yaml.CSafeLoader

@@ -6,11 +6,9 @@ last good site stays in place until the files are fixed.
 
 from __future__ import annotations
 
-import datetime as dt
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +16,7 @@ from urllib.parse import urlsplit
 from okrsite.build import Builder, BuildReport
 from okrsite.config import load_config
 from okrsite.diagnostics import Diagnostics
+from okrsite.options import BuildOptions
 from okrsite.serve import Hub, PreviewServer
 from okrsite.watch import describe, summary, watch
 
@@ -31,10 +30,8 @@ def stop_on_sigterm() -> None:
 class Live:
     """A site that rebuilds itself; use as a context manager (the first build happens on entry)."""
 
-    def __init__(self, root: Path, out: Path, build_date: Callable[[], dt.date], include_private: bool = False,
-                 disk_cache: bool = False, history: str | None = None):
-        self.builder = Builder(root, out, include_private=include_private, disk_cache=disk_cache, history=history)
-        self.build_date = build_date
+    def __init__(self, root: Path, out: Path, options: BuildOptions):
+        self.builder = Builder(root, out, options)  # with no date in the options, each build is for its day
         self.hub = Hub()
         self.stop = threading.Event()
         self.server: PreviewServer | None = None  # while serving
@@ -53,7 +50,7 @@ class Live:
     def rebuild(self, paths: set[Path]) -> BuildReport:
         """Build now; print the problems and one summary line; tell the open pages."""
         try:
-            report = self.builder.build(self.build_date())
+            report = self.builder.build()
         except Exception as exc:  # a bug in okrsite, not in the content: report it and keep going
             report = BuildReport(None, Diagnostics())
             report.diagnostics.error("okrsite", None, f"internal error: {exc!r} (please report it)")

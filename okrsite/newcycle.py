@@ -23,12 +23,13 @@ from pathlib import Path
 
 import yaml
 
-from okrsite.build import load_site
+from okrsite.assemble import load_site
 from okrsite.config import load_config
 from okrsite.cycles import dates_from_name
 from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.load import discover, split_front_matter
 from okrsite.model import Cycle
+from okrsite.options import BuildOptions
 
 KR_CLEARED = ("current", "checkins", "score")
 OBJECTIVE_CLEARED = ("score", "status", "retro")
@@ -58,7 +59,7 @@ def start_cycle(root: Path, new: str, old: str, build_date: dt.date, diagnostics
                                                       f"2027-H1 or 2027, or add [cycles.\"{new}\"] to site.toml first")
     if diagnostics.errors:
         return None
-    site = load_site(root, build_date, diagnostics, include_private=True)
+    site = load_site(root, BuildOptions(build_date, include_private=True, jobs=1), diagnostics)
     if site is None:
         return None
     cycle = next(c for c in site.cycles if c.id == old)

@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from okrsite.build import build_site  # noqa: E402
+from okrsite.options import BuildOptions  # noqa: E402
 
 DATE = dt.date(2026, 11, 20)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -47,7 +48,7 @@ def main() -> None:
         sys.exit("screenshots: Chromium is not installed (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "public"
-        report = build_site(REPO, out, DATE, strict=True)
+        report = build_site(REPO, out, BuildOptions(DATE, strict=True))
         if not report.ok(True):
             sys.exit("screenshots: the example site does not build")
         with sync_playwright() as playwright:

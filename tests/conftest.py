@@ -10,9 +10,11 @@ import pytest
 
 import gitrepo
 from content import write_files
-from okrsite.build import BuildReport, build_site, load_site
+from okrsite.assemble import load_site
+from okrsite.build import BuildReport, build_site
 from okrsite.diagnostics import Diagnostics
 from okrsite.markdown import show_images_from
+from okrsite.options import BuildOptions
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DATE = dt.date(2026, 11, 20)
@@ -109,14 +111,14 @@ def failed_build(root: Path, capsys, monkeypatch) -> list[str]:
 def load(root: Path, date: dt.date = EXAMPLE_DATE):
     """``(site or None, diagnostics)`` for a site folder."""
     diagnostics = Diagnostics()
-    return load_site(root, date, diagnostics), diagnostics
+    return load_site(root, BuildOptions(date), diagnostics), diagnostics
 
 
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory) -> tuple[BuildReport, Path]:
     """The example company in the repository, built once for the whole test session."""
     out = tmp_path_factory.mktemp("example") / "public"
-    report = build_site(REPO, out, EXAMPLE_DATE, strict=True)
+    report = build_site(REPO, out, BuildOptions(EXAMPLE_DATE, strict=True))
     assert report.ok(strict=True), [d.format() for d in report.diagnostics.items]
     return report, out
 

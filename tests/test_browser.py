@@ -16,6 +16,7 @@ import pytest
 
 from conftest import EXAMPLE_DATE, REPO
 from okrsite.build import build_site
+from okrsite.options import BuildOptions
 from pages_server import PREFIX, serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -63,7 +64,7 @@ def browser():
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     out = tmp_path_factory.mktemp("browser") / "public"
-    assert build_site(REPO, out, EXAMPLE_DATE, strict=True).ok(True)
+    assert build_site(REPO, out, BuildOptions(EXAMPLE_DATE, strict=True)).ok(True)
     with serving(out) as port:
         yield f"http://127.0.0.1:{port}{PREFIX}"
 

@@ -11,6 +11,7 @@ import pytest
 from conftest import EXAMPLE_DATE, REPO
 from htmlcheck import parse_file
 from okrsite.build import Builder, build_site
+from okrsite.options import BuildOptions
 
 Q4 = "content/2026-Q4"
 
@@ -22,7 +23,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def assert_same_as_clean_build(site: Path, out: Path, scratch: Path) -> None:
     clean = scratch / "clean"
     shutil.rmtree(clean, ignore_errors=True)
-    report = build_site(site, clean, EXAMPLE_DATE)
+    report = build_site(site, clean, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     expected, actual = tree(clean), tree(out)
     assert sorted(actual) == sorted(expected)
@@ -148,7 +149,7 @@ def test_a_new_day_updates_the_pace(example_copy, tmp_path):
     later = EXAMPLE_DATE.replace(day=EXAMPLE_DATE.day + 3)
     assert builder.build(later).ok(False)
     clean = tmp_path / "clean"
-    build_site(example_copy, clean, later)
+    build_site(example_copy, clean, BuildOptions(later))
     assert tree(out) == tree(clean)
 
 
@@ -157,7 +158,7 @@ def test_a_template_error_is_reported_and_writes_nothing(example_copy, tmp_path)
     templates.mkdir(parents=True)
     (templates / "tree.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ cycle.nope }}\n{% endblock %}\n')
     out = tmp_path / "out"
-    report = build_site(example_copy, out, EXAMPLE_DATE)
+    report = build_site(example_copy, out, BuildOptions(EXAMPLE_DATE))
     assert not report.ok(False) and not out.exists()
     [error] = report.diagnostics.errors
     assert error.path.endswith("themes/default/templates/tree.html") and error.line == 3
@@ -207,7 +208,7 @@ def test_builds_do_not_depend_on_the_order_files_are_listed_in(tmp_path, monkeyp
     import pathlib
 
     normal = tmp_path / "normal"
-    build_site(REPO, normal, EXAMPLE_DATE)
+    build_site(REPO, normal, BuildOptions(EXAMPLE_DATE))
     listed_iterdir, listed_rglob, listed_scandir = pathlib.Path.iterdir, pathlib.Path.rglob, os.scandir
     monkeypatch.setattr(pathlib.Path, "iterdir", lambda self: iter(sorted(listed_iterdir(self), reverse=True)))
     monkeypatch.setattr(pathlib.Path, "rglob", lambda self, pattern: iter(sorted(listed_rglob(self, pattern), reverse=True)))
@@ -219,7 +220,7 @@ def test_builds_do_not_depend_on_the_order_files_are_listed_in(tmp_path, monkeyp
 
     monkeypatch.setattr(os, "scandir", scandir_reversed)
     reversed_order = tmp_path / "reversed"
-    build_site(REPO, reversed_order, EXAMPLE_DATE)
+    build_site(REPO, reversed_order, BuildOptions(EXAMPLE_DATE))
     monkeypatch.undo()
     assert tree(normal) == tree(reversed_order)
 
@@ -306,7 +307,7 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
             assert actual.pop(path) == data
         clean = tmp_path / "clean"
         shutil.rmtree(clean, ignore_errors=True)
-        assert build_site(site, clean, EXAMPLE_DATE).ok(False)
+        assert build_site(site, clean, BuildOptions(EXAMPLE_DATE)).ok(False)
         assert actual == tree(clean)
         assert len(list(out.parent.iterdir())) <= 2, "more than the output and its one spare"
 

@@ -407,3 +407,14 @@ def test_new_refuses_a_file(tmp_path, capsys):
     target.write_text("x")
     assert run(["new", str(target)]) == 2
     assert target.read_text() == "x"
+
+
+def test_the_validating_commands_never_load_the_renderer():
+    """check, diff and new-cycle run the stages up to scoring (okrsite.assemble) only: Jinja2 and
+    pygal, the renderer's libraries, are not even imported."""
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from okrsite.cli import main; "
+              "import okrsite.diff, okrsite.newcycle; "
+              "code = main(['check', sys.argv[1], '--date', '2026-11-20']); "
+              "print(code, sorted(m for m in ('jinja2', 'pygal', 'okrsite.render.site') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script, str(REPO)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr

@@ -15,6 +15,7 @@ import pytest
 from conftest import COMPANY, CYCLE, EXAMPLE_DATE, load, write_site
 from okrsite.build import build_site
 from okrsite.cli import main
+from okrsite.options import BuildOptions
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(CORPUS.glob("*.md"))
@@ -56,7 +57,7 @@ def test_a_ten_megabyte_description_builds(make_site, tmp_path):
             "      - {id: k, title: K, start: 0, target: 1}\n      - {id: l, title: L, start: 0, target: 1}\n---\n")
     assert len(team) > 10_000_000
     root = make_site({f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/team.md": team})
-    assert build_site(root, tmp_path / "out", EXAMPLE_DATE).ok(False)
+    assert build_site(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE)).ok(False)
     assert (tmp_path / "out/2026-q4/team/a/index.html").stat().st_size > 10_000_000
 
 

@@ -16,6 +16,7 @@ import pytest
 from okrsite.build import build_site
 from okrsite.diagnostics import Diagnostics
 from okrsite.load import parse_document
+from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE, REPO
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -299,7 +300,7 @@ The company."""),
 def private_build(make_site, tmp_path):
     root = make_site(PRIVATE_SITE)
     out = tmp_path / "out"
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     return out
 
@@ -332,7 +333,7 @@ def test_fractions_are_rounded_to_4_decimals(private_build):
 def test_output_is_utf8_json_with_non_ascii_kept(make_site, tmp_path):
     root = make_site({"content/2026-Q4/test-co.md": COMPANY.replace("name: Test Co", "name: Café Ünïcode 東京")})
     out = tmp_path / "out"
-    assert build_site(root, out, EXAMPLE_DATE).ok(False)
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
     data = read_json(out / "okrs.json")
     assert data["cycles"][0]["owners"][0]["name"] == "Café Ünïcode 東京"
     assert data["build_date"] == "2026-11-20"

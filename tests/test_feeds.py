@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from conftest import COMPANY, CYCLE, EXAMPLE_DATE, REPO
 from okrsite.build import build_site
 from okrsite.render.feeds import CSV_COLUMNS, FEED_ENTRIES
+from okrsite.options import BuildOptions
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -52,7 +53,7 @@ def test_csv_keeps_accents_and_defuses_formulas(make_site, tmp_path):
     ---
     """
     root = make_site({f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/team.md": team})
-    build_site(root, tmp_path / "out", EXAMPLE_DATE)
+    build_site(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE))
     rows = {r["key_result"]: r for r in csv_rows(tmp_path / "out/2026-q4/okrs.csv") if r["owner"] == "team"}
     assert rows["a"]["owner_name"] == "Équipe Ünïcode"
     assert rows["a"]["objective_title"] == "'=SUM(A1:A9)"

@@ -10,6 +10,7 @@ import pytest
 from okrsite.build import build_site
 from okrsite.render.heatmap import by_status, department_rows, level
 from okrsite.render.site import STATUS_ORDER
+from okrsite.options import BuildOptions
 from conftest import EXAMPLE_DATE
 from htmlcheck import Element, linked_targets, parse_file, resolve, says_status
 
@@ -195,7 +196,7 @@ def test_upcoming_cycles_have_no_heatmap_status_page_or_retrospective(make_site,
     toml = 'title = "T"\nbase_url = "https://example.test/"\ncurrent_cycle = "2026-Q4"\n'
     root = make_site({f"content/{c}/test-co.md": COMPANY for c in ("2026-Q3", "2026-Q4", "2027-Q1")}, toml)
     out = tmp_path / "out"
-    assert build_site(root, out, EXAMPLE_DATE).ok(False)
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
     assert not (out / "2027-q1/status").exists() and not (out / "2027-q1/retro").exists()
     assert not parse_file(out / "2027-q1/index.html").find_all("table", cls="heatmap")
     assert not (out / "2026-q4/retro").exists()

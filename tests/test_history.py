@@ -14,9 +14,11 @@ from conftest import CYCLE, SITE_TOML, load, write_site
 from gitrepo import commit, git, init, write
 from htmlcheck import parse
 from okrsite import history
-from okrsite.build import Builder, load_site
+from okrsite.assemble import load_site
+from okrsite.build import Builder
 from okrsite.cli import main
 from okrsite.diagnostics import Diagnostics
+from okrsite.options import BuildOptions
 
 D = dt.date
 
@@ -149,7 +151,7 @@ def test_history_is_off_unless_asked_for(history_repo):
     site, _ = load(history_repo.root)
     assert checkins(site, "test-co/grow/revenue") == []
     diagnostics = Diagnostics()
-    site = load_site(history_repo.root, D(2026, 11, 20), diagnostics, history="git")
+    site = load_site(history_repo.root, BuildOptions(D(2026, 11, 20), history="git"), diagnostics)
     assert len(checkins(site, "test-co/grow/revenue")) == 3
 
 
@@ -244,11 +246,11 @@ def test_file_versions_are_read_once_and_kept_in_the_disk_cache(history_repo, tm
     read = []
     original = history._readings
     monkeypatch.setattr(history, "_readings", lambda raw: read.append(raw) or original(raw))
-    first = Builder(history_repo.root, tmp_path / "out", jobs=1, disk_cache=True, again=False)
+    first = Builder(history_repo.root, tmp_path / "out", BuildOptions(jobs=1, disk_cache=True), again=False)
     assert first.build(D(2026, 11, 20)).ok(False)
     first.save_cache()
     assert len(read) == 7  # a version per commit
-    second = Builder(history_repo.root, tmp_path / "out2", jobs=1, disk_cache=True, again=False)
+    second = Builder(history_repo.root, tmp_path / "out2", BuildOptions(jobs=1, disk_cache=True), again=False)
     report = second.build(D(2026, 11, 20))
     assert report.ok(False) and len(read) == 7
     assert checkins(report.site, "test-co/grow/revenue")[-1] == (D(2026, 10, 30), 42)

@@ -12,6 +12,7 @@ from conftest import EXAMPLE_DATE
 from htmlcheck import links, parse_file
 from okrsite.build import build_site
 from okrsite.markdown import is_remote, scheme
+from okrsite.options import BuildOptions
 
 EVIL = '<script>alert("x")</script> \' " {{ 7*7 }} {% raw %} &amp;'
 YAML_EVIL = json.dumps(EVIL)  # a YAML double-quoted string
@@ -65,7 +66,7 @@ def build(make_site, tmp_path):
     root = make_site({"content/2026-Q4/evil-co.md": COMPANY, "content/2026-Q4/dept.md": DEPARTMENT},
                      f'title = {json.dumps(EVIL)}\nbase_url = "https://example.test/okrs/"\n')
     out = tmp_path / "out"
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     return out
 

@@ -12,7 +12,8 @@ import subprocess
 import sys
 
 from conftest import CYCLE, REPO
-from okrsite.render.keys import CycleKeys, code_version, combine, site_key, stable_hash
+from okrsite.fingerprint import code_version, combine, stable_hash
+from okrsite.render.keys import CycleKeys, site_key
 
 TEAM = """\
 ---
@@ -93,7 +94,7 @@ def test_a_persons_edit_leaves_the_other_team_alone(check):
 
 def test_stable_hash_and_combine_are_the_same_in_every_process():
     value = ("okrsite", 1, 2.5, None, ("nested", "é"))
-    script = ("import sys; sys.path.insert(0, sys.argv[1]); from okrsite.render.keys import stable_hash, combine; "
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from okrsite.fingerprint import stable_hash, combine; "
               f"print(stable_hash({value!r}), combine(1, (2, 3)))")
     outputs = {subprocess.run([sys.executable, "-c", script, str(REPO)], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout

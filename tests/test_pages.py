@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from okrsite.build import build_site
+from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE, REPO
 from htmlcheck import by_href, is_absolute, linked_targets, numbers, parse, parse_file, resolve, says_status
 
@@ -691,7 +692,7 @@ objectives:
 
 def build(root: Path, tmp_path: Path, name: str = "out") -> Path:
     out = tmp_path / name
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     return out
 

@@ -11,8 +11,10 @@ import pytest
 
 from conftest import COMPANY, CYCLE, EXAMPLE_DATE, REPO
 from okrsite import parallel
-from okrsite.build import build_site, load_site
+from okrsite.assemble import load_site
+from okrsite.build import build_site
 from okrsite.diagnostics import Diagnostics
+from okrsite.options import BuildOptions
 from test_build import tree
 
 forking = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
@@ -82,8 +84,8 @@ def always_parallel(monkeypatch):
 
 @forking
 def test_a_parallel_build_is_byte_identical_to_a_serial_one(always_parallel, tmp_path):
-    parallel_report = build_site(REPO, tmp_path / "parallel", EXAMPLE_DATE, strict=True, jobs=2)
-    serial_report = build_site(REPO, tmp_path / "serial", EXAMPLE_DATE, strict=True, jobs=1)
+    parallel_report = build_site(REPO, tmp_path / "parallel", BuildOptions(EXAMPLE_DATE, strict=True, jobs=2))
+    serial_report = build_site(REPO, tmp_path / "serial", BuildOptions(EXAMPLE_DATE, strict=True, jobs=1))
     assert parallel_report.ok(True) and serial_report.ok(True)
     assert (parallel_report.pages, parallel_report.files) == (serial_report.pages, serial_report.files)
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
@@ -96,7 +98,7 @@ def test_a_template_error_in_a_worker_is_reported_at_its_line(always_parallel, e
     templates.mkdir(parents=True)
     (templates / "objective.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ objective.nope() }}\n'
                                               '{% endblock %}\n')
-    report = build_site(site, tmp_path / "out", EXAMPLE_DATE, jobs=2)
+    report = build_site(site, tmp_path / "out", BuildOptions(EXAMPLE_DATE, jobs=2))
     assert not report.ok(False) and not (tmp_path / "out").exists()
     assert not list(tmp_path.glob(".out.new-*"))  # nothing half-written is left behind
     [error] = report.diagnostics.errors
@@ -108,7 +110,7 @@ def test_a_template_error_in_a_worker_is_reported_at_its_line(always_parallel, e
 def test_files_with_errors_parsed_in_workers_are_reported(always_parallel, make_site):
     root = make_site({f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/broken.md": "---\nname: [unclosed\n---\n"})
     diagnostics = Diagnostics()
-    assert load_site(root, EXAMPLE_DATE, diagnostics, jobs=2) is None
+    assert load_site(root, BuildOptions(EXAMPLE_DATE, jobs=2), diagnostics) is None
     [error] = diagnostics.errors
     assert error.path.endswith("broken.md") and error.line == 3 and "invalid YAML" in error.message
 

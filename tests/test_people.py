@@ -14,6 +14,7 @@ from okrsite.build import build_site
 from okrsite.render.people import kpi_owners, kpi_summary, org_chart, people
 from okrsite.render.site import SiteRenderer
 from okrsite.theme import theme_dirs
+from okrsite.options import BuildOptions
 
 CYCLE = "content/2026-Q4"
 KPIS = """\
@@ -66,7 +67,7 @@ def test_kpi_owners_and_their_counts(cycle):
 
 def build(root: Path, tmp_path: Path) -> Path:
     out = tmp_path / "out"
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import COMPANY, load
+from okrsite.options import BuildOptions
 from content import objective, owner
 
 CYCLE = "content/2026-Q4"
@@ -201,7 +202,7 @@ def test_private_content_leaves_no_trace_in_any_output(make_site, tmp_path):
     from okrsite.build import build_site
 
     out = tmp_path / "out"
-    assert build_site(_canary_site(make_site), out, EXAMPLE_DATE).ok(False)
+    assert build_site(_canary_site(make_site), out, BuildOptions(EXAMPLE_DATE)).ok(False)
     files = [p for p in out.rglob("*") if p.is_file()]
     assert len(files) > 20
     for path in files:
@@ -219,7 +220,7 @@ def test_a_leadership_build_includes_private_content_and_marks_it(make_site, tmp
     from okrsite.build import build_site
 
     out = tmp_path / "out"
-    assert build_site(_canary_site(make_site), out, EXAMPLE_DATE, include_private=True).ok(False)
+    assert build_site(_canary_site(make_site), out, BuildOptions(EXAMPLE_DATE, include_private=True)).ok(False)
     person = (out / "2026-q4/canary-person/index.html").read_text()
     assert "Canaryqx Person" in person and 'class="private-tag"' in person and "Leadership build" in person
     directory = (out / "2026-q4/people/index.html").read_text()

@@ -21,6 +21,7 @@ from okrsite import xmltext
 from okrsite.cli import main
 from okrsite.render import badges, charts, linechart
 from okrsite.render.feeds import render_sitemap as sitemap
+from okrsite.options import BuildOptions
 
 CYCLE = "content/2026-Q4"
 SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,9 +70,9 @@ def sites(draw) -> dict[str, str]:
 
 def build_twice(files: dict[str, str], scratch: Path):
     root = write_site(scratch / "site", files, SITE_TOML)
-    first = build_site(root, scratch / "one", EXAMPLE_DATE)
+    first = build_site(root, scratch / "one", BuildOptions(EXAMPLE_DATE))
     assert first.ok(False), [d.format() for d in first.diagnostics.errors]
-    assert build_site(root, scratch / "two", EXAMPLE_DATE).ok(False)
+    assert build_site(root, scratch / "two", BuildOptions(EXAMPLE_DATE)).ok(False)
     return first, scratch / "one", scratch / "two"
 
 

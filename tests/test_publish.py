@@ -32,6 +32,7 @@ from conftest import EXAMPLE_DATE, REPO
 from okrsite import SOURCE, __version__
 from okrsite.build import build_site
 from okrsite.scaffold import create_site
+from okrsite.options import BuildOptions
 from pages_server import PREFIX, serving
 
 class _Refs(HTMLParser):
@@ -57,7 +58,7 @@ def served(tmp_path_factory):
     shutil.copytree(REPO / "content", site / "content")
     (site / "site.toml").write_text('cname = "okrs.example.com"\n' + (REPO / "site.toml").read_text())
     out = site / "public"
-    report = build_site(site, out, EXAMPLE_DATE, strict=True)
+    report = build_site(site, out, BuildOptions(EXAMPLE_DATE, strict=True))
     assert report.ok(True), [d.format() for d in report.diagnostics.items]
     with serving(out) as port:
         yield out, port

@@ -10,6 +10,7 @@ from okrsite.model import GRADES
 from okrsite.render.heatmap import department_rows
 from okrsite.render.retro import carried_over, next_cycle, score_bands, with_notes
 from okrsite.render.site import STATUS_ORDER
+from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE
 from htmlcheck import by_href, linked_targets, numbers, parse, parse_file, says_status
 
@@ -172,7 +173,7 @@ RETRO_COMPANY = COMPANY.replace("    key_results:", """\
 def test_retro_text_is_escaped_and_unsafe_links_dropped(make_site, tmp_path):
     root = make_site({"content/2026-Q3/test-co.md": RETRO_COMPANY, "content/2026-Q4/test-co.md": COMPANY})
     out = tmp_path / "out"
-    assert build_site(root, out, EXAMPLE_DATE).ok(False)
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
     for path in ("2026-q3/retro/index.html", "2026-q3/test-co/grow/index.html"):
         note = parse_file(out / path).one("main").one(cls="retro-note")
         assert note.one("em").text() == "well"
@@ -206,7 +207,7 @@ def test_carried_objectives_are_grouped_by_department_in_org_order(make_site, tm
                   f"content/{cycle}/lab.md": owner_file("Lab", "team", "ops", lab_objective),
                   f"content/{cycle}/abc.md": owner_file("Abc", "department", "test-co", "x")}
     out = tmp_path / "out"
-    report = build_site(make_site(files), out, EXAMPLE_DATE)
+    report = build_site(make_site(files), out, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     q4, q3 = report.site.cycles
     groups = carried_over(rows_of(q3), q4)

@@ -9,10 +9,12 @@ import yaml
 
 from conftest import REPO
 from okrsite import SOURCE, __version__
-from okrsite.build import build_site, load_site
+from okrsite.assemble import load_site
+from okrsite.build import build_site
 from okrsite.config import load_config
 from okrsite.diagnostics import Diagnostics
 from okrsite.scaffold import _requirements, create_site, current_quarter, requirement
+from okrsite.options import BuildOptions
 
 
 def workflow_steps(path) -> list[dict]:
@@ -81,7 +83,7 @@ def test_new_site_builds_without_warnings_on_any_day(tmp_path):
         root = tmp_path / day.isoformat()
         create_site(root, day)
         assert (root / f"content/{current_quarter(day)}").is_dir()
-        report = build_site(root, root / "public", day, strict=True)
+        report = build_site(root, root / "public", BuildOptions(day, strict=True))
         assert report.ok(strict=True), [d.format() for d in report.diagnostics.items]
         assert (root / "public/index.html").is_file()
 
@@ -94,7 +96,7 @@ def test_new_site_gets_no_coaching_on_any_day_of_a_quarter(tmp_path):
         root = tmp_path / day.isoformat()
         create_site(root, day)
         diagnostics = Diagnostics()
-        assert load_site(root, day, diagnostics) is not None
+        assert load_site(root, BuildOptions(day), diagnostics) is not None
         assert diagnostics.items == [], (day, [d.format() for d in diagnostics.items])
 
 

@@ -19,6 +19,7 @@ import yaml
 from conftest import EXAMPLE_DATE, REPO
 from htmlcheck import is_absolute, resolve
 from okrsite.build import build_site
+from okrsite.options import BuildOptions
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -32,7 +33,7 @@ def company(tmp_path_factory) -> tuple[Path, Path]:
     site = tmp_path_factory.mktemp("scale") / "site"
     generate(site, PEOPLE, 2)
     out = site.parent / "public"
-    report = build_site(site, out, EXAMPLE_DATE, strict=True, jobs=2)
+    report = build_site(site, out, BuildOptions(EXAMPLE_DATE, strict=True, jobs=2))
     assert report.ok(True), [d.format() for d in report.diagnostics.items[:5]]
     return site, out
 

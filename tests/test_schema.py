@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from conftest import COMPANY, CYCLE, failed_build
+from okrsite.options import BuildOptions
 
 TEAM = f"{CYCLE}/team.md"
 
@@ -481,5 +482,5 @@ def test_an_id_of_the_longest_length_builds(make_site, tmp_path):
 
     long_id = "o" * 100
     root = make_site({f"{CYCLE}/test-co.md": COMPANY.replace("  - id: grow\n", f"  - id: {long_id}\n")})
-    assert build_site(root, tmp_path / "out", EXAMPLE_DATE).ok(False)
+    assert build_site(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE)).ok(False)
     assert (tmp_path / f"out/badges/2026-q4/test-co/{long_id}.svg").is_file()

@@ -12,6 +12,7 @@ from conftest import COMPANY, EXAMPLE_DATE
 from htmlcheck import parse_file, resolve
 from okrsite.build import build_site
 from okrsite.theme import default_theme_dir
+from okrsite.options import BuildOptions
 
 
 def load_index(out) -> dict:
@@ -44,7 +45,7 @@ def test_private_content_never_enters_the_index(make_site, tmp_path):
                                              "    key_results:\n      - {id: a, title: Secret KR Zq7, start: 0, target: 1}\n"
                                              "      - {id: b, title: Other, start: 0, target: 1}\n", 1)
     root = make_site({"content/2026-Q4/test-co.md": hidden, "content/2026-Q4/canary.md": secret})
-    assert build_site(root, tmp_path / "out", EXAMPLE_DATE).ok(False)
+    assert build_site(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE)).ok(False)
     assert "Zq7" not in (tmp_path / "out/search-index.js").read_text(encoding="utf-8")
     assert "Zq7" not in (tmp_path / "out/search/index.html").read_text(encoding="utf-8")
 

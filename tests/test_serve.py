@@ -23,6 +23,7 @@ import pytest
 from conftest import COMPANY, EXAMPLE_DATE, REPO, write_site
 from okrsite.live import Live
 from okrsite.serve import SCRIPT_TAG, Hub, PreviewServer
+from okrsite.options import BuildOptions
 
 TIMEOUT = 10.0
 TOML = 'title = "Test Co OKRs"\nbase_url = "https://example.test/okrs/"\n'
@@ -86,7 +87,7 @@ class EventStream:
 def live(tmp_path):
     """A test site served by okrsite's live preview on a free port, stopped afterwards."""
     root = write_site(tmp_path / "site", {COMPANY_FILE: COMPANY}, TOML)
-    session = Live(root, tmp_path / "out", lambda: EXAMPLE_DATE)
+    session = Live(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE))
     session.__enter__()
     thread = threading.Thread(target=session.serve, args=("127.0.0.1", 0), daemon=True)
     thread.start()

@@ -14,6 +14,7 @@ import pytest
 
 from okrsite.build import build_site
 from okrsite.theme import default_theme_dir
+from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE, REPO, SITE_TOML, write_site
 from htmlcheck import is_absolute, links, parse_file, resolve
 
@@ -117,7 +118,7 @@ def edge_build(tmp_path_factory):
         files[f"content/{cycle}/nobody.md"] = NOBODY
     write_site(root, files)
     out = root.parent / "out"
-    report = build_site(root, out, EXAMPLE_DATE, strict=True)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE, strict=True))
     assert report.ok(True), [d.format() for d in report.diagnostics.items]
     return out
 
@@ -236,7 +237,7 @@ def test_a_site_theme_overrides_static_files_and_templates(make_site, tmp_path):
         "themes/default/templates/404.html": "<!doctype html><title>Lost</title><h1>Lost in {{ site.config.title }}</h1>\n",
     })
     out = tmp_path / "out"
-    assert build_site(root, out, EXAMPLE_DATE).ok(False)
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
     assert (out / "static/style.css").read_text() == "body { color: black }\n"
     assert (out / "static/extra/logo.svg").is_file()
     assert parse_file(out / "404.html").one("h1").text() == "Lost in Test Co OKRs"
@@ -366,7 +367,7 @@ def test_no_svg_anywhere_has_a_script(out):
 
 def test_two_builds_are_byte_identical(out, tmp_path):
     again = tmp_path / "elsewhere" / "site"
-    report = build_site(REPO, again, EXAMPLE_DATE, strict=True)
+    report = build_site(REPO, again, BuildOptions(EXAMPLE_DATE, strict=True))
     assert report.ok(True)
     first, second = files_under(out), files_under(again)
     assert first == second
@@ -377,8 +378,8 @@ def test_two_builds_are_byte_identical(out, tmp_path):
 def test_nothing_depends_on_the_output_folder_name(make_site, tmp_path):
     root = make_site({"content/2026-Q4/test-co.md": COMPANY})
     one, two = tmp_path / "a" / "public", tmp_path / "b-longer-name" / "out"
-    assert build_site(root, one, EXAMPLE_DATE).ok(False)
-    assert build_site(root, two, EXAMPLE_DATE).ok(False)
+    assert build_site(root, one, BuildOptions(EXAMPLE_DATE)).ok(False)
+    assert build_site(root, two, BuildOptions(EXAMPLE_DATE)).ok(False)
     assert files_under(one) == files_under(two)
     for name in files_under(one):
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
@@ -390,7 +391,7 @@ def test_base_url_without_trailing_slash_still_gives_clean_urls(make_site, tmp_p
     toml = SITE_TOML.replace('"https://example.test/okrs/"', '"https://example.test/okrs"')
     root = make_site({"content/2026-Q4/test-co.md": COMPANY}, site_toml=toml)
     out = tmp_path / "out"
-    assert build_site(root, out, EXAMPLE_DATE).ok(False)
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
     locs = re.findall(r"<loc>([^<]+)</loc>", (out / "sitemap.xml").read_text())
     assert "https://example.test/okrs/2026-q4/test-co/" in locs
     assert all(loc.startswith("https://example.test/okrs/") for loc in locs)
@@ -404,7 +405,7 @@ def test_a_site_without_cycles_has_no_broken_links(make_site, tmp_path):
     root = make_site({})
     (root / "content").mkdir()
     out = tmp_path / "out"
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     if not report.ok(False):
         assert report.diagnostics.items
         return
@@ -435,7 +436,7 @@ kpis:
 def test_extreme_but_finite_numbers_never_give_nan_or_inf(tmp_path):
     root = write_site(tmp_path / "site", {"content/2026-Q4/huge-co.md": EXTREME})
     out = tmp_path / "public"
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert report.diagnostics.errors == []
     [span, whole] = report.site.current.objectives[0].key_results
     assert span.progress == 0.5 and whole.progress == 0.0

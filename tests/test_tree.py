@@ -9,6 +9,7 @@ from conftest import COMPANY, CYCLE, EXAMPLE_DATE, write_site
 from htmlcheck import by_href, parse_file
 from okrsite.build import build_site
 from okrsite.render.tree import forest, org_items, tree_items
+from okrsite.options import BuildOptions
 
 DEPTH = 300  # far deeper than Python's recursion limit allows for nested calls of a few frames each
 
@@ -64,7 +65,7 @@ def deep(tmp_path_factory):
         parent, aligns = f"t{n}", f"t{n}/o"
     root = write_site(tmp_path_factory.mktemp("deep") / "site", files)
     out = root.parent / "public"
-    report = build_site(root, out, EXAMPLE_DATE, jobs=1)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE, jobs=1))
     assert report.diagnostics.errors == []
     return out
 

@@ -22,6 +22,7 @@ import pytest
 from okrsite.build import build_site
 from okrsite import write
 from okrsite.write import OutputConflict, Staging
+from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE, REPO
 
 TEAM = """\
@@ -247,7 +248,7 @@ def built(make_site, tmp_path):
     """A small site built once into ``out``: ``(root, out)``."""
     root = make_site({"content/2026-Q4/test-co.md": COMPANY, "content/2026-Q4/sales.md": TEAM})
     out = tmp_path / "public"
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     assert (out / "2026-q4/sales/index.html").is_file()
     return root, out
@@ -258,7 +259,7 @@ def test_a_build_with_errors_leaves_the_output_byte_for_byte_unchanged(built):
     before, mtimes = snapshot(out), {p: p.stat().st_mtime_ns for p in out.rglob("*")}
     siblings = entries(out.parent)
     (root / "content/2026-Q4/sales.md").write_text(TEAM.replace("parent: test-co", "parent: nobody"))
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert not report.ok(False)
     assert report.diagnostics.errors
     assert snapshot(out) == before
@@ -271,7 +272,7 @@ def test_a_strict_build_with_warnings_writes_nothing(built):
     before = snapshot(out)
     (root / "content/2026-Q4/sales.md").write_text(TEAM.replace("title: Close more deals", "title: Close more deals\n    colour: red"))
     later = EXAMPLE_DATE.replace(day=EXAMPLE_DATE.day + 1)  # would change okrs.json if anything were written
-    report = build_site(root, out, later, strict=True)
+    report = build_site(root, out, BuildOptions(later, strict=True))
     assert report.diagnostics.warnings and not report.diagnostics.errors
     assert not report.ok(True)
     assert snapshot(out) == before
@@ -281,7 +282,7 @@ def test_a_strict_build_with_warnings_writes_nothing(built):
 def test_a_failed_first_build_creates_no_output(make_site, tmp_path):
     root = make_site({"content/2026-Q4/test-co.md": COMPANY.replace("kind: company", "kind: kompany")})
     out = tmp_path / "public"
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert not report.ok(False)
     assert not out.exists()
     assert entries(tmp_path) == {"site"}
@@ -290,7 +291,7 @@ def test_a_failed_first_build_creates_no_output(make_site, tmp_path):
 def test_a_rebuild_removes_the_pages_of_a_deleted_owner(built):
     root, out = built
     (root / "content/2026-Q4/sales.md").unlink()
-    report = build_site(root, out, EXAMPLE_DATE)
+    report = build_site(root, out, BuildOptions(EXAMPLE_DATE))
     assert report.ok(False)
     names = set(snapshot(out))
     assert not any("sales" in name for name in names), sorted(n for n in names if "sales" in n)
@@ -303,7 +304,7 @@ def test_a_rebuild_removes_the_pages_of_a_deleted_owner(built):
 def test_a_rebuild_replaces_changed_pages(built):
     root, out = built
     (root / "content/2026-Q4/sales.md").write_text(TEAM.replace("Close more deals", "Close many more deals"))
-    assert build_site(root, out, EXAMPLE_DATE).ok(False)
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
     page = (out / "2026-q4/sales/deals/index.html").read_text()
     assert "Close many more deals" in page
 
@@ -354,7 +355,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole(e
     for title in ("Suds A", "Suds B"):
         _set_title(site, title)
         reference = tmp_path / title
-        assert build_site(site, reference, EXAMPLE_DATE).ok(False)
+        assert build_site(site, reference, BuildOptions(EXAMPLE_DATE)).ok(False)
         versions[title] = snapshot(reference)
     assert versions["Suds A"] != versions["Suds B"]
     subprocess.run(_build_command(site, out, cached), check=True, env={**os.environ, "PYTHONPATH": str(REPO)})

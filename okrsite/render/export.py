@@ -6,11 +6,7 @@ import json
 from collections.abc import Callable
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
-
-
-def fraction(value: float | None) -> float | None:
-    """A computed fraction (progress, score) as okrs.json gives it: rounded to 4 decimals."""
-    return None if value is None else round(value, 4)
+from okrsite.render.formatting import fraction
 
 
 def _head(site: Site) -> dict:

@@ -45,6 +45,11 @@ def format_number(value: float | None, unit: str = "", places: int | None = None
     return f"{unit}{text}" if unit in CURRENCIES else f"{text} {unit}"
 
 
+def fraction(value: float | None) -> float | None:
+    """A computed fraction (progress, score) as okrs.json and the diff give it: rounded to 4 decimals."""
+    return None if value is None else round(value, 4)
+
+
 def percent(fraction: float | None) -> str:
     """0.6048 -> '60 %'; None -> '–'."""
     return "–" if fraction is None else f"{round(fraction * 100):d} %"

@@ -8,48 +8,15 @@ if the page would come out the same, so watch mode skips rendering it.
 
 Keys are the same in every process, so the build cache (:mod:`okrsite.cache`) can
 keep them from one run to the next: signatures of objects with text in them are
-:func:`stable_hash` values, and keys made of those numbers only are combined by
-:func:`combine` (Python's ``hash`` of numbers does not change from run to run; of
-text it does).
+:func:`okrsite.fingerprint.stable_hash` values, and keys made of those numbers only
+are combined by :func:`okrsite.fingerprint.combine`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import sys
-from pathlib import Path
-
-from okrsite import __version__
+from okrsite.fingerprint import code_version, combine, stable_hash
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render.tree import post_order, primary_children, subtree_children
-
-
-def stable_hash(value: object) -> int:
-    """A 64-bit hash of a value made of tuples, strings, numbers, dates and None, the same in every
-    process (Python's ``hash`` of a str differs from run to run)."""
-    return int.from_bytes(hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-
-
-def combine(*numbers: int | tuple) -> int:
-    """One key from keys (ints, or tuples of ints): fast, and the same in every process."""
-    return hash(numbers)
-
-
-def code_version() -> str:
-    """okrsite's version and a digest of its own source (and Python's version), so a changed okrsite
-    never reuses old outputs or cache files."""
-    global _code_version
-    if _code_version is None:
-        digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
-        package = Path(__file__).resolve().parent.parent
-        for path in sorted(package.rglob("*.py")):
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-        _code_version = f"{__version__}+{digest.hexdigest()}"
-    return _code_version
-
-
-_code_version: str | None = None
 
 
 def _declared_key_result(kr: KeyResult) -> tuple:

@@ -24,7 +24,8 @@ from okrsite.render.export import render_cycle_json, render_json, render_owner_j
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
 from okrsite.render.heatmap import Row, by_status, department_rows
 from okrsite.render.search import render_search_entries, render_search_index
-from okrsite.render.keys import CycleKeys, combine, site_key, stable_hash
+from okrsite.fingerprint import combine, stable_hash
+from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people

@@ -1,0 +1,141 @@
+"""Stages up to scoring: config -> load -> schema -> (history) -> graph -> coaching -> privacy -> scoring.
+
+:func:`load_site` turns a site's folder into the scored model, and is all that
+``okrsite check``, ``diff`` and ``new-cycle`` need: nothing here imports the
+renderer (Jinja2, pygal). :mod:`okrsite.build` renders and writes what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from okrsite.cache import OwnerCache
+from okrsite.coaching import coach_linked, coach_scored
+from okrsite.config import CheckSettings, SiteConfig, StatusBands, load_config
+from okrsite.cycles import choose_current, make_cycles
+from okrsite.diagnostics import Diagnostics, display_path
+from okrsite.graph import link_cycle
+from okrsite.history import FileHistory, GitHistory, apply_history
+from okrsite.load import discover
+from okrsite.model import Cycle, Site
+from okrsite.options import BuildOptions
+from okrsite.parallel import available_jobs
+from okrsite.privacy import remove_private
+from okrsite.scoring import score_cycle
+
+
+def load_site(root: Path, options: BuildOptions, diagnostics: Diagnostics, cache: OwnerCache | None = None,
+              git: GitHistory | None = None) -> Site | None:
+    """Read, validate, link, coach and score a site; ``None`` when it has errors.
+
+    With a ``cache`` from an earlier build, only new or changed files are parsed,
+    and a cycle whose files, dates and settings are all unchanged is reused whole.
+    Private owners and objectives are left out unless ``options.include_private``.
+    ``options.history`` ("git" or "none") overrides site.toml's: with "git", key
+    results without check-ins get them from the content's git history, read
+    through ``git`` (which keeps what it read for the next build).
+    """
+    cache = cache or OwnerCache()
+    cache.start_build()
+    build_date, jobs = options.build_date(), options.jobs or available_jobs()
+    config = load_config(root, diagnostics)
+    if options.history:
+        config = replace(config, history=options.history)
+    folders = discover(config.content_dir, diagnostics)
+    if config.content_dir.is_dir() and not folders:
+        diagnostics.error(display_path(config.content_dir), None,
+                          "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
+    cycles = make_cycles(list(folders), config, diagnostics)
+    current = choose_current(cycles, config, build_date, diagnostics)
+    cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs)
+    histories = {}
+    if config.history == "git":
+        files = [path for paths in folders.values() for path in paths]
+        histories = (git or GitHistory()).read(config.content_dir, files, diagnostics, jobs)
+    last_closed = max((c for c in cycles if c.state == "archived"), key=lambda c: c.end, default=None)
+    loading = _Loading(config, options, cache, histories, diagnostics)
+    cycles = [_linked_cycle(c, folders[c.id], loading, c is last_closed) for c in cycles]
+    current = next((c for c in cycles if c.state == "current"), None) if current else None
+    cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
+    if diagnostics.errors:
+        return None
+    return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current,
+                include_private=options.include_private)
+
+
+@dataclass(frozen=True)
+class _CycleInputs:
+    """Everything a linked, coached and scored cycle depends on: equal inputs, the same cycle."""
+
+    files: tuple  # (path, digest, digest of its git history) of each file
+    cycle: tuple  # title, dates, state and folder
+    status: StatusBands
+    checks: CheckSettings
+    build_date: dt.date
+    include_private: bool
+    last_closed: bool  # only the most recently closed cycle has its scores coached
+
+
+@dataclass
+class _LinkedCycle:
+    inputs: _CycleInputs
+    cycle: Cycle
+    diagnostics: list
+
+
+@dataclass
+class _Loading:
+    """What every cycle of one build is linked with."""
+
+    config: SiteConfig
+    options: BuildOptions
+    cache: OwnerCache
+    histories: dict[Path, FileHistory]
+    diagnostics: Diagnostics
+
+
+def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_closed: bool) -> Cycle:
+    """``cycle`` linked, coached, made public and scored; the cached one when nothing it depends on changed.
+
+    Coaching waits until the cycle has no errors, and only the ``last_closed`` cycle
+    has its scores coached: older ones are history.
+    """
+    config, options, cache, histories = loading.config, loading.options, loading.cache, loading.histories
+    build_date = options.build_date()
+    entries = cache.entries(paths)
+    inputs = _CycleInputs(
+        files=tuple((path, entry.digest, histories[path].digest if path in histories else "")
+                    for path, entry in zip(paths, entries)),
+        cycle=(cycle.title, cycle.start, cycle.end, cycle.state, cycle.folder), status=config.status,
+        checks=config.checks, build_date=build_date, include_private=options.include_private, last_closed=last_closed)
+    known = cache.cycles.get(cycle.id)
+    if known is not None and known.inputs == inputs:
+        for item in known.diagnostics:
+            loading.diagnostics.add(item)
+        return known.cycle
+    found = Diagnostics()
+    owners, broken = [], set()
+    for path, entry in zip(paths, entries):
+        for item in entry.diagnostics:
+            found.add(item)
+        if entry.owner is None:
+            broken.add(path.stem)
+        else:
+            entry.owner.reset()
+            apply_history(entry.owner, histories.get(path), cycle)
+            owners.append(entry.owner)
+    link_cycle(cycle, owners, found, broken)
+    cache.cycles.pop(cycle.id, None)
+    if not found.errors:
+        coach_linked(cycle, config.checks, build_date, found)
+        if not options.include_private:
+            remove_private(cycle)
+        score_cycle(cycle, build_date, config.status)
+        if last_closed:
+            coach_scored(cycle, config.checks, build_date, found)
+        cache.cycles[cycle.id] = _LinkedCycle(inputs, cycle, found.items)
+    for item in found.items:
+        loading.diagnostics.add(item)
+    return cycle
