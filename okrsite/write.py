@@ -258,12 +258,14 @@ class Staging:
             self._keep(sorted(self.before.foreign))
         for folder in self.before.empty_folders:
             os.makedirs(f"{self._root}/{folder}", exist_ok=True)
-        _remove(f"{self._root}/{MANIFEST}")
-        _write_manifest(self.folder, written)
+        same_files = self.recycled and written == self.before.ours  # a spare's manifest is the output's
+        if not same_files:
+            _remove(f"{self._root}/{MANIFEST}")
+            _write_manifest(self.folder, written)
         os.chmod(self.folder, 0o755)
         if keep_old and self.out.exists() and exchange(self.folder, self.out):
-            old = Spare(self.folder, _lock(self.folder), fresh | (self.before.ours - written) | {MANIFEST},
-                        self.before.foreign)
+            differs = fresh | (self.before.ours - written) | (set() if same_files else {MANIFEST})
+            old = Spare(self.folder, _lock(self.folder), differs, self.before.foreign)
         else:
             old = None
             _swap(self.folder, self.out)  # if it fails, leaving the context removes the staging folder
