@@ -194,7 +194,9 @@ class Builder:
         with Staging(self.out, spare) as staging:
             staging.before.check_room((o.path for o in outputs), self.out)
             ours = staging.before.ours
-            stale += [o for o in outputs if o.path in before and before[o.path].key == o.key and o.path not in ours]
+            gone = before.keys() - ours  # deleted from the output by hand since
+            if gone:
+                stale += [o for o in outputs if o.path in gone and before[o.path].key == o.key]
 
             def render(output: Output) -> tuple[bytes, Stat | None]:
                 """The digest, and the stat of the file written (``None``: the output folder has these bytes)."""

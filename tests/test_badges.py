@@ -211,3 +211,17 @@ def test_any_text_gives_well_formed_svg(label, value, status):
         spoken += f", {STATUS_LABELS[status].lower()}"
     assert root.find(f"{SVG}title").text == (spoken or None)
     assert root.get("aria-label") == spoken
+
+
+def test_the_pages_bars_and_the_charts_share_one_palette():
+    """The theme's stylesheet draws status bars in the colours okrsite's charts use (render/palette.py)."""
+    import re
+
+    from conftest import REPO
+    from okrsite.render import palette
+
+    css = (REPO / "themes/default/static/style.css").read_text(encoding="utf-8")
+    light = css[css.index(":root {"):css.index("@media (prefers-color-scheme: dark)")]
+    assert re.search(r"--amber-bar:\s*(#[0-9a-f]+)", light).group(1) == palette.AMBER_BAR
+    assert re.search(r"--red-bar:\s*(#[0-9a-f]+)", light).group(1) == palette.RED_BAR
+    assert {status: colours[0] for status, colours in STATUS_COLORS.items()} == palette.STATUS

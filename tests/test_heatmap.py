@@ -9,7 +9,7 @@ import pytest
 
 from okrsite.build import build_site
 from okrsite.render.heatmap import by_status, department_rows, level
-from okrsite.render.site import STATUS_ORDER
+from okrsite.render.views import STATUS_ORDER
 from okrsite.options import BuildOptions
 from conftest import EXAMPLE_DATE
 from htmlcheck import Element, linked_targets, parse_file, resolve, says_status

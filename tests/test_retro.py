@@ -9,7 +9,7 @@ from okrsite.build import build_site
 from okrsite.model import GRADES
 from okrsite.render.heatmap import department_rows
 from okrsite.render.retro import carried_over, next_cycle, score_bands, with_notes
-from okrsite.render.site import STATUS_ORDER
+from okrsite.render.views import STATUS_ORDER
 from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE
 from htmlcheck import by_href, linked_targets, numbers, parse, parse_file, says_status

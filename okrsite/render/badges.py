@@ -17,6 +17,7 @@ import unicodedata
 
 from okrsite.render.formatting import STATUS_LABELS
 from okrsite.xmltext import clean
+from okrsite.render import palette
 
 __all__ = [
     "LABEL_COLOR",
@@ -28,23 +29,18 @@ __all__ = [
 ]
 
 #: Background of the label (left) part; white text on it has contrast 7.5:1.
-LABEL_COLOR = "#555"
+LABEL_COLOR = palette.BADGE_LABEL
 
-DARK_TEXT = "#1a1a1a"
-LIGHT_TEXT = "#fff"
+DARK_TEXT = palette.DARK_TEXT
+LIGHT_TEXT = palette.LIGHT_TEXT
 
-#: status -> (background, text colour). Each pair has a WCAG contrast >= 4.5:1.
+#: status -> (background, text colour). Each pair has a WCAG contrast >= 4.5:1: green 5.1:1,
+#: amber 8.8:1 with dark text, red 5.6:1.
 STATUS_COLORS: dict[str, tuple[str, str]] = {
-    "on-track": ("#2e7d32", LIGHT_TEXT),   # green, 5.1:1
-    "achieved": ("#2e7d32", LIGHT_TEXT),
-    "at-risk": ("#f9a825", DARK_TEXT),     # amber, 8.8:1 with dark text
-    "progress": ("#f9a825", DARK_TEXT),
-    "off-track": ("#c62828", LIGHT_TEXT),  # red, 5.6:1
-    "missed": ("#c62828", LIGHT_TEXT),
-}
+    status: (colour, DARK_TEXT if colour == palette.AMBER else LIGHT_TEXT) for status, colour in palette.STATUS.items()}
 
 #: Colours for any other status ("none", "", "upcoming", ...).
-NEUTRAL_COLORS: tuple[str, str] = ("#9e9e9e", DARK_TEXT)  # light grey, 6.4:1
+NEUTRAL_COLORS: tuple[str, str] = (palette.NEUTRAL, DARK_TEXT)  # light grey, 6.4:1
 
 FONT_FAMILY = "Verdana,DejaVu Sans,sans-serif"
 FONT_SIZE = 11

@@ -34,6 +34,7 @@ import pygal
 from pygal.style import Style
 
 from okrsite.model import GRADES
+from okrsite.render import palette
 from okrsite.render.formatting import STATUS_LABELS, percent
 from okrsite.render.linechart import BLUE as _BLUE, FONT as _FONT, GREY as _GREY, GUIDE as _GUIDE, HEIGHT, \
     STRONG as _STRONG, TEXT as _TEXT, WIDTH, place_label
@@ -50,9 +51,7 @@ __all__ = [
 #: The OKR "good stretch" score; the score history chart draws a line there.
 GOOD_SCORE = 0.7
 
-_GREEN = "#2e7d32"
-
-_RED, _AMBER = "#c62828", "#d08a00"  # the status colours of the pages' bars
+_GREEN, _RED, _AMBER = palette.GREEN, palette.RED_BAR, palette.AMBER_BAR  # the grades, as the pages' bars show them
 
 _STYLE_OPTIONS: dict[str, Any] = dict(
     background="#ffffff",
@@ -63,7 +62,7 @@ _STYLE_OPTIONS: dict[str, Any] = dict(
     opacity="1",
     opacity_hover="1",
     transition="0ms",
-    colors=(_BLUE, _GREY, _GREEN, "#f9a825", "#c62828", "#6a4c93"),
+    colors=(_BLUE, _GREY, _GREEN, palette.AMBER, palette.RED, palette.PURPLE),
     font_family=_FONT,
     title_font_size=17,
     label_font_size=12,

@@ -19,14 +19,14 @@ import html
 import math
 import sys
 
+from okrsite.render import palette
 from okrsite.render.formatting import format_number, short_date
 from okrsite.xmltext import clean
 
 WIDTH, HEIGHT = 800, 360
 FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
         '"DejaVu Sans", "Liberation Sans", sans-serif')
-TEXT, STRONG, GUIDE = "#3c4650", "#1f2933", "#e3e7eb"
-BLUE, GREY = "#1f6fb2", "#8a939c"
+TEXT, STRONG, GUIDE, BLUE, GREY = palette.TEXT, palette.STRONG, palette.GUIDE, palette.BLUE, palette.GREY
 
 # The plot area, in the chart's coordinates.
 LEFT, RIGHT, TOP, BOTTOM = 108.0, 764.0, 46.0, 294.0

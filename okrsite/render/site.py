@@ -7,7 +7,7 @@ template, chart or badge makes it. Each :class:`Output` carries a key from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -22,23 +22,18 @@ from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
-from okrsite.render.heatmap import Row, by_status, department_rows
+from okrsite.render.heatmap import by_status
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, site_key
 from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
-from okrsite.render.tree import forest, org_items, subtree_children, tree_items
+from okrsite.render.tree import org_items, subtree_children, tree_items
+from okrsite.render.views import (alignment_roots, departments, needs_attention, status_rows, status_summary,
+                                  unaligned)
 from okrsite.theme import static_files, templates_key
-from okrsite.xmltext import escape
 
-STATUS_ORDER = {
-    "current": ("on-track", "at-risk", "off-track"),
-    "archived": ("achieved", "progress", "missed"),
-    "upcoming": ("not-started",),
-}
-NEEDS_ATTENTION = ("at-risk", "off-track", "missed")
 FRAGMENTS_KEPT = 100_000
 T = TypeVar("T")
 
@@ -121,109 +116,112 @@ class SiteRenderer:
 
 
 class _Plan:
+    """Every output of a site, in :attr:`outputs`. Each page kind is declared in one place, by
+    the generator of its cycle, owner or the site as a whole: one :meth:`page` (template,
+    address from :mod:`okrsite.urls`, key, context) or :meth:`file` (address, key, how to render)
+    per output."""
+
     def __init__(self, site: Site, renderer: SiteRenderer):
         self.site, self.renderer = site, renderer
         self.site_key = site_key(site, renderer.templates)
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
-        self.outputs: list[Output] = [Output(relative, stable_hash(data), partial(bytes, data))
-                                      for relative, data in self.static.items()]
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
+        outputs = [Output(relative, stable_hash(data), partial(bytes, data)) for relative, data in self.static.items()]
         if site.current is not None:
-            self._overview(site.current, urls.HOME, plans[site.current.id].keys)
+            outputs += self._overview(site.current, urls.HOME, plans[site.current.id].keys)
         for cycle in site.cycles:
-            self.outputs += plans[cycle.id].outputs
+            outputs += plans[cycle.id].outputs
             if cycle.state == "archived":
-                self._retro(cycle, plans[cycle.id].keys)
-        self._site_files()
+                outputs += self._retro(cycle, plans[cycle.id].keys)
+        outputs += self._site_files()
+        pages = tuple(o.path for o in outputs if o.page)
+        outputs.append(self.file(urls.SITEMAP, stable_hash((site.config.base_url, pages)),
+                                 partial(render_sitemap, site.config.base_url, pages)))
+        self.outputs = outputs
 
     def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
         """The outputs of one cycle; those of the last build when the cycle and the site are the same."""
         known = self.renderer.cycle_plans.get(cycle.id)
         if known is not None and known.cycle is cycle and known.site_key == self.site_key:
             return known
-        outputs, self.outputs = self.outputs, []
         keys = CycleKeys(cycle, self.site_key)
-        self._cycle(cycle, keys)
-        plan = _CyclePlan(cycle, self.site_key, keys, self.outputs)
-        self.outputs = outputs
-        return plan
+        return _CyclePlan(cycle, self.site_key, keys, list(self._cycle(cycle, keys)))
 
-    def file(self, path: str, key: int, render: Callable[[], bytes]) -> None:
-        self.outputs.append(Output(path, key, render))
+    @staticmethod
+    def file(path: str, key: int, render: Callable[[], bytes]) -> Output:
+        return Output(path, key, render)
 
-    def page(self, template: str, url: str, key: int, context: Callable[[], dict]) -> None:
+    def page(self, template: str, url: str, key: int, context: Callable[[], dict]) -> Output:
         """The page at ``url`` (see okrsite.urls); its ``context`` is made only when the page is rendered."""
         renderer, path = self.renderer, urls.file_of(url)
 
         def render() -> bytes:
             return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
-        self.outputs.append(Output(path, combine(_template_key(template), key), render, page=True))
+        return Output(path, combine(_template_key(template), key), render, page=True)
 
-    def _overview(self, cycle: Cycle, url: str, keys: CycleKeys) -> None:
+    def _overview(self, cycle: Cycle, url: str, keys: CycleKeys) -> Iterator[Output]:
         below = cycle.company.children if cycle.company else []
-        self.page("cycle.html", url, keys.cycle, lambda: dict(
+        yield self.page("cycle.html", url, keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
             attention=needs_attention(cycle), heatmap=status_rows(cycle),
             directory=self.renderer.directory(below, keys, urls.root_of(url)),
             kpi_summary=kpi_summary(kpi_owners(cycle))))
 
-    def _cycle(self, cycle: Cycle, keys: CycleKeys) -> None:
-        self._overview(cycle, urls.cycle(cycle), keys)
-        self.file(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
+    def _cycle(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
+        yield from self._overview(cycle, urls.cycle(cycle), keys)
+        yield self.file(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
-            self.file(urls.departments_chart(cycle), stable_hash(("departments", title, bars)),
+            yield self.file(urls.departments_chart(cycle), stable_hash(("departments", title, bars)),
                       partial(_svg, charts.department_progress_chart, title, bars))
         tree = urls.cycle_page(cycle, "tree")
         root = urls.root_of(tree)
-        self.page("tree.html", tree, keys.cycle, lambda: dict(
+        yield self.page("tree.html", tree, keys.cycle, lambda: dict(
             cycle=cycle, roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root),
             unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root)))
         if cycle.state != "upcoming":
-            self.page("status.html", urls.cycle_page(cycle, "status"), keys.cycle, lambda: dict(
+            yield self.page("status.html", urls.cycle_page(cycle, "status"), keys.cycle, lambda: dict(
                 cycle=cycle, groups=[(row, by_status(row)) for row in status_rows(cycle)]))
         if cycle.state == "archived":
             title = f"Final scores, {cycle.title}"
             bands = tuple((b.label, b.counts) for b in retro.score_bands(cycle.objectives))
-            self.file(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
+            yield self.file(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
                       partial(_svg, charts.score_distribution_chart, title, bands))
-        self._people_and_kpis(cycle, keys)
+        yield from self._people_and_kpis(cycle, keys)
         for owner in cycle.owners.values():
-            self._owner(owner, keys)
+            yield from self._owner(owner, keys)
 
-    def _people_and_kpis(self, cycle: Cycle, keys: CycleKeys) -> None:
+    def _people_and_kpis(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         """The cycle's people directory, drawn person by person (each entry kept until it changes), and its KPIs."""
         everyone = people(cycle)
         entries = [keys.person_entry(p) for p in everyone]
         url = urls.cycle_page(cycle, "people")
         root = urls.root_of(url)
-        self.page("people.html", url, combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
+        yield self.page("people.html", url, combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
             self.renderer.fragment((keys.frame, entry), root, "person_entry", person, cycle)
             for person, entry in zip(everyone, entries)]))
         owners = kpi_owners(cycle)
-        self.page("kpis.html", urls.cycle_page(cycle, "kpis"), keys.kpis(owners),
+        yield self.page("kpis.html", urls.cycle_page(cycle, "kpis"), keys.kpis(owners),
                   lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners)))
 
-    def _owner(self, owner: Owner, keys: CycleKeys) -> None:
+    def _owner(self, owner: Owner, keys: CycleKeys) -> Iterator[Output]:
         cycle = owner.cycle
-        self.page("owner.html", urls.owner(owner), keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
-        badge = (cycle.title, headline_text(owner), owner.status)
-        self.file(urls.owner_badge(owner), keys.owner_badge(owner), partial(_badge, *badge))
+        yield self.page("owner.html", urls.owner(owner), keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
+        yield self.file(urls.owner_badge(owner), keys.owner_badge(owner), partial(_badge, owner))
         if cycle.state == "current":
-            self.file(urls.owner_badge(owner, current=True), keys.owner_badge(owner), partial(_badge, *badge))
+            yield self.file(urls.owner_badge(owner, current=True), keys.owner_badge(owner), partial(_badge, owner))
         for objective in owner.objectives:
-            self.page("objective.html", urls.objective(objective), keys.objective(objective),
+            yield self.page("objective.html", urls.objective(objective), keys.objective(objective),
                       partial(self._objective_context, objective, keys))
-            badge = (cycle.title, headline_text(objective), objective.status)
-            self.file(urls.objective_badge(objective), keys.objective_badge(objective), partial(_badge, *badge))
+            yield self.file(urls.objective_badge(objective), keys.objective_badge(objective), partial(_badge, objective))
             for index, kr in enumerate(objective.key_results):
                 if kr.type == "metric" and kr.checkins:
-                    self.file(urls.checkin_chart(kr), keys.chart(objective, index), partial(_checkin_chart, kr))
+                    yield self.file(urls.checkin_chart(kr), keys.chart(objective, index), partial(_checkin_chart, kr))
 
-    def _retro(self, cycle: Cycle, keys: CycleKeys) -> None:
+    def _retro(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
         rows = status_rows(cycle)
         later = retro.next_cycle(self.site, cycle)
@@ -231,7 +229,7 @@ class _Plan:
         # of the next cycle the page shows only which objectives go on there (links; their progress is
         # on their own pages), so an edit in the running cycle leaves the retrospective alone
         shown_later = stable_hash(tuple(now.ref for _, pairs in carried for _, now in pairs))
-        self.page("retro.html", urls.cycle_page(cycle, "retro"), combine(keys.cycle, shown_later), lambda: dict(
+        yield self.page("retro.html", urls.cycle_page(cycle, "retro"), combine(keys.cycle, shown_later), lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
             later=later, carried=carried, notes=retro.with_notes(rows)))
 
@@ -239,29 +237,28 @@ class _Plan:
         below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(objective.url))
         return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, below=below)
 
-    def _site_files(self) -> None:
+    def _site_files(self) -> Iterator[Output]:
+        """The site-wide files but the sitemap (which lists every page)."""
         site = self.site
         everything = combine(self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles))
         scored = [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
         if scored:
             points = tuple((c.title, headline(c) or 0.0) for c in scored)
             title = "Company score by cycle"
-            self.file(urls.SCORE_HISTORY, stable_hash(("scores", title, points)), partial(_svg, charts.score_history_chart, title, points))
-        self.page("cycles.html", urls.CYCLES, everything, lambda: dict(scored_cycles=scored))
-        self.page("search.html", urls.SEARCH, everything, lambda: dict(sections=[
+            yield self.file(urls.SCORE_HISTORY, stable_hash(("scores", title, points)), partial(_svg, charts.score_history_chart, title, points))
+        yield self.page("cycles.html", urls.CYCLES, everything, lambda: dict(scored_cycles=scored))
+        yield self.page("search.html", urls.SEARCH, everything, lambda: dict(sections=[
             self.renderer.fragment(("index", self.keys[id(c)].cycle), urls.root_of(urls.SEARCH), "index_section", c,
                                    partial(sorted, c.owners.values(), key=org_order)) for c in site.cycles]))
-        self.file(urls.SEARCH_INDEX, everything, partial(render_search_index, site, self._search_entries))
+        yield self.file(urls.SEARCH_INDEX, everything, partial(render_search_index, site, self._search_entries))
         not_found_base = urlsplit(site.config.base_url).path or "/"
         css = self.static.get("static/style.css", b"")
-        self.page("404.html", urls.NOT_FOUND, stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
-        self.file(urls.EXPORT, everything, self._json)
-        self.file(urls.FEED, everything, partial(render_feed, site, self._newest_checkins))
-        self.file(urls.NO_JEKYLL, 0, bytes)
+        yield self.page("404.html", urls.NOT_FOUND, stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
+        yield self.file(urls.EXPORT, everything, self._json)
+        yield self.file(urls.FEED, everything, partial(render_feed, site, self._newest_checkins))
+        yield self.file(urls.NO_JEKYLL, 0, bytes)
         if site.config.cname:
-            self.file(urls.CNAME, stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
-        pages = tuple(o.path for o in self.outputs if o.page)
-        self.file(urls.SITEMAP, stable_hash((site.config.base_url, pages)), partial(render_sitemap, site.config.base_url, pages))
+            yield self.file(urls.CNAME, stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
 
     def _owner_key(self, owner: Owner) -> tuple:
         """All an owner's parts show: the owner, its objectives, its cycle, its parent's name."""
@@ -308,36 +305,5 @@ def _svg(chart: Callable[..., str], *args) -> bytes:
     return chart(*args).encode("utf-8")
 
 
-def _badge(cycle_title: str, value: str, status: str) -> bytes:
-    return badges.render_badge(cycle_title, value, status or "none").encode("utf-8")
-
-
-def departments(cycle: Cycle) -> list[Owner]:
-    return sorted((o for o in cycle.owners.values() if o.kind == "department"), key=lambda o: o.name.lower())
-
-
-def status_summary(cycle: Cycle) -> list[tuple[str, int]]:
-    """Objectives per status, in the order the cycle's state uses."""
-    return [(status, cycle.status_counts.get(status, 0)) for status in STATUS_ORDER[cycle.state]]
-
-
-def status_rows(cycle: Cycle) -> list[Row]:
-    """The cycle's objectives counted by department and status (none in an upcoming cycle)."""
-    return [] if cycle.state == "upcoming" else department_rows(cycle, STATUS_ORDER[cycle.state])
-
-
-def needs_attention(cycle: Cycle) -> list[Objective]:
-    """Company and department objectives that are at risk, off track or missed, worst first."""
-    flagged = [o for o in cycle.objectives
-               if o.status in NEEDS_ATTENTION and o.owner.kind in ("company", "department")]
-    return sorted(flagged, key=lambda o: (o.progress, o.owner.name.lower(), o.id))
-
-
-def alignment_roots(cycle: Cycle):
-    company = cycle.company
-    return forest(company.objectives) if company else []
-
-
-def unaligned(cycle: Cycle):
-    """Objectives below the company that align to nothing public: roots of their own trees."""
-    return forest([o for o in cycle.objectives if o.owner.kind != "company" and not o.parents])
+def _badge(item: Owner | Objective) -> bytes:
+    return badges.render_badge(item.cycle.title, headline_text(item), item.status or "none").encode("utf-8")
