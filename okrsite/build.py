@@ -27,7 +27,7 @@ from okrsite.options import BuildOptions
 from okrsite.parallel import available_jobs, run_all
 from okrsite.render.site import Output, SiteRenderer
 from okrsite.theme import theme_dirs
-from okrsite.write import OutputConflict, Spare, Stat, Staging, file_stat, read_manifest
+from okrsite.write import Listing, OutputConflict, Spare, Stat, Staging, file_stat, read_manifest
 
 
 GC_THRESHOLD = 10_000  # new objects between collections while rendering (Python's default: 700)
@@ -90,6 +90,7 @@ class Builder:
         self._record_changed = False  # whether _written changed since it was last saved
         self._disk_read = self.disk is None
         self._spare: Spare | None = None  # the tree the last build replaced, for the next to reuse
+        self._listing: Listing = {}  # what the output held when last read (see okrsite.write.OutputFolder)
 
     def close(self) -> None:
         """Remove what the builder keeps beside the output between builds."""
@@ -191,7 +192,8 @@ class Builder:
         if before and not stale and len(outputs) == len(before):
             return  # the same files, none to render again: nothing to write
         spare, self._spare = self._spare, None  # a failed build discards it
-        with Staging(self.out, spare) as staging:
+        listing, self._listing = self._listing, {}
+        with Staging(self.out, spare, listing) as staging:
             staging.before.check_room((o.path for o in outputs), self.out)
             ours = staging.before.ours
             gone = before.keys() - ours  # deleted from the output by hand since
@@ -222,6 +224,7 @@ class Builder:
                 self._spare = staging.commit(written, fresh, keep_old=self.again)
             else:
                 self._spare = staging.unused()
+            self._listing = staging.listing_after
             report.files = len(fresh) + (not before)  # and the manifest of a new output folder
         self._record_changed = self._record_changed or bool(stale) or len(written) != len(before)
         self._written = written

@@ -28,6 +28,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,32 +109,52 @@ def _parents(relative: str) -> Iterable[str]:
         index = relative.find("/", index + 1)
 
 
+#: What a tree of folders held when it was last read: for each folder (``""``, ``"a/"``,
+#: ``"a/b/"``) its modification time and the names of its files and of its folders.
+Listing = dict[str, tuple[int, list[str], list[str]]]
+RECENT_NS = 2_000_000_000  # a folder changed this shortly before it was read may change again unseen
+
+
 class OutputFolder:
     """What an output folder holds now: its files (every entry that is not a folder, symlinks
-    too), its empty folders, which files okrsite wrote (its manifest) and which it did not."""
+    too), its empty folders, which files okrsite wrote (its manifest) and which it did not.
 
-    def __init__(self, out: Path):
+    Given the :data:`Listing` of the same tree from an earlier read, folders whose
+    modification time has not changed since (and was not too recent then: the
+    clock of some file systems is coarse) are not read again: adding, removing
+    or renaming an entry changes a folder's time. :attr:`listing` is this read's.
+    """
+
+    def __init__(self, out: Path, known: Listing | None = None):
         self.files: set[str] = set()
         self.empty_folders: list[str] = []
         self.ours: set[str] = set()
+        self.listing: Listing = {}
         if out.is_dir():
-            self._scan(out)
+            self._scan(str(out), known or {})
             self.ours = (read_manifest(out) or set()) & self.files
         self.foreign = self.files - self.ours - {MANIFEST}  # kept in every build, never overwritten
 
-    def _scan(self, out: Path) -> None:
-        pending = [(str(out), "")]
+    def _scan(self, out: str, known: Listing) -> None:
+        read_at = time.time_ns()
+        pending = [""]
         while pending:  # iterative: no depth limit
-            folder, prefix = pending.pop()
-            empty = True
-            with os.scandir(folder) as found:
-                for entry in found:
-                    empty = False
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append((entry.path, f"{prefix}{entry.name}/"))
-                    else:
-                        self.files.add(prefix + entry.name)
-            if empty and prefix:
+            prefix = pending.pop()
+            folder = f"{out}/{prefix}"
+            mtime = os.lstat(folder).st_mtime_ns
+            seen = known.get(prefix)
+            if seen is not None and seen[0] == mtime:
+                names, folders = seen[1], seen[2]
+            else:
+                names, folders = [], []
+                with os.scandir(folder) as found:
+                    for entry in found:
+                        (folders if entry.is_dir(follow_symlinks=False) else names).append(entry.name)
+            if read_at - mtime > RECENT_NS:
+                self.listing[prefix] = (mtime, names, folders)
+            self.files.update(prefix + name for name in names)
+            pending.extend(f"{prefix}{name}/" for name in folders)
+            if prefix and not names and not folders:
                 self.empty_folders.append(prefix[:-1])
 
     def check_room(self, paths: Iterable[str], out: Path) -> None:
@@ -161,6 +182,7 @@ class Spare:
     lock: int | None
     differs: set[str]
     foreign: set[str]
+    listing: Listing  # what the spare held when it was last read (see OutputFolder)
 
     def discard(self) -> None:
         try:
@@ -178,11 +200,13 @@ class Staging:
     instead of linking every file again, so the work is that of the change.
     """
 
-    def __init__(self, out: Path, spare: Spare | None = None):
+    def __init__(self, out: Path, spare: Spare | None = None, known: Listing | None = None):
+        """``known``: the output's :data:`Listing` from an earlier read, when there was one."""
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(self.out)  # a spare is locked: left alone
-        self.before = OutputFolder(self.out)
+        self.before = OutputFolder(self.out, known)
+        self.listing_after: Listing = {}  # the listing of the tree at ``out`` once committed
         self.recycled = spare is not None and spare.folder.is_dir()
         if self.recycled:
             self.folder, self._lock = spare.folder, spare.lock
@@ -195,6 +219,7 @@ class Staging:
         self._made: set[str] = {self._root}
         self._committed = False
         if self.recycled:
+            self._spare_listing = spare.listing
             self._catch_up(spare.differs | (spare.foreign ^ self.before.foreign))
 
     def __enter__(self) -> Staging:
@@ -202,7 +227,7 @@ class Staging:
 
     def __exit__(self, *exc) -> None:
         if not self._committed:
-            Spare(self.folder, self._lock, set(), set()).discard()
+            Spare(self.folder, self._lock, set(), set(), {}).discard()
 
     def _folder_for(self, relative: str) -> None:
         folder = os.path.dirname(f"{self._root}/{relative}")
@@ -265,7 +290,8 @@ class Staging:
         os.chmod(self.folder, 0o755)
         if keep_old and self.out.exists() and exchange(self.folder, self.out):
             differs = fresh | (self.before.ours - written) | (set() if same_files else {MANIFEST})
-            old = Spare(self.folder, _lock(self.folder), differs, self.before.foreign)
+            old = Spare(self.folder, _lock(self.folder), differs, self.before.foreign, self.before.listing)
+            self.listing_after = self._spare_listing if self.recycled else {}
         else:
             old = None
             _swap(self.folder, self.out)  # if it fails, leaving the context removes the staging folder
@@ -279,7 +305,8 @@ class Staging:
         if not self.recycled:
             return None
         self._committed = True
-        return Spare(self.folder, self._lock, set(), self.before.foreign)
+        self.listing_after = self.before.listing
+        return Spare(self.folder, self._lock, set(), self.before.foreign, self._spare_listing)
 
 
 def _write_manifest(folder: Path, paths: Iterable[str]) -> None:

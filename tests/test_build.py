@@ -10,6 +10,7 @@ import pytest
 
 from conftest import EXAMPLE_DATE, REPO
 from htmlcheck import parse_file
+from okrsite import write
 from okrsite.build import Builder, build_site
 from okrsite.options import BuildOptions
 
@@ -292,11 +293,16 @@ def test_incremental_builds_follow_statuses_and_carried_objectives(example_copy,
     assert_same_as_clean_build(site, out, tmp_path)
 
 
-def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_copy, tmp_path):
+@pytest.mark.parametrize("recent_ns", [write.RECENT_NS, 0], ids=["folders-read-again", "folders-known-by-time"])
+def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_copy, tmp_path, monkeypatch,
+                                                                        recent_ns):
     """The Builder of watch mode keeps the tree each build replaced and brings it up to date for
     the next build: the output must stay what a clean build makes, plus every file someone else
     put there, through edits, removed owners, foreign files coming and going and pages deleted
-    by hand; and closing it leaves nothing beside the output."""
+    by hand; and closing it leaves nothing beside the output. With ``recent_ns`` 0 every folder's
+    listing is trusted while its modification time stays, so the foreign files and the deleted
+    page must be found by the folders' new times alone."""
+    monkeypatch.setattr(write, "RECENT_NS", recent_ns)
     site, out = example_copy, tmp_path / "watched" / "public"
     builder = Builder(site, out)
     assert builder.build(EXAMPLE_DATE).ok(False)
