@@ -321,16 +321,27 @@ def _set_title(site: Path, title: str) -> None:
     toml.write_text(re.sub(r'^title = ".*"', f'title = "{title}"', toml.read_text(), count=1, flags=re.M))
 
 
+def _home_page(out: Path) -> tuple[int, int] | None:
+    try:
+        info = (out / "index.html").stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
+
+
 def _kill_during_a_build(command: list[str], out: Path, rng: random.Random, window: float) -> bool:
     """Run ``command`` in a new process group and kill the group with SIGKILL at a random moment:
-    mostly while it writes (once its staging folder exists), sometimes at any time; ``True`` if it
-    was still running then."""
+    mostly while it writes (once a staging folder exists beside the output, or a page of the
+    output was replaced, as a writer working in place would), sometimes at any time; ``True`` if
+    it was still running then."""
+    home = _home_page(out)
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         if rng.random() < 0.75:
             deadline = time.monotonic() + 60
-            while process.poll() is None and not any(out.parent.glob(f".{out.name}.okrsite-new-*")):
+            while (process.poll() is None and not any(out.parent.glob(f".{out.name}.okrsite-new-*"))
+                   and _home_page(out) == home):
                 assert time.monotonic() < deadline, "the build never started writing"
                 time.sleep(0.0005)
             time.sleep(rng.uniform(0, window))
