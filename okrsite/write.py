@@ -299,7 +299,6 @@ class Staging:
         _unlock(self._lock)  # held on the new output now
         return old
 
-
     def unused(self) -> Spare | None:
         """When the build writes nothing after all: a spare brought up to date stays the spare."""
         if not self.recycled:
