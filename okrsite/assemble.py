@@ -132,7 +132,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
         coach_linked(cycle, config.checks, build_date, found)
         if not options.include_private:
             remove_private(cycle)
-        score_cycle(cycle, build_date, config.status)
+        score_cycle(cycle, build_date, config.status, config.checks.stale_days)
         if last_closed:
             coach_scored(cycle, config.checks, build_date, found)
         cache.cycles[cycle.id] = _LinkedCycle(inputs, cycle, found.items)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from okrsite.config import CheckSettings
 from okrsite.diagnostics import Diagnostics, plural
 from okrsite.model import Cycle, KeyResult
-from okrsite.scoring import key_result_progress
+from okrsite.scoring import is_stale
 
 MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
 STRETCH = 0.9  # a closed cycle where every objective scored this or more did not stretch
@@ -105,7 +105,8 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     if cycle.state != "current" or not cycle.start <= today <= cycle.end:
         return
     for owner in cycle.owners.values():
-        late = [kr for objective in owner.objectives for kr in objective.key_results if _stale(kr, today, settings)]
+        late = [kr for objective in owner.objectives for kr in objective.key_results
+                if is_stale(kr, today, settings.stale_days)]
         if late:
             fix = ("commit this week's 'current': with history from git each change is a check-in"
                    if not any(kr.checkins_given for kr in late) else
@@ -113,11 +114,6 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
             yield (owner.source.path, late[0].source.line,
                    f"'{owner.id}' has {plural(len(late), 'key result')} with no check-in for more than "
                    f"{settings.stale_days} days ({', '.join(f'{kr.objective.id}/{kr.id}' for kr in late)}): {fix}")
-
-
-def _stale(kr: KeyResult, today: dt.date, settings: CheckSettings) -> bool:
-    return (kr.type == "metric" and bool(kr.checkins) and (today - kr.checkins[-1].date).days > settings.stale_days
-            and key_result_progress(kr) < 1)
 
 
 def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:

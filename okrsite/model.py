@@ -95,11 +95,22 @@ class KeyResult:
     progress: float = per_build(0.0)
     score: float = per_build(0.0)
     status: str = per_build("")
+    stale: bool = per_build(False)  # no check-in for longer than [checks] stale_days in the running cycle
 
     @property
     def checkins(self) -> list[CheckIn]:
         """The check-ins written in the file, else those read from git history."""
         return self.checkins_given or self.history
+
+    @property
+    def updated(self) -> dt.date | None:
+        """The day of the latest check-in, if any."""
+        return self.checkins[-1].date if self.checkins else None
+
+    @property
+    def latest_note(self) -> str:
+        """What the latest check-in said, if it said anything."""
+        return self.checkins[-1].note if self.checkins else ""
 
     @property
     def done_on(self) -> dt.date | None:

@@ -100,10 +100,19 @@ def kpi_healthy(kpi: Kpi) -> bool | None:
     return kpi.current <= kpi.target if kpi.direction == "lower" else kpi.current >= kpi.target
 
 
-def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands) -> None:
-    """Fill the computed fields of everything in a linked cycle."""
+def is_stale(kr: KeyResult, today: dt.date, stale_days: int) -> bool:
+    """Whether a key result kept up by check-ins has had none for more than ``stale_days`` and has
+    not reached its target (one updated through ``current`` alone does not say when)."""
+    return (kr.type == "metric" and bool(kr.checkins) and (today - kr.checkins[-1].date).days > stale_days
+            and key_result_progress(kr) < 1)
+
+
+def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands, stale_days: int = 14) -> None:
+    """Fill the computed fields of everything in a linked cycle; key results go stale only in the
+    running cycle, while the build date lies in it."""
     archived = cycle.state == "archived"
     cycle.expected = elapsed_fraction(cycle.start, cycle.end, today)
+    running = cycle.state == "current" and cycle.start <= today <= cycle.end
 
     def status(progress: float, score: float) -> str:
         if cycle.state == "upcoming":
@@ -115,6 +124,7 @@ def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands) -> None:
             kr.progress = key_result_progress(kr)
             kr.score = kr.progress if kr.score_given is None else kr.score_given
             kr.status = status(kr.progress, kr.score)
+            kr.stale = running and is_stale(kr, today, stale_days)
         _score_objective(objective)
         objective.status = status(objective.progress, objective.score)
         if objective.status_given and cycle.state == "current":

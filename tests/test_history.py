@@ -220,7 +220,8 @@ def test_the_built_site_shows_checkins_from_git(history_repo, tmp_path, monkeypa
     assert page.one("details", "checkins").one("summary").text() == "3 check-ins from git history"
     assert (tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "revenue.svg").is_file()
     assert "done on 23 Oct 2026" in page.one(id="kr-launch").text()
-    assert page.one(id="kr-churn").one("p", "empty").text() == "No check-ins yet: change current and commit each week."
+    assert page.one(id="kr-churn").one("p", "empty").text() == "No check-ins yet."  # editors' advice is okrsite check's
+    assert (kr["updated"], kr["stale"]) == ("2026-10-30", True)  # 21 days without a check-in, more than 14
 
 
 def test_a_commit_alone_updates_the_next_build(history_repo, tmp_path):

@@ -766,3 +766,55 @@ def test_the_headline_number_is_the_score_in_archived_cycles_and_the_progress_ot
     assert headline(live) == live.progress and headline_text(live) == f"{round(live.progress * 100)} %"
     assert headline(live.key_results[0]) == live.key_results[0].progress
     assert headline(current) == current.progress
+
+
+# --- the latest word on each key result ---
+
+def test_days_ago_in_words():
+    from okrsite.render.formatting import days_ago
+
+    today = dt.date(2026, 11, 20)
+    assert [days_ago(today - dt.timedelta(days=n), today) for n in (0, 1, 2, 20, -1, -3)] == [
+        "today", "yesterday", "2 days ago", "20 days ago", "in 1 day", "in 3 days"]
+
+
+@pytest.fixture(scope="module")
+def built_late(tmp_path_factory):
+    """The example built on 10 Dec 2026: its last check-ins (20 Nov) are 20 days old, past the 14 of stale_days."""
+    out = tmp_path_factory.mktemp("late") / "public"
+    assert build_site(REPO, out, BuildOptions(dt.date(2026, 12, 10))).ok(False)
+    return out
+
+
+def test_each_key_result_says_when_it_was_updated_what_was_said_and_if_it_went_stale(built_late):
+    page = parse_file(built_late / "2026-q4/fulfillment/index.html")
+    latest = page.find_all("p", "kr-latest")
+    assert latest and all("Updated 20 days ago" in p.text() for p in latest)
+    assert all(p.one("span", "stale-tag").text() == "Stale" for p in latest)
+
+
+def test_the_latest_note_is_on_the_page_without_opening_anything(out, site):
+    kr = next(kr for o in site.current.objectives for kr in o.key_results if kr.latest_note)
+    page = parse_file(out / kr.objective.owner.url / "index.html")
+    notes = [note.text() for note in page.find_all("span", "kr-note")]
+    assert kr.latest_note in notes
+
+
+def test_archived_cycles_never_go_stale_and_readers_never_see_editor_instructions(built_late):
+    import json
+
+    data = json.loads((built_late / "okrs.json").read_text(encoding="utf-8"))
+    for cycle in data["cycles"]:
+        for owner in cycle["owners"]:
+            for objective in owner["objectives"]:
+                for kr in objective["key_results"]:
+                    assert kr["updated"] == (kr["checkins"][-1]["date"] if kr["checkins"] else None)
+                    assert kr["stale"] is False or cycle["state"] == "current"
+    stale = [kr for c in data["cycles"] if c["state"] == "current" for o in c["owners"] for ob in o["objectives"]
+             for kr in ob["key_results"] if kr["stale"]]
+    assert stale, "no stale key result in the current cycle 20 days after the last check-ins"
+    for page in built_late.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "checkins:</code>" not in text and "commit each week" not in text, page
+    archived_pages = list((built_late / "2026-q3").rglob("*.html"))
+    assert archived_pages and not any("stale-tag" in p.read_text(encoding="utf-8") for p in archived_pages)

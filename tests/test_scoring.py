@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from conftest import SITE_TOML, load
+from conftest import CYCLE, SITE_TOML, load
 from okrsite.config import StatusBands
 from okrsite.model import CheckIn, KeyResult, Kpi, Objective, Source
 from okrsite.render.pages import format_score, percent
@@ -466,3 +466,31 @@ def test_metric_progress_at_the_ends_of_the_float_range():
 def test_weighted_mean_of_weights_whose_sum_overflows():
     assert weighted_mean([(0.5, 1e308), (1.0, 1e308)]) == 0.75
     assert weighted_mean([(0.2, 1.7e308), (0.8, 1.7e308), (0.5, 1)]) == pytest.approx(0.5)
+
+
+# --- stale key results: the latest word, and how old it is ---
+
+def _stale_cycle(check, checkins: str, current: str = ""):
+    team = ("---\nname: Team\nkind: team\nparent: test-co\nobjectives:\n  - id: o\n    title: O\n    aligns_to: test-co/grow\n"
+            "    key_results:\n      - id: k\n        title: K\n        start: 0\n        target: 100\n" + current +
+            "        checkins:\n" + checkins +
+            "      - {id: m, title: M, start: 0, target: 10, current: 5}\n---\n")
+    site, diagnostics = check({f"{CYCLE}/team.md": team})
+    assert site is not None, [d.format() for d in diagnostics.items]
+    return site.cycles[0].owners["team"].objectives[0].key_results
+
+
+def test_a_key_result_is_stale_after_stale_days_without_a_checkin(check):
+    from okrsite.scoring import is_stale
+
+    [kr, kept_by_current] = _stale_cycle(check, "          - {date: 2026-11-05, value: 40, note: Slow week}\n")
+    assert kr.updated == dt.date(2026, 11, 5) and kr.latest_note == "Slow week"
+    assert kr.stale  # built on 2026-11-20: 15 days, the limit is 14
+    assert not kept_by_current.stale and kept_by_current.updated is None  # no check-ins: nothing says when
+    assert not is_stale(kr, dt.date(2026, 11, 19), 14) and is_stale(kr, dt.date(2026, 11, 20), 14)
+    assert not is_stale(kr, dt.date(2026, 11, 20), 15)
+
+
+def test_a_key_result_at_its_target_is_never_stale(check):
+    [kr, _] = _stale_cycle(check, "          - {date: 2026-10-05, value: 100}\n")
+    assert kr.progress == 1 and not kr.stale

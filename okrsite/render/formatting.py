@@ -71,6 +71,16 @@ def headline_text(item) -> str:
     return format_score(item.score) if item.cycle.archived else percent(item.progress)
 
 
+def days_ago(day: dt.date, today: dt.date) -> str:
+    """'today', 'yesterday', '12 days ago' (or 'in 3 days' for a date after ``today``)."""
+    days = (today - day).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago" if days > 1 else f"in {-days} day{'s' if days < -1 else ''}"
+
+
 def short_date(day: dt.date) -> str:
     """'Oct 15'."""
     return f"{MONTHS[day.month - 1]} {day.day}"

@@ -38,7 +38,7 @@ def _objective(objective: Objective) -> int:
     """Everything a page can show about an objective: what its file says, and what the build linked and computed."""
     return stable_hash((_declared_objective(objective), objective.ref, objective.private_parents, objective.progress,
                         objective.score, objective.status,
-                        tuple((kr.progress, kr.score, kr.status, tuple(o.ref for o in kr.aligned))
+                        tuple((kr.progress, kr.score, kr.status, kr.stale, tuple(o.ref for o in kr.aligned))
                               for kr in objective.key_results),
                         tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children)))
 

@@ -12,7 +12,7 @@ import jinja2
 
 from okrsite import __version__, urls
 from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, format_number, format_score, headline, \
-    headline_text, long_date, percent, short_date
+    headline_text, days_ago, long_date, percent, short_date
 
 
 
@@ -33,7 +33,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=percent, width=bar_width, score=format_score, num=format_number,
-                       headline=headline_text, headline_value=headline,
+                       headline=headline_text, headline_value=headline, ago=ago,
                        value=format_number, date=format_date, status_label=status_label, href=href,
                        health=HEALTH.__getitem__, health_label=health_label)
     env.globals.update(version=__version__, url_for=url_for)
@@ -66,6 +66,12 @@ def url_for(context, kind: str, *args, local: bool = False, absolute: bool = Fal
 def bar_width(fraction: float | None) -> str:
     """A CSS width for a progress bar: 0.6048 -> '60.5%'."""
     return f"{round((fraction or 0) * 100, 1):g}%"
+
+
+@jinja2.pass_context
+def ago(context, day: dt.date) -> str:
+    """How long before the build date ``day`` was: 'yesterday', '12 days ago'."""
+    return days_ago(day, context["site"].build_date)
 
 
 def format_date(date: dt.date | None, style: str = "long") -> str:
