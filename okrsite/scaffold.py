@@ -37,7 +37,9 @@ strict = false           # true: warnings fail the pull-request check too, not o
                          # (okrsite build) fails on errors only, whatever this says
 """
 
-GITIGNORE = "/public/\n/node_modules/\n"  # node_modules: the editor tooling of okrsite/editors.py
+# public/ and the folders beside it while a build swaps it in (or watch keeps the tree it replaced);
+# node_modules: the editor tooling of okrsite/editors.py
+GITIGNORE = "/public/\n/.public.okrsite-*/\n/node_modules/\n"
 
 
 COMPANY = """\

@@ -29,7 +29,7 @@ def test_new_site_has_everything_a_repository_needs(tmp_path):
             ".github/workflows/pages.yml", "content/2026-Q4/example-co.md"} <= written
     people = [p for p in written if p.startswith("content/2026-Q4/people/")]
     assert len(people) == 3
-    assert (root / ".gitignore").read_text().split() == ["/public/", "/node_modules/"]
+    assert (root / ".gitignore").read_text().split() == ["/public/", "/.public.okrsite-*/", "/node_modules/"]
 
 
 def test_pull_requests_are_checked_with_annotations(tmp_path):
