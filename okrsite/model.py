@@ -130,7 +130,7 @@ class KeyResult:
 
     @property
     def cycle(self) -> Cycle:
-        return self.objective.owner.cycle
+        return self.objective.cycle
 
     @property
     def ref(self) -> str:

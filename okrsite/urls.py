@@ -72,13 +72,13 @@ def score_distribution(cycle_: Any) -> str:
 
 def owner(owner_: Any) -> str:
     """An owner's page: ``2026-q4/marketing/``."""
-    return f"{owner_.cycle.id.lower()}/{owner_.id}/"
+    return f"{owner_.cycle.slug}/{owner_.id}/"
 
 
 def objective(objective_: Any) -> str:
     """An objective's page: ``2026-q4/marketing/leads/`` (written out: pages ask for it often)."""
     owner_ = objective_.owner
-    return f"{owner_.cycle.id.lower()}/{owner_.id}/{objective_.id}/"
+    return f"{owner_.cycle.slug}/{owner_.id}/{objective_.id}/"
 
 
 def checkin_chart(key_result: Any) -> str:

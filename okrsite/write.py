@@ -185,10 +185,7 @@ class Spare:
     listing: Listing  # what the spare held when it was last read (see OutputFolder)
 
     def discard(self) -> None:
-        try:
-            shutil.rmtree(self.folder, ignore_errors=True)
-        finally:
-            _unlock(self.lock)
+        _discard(self.folder, self.lock)
 
 
 class Staging:
@@ -227,7 +224,7 @@ class Staging:
 
     def __exit__(self, *exc) -> None:
         if not self._committed:
-            Spare(self.folder, self._lock, set(), set(), {}).discard()
+            _discard(self.folder, self._lock)
 
     def _folder_for(self, relative: str) -> None:
         folder = os.path.dirname(f"{self._root}/{relative}")
@@ -306,6 +303,14 @@ class Staging:
         self._committed = True
         self.listing_after = self.before.listing
         return Spare(self.folder, self._lock, set(), self.before.foreign, self._spare_listing)
+
+
+def _discard(folder: Path, lock: int | None) -> None:
+    """Remove a tree of this build's and let go of its lock."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        _unlock(lock)
 
 
 def _write_manifest(folder: Path, paths: Iterable[str]) -> None:
