@@ -1,0 +1,95 @@
+"""Progress as it stood on earlier days, reconstructed from the check-ins.
+
+The weekly digest compares two days, and owner pages draw progress through the
+cycle; both ask :func:`timeline` for the numbers of section 4 of the contract on
+a list of days, computed once for the whole cycle, children first, as
+:mod:`okrsite.scoring` computes them for the build date.
+
+What a key result stood at on a day:
+
+- a metric: its latest check-in on or before that day, else its ``start``;
+- a milestone: done from the day of the check-in that marked it done (git history
+  gives those), else not done;
+- a rollup: the mean of the objectives aligned to it, on that day;
+- on the build date and after: what the build shows (``current`` as written wins);
+- a key result with no check-ins at all has no history: it counts as it stands
+  on every day, so the digest never reports a move it cannot date.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+
+from okrsite.model import Cycle, KeyResult, Objective, Owner
+from okrsite.scoring import (children_first, elapsed_fraction, key_result_progress, mean, metric_progress,
+                             weighted_mean)
+
+
+@dataclass(slots=True)
+class Timeline:
+    """Progress on each of ``days``: one list per key result, objective and owner, indexed like ``days``."""
+
+    days: list[dt.date]
+    expected: list[float]  # the elapsed fraction of the cycle on each day
+    key_results: dict[int, list[float]] = field(default_factory=dict)  # by id() of the key result
+    objectives: dict[int, list[float]] = field(default_factory=dict)
+    owners: dict[int, list[float | None]] = field(default_factory=dict)
+
+    def of(self, item: KeyResult | Objective | Owner) -> list:
+        """The progress of ``item`` on each day."""
+        table = (self.key_results if isinstance(item, KeyResult) else
+                 self.objectives if isinstance(item, Objective) else self.owners)
+        return table[id(item)]
+
+
+def timeline(cycle: Cycle, days: list[dt.date], today: dt.date) -> Timeline:
+    """The progress of everything in a scored cycle on each of ``days`` (oldest first)."""
+    line = Timeline(days, [elapsed_fraction(cycle.start, cycle.end, day) for day in days])
+    for objective in children_first(cycle.objectives):
+        for kr in objective.key_results:
+            line.key_results[id(kr)] = _key_result_line(kr, days, today, line)
+        weights = [kr.weight for kr in objective.key_results]
+        lines = [line.key_results[id(kr)] for kr in objective.key_results]
+        line.objectives[id(objective)] = [weighted_mean(zip(values, weights)) for values in _by_day(lines, days)]
+    for owner in cycle.owners.values():
+        lines = [line.objectives[id(o)] for o in owner.objectives]
+        line.owners[id(owner)] = [mean(list(values)) for values in _by_day(lines, days)]
+    return line
+
+
+def _by_day(lines: list[list[float]], days: list[dt.date]) -> list[tuple[float, ...]]:
+    """The values of several lines, day by day (empty tuples when there are no lines)."""
+    return list(zip(*lines)) if lines else [()] * len(days)
+
+
+def weekly_days(cycle: Cycle, today: dt.date, step: int = 7) -> list[dt.date]:
+    """The cycle's start, every ``step`` days after it, and the last day that has passed
+    (the build date, or the cycle's end once it is over)."""
+    last = min(today, cycle.end)
+    if last < cycle.start:
+        return []
+    days = [cycle.start + dt.timedelta(days=n) for n in range(0, (last - cycle.start).days + 1, step)]
+    return days if days[-1] == last else [*days, last]
+
+
+def _key_result_line(kr: KeyResult, days: list[dt.date], today: dt.date, line: Timeline) -> list[float]:
+    if kr.type == "rollup":
+        aligned = [line.objectives[id(o)] for o in kr.aligned]
+        return [mean(list(values)) or 0.0 for values in _by_day(aligned, days)]
+    now = key_result_progress(kr)
+    if not kr.checkins:
+        return [now] * len(days)
+    dates = [checkin.date for checkin in kr.checkins]
+    return [now if day >= today else _progress_on(kr, bisect.bisect_right(dates, day)) for day in days]
+
+
+def _progress_on(kr: KeyResult, known: int) -> float:
+    """A metric's or a milestone's progress once its first ``known`` check-ins were made."""
+    latest = kr.checkins[known - 1].value if known else None
+    if kr.type == "milestone":
+        return 1.0 if latest else 0.0
+    if kr.start is None or kr.target is None or kr.start == kr.target:
+        return 0.0
+    return metric_progress(kr.start, kr.target, kr.start if latest is None else latest)
