@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from okrsite.fingerprint import code_version, combine, stable_hash
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
-from okrsite.render.tree import post_order, primary_children, subtree_children
+from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children, subtree_children
 
 
 def _declared_key_result(kr: KeyResult) -> tuple:
@@ -59,6 +59,9 @@ def site_key(site: Site, theme: str) -> int:
     """What every page shows around its content: site settings, build date, theme, cycles' names and states."""
     return stable_hash((site.config.title, site.config.base_url, site.config.history, site.build_date, code_version(), theme,
                         site.include_private, tuple((c.id, c.title, c.state) for c in site.cycles)))
+
+
+END = 0  # the key of an item that closes a branch: the same everywhere
 
 
 class CycleKeys:
@@ -112,9 +115,25 @@ class CycleKeys:
         """A person's entry in the people directory: the person, their team's name, and their
         objectives with the objectives (titles, owners) of the chain above each."""
         team = person.parent
-        return stable_hash((self.owners[id(person)], (team.id, team.name) if team else None,
-                            tuple((self.objectives[id(o)], tuple((up.ref, up.title, up.owner.name) for up in o.chain))
-                                  for o in person.objectives)))
+        return combine(self.frame, stable_hash((
+            self.owners[id(person)], (team.id, team.name) if team else None,
+            tuple((self.objectives[id(o)], tuple((up.ref, up.title, up.owner.name) for up in o.chain))
+                  for o in person.objectives))))
+
+    def owner_parts(self, owner: Owner) -> int:
+        """The owner's parts of the files made of many (okrs.json, the CSV, the search index, the
+        feed): the owner, its objectives, its cycle, its parent's name."""
+        return combine(self.frame, self.owner_data(owner), owner.parent.name if owner.parent else None)
+
+    def tree_item(self, item: TreeItem) -> int:
+        """An item of an alignment tree: its objective and where it stands in the tree."""
+        if item.kind == "end":
+            return END
+        return combine(self.frame, self.objectives[id(item.objective)], item.kind, item.descendants, item.expanded)
+
+    def org_item(self, item: OrgItem) -> int:
+        """An item of the org chart: its owner and where it stands."""
+        return END if item.kind == "end" else combine(self.frame, self.owners[id(item.owner)], item.kind)
 
     def kpis(self, owners: list[Owner]) -> int:
         """The cycle's KPI page: ``owners`` in the order shown, each with its KPIs."""

@@ -81,17 +81,17 @@ class SiteRenderer:
                 kept.clear()
         return _Plan(site, self).outputs
 
-    def part(self, key: tuple, make: Callable[[], T]) -> T:
-        """A part of a file made of many (okrs.json, a CSV, the search index, the feed), made once per key."""
+    def part(self, file: str, key: int, make: Callable[[], T]) -> T:
+        """A part of a ``file`` made of many (okrs.json, a CSV, the search index, the feed), made once per key."""
         if not self.keep_parts:
             return make()
-        key = hash(key)
+        key = hash((file, key))
         text = self.parts.get(key)
         if text is None:
             text = self.parts[key] = make()
         return text
 
-    def fragment(self, key: tuple, root: str, macro: str, *args, **names) -> Markup:
+    def fragment(self, key: int, root: str, macro: str, *args, **names) -> Markup:
         """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key.
         ``names`` are more variables for the macro."""
         key = hash((key, root, macro))
@@ -103,23 +103,34 @@ class SiteRenderer:
 
     def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str) -> list[Markup]:
         """The alignment trees of ``roots`` (see :func:`tree_items`), drawn item by item, each item once per key."""
-        return [self.fragment(("end",) if item.kind == "end" else
-                              (keys.frame, keys.objectives[id(item.objective)], item.kind, item.descendants, item.expanded),
-                              root, "tree_item", item, item.objective.owner.cycle)
+        return [self.fragment(keys.tree_item(item), root, "tree_item", item, item.objective.owner.cycle)
                 for item in tree_items(roots, depth)]
 
     def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
         """The org chart below ``owners``, drawn item by item, each item once per key."""
-        return [self.fragment(("end",) if item.kind == "end" else (keys.frame, keys.owners[id(item.owner)], item.kind),
-                              root, "org_item", item)
-                for item in org_items(owners)]
+        return [self.fragment(keys.org_item(item), root, "org_item", item) for item in org_items(owners)]
+
+
+@dataclass(frozen=True, slots=True)
+class PageKind:
+    """A kind of page: its template, what it is a page of, where it lives and what it shows.
+
+    ``of`` names what :attr:`url` and :attr:`inputs` take: the ``current`` cycle (the home page), a
+    ``cycle`` (planned with the cycle, kept while the cycle does not change), an ``ended`` cycle
+    (an archived cycle's page that also reads the next cycle: planned anew each build), an
+    ``owner``, an ``objective``, or the ``site``. ``inputs(plan, item, keys, url)`` gives the
+    page's key and a function making its template's context."""
+
+    template: str
+    of: str
+    url: Callable[..., str]
+    inputs: Callable[..., tuple[int, Callable[[], dict]]]
+    states: tuple[str, ...] = ("current", "archived", "upcoming")  # the states of the cycles that have it
 
 
 class _Plan:
-    """Every output of a site, in :attr:`outputs`. Each page kind is declared in one place, by
-    the generator of its cycle, owner or the site as a whole: one :meth:`page` (template,
-    address from :mod:`okrsite.urls`, key, context) or :meth:`file` (address, key, how to render)
-    per output."""
+    """Every output of a site, in :attr:`outputs`: the pages of :data:`PAGES`, and the other files
+    (charts, badges, exports) of each cycle, owner and objective and of the site as a whole."""
 
     def __init__(self, site: Site, renderer: SiteRenderer):
         self.site, self.renderer = site, renderer
@@ -130,15 +141,15 @@ class _Plan:
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
         outputs = [Output(relative, stable_hash(data), partial(bytes, data)) for relative, data in self.static.items()]
         if site.current is not None:
-            outputs += self._overview(site.current, urls.HOME, plans[site.current.id].keys)
+            outputs += self._pages("current", site.current, plans[site.current.id].keys)
         for cycle in site.cycles:
             outputs += plans[cycle.id].outputs
-            if cycle.state == "archived":
-                outputs += self._retro(cycle, plans[cycle.id].keys)
+            outputs += self._pages("ended", cycle, plans[cycle.id].keys)
+        outputs += self._pages("site", site, None)
         outputs += self._site_files()
         pages = tuple(o.path for o in outputs if o.page)
-        outputs.append(self.file(urls.SITEMAP, stable_hash((site.config.base_url, pages)),
-                                 partial(render_sitemap, site.config.base_url, pages)))
+        outputs.append(Output(urls.SITEMAP, stable_hash((site.config.base_url, pages)),
+                              partial(render_sitemap, site.config.base_url, pages)))
         self.outputs = outputs
 
     def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
@@ -149,79 +160,106 @@ class _Plan:
         keys = CycleKeys(cycle, self.site_key)
         return _CyclePlan(cycle, self.site_key, keys, list(self._cycle(cycle, keys)))
 
-    @staticmethod
-    def file(path: str, key: int, render: Callable[[], bytes]) -> Output:
-        return Output(path, key, render)
+    def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
+        """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
+        cycle = getattr(item, "cycle", None)  # the site has none
+        for kind in PAGES.values():
+            if kind.of == of and (cycle is None or cycle.state in kind.states):
+                url = kind.url(item)
+                key, context = kind.inputs(self, item, keys, url)
+                yield self._page(kind.template, url, key, context)
 
-    def page(self, template: str, url: str, key: int, context: Callable[[], dict]) -> Output:
-        """The page at ``url`` (see okrsite.urls); its ``context`` is made only when the page is rendered."""
+    def _page(self, template: str, url: str, key: int, context: Callable[[], dict]) -> Output:
+        """The page at ``url``; its ``context`` is made only when the page is rendered."""
         renderer, path = self.renderer, urls.file_of(url)
 
         def render() -> bytes:
             return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
         return Output(path, combine(_template_key(template), key), render, page=True)
 
-    def _overview(self, cycle: Cycle, url: str, keys: CycleKeys) -> Iterator[Output]:
-        below = cycle.company.children if cycle.company else []
-        yield self.page("cycle.html", url, keys.cycle, lambda: dict(
-            cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
-            attention=needs_attention(cycle), heatmap=status_rows(cycle),
-            directory=self.renderer.directory(below, keys, urls.root_of(url)),
-            kpi_summary=kpi_summary(kpi_owners(cycle))))
+    # The other files of a cycle, an owner, an objective and the site.
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
-        yield from self._overview(cycle, urls.cycle(cycle), keys)
-        yield self.file(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
+        yield from self._pages("cycle", cycle, keys)
+        yield Output(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
-            yield self.file(urls.departments_chart(cycle), stable_hash(("departments", title, bars)),
-                      partial(_svg, charts.department_progress_chart, title, bars))
-        tree = urls.cycle_page(cycle, "tree")
-        root = urls.root_of(tree)
-        yield self.page("tree.html", tree, keys.cycle, lambda: dict(
-            cycle=cycle, roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root),
-            unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root)))
-        if cycle.state != "upcoming":
-            yield self.page("status.html", urls.cycle_page(cycle, "status"), keys.cycle, lambda: dict(
-                cycle=cycle, groups=[(row, by_status(row)) for row in status_rows(cycle)]))
+            yield Output(urls.departments_chart(cycle), stable_hash(("departments", title, bars)),
+                         partial(_svg, charts.department_progress_chart, title, bars))
         if cycle.state == "archived":
             title = f"Final scores, {cycle.title}"
             bands = tuple((b.label, b.counts) for b in retro.score_bands(cycle.objectives))
-            yield self.file(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
-                      partial(_svg, charts.score_distribution_chart, title, bands))
-        yield from self._people_and_kpis(cycle, keys)
+            yield Output(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
+                         partial(_svg, charts.score_distribution_chart, title, bands))
         for owner in cycle.owners.values():
             yield from self._owner(owner, keys)
 
-    def _people_and_kpis(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
-        """The cycle's people directory, drawn person by person (each entry kept until it changes), and its KPIs."""
-        everyone = people(cycle)
-        entries = [keys.person_entry(p) for p in everyone]
-        url = urls.cycle_page(cycle, "people")
-        root = urls.root_of(url)
-        yield self.page("people.html", url, combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
-            self.renderer.fragment((keys.frame, entry), root, "person_entry", person, cycle)
-            for person, entry in zip(everyone, entries)]))
-        owners = kpi_owners(cycle)
-        yield self.page("kpis.html", urls.cycle_page(cycle, "kpis"), keys.kpis(owners),
-                  lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners)))
-
     def _owner(self, owner: Owner, keys: CycleKeys) -> Iterator[Output]:
-        cycle = owner.cycle
-        yield self.page("owner.html", urls.owner(owner), keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
-        yield self.file(urls.owner_badge(owner), keys.owner_badge(owner), partial(_badge, owner))
-        if cycle.state == "current":
-            yield self.file(urls.owner_badge(owner, current=True), keys.owner_badge(owner), partial(_badge, owner))
+        yield from self._pages("owner", owner, keys)
+        yield Output(urls.owner_badge(owner), keys.owner_badge(owner), partial(_badge, owner))
+        if owner.cycle.state == "current":
+            yield Output(urls.owner_badge(owner, current=True), keys.owner_badge(owner), partial(_badge, owner))
         for objective in owner.objectives:
-            yield self.page("objective.html", urls.objective(objective), keys.objective(objective),
-                      partial(self._objective_context, objective, keys))
-            yield self.file(urls.objective_badge(objective), keys.objective_badge(objective), partial(_badge, objective))
+            yield from self._pages("objective", objective, keys)
+            yield Output(urls.objective_badge(objective), keys.objective_badge(objective), partial(_badge, objective))
             for index, kr in enumerate(objective.key_results):
                 if kr.type == "metric" and kr.checkins:
-                    yield self.file(urls.checkin_chart(kr), keys.chart(objective, index), partial(_checkin_chart, kr))
+                    yield Output(urls.checkin_chart(kr), keys.chart(objective, index), partial(_checkin_chart, kr))
 
-    def _retro(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
+    def _site_files(self) -> Iterator[Output]:
+        """The site-wide files but the pages and the sitemap (which lists every page)."""
+        site = self.site
+        scored = _scored_cycles(site)
+        if scored:
+            points = tuple((c.title, headline(c) or 0.0) for c in scored)
+            title = "Company score by cycle"
+            yield Output(urls.SCORE_HISTORY, stable_hash(("scores", title, points)),
+                         partial(_svg, charts.score_history_chart, title, points))
+        everything = self._everything()
+        yield Output(urls.SEARCH_INDEX, everything, partial(render_search_index, site, self._search_entries))
+        yield Output(urls.EXPORT, everything, self._json)
+        yield Output(urls.FEED, everything, partial(render_feed, site, self._newest_checkins))
+        yield Output(urls.NO_JEKYLL, 0, bytes)
+        if site.config.cname:
+            yield Output(urls.CNAME, stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
+
+    def _everything(self) -> int:
+        """The key of what shows the whole site: every cycle."""
+        return combine(self.site_key, tuple(self.keys[id(c)].cycle for c in self.site.cycles))
+
+    # What each kind of page shows (see PAGES): its key and its context.
+
+    def _overview(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        below = cycle.company.children if cycle.company else []
+        return keys.cycle, lambda: dict(
+            cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
+            attention=needs_attention(cycle), heatmap=status_rows(cycle),
+            directory=self.renderer.directory(below, keys, urls.root_of(url)),
+            kpi_summary=kpi_summary(kpi_owners(cycle)))
+
+    def _tree(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        root = urls.root_of(url)
+        return keys.cycle, lambda: dict(cycle=cycle, roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root),
+                                        unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root))
+
+    def _status(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        return keys.cycle, lambda: dict(cycle=cycle, groups=[(row, by_status(row)) for row in status_rows(cycle)])
+
+    def _people(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        """The people directory, drawn person by person (each entry kept until it changes)."""
+        everyone = people(cycle)
+        entries = [keys.person_entry(p) for p in everyone]
+        root = urls.root_of(url)
+        return combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
+            self.renderer.fragment(entry, root, "person_entry", person, cycle)
+            for person, entry in zip(everyone, entries)])
+
+    def _kpis(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        owners = kpi_owners(cycle)
+        return keys.kpis(owners), lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners))
+
+    def _retro(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
         rows = status_rows(cycle)
         later = retro.next_cycle(self.site, cycle)
@@ -229,60 +267,86 @@ class _Plan:
         # of the next cycle the page shows only which objectives go on there (links; their progress is
         # on their own pages), so an edit in the running cycle leaves the retrospective alone
         shown_later = stable_hash(tuple(now.ref for _, pairs in carried for _, now in pairs))
-        yield self.page("retro.html", urls.cycle_page(cycle, "retro"), combine(keys.cycle, shown_later), lambda: dict(
+        return combine(keys.cycle, shown_later), lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
-            later=later, carried=carried, notes=retro.with_notes(rows)))
+            later=later, carried=carried, notes=retro.with_notes(rows))
 
-    def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
-        below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(objective.url))
-        return dict(cycle=objective.owner.cycle, owner=objective.owner, objective=objective, below=below)
+    def _owner_page(self, owner: Owner, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        return keys.owner(owner), lambda: dict(cycle=owner.cycle, owner=owner)
 
-    def _site_files(self) -> Iterator[Output]:
-        """The site-wide files but the sitemap (which lists every page)."""
-        site = self.site
-        everything = combine(self.site_key, tuple(self.keys[id(c)].cycle for c in site.cycles))
-        scored = [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
-        if scored:
-            points = tuple((c.title, headline(c) or 0.0) for c in scored)
-            title = "Company score by cycle"
-            yield self.file(urls.SCORE_HISTORY, stable_hash(("scores", title, points)), partial(_svg, charts.score_history_chart, title, points))
-        yield self.page("cycles.html", urls.CYCLES, everything, lambda: dict(scored_cycles=scored))
-        yield self.page("search.html", urls.SEARCH, everything, lambda: dict(sections=[
-            self.renderer.fragment(("index", self.keys[id(c)].cycle), urls.root_of(urls.SEARCH), "index_section", c,
-                                   partial(sorted, c.owners.values(), key=org_order)) for c in site.cycles]))
-        yield self.file(urls.SEARCH_INDEX, everything, partial(render_search_index, site, self._search_entries))
-        not_found_base = urlsplit(site.config.base_url).path or "/"
+    def _objective_page(self, objective: Objective, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        def context() -> dict:
+            below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(url))
+            return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
+        return keys.objective(objective), context
+
+    def _cycles(self, site: Site, keys: None, url: str) -> tuple[int, Callable[[], dict]]:
+        return self._everything(), lambda: dict(scored_cycles=_scored_cycles(site))
+
+    def _search(self, site: Site, keys: None, url: str) -> tuple[int, Callable[[], dict]]:
+        root = urls.root_of(url)
+        return self._everything(), lambda: dict(sections=[
+            self.renderer.fragment(self.keys[id(c)].cycle, root, "index_section", c,
+                                   partial(sorted, c.owners.values(), key=org_order)) for c in site.cycles])
+
+    def _not_found(self, site: Site, keys: None, url: str) -> tuple[int, Callable[[], dict]]:
         css = self.static.get("static/style.css", b"")
-        yield self.page("404.html", urls.NOT_FOUND, stable_hash((self.site_key, css)), lambda: dict(base_href=not_found_base, inline_css=_inline_css(css)))
-        yield self.file(urls.EXPORT, everything, self._json)
-        yield self.file(urls.FEED, everything, partial(render_feed, site, self._newest_checkins))
-        yield self.file(urls.NO_JEKYLL, 0, bytes)
-        if site.config.cname:
-            yield self.file(urls.CNAME, stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
+        base = urlsplit(site.config.base_url).path or "/"
+        return stable_hash((self.site_key, css)), lambda: dict(base_href=base, inline_css=_inline_css(css))
 
-    def _owner_key(self, owner: Owner) -> tuple:
-        """All an owner's parts show: the owner, its objectives, its cycle, its parent's name."""
-        keys = self.keys[id(owner.cycle)]
-        return keys.frame, keys.owner_data(owner), owner.parent.name if owner.parent else None
+    # Parts of the files made of many (okrs.json, the CSVs, the search index, the feed), kept per owner.
+
+    def _owner_parts(self, owner: Owner) -> int:
+        return self.keys[id(owner.cycle)].owner_parts(owner)
 
     def _csv_rows(self, owner: Owner) -> str:
-        return self.renderer.part(("csv", self._owner_key(owner)), partial(render_csv_rows, owner))
+        return self.renderer.part("csv", self._owner_parts(owner), partial(render_csv_rows, owner))
 
     def _search_entries(self, owner: Owner) -> str:
-        return self.renderer.part(("search", self._owner_key(owner)), partial(render_search_entries, owner))
+        return self.renderer.part("search", self._owner_parts(owner), partial(render_search_entries, owner))
 
     def _newest_checkins(self, owner: Owner) -> list:
-        return self.renderer.part(("feed", self._owner_key(owner)), partial(newest_checkins, owner))
+        return self.renderer.part("feed", self._owner_parts(owner), partial(newest_checkins, owner))
 
     def _json(self) -> bytes:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
         def owner_json(owner: Owner) -> str:
-            return self.renderer.part(("owner", self._owner_key(owner)), partial(render_owner_json, owner))
+            return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
 
         def cycle_json(cycle: Cycle) -> str:
-            return self.renderer.part(("cycle", self.keys[id(cycle)].cycle), partial(render_cycle_json, cycle, owner_json))
+            return self.renderer.part("cycle", self.keys[id(cycle)].cycle, partial(render_cycle_json, cycle, owner_json))
 
         return render_json(self.site, cycle_json)
+
+
+def _cycle_page(name: str) -> Callable[[Cycle], str]:
+    return partial(urls.cycle_page, name=name)
+
+
+STARTED = ("current", "archived")
+
+#: Every kind of page of the site, in the order the sitemap lists them within what they are pages of.
+#: A new kind of page is a row here, an address in :mod:`okrsite.urls` and a method of :class:`_Plan`
+#: giving its key and context.
+PAGES = {
+    "home": PageKind("cycle.html", "current", lambda cycle: urls.HOME, _Plan._overview),
+    "cycle": PageKind("cycle.html", "cycle", urls.cycle, _Plan._overview),
+    "tree": PageKind("tree.html", "cycle", _cycle_page("tree"), _Plan._tree),
+    "status": PageKind("status.html", "cycle", _cycle_page("status"), _Plan._status, states=STARTED),
+    "people": PageKind("people.html", "cycle", _cycle_page("people"), _Plan._people),
+    "kpis": PageKind("kpis.html", "cycle", _cycle_page("kpis"), _Plan._kpis),
+    "retro": PageKind("retro.html", "ended", _cycle_page("retro"), _Plan._retro, states=("archived",)),
+    "owner": PageKind("owner.html", "owner", urls.owner, _Plan._owner_page),
+    "objective": PageKind("objective.html", "objective", urls.objective, _Plan._objective_page),
+    "cycles": PageKind("cycles.html", "site", lambda site: urls.CYCLES, _Plan._cycles),
+    "search": PageKind("search.html", "site", lambda site: urls.SEARCH, _Plan._search),
+    "not_found": PageKind("404.html", "site", lambda site: urls.NOT_FOUND, _Plan._not_found),
+}
+
+
+def _scored_cycles(site: Site) -> list[Cycle]:
+    """The cycles with a company score, oldest first."""
+    return [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
 
 
 @cache
