@@ -14,14 +14,12 @@ from collections.abc import Callable, Iterator
 
 from okrsite.config import CheckSettings
 from okrsite.diagnostics import Diagnostics, plural
-from okrsite.model import Cycle, KeyResult
+from okrsite.model import Cycle
+from okrsite.outcomes import is_output
 from okrsite.scoring import is_stale
 
 MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
 STRETCH = 0.9  # a closed cycle where every objective scored this or more did not stretch
-# A key result whose title starts with one of these and has no number names a piece of work, not a result.
-OUTPUT_VERBS = frozenset({"build", "complete", "create", "deliver", "deploy", "design", "develop", "finish",
-                          "implement", "introduce", "launch", "migrate", "publish", "release", "ship", "write"})
 
 Found = Iterator[tuple[str, int | None, str]]  # (path, line, message)
 Check = Callable[[Cycle, CheckSettings, dt.date], Found]
@@ -51,22 +49,16 @@ def outputs(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     measured only by milestones and tasks is reported once, at the objective.
     """
     for objective in cycle.objectives:
-        if objective.key_results and all(kr.type == "milestone" or _task_title(kr) for kr in objective.key_results):
+        if objective.key_results and all(kr.type == "milestone" or is_output(kr.title) for kr in objective.key_results):
             yield (objective.owner.source.path, objective.source.line,
                    f"objective '{objective.id}' is measured only by outputs (milestones and tasks): add a key result "
                    "that measures the change they should bring about, from a start value to a target")
             continue
         for kr in objective.key_results:
-            if kr.type == "metric" and _task_title(kr):
+            if kr.type == "metric" and is_output(kr.title):
                 yield (objective.owner.source.path, kr.source.line,
                        f"key result '{kr.id}' describes an output ('{kr.title}'), not an outcome: rewrite it as "
                        "the measurable change the work should bring about")
-
-
-def _task_title(kr: KeyResult) -> bool:
-    """Whether the title reads like a task: an output verb first, and no number."""
-    words = kr.title.split(maxsplit=1)
-    return bool(words) and words[0].lower() in OUTPUT_VERBS and not any(c.isdigit() for c in kr.title)
 
 
 def units(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:

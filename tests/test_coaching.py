@@ -114,9 +114,17 @@ def test_a_metric_titled_like_a_task_is_an_output(coach):
         "rewrite it as the measurable change the work should bring about"]
 
 
-@pytest.mark.parametrize("title", ["Launch 3 regional shops", "Shipping cost per order", "Orders paid by wallet",
-                                   "Builder satisfaction"])
-def test_titles_with_a_number_or_without_an_output_verb_are_outcomes(coach, title):
+def test_a_metric_counting_work_is_an_output_number_or_not(coach):
+    """Any digit used to exempt a title; the verb and what it acts on decide now (see tests/test_outcomes.py)."""
+    text = team(objective("x", metric("a"), metric("protos", "Deliver 3 high-fidelity prototypes")))
+    assert coach({TEAM: text}) == [
+        f"{TEAM}:11: warning: key result 'protos' describes an output ('Deliver 3 high-fidelity prototypes'), "
+        "not an outcome: rewrite it as the measurable change the work should bring about"]
+
+
+@pytest.mark.parametrize("title", ["Shipping cost per order", "Orders paid by wallet", "Builder satisfaction",
+                                   "Raise repeat orders from 20 % to 30 %", "Deliver on-time rate from 80 % to 95 %"])
+def test_titles_that_measure_a_change_are_outcomes(coach, title):
     assert coach({TEAM: team(objective("x", metric("a"), metric("b", title)))}) == []
 
 
@@ -184,7 +192,7 @@ def test_key_results_without_a_recent_checkin_are_stale_one_note_per_owner(coach
 
 def test_finished_key_results_and_ones_without_checkins_are_not_stale(coach):
     old = "{date: 2026-10-05, value: 10}"
-    text = team(objective("x", metric("done", checkins=old, current=10), metric("no-checkins")))
+    text = team(objective("x", metric("reached", checkins=old, current=10), metric("no-checkins")))
     assert coach({TEAM: text}) == []
 
 
