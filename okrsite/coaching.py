@@ -11,17 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from okrsite.config import CheckSettings
 from okrsite.diagnostics import Diagnostics, plural
-from okrsite.model import Cycle
+from okrsite.model import Cycle, Objective, Owner
 from okrsite.outcomes import is_output
-from okrsite.scoring import is_stale
+from okrsite.scoring import is_running, is_stale
 
 MIN_KEY_RESULTS, MAX_KEY_RESULTS, MAX_OBJECTIVES = 2, 5, 5
 STRETCH = 0.9  # a closed cycle where every objective scored this or more did not stretch
 
-Found = Iterator[tuple[str, int | None, str]]  # (path, line, message)
+class Finding(NamedTuple):
+    """What a check found: where (a file and a line), why, and what it is about (an objective, an
+    owner or the cycle), which the health page links to."""
+
+    path: str
+    line: int | None
+    message: str
+    about: Objective | Owner | Cycle
+
+
+Found = Iterator[Finding]
 Check = Callable[[Cycle, CheckSettings, dt.date], Found]
 
 
@@ -29,17 +40,17 @@ def key_result_count(cycle: Cycle, settings: CheckSettings, today: dt.date) -> F
     for objective in cycle.objectives:
         count = len(objective.key_results)
         if not MIN_KEY_RESULTS <= count <= MAX_KEY_RESULTS:
-            yield (objective.owner.source.path, objective.source.line,
-                   f"objective '{objective.id}' has {plural(count, 'key result')}: use {MIN_KEY_RESULTS} to "
-                   f"{MAX_KEY_RESULTS} (one alone is easy to game, more than five blur the focus)")
+            yield Finding(objective.owner.source.path, objective.source.line,
+                          f"objective '{objective.id}' has {plural(count, 'key result')}: use {MIN_KEY_RESULTS} to "
+                          f"{MAX_KEY_RESULTS} (one alone is easy to game, more than five blur the focus)", objective)
 
 
 def objective_count(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     for owner in cycle.owners.values():
         if len(owner.objectives) > MAX_OBJECTIVES:
-            yield (owner.source.path, owner.key_lines.get("objectives", owner.source.line),
-                   f"'{owner.id}' has {len(owner.objectives)} objectives: focus on at most {MAX_OBJECTIVES} "
-                   "(with more, none gets real attention); move the rest to a later cycle")
+            yield Finding(owner.source.path, owner.key_lines.get("objectives", owner.source.line),
+                          f"'{owner.id}' has {len(owner.objectives)} objectives: focus on at most {MAX_OBJECTIVES} "
+                          "(with more, none gets real attention); move the rest to a later cycle", owner)
 
 
 def outputs(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
@@ -50,31 +61,33 @@ def outputs(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     """
     for objective in cycle.objectives:
         if objective.key_results and all(kr.type == "milestone" or is_output(kr.title) for kr in objective.key_results):
-            yield (objective.owner.source.path, objective.source.line,
-                   f"objective '{objective.id}' is measured only by outputs (milestones and tasks): add a key result "
-                   "that measures the change they should bring about, from a start value to a target")
+            yield Finding(objective.owner.source.path, objective.source.line,
+                          f"objective '{objective.id}' is measured only by outputs (milestones and tasks): add a key "
+                          "result that measures the change they should bring about, from a start value to a target",
+                          objective)
             continue
         for kr in objective.key_results:
             if kr.type == "metric" and is_output(kr.title):
-                yield (objective.owner.source.path, kr.source.line,
-                       f"key result '{kr.id}' describes an output ('{kr.title}'), not an outcome: rewrite it as "
-                       "the measurable change the work should bring about")
+                yield Finding(objective.owner.source.path, kr.source.line,
+                              f"key result '{kr.id}' describes an output ('{kr.title}'), not an outcome: rewrite it "
+                              "as the measurable change the work should bring about", objective)
 
 
 def units(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     for objective in cycle.objectives:
         for kr in objective.key_results:
             if kr.type == "metric" and not kr.unit:
-                yield (objective.owner.source.path, kr.source.line,
-                       f"key result '{kr.id}' has no unit: add 'unit:' (like customers, %, EUR or days) "
-                       "so that readers know what its numbers count")
+                yield Finding(objective.owner.source.path, kr.source.line,
+                              f"key result '{kr.id}' has no unit: add 'unit:' (like customers, %, EUR or days) "
+                              "so that readers know what its numbers count", objective)
 
 
 def unaligned(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     for objective in cycle.objectives:
         if objective.owner.kind != "company" and not objective.aligns_to:
-            yield (objective.owner.source.path, objective.source.line,
-                   f"objective '{objective.id}' aligns to nothing: add 'aligns_to: owner/objective' to show how it rolls up")
+            yield Finding(objective.owner.source.path, objective.source.line,
+                          f"objective '{objective.id}' aligns to nothing: add 'aligns_to: owner/objective' to show "
+                          "how it rolls up", objective)
 
 
 def unsupported(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
@@ -83,9 +96,9 @@ def unsupported(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
         return  # nobody below the company has objectives yet that could align
     for objective in company.objectives:
         if not objective.children:
-            yield (company.source.path, objective.source.line,
-                   f"company objective '{objective.id}' has nothing aligned to it: align the objectives that serve "
-                   f"it (aligns_to: {objective.ref}), or drop it if nobody works on it")
+            yield Finding(company.source.path, objective.source.line,
+                          f"company objective '{objective.id}' has nothing aligned to it: align the objectives that "
+                          f"serve it (aligns_to: {objective.ref}), or drop it if nobody works on it", objective)
 
 
 def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
@@ -94,7 +107,7 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     Only key results kept up by check-ins are judged (one updated through ``current``
     alone does not say when), and only while the build date lies in the cycle.
     """
-    if cycle.state != "current" or not cycle.start <= today <= cycle.end:
+    if not is_running(cycle, today):
         return
     for owner in cycle.owners.values():
         late = [kr for objective in owner.objectives for kr in objective.key_results
@@ -103,18 +116,38 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
             fix = ("commit this week's 'current': with history from git each change is a check-in"
                    if not any(kr.checkins_given for kr in late) else
                    "add a check-in with this week's value, even an unchanged one, so that the progress shown is current")
-            yield (owner.source.path, late[0].source.line,
-                   f"'{owner.id}' has {plural(len(late), 'key result')} with no check-in for more than "
-                   f"{settings.stale_days} days ({', '.join(f'{kr.objective.id}/{kr.id}' for kr in late)}): {fix}")
+            yield Finding(owner.source.path, late[0].source.line,
+                          f"'{owner.id}' has {plural(len(late), 'key result')} with no check-in for more than "
+                          f"{settings.stale_days} days ({', '.join(f'{kr.objective.id}/{kr.id}' for kr in late)}): "
+                          f"{fix}", owner)
 
 
 def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     scored = cycle.objectives
     if cycle.state == "archived" and scored and all(o.score >= STRETCH for o in scored):
-        yield (cycle.folder, None,
-               f"every objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant to stretch "
-               "(about 0.7 is the usual sweet spot); set bolder targets next cycle")
+        yield Finding(cycle.folder, None,
+                      f"every objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant to stretch "
+                      "(about 0.7 is the usual sweet spot); set bolder targets next cycle", cycle)
 
+
+#: Each check as the health page names it, and the one line that says why it matters.
+ABOUT = {
+    "key_result_count": ("Two to five key results", "One key result alone is easy to game; more than five blur the focus."),
+    "objective_count": ("At most five objectives", "With more, none of them gets real attention."),
+    "outputs": ("Outcomes, not outputs",
+                "A key result measures the change the work brings about, not the work itself."),
+    "units": ("A unit on every metric", "Readers need to know what the numbers count."),
+    "unaligned": ("Aligned upward", "Alignment shows how each goal serves the one above it."),
+    "unsupported": ("Company objectives with support",
+                    "A company objective with nothing aligned to it has nobody working towards it."),
+    "stale": ("Checked in lately", "Weekly check-ins keep the numbers true and show problems while there is time."),
+    "stretch": ("Goals that stretch",
+                f"When every objective scores {STRETCH} or more, the targets were too safe; about 0.7 is the sweet spot."),
+}
+
+#: Checks that have something to say only at some point of a cycle: the others apply throughout.
+APPLIES: dict[str, Callable[[Cycle, dt.date], bool]] = {
+    "stale": is_running, "stretch": lambda cycle, today: cycle.state == "archived"}
 
 LINKED: dict[str, Check] = {check.__name__: check for check in (
     key_result_count, objective_count, outputs, units, unaligned, unsupported, stale)}
@@ -139,5 +172,5 @@ def _run(checks: dict[str, Check], cycle: Cycle, settings: CheckSettings, today:
     for name, check in checks.items():
         if settings.on(name):
             report = diagnostics.note if name in REMINDERS else diagnostics.warning
-            for path, line, message in check(cycle, settings, today):
-                report(path, line, message)
+            for found in check(cycle, settings, today):
+                report(found.path, found.line, found.message)

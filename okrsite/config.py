@@ -31,6 +31,8 @@ STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
 MARKDOWN_KEYS = ("image_hosts",)
 # The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
 CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale", "stretch")
+# The other true/false settings of [checks]: warnings fail `okrsite check`; each cycle has its OKR health page.
+SWITCHES = ("strict", "health_page")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class CheckSettings:
     off: frozenset[str] = frozenset()
     stale_days: int = 14  # a key result with no check-in for longer is stale
     strict: bool = False
+    health_page: bool = True  # each cycle gets its OKR health page (render/health.py)
 
     def on(self, name: str) -> bool:
         return name not in self.off
@@ -255,10 +258,10 @@ def _checks(table, where: _Where) -> CheckSettings:
     if not isinstance(table, dict):
         where.error("checks", "'checks' must be a table")
         return CheckSettings()
-    _warn_unknown(table, CHECKS + ("stale_days", "strict"), where, "[checks]", "checks")
+    _warn_unknown(table, CHECKS + SWITCHES + ("stale_days",), where, "[checks]", "checks")
     off = set()
     for key, value in table.items():
-        if key in CHECKS + ("strict",) and not isinstance(value, bool):
+        if key in CHECKS + SWITCHES and not isinstance(value, bool):
             where.error(key, f"[checks] {key} must be true or false, not {_shown(value)}", "checks")
         elif key in CHECKS and not value:
             off.add(key)
@@ -266,7 +269,7 @@ def _checks(table, where: _Where) -> CheckSettings:
     if isinstance(stale_days, bool) or not isinstance(stale_days, int) or not 1 <= stale_days <= 366:
         where.error("stale_days", f"[checks] stale_days must be a whole number of days like 14, not {_shown(stale_days)}", "checks")
         stale_days = CheckSettings.stale_days
-    return CheckSettings(frozenset(off), stale_days, table.get("strict") is True)
+    return CheckSettings(frozenset(off), stale_days, table.get("strict") is True, table.get("health_page") is not False)
 
 
 def _markdown(table, where: _Where) -> tuple[str, ...]:

@@ -107,12 +107,17 @@ def is_stale(kr: KeyResult, today: dt.date, stale_days: int) -> bool:
             and key_result_progress(kr) < 1)
 
 
+def is_running(cycle: Cycle, today: dt.date) -> bool:
+    """Whether ``cycle`` is the current one and the build date lies in it: check-ins are due."""
+    return cycle.state == "current" and cycle.start <= today <= cycle.end
+
+
 def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands, stale_days: int = 14) -> None:
     """Fill the computed fields of everything in a linked cycle; key results go stale only in the
     running cycle, while the build date lies in it."""
     archived = cycle.state == "archived"
     cycle.expected = elapsed_fraction(cycle.start, cycle.end, today)
-    running = cycle.state == "current" and cycle.start <= today <= cycle.end
+    running = is_running(cycle, today)
 
     def status(progress: float, score: float) -> str:
         if cycle.state == "upcoming":

@@ -33,7 +33,7 @@ CURRENT_BADGES = "current"  # badges/current/ always shows the current cycle
 #: The pages every cycle has besides its overview and its owners' pages, by folder, with
 #: what each is called in messages: no owner id may take one of these folders.
 CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective",
-               "people": "people directory", "kpis": "KPI"}
+               "people": "people directory", "kpis": "KPI", "health": "OKR health"}
 
 #: What the top of the site holds besides the cycles' folders, with what each is called
 #: in messages: no cycle folder may take one of these names. (Hidden names like

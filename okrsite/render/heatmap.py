@@ -38,16 +38,24 @@ class Row:
 
 def department_rows(cycle: Cycle, statuses: tuple[str, ...]) -> list[Row]:
     """One row per department (and the company's), with a cell per status of ``statuses``."""
-    if cycle.company is None:
-        return []
     groups: dict[int, tuple[Owner, list[Objective]]] = {}
-    home: dict[int, Owner] = {}  # owner -> the owner of its row
-    for owner in org_walk(cycle.company):
-        row_owner = owner if owner.kind in ("company", "department") else home[id(owner.parent)]
-        home[id(owner)] = row_owner
+    for owner, row_owner in row_owners(cycle):
         group = groups.setdefault(id(row_owner), (row_owner, []))
         group[1].extend(owner.objectives)
     return [_row(owner, objectives, statuses) for owner, objectives in groups.values()]
+
+
+def row_owners(cycle: Cycle) -> list[tuple[Owner, Owner]]:
+    """Each owner below the company (and the company) in org-chart order, with the owner of its
+    row: the nearest department at or above it, else the company."""
+    if cycle.company is None:
+        return []
+    pairs, home = [], {}  # home: owner -> the owner of its row
+    for owner in org_walk(cycle.company):
+        row_owner = owner if owner.kind in ("company", "department") else home[id(owner.parent)]
+        home[id(owner)] = row_owner
+        pairs.append((owner, row_owner))
+    return pairs
 
 
 def _row(owner: Owner, objectives: list[Objective], statuses: tuple[str, ...]) -> Row:

@@ -56,9 +56,11 @@ def _owner(owner: Owner) -> int:
 
 
 def site_key(site: Site, theme: str) -> int:
-    """What every page shows around its content: site settings, build date, theme, cycles' names and states."""
+    """What every page shows around its content: site settings, build date, theme, cycles' names and states,
+    which pages exist."""
     return stable_hash((site.config.title, site.config.base_url, site.config.history, site.build_date, code_version(), theme,
-                        site.include_private, tuple((c.id, c.title, c.state) for c in site.cycles)))
+                        site.include_private, site.config.checks.health_page,
+                        tuple((c.id, c.title, c.state) for c in site.cycles)))
 
 
 END = 0  # the key of an item that closes a branch: the same everywhere

@@ -22,6 +22,7 @@ from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
+from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import by_status
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.fingerprint import combine, stable_hash
@@ -126,6 +127,7 @@ class PageKind:
     url: Callable[..., str]
     inputs: Callable[..., tuple[int, Callable[[], dict]]]
     states: tuple[str, ...] = ("current", "archived", "upcoming")  # the states of the cycles that have it
+    wanted: Callable[[Site], bool] = lambda site: True  # whether the site has pages of this kind at all
 
 
 class _Plan:
@@ -164,7 +166,7 @@ class _Plan:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
         cycle = getattr(item, "cycle", None)  # the site has none
         for kind in PAGES.values():
-            if kind.of == of and (cycle is None or cycle.state in kind.states):
+            if kind.of == of and (cycle is None or cycle.state in kind.states) and kind.wanted(self.site):
                 url = kind.url(item)
                 key, context = kind.inputs(self, item, keys, url)
                 yield self._page(kind.template, url, key, context)
@@ -259,6 +261,11 @@ class _Plan:
         owners = kpi_owners(cycle)
         return keys.kpis(owners), lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners))
 
+    def _health(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        checks = self.site.config.checks
+        return combine(keys.cycle, stable_hash((sorted(checks.off), checks.stale_days))), lambda: dict(
+            cycle=cycle, health=cycle_health(cycle, checks, self.site.build_date))
+
     def _retro(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
         rows = status_rows(cycle)
@@ -335,6 +342,8 @@ PAGES = {
     "status": PageKind("status.html", "cycle", _cycle_page("status"), _Plan._status, states=STARTED),
     "people": PageKind("people.html", "cycle", _cycle_page("people"), _Plan._people),
     "kpis": PageKind("kpis.html", "cycle", _cycle_page("kpis"), _Plan._kpis),
+    "health": PageKind("health.html", "cycle", _cycle_page("health"), _Plan._health,
+                       wanted=lambda site: site.config.checks.health_page),
     "retro": PageKind("retro.html", "ended", _cycle_page("retro"), _Plan._retro, states=("archived",)),
     "owner": PageKind("owner.html", "owner", urls.owner, _Plan._owner_page),
     "objective": PageKind("objective.html", "objective", urls.objective, _Plan._objective_page),
