@@ -127,24 +127,35 @@ class KeyResult:
         With :attr:`previous_confidence` it says whether confidence fell since the check-in before:
         ``kr.confidence < kr.previous_confidence`` (both known) is a drop. :meth:`confidence_on` gives
         the confidence as of a past day, for "since" reports."""
-        given = self.confidences
-        return given[-1][1] if given else self.confidence_given
+        latest = self._latest_confidences()
+        return latest[0] if latest else self.confidence_given
 
     @property
     def previous_confidence(self) -> float | None:
         """The confidence given by the check-in before the one :attr:`confidence` comes from (None
         when fewer than two check-ins give one)."""
-        given = self.confidences
-        return given[-2][1] if len(given) > 1 else None
+        latest = self._latest_confidences()
+        return latest[1] if len(latest) > 1 else None
 
     @property
     def confidence_trend(self) -> str | None:
         """'rising', 'falling' or 'steady': :attr:`confidence` against :attr:`previous_confidence`;
         None without both."""
-        now, before = self.confidence, self.previous_confidence
-        if now is None or before is None:
+        latest = self._latest_confidences()
+        if len(latest) < 2:
             return None
+        now, before = latest
         return "rising" if now > before else "falling" if now < before else "steady"
+
+    def _latest_confidences(self) -> list[float]:
+        """The last two confidences the check-ins gave, newest first (walking back only as far as needed)."""
+        found = []
+        for checkin in reversed(self.checkins):
+            if checkin.confidence is not None:
+                found.append(checkin.confidence)
+                if len(found) == 2:
+                    break
+        return found
 
     def confidence_on(self, day: dt.date) -> float | None:
         """The confidence as it stood at the end of ``day``: what the latest check-in on or before
