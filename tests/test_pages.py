@@ -565,15 +565,26 @@ def test_objective_pages(site, pages, out):
     assert charts >= 20
 
 
+def confidence_shown(confidence: float | None) -> str:
+    """A check-in's confidence as the table shows it: 'Medium 0.5' (bands 0.7 and 0.4), '–' for none."""
+    if confidence is None:
+        return "–"
+    word = "High" if confidence >= 0.7 else "Medium" if confidence >= 0.4 else "Low"
+    return f"{word} {confidence:g}"
+
+
 def check_checkin_table(kr, card):
     rows = [tr for tr in card.find_all("tr") if tr.find("td") is not None]
     assert len(rows) == len(kr.checkins), kr.ref
+    headers = card.one("table").texts("th")
+    given = any(c.confidence is not None for c in kr.checkins)
+    assert headers == (["Date", "Value", "Confidence", "Note"] if given else ["Date", "Value", "Note"]), kr.ref
     shown = []
     for tr in rows:
-        cells = [td.text() for td in tr.find_all("td")]
-        value = cells[1].replace(kr.unit, "") if kr.unit else cells[1]
-        shown.append((read_date(cells[0]), numbers(value), cells[2] if len(cells) > 2 else ""))
-    expected = [(c.date, [c.value], c.note) for c in kr.checkins]
+        cells = dict(zip(headers, (td.text() for td in tr.find_all("td"))))
+        value = cells["Value"].replace(kr.unit, "") if kr.unit else cells["Value"]
+        shown.append((read_date(cells["Date"]), numbers(value), cells.get("Note", ""), cells.get("Confidence")))
+    expected = [(c.date, [c.value], c.note, confidence_shown(c.confidence) if given else None) for c in kr.checkins]
     assert sorted(shown, key=lambda r: r[0]) == expected, kr.ref
     assert [r[0] for r in shown] in ([c.date for c in kr.checkins], [c.date for c in kr.checkins][::-1])
 
