@@ -164,6 +164,11 @@ def test_confidence_reads_well_in_dark_mode_and_on_a_phone(browser, base, width,
             assert all(0 <= left and right <= width for left, right in sides), (path, sides)
             assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, path
             assert page.evaluate(CONTRAST, CONFIDENCE_TEXT) == [], path
+            if page.locator(".checkin-table").count():  # open, every check-in's confidence fits the width
+                page.evaluate("document.querySelectorAll('details.checkins').forEach(d => { d.open = true; })")
+                assert page.evaluate("""Array.from(document.querySelectorAll('.checkin-table'))
+                                        .every(t => t.scrollWidth <= t.clientWidth)"""), path
+                assert page.locator(".confidence-cell").first.is_visible(), path
             if AXE.is_file():
                 assert serious_violations(page) == [], path
 
