@@ -39,6 +39,13 @@ def reset_build_state(item: Any) -> None:
         setattr(item, name, default if factory is MISSING else factory())
 
 
+def trend(now: float | None, before: float | None) -> str | None:
+    """'rising', 'falling' or 'steady' from ``before`` to ``now``; None without both."""
+    if now is None or before is None:
+        return None
+    return "rising" if now > before else "falling" if now < before else "steady"
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where something was written: a file as shown in messages, and a line."""
@@ -142,10 +149,7 @@ class KeyResult:
         """'rising', 'falling' or 'steady': :attr:`confidence` against :attr:`previous_confidence`;
         None without both."""
         latest = self._latest_confidences()
-        if len(latest) < 2:
-            return None
-        now, before = latest
-        return "rising" if now > before else "falling" if now < before else "steady"
+        return trend(*latest) if len(latest) == 2 else None
 
     def _latest_confidences(self) -> list[float]:
         """The last two confidences the check-ins gave, newest first (walking back only as far as needed)."""

@@ -35,7 +35,8 @@ def render_csv_rows(owner: Owner) -> str:
     return _csv_text([_cell(v) for v in (
         cycle.id, owner.id, owner.name, owner.kind, objective.id, objective.title, kr.id, kr.title,
         kr.type, kr.start, _current(kr), kr.target, kr.unit, kr.weight, round(kr.progress, 4),
-        round(kr.score, 4), kr.status, objective.url, kr.confidence)] for objective in owner.objectives for kr in objective.key_results)
+        round(kr.score, 4), kr.status, objective.url, kr.confidence)]
+        for objective in owner.objectives for kr in objective.key_results)
 
 
 def render_csv(cycle: Cycle, owner_rows: Callable[[Owner], str] = render_csv_rows) -> bytes:

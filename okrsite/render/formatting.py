@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from okrsite.model import trend
+
 STATUS_LABELS = {
     "on-track": "On track",
     "at-risk": "At risk",
@@ -101,11 +103,10 @@ def confidence_text(confidence: float | None, previous: float | None = None) -> 
 
 def confidence_change(confidence: float | None, previous: float | None) -> str:
     """'falling from 0.8', 'rising from 0.6' or 'steady'; '' without both numbers."""
-    if confidence is None or previous is None:
+    moved = trend(confidence, previous)
+    if moved is None:
         return ""
-    if confidence == previous:
-        return "steady"
-    return f"{'rising' if confidence > previous else 'falling'} from {format_confidence(previous)}"
+    return moved if moved == "steady" else f"{moved} from {format_confidence(previous)}"
 
 
 def confidence_series(confidences: list[float]) -> str:

@@ -12,8 +12,8 @@ import jinja2
 
 from okrsite import __version__, urls
 from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, TREND_ARROWS, confidence_change, \
-    confidence_series, confidence_text, confidence_word, format_number, format_score, headline, headline_text, days_ago, long_date, \
-    percent, short_date
+    confidence_series, confidence_text, confidence_word, format_number, format_score, headline, headline_text, \
+    days_ago, long_date, percent, short_date
 
 
 
@@ -38,8 +38,8 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
                        value=format_number, date=format_date, status_label=status_label, href=href,
                        health=HEALTH.__getitem__, health_label=health_label,
                        confidence_value=confidence_text, confidence_change=kr_confidence_change,
-                       confidence_level=confidence_level,
-                       confidence_series=kr_confidence_series, trend_arrow=TREND_ARROWS.__getitem__)
+                       confidence_level=confidence_level, confidence_series=kr_confidence_series,
+                       trend_arrow=TREND_ARROWS.__getitem__)
     env.globals.update(version=__version__, url_for=url_for)
     return env
 
