@@ -222,6 +222,7 @@ def _key_result_change(old: KeyResult, new: KeyResult) -> KeyResultChange | None
         "current": (old.current, new.current) if "metric" == old.type == new.type else (None, None),
         "done": (old.done, new.done) if "milestone" == old.type == new.type else (None, None),
         "progress": (fraction(old.progress), fraction(new.progress)),
+        "confidence": (old.confidence, new.confidence),
         "status": (old.status, new.status),
     })
     known = {(c.date, c.value, c.note) for c in old.checkins}

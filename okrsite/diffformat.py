@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from okrsite.diagnostics import plural
 from okrsite.diff import Changes, CycleDiff, KeyResultChange, ObjectiveChange, SiteDiff, Side
 from okrsite.model import CheckIn, KeyResult, Objective, Owner
-from okrsite.render.formatting import STATUS_LABELS, format_number, format_score, fraction, long_date, percent
+from okrsite.render.formatting import STATUS_LABELS, confidence_text, format_number, format_score, fraction, long_date, \
+    percent
 
 STATUS_SIGNS = {"on-track": "🟢", "achieved": "🟢", "at-risk": "🟡", "progress": "🟡",
                 "off-track": "🔴", "missed": "🔴", "not-started": "⚪"}
@@ -64,6 +65,8 @@ class _Writer:
             return format_number(value, kr.unit if kr else "")
         if name == "done":
             return "done" if value else "not done"
+        if name == "confidence":
+            return confidence_text(value)
         return f"“{self.user(value)}”" if name == "title" else self.user(str(value))
 
     def changes(self, changes: Changes, kr: KeyResult | None = None) -> list[str]:
@@ -179,7 +182,8 @@ def _key_result_lines(change: KeyResultChange, writer: _Writer) -> list[_Line]:
 
 def _checkin(checkin: CheckIn, kr: KeyResult, writer: _Writer) -> str:
     note = f" ({writer.user(checkin.note)})" if checkin.note else ""
-    return f"{long_date(checkin.date)}, {format_number(checkin.value, kr.unit)}{note}"
+    confidence = f", confidence {confidence_text(checkin.confidence)}" if checkin.confidence is not None else ""
+    return f"{long_date(checkin.date)}, {format_number(checkin.value, kr.unit)}{confidence}{note}"
 
 
 def render_json(diff: SiteDiff) -> str:
@@ -239,4 +243,4 @@ def _key_result_json(kr: KeyResult) -> dict:
 
 def _checkin_json(checkin: CheckIn) -> dict:
     note = {"note": checkin.note} if checkin.note else {}
-    return {"date": checkin.date.isoformat(), "value": checkin.value, **note}
+    return {"date": checkin.date.isoformat(), "value": checkin.value, **note, "confidence": checkin.confidence}

@@ -64,6 +64,8 @@ KEY_RESULT = (
     Field("unit", "text", "The metric's unit: customers, %, EUR, days."),
     Field("weight", "positive", "How much it counts in its objective (default 1)."),
     Field("score", "fraction", "The end-of-cycle grade, 0.0 to 1.0."),
+    Field("confidence", "fraction", "How likely it is to reach its target by the cycle's end, 0.0 to 1.0, "
+          "when no check-in gives a confidence."),
     Field("checkins", "checkin", "Dated values, oldest first; the latest is the current value."),
     Field("done", "boolean", "Whether a milestone is done (required for milestones)."),
 )
@@ -71,6 +73,8 @@ CHECKIN = (
     Field("date", "date", "The day of the check-in, like 2026-10-15.", required=True),
     Field("value", "number", "The metric's value that day.", required=True),
     Field("note", "text", "What happened."),
+    Field("confidence", "fraction", "How likely the key result is to reach its target by the cycle's end, "
+          "0.0 to 1.0, as of that day."),
 )
 KPI = (
     Field("id", "id", "The KPI's id.", required=True),

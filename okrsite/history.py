@@ -1,5 +1,6 @@
 """Check-ins from git: every commit that changed a key result's ``current`` (or a
-milestone's ``done``) becomes a check-in dated at the commit's author date.
+milestone's ``done``) or its ``confidence`` becomes a check-in dated at the commit's
+author date; a check-in carries the confidence only when its commit changed it.
 
 The whole site costs three git processes (:mod:`okrsite.git`), whatever its size: ``git rev-parse``
 to find the repository, one ``git log --raw`` for every change to the content
@@ -34,7 +35,8 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader  # type: ignore[misc]
 
 NO_BLOB = "0" * 40
-Readings = dict[tuple[str, str], float | bool]  # (objective id, key result id) -> a metric's current, a milestone's done
+Reading = tuple[float | bool | None, float | None]  # a metric's current or a milestone's done; the confidence
+Readings = dict[tuple[str, str], Reading]  # by (objective id, key result id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +188,8 @@ def _versions(commits: list[_Commit], wanted: set[str]) -> dict[str, list[tuple[
 
 
 def _readings(raw: bytes) -> Readings:
-    """What one version of a file says: each metric's ``current`` and each milestone's ``done``.
-    A version that cannot be read says nothing."""
+    """What one version of a file says: each metric's ``current`` and each milestone's ``done``, with
+    each key result's ``confidence``. A version that cannot be read says nothing."""
     split = split_front_matter(raw.decode("utf-8-sig", "replace").replace("\r\n", "\n"))
     try:
         front = yaml.load(split[0], Loader=_Loader) if split else None
@@ -199,9 +201,9 @@ def _readings(raw: bytes) -> Readings:
         key_results = objective.get("key_results") if isinstance(objective, dict) else None
         for kr in key_results if isinstance(key_results, list) else ():
             if isinstance(kr, dict) and isinstance(kr.get("id"), str) and isinstance(objective.get("id"), str):
-                value = _reading(kr)
-                if value is not None:
-                    readings[objective["id"], kr["id"]] = value
+                reading = _reading(kr), _confidence(kr)
+                if reading != (None, None):
+                    readings[objective["id"], kr["id"]] = reading
     return readings
 
 
@@ -213,14 +215,36 @@ def _reading(kr: dict) -> float | bool | None:
     return current if isinstance(current, (int, float)) and not isinstance(current, bool) else None
 
 
+def _confidence(kr: dict) -> float | None:
+    """The key result's ``confidence`` when it is one the schema accepts (0..1), else None."""
+    confidence = kr.get("confidence")
+    if isinstance(confidence, (int, float)) and not isinstance(confidence, bool) and 0 <= confidence <= 1:
+        return confidence
+    return None
+
+
 def _checkins(versions: list[tuple[dt.date, Readings]]) -> dict[tuple[str, str], list[CheckIn]]:
-    """A check-in for each change of a reading, the last of the day when a day has several. A metric's
-    first ``current`` counts as a change; a milestone starts not done, so only marking it done does."""
-    last: Readings = {}
-    by_day: dict[tuple[str, str], dict[dt.date, float]] = defaultdict(dict)
+    """A check-in for each change of a reading or of a confidence, the last of the day when a day has
+    several (with the day's last new confidence). A metric's first ``current`` counts as a change; a
+    milestone starts not done, so only marking it done does. A check-in carries a confidence only when
+    it changed; a metric's confidence changes before its first ``current`` make no check-in (nothing to
+    date a value by): the key result's own ``confidence`` still shows the latest."""
+    values: dict[tuple[str, str], float | bool] = {}  # the last reading of each key result
+    confidences: dict[tuple[str, str], float] = {}  # the last confidence of each key result
+    by_day: dict[tuple[str, str], dict[dt.date, tuple[float, float | None]]] = defaultdict(dict)
     for date, readings in versions:
-        for key, value in readings.items():
-            if last.get(key, False if isinstance(value, bool) else None) != value:
-                by_day[key][date] = float(value) if isinstance(value, bool) else value
-                last[key] = value
-    return {key: [CheckIn(date, value) for date, value in sorted(days.items())] for key, days in by_day.items()}
+        for key, (value, confidence) in readings.items():
+            if isinstance(value, bool):
+                values.setdefault(key, False)  # a milestone starts not done
+            moved = value is not None and value != values.get(key)
+            if moved:
+                values[key] = value
+            told = confidence is not None and confidence != confidences.get(key)
+            if told:
+                confidences[key] = confidence
+            now = values.get(key)
+            if (moved or told) and now is not None:
+                earlier = by_day[key].get(date, (None, None))[1]
+                by_day[key][date] = (float(now) if isinstance(now, bool) else now, confidence if told else earlier)
+    return {key: [CheckIn(date, value, confidence=confidence) for date, (value, confidence) in sorted(days.items())]
+            for key, days in by_day.items()}

@@ -39,6 +39,13 @@ def reset_build_state(item: Any) -> None:
         setattr(item, name, default if factory is MISSING else factory())
 
 
+def trend(now: float | None, before: float | None) -> str | None:
+    """'rising', 'falling' or 'steady' from ``before`` to ``now``; None without both."""
+    if now is None or before is None:
+        return None
+    return "rising" if now > before else "falling" if now < before else "steady"
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where something was written: a file as shown in messages, and a line."""
@@ -53,6 +60,7 @@ class CheckIn:
     value: float
     note: str = ""
     line: int = 0
+    confidence: float | None = None  # how likely the key result reaches its target by the cycle's end, 0..1
 
 
 @dataclass(slots=True)
@@ -85,6 +93,7 @@ class KeyResult:
     unit: str = ""
     weight: float = 1
     score_given: float | None = None
+    confidence_given: float | None = None  # the key result's own `confidence:`, for when no check-in gives one
     done: bool | None = None
     checkins_given: list[CheckIn] = field(default_factory=list)  # as written in the file
     objective: Objective = field(init=False, repr=False)  # set with the objective
@@ -113,11 +122,67 @@ class KeyResult:
         return self.checkins[-1].note if self.checkins else ""
 
     @property
+    def confidences(self) -> list[tuple[dt.date, float]]:
+        """The confidence each check-in gave, oldest first; check-ins without one are left out."""
+        return [(c.date, c.confidence) for c in self.checkins if c.confidence is not None]
+
+    @property
+    def confidence(self) -> float | None:
+        """How likely the key result is to reach its target by the cycle's end (0..1), now: what the
+        latest check-in that gives a confidence said, else the key result's own ``confidence``, else None.
+
+        With :attr:`previous_confidence` it says whether confidence fell since the check-in before:
+        ``kr.confidence < kr.previous_confidence`` (both known) is a drop. :meth:`confidence_on` gives
+        the confidence as of a past day, for "since" reports."""
+        latest = self._latest_confidences()
+        return latest[0] if latest else self.confidence_given
+
+    @property
+    def previous_confidence(self) -> float | None:
+        """The confidence given by the check-in before the one :attr:`confidence` comes from (None
+        when fewer than two check-ins give one)."""
+        latest = self._latest_confidences()
+        return latest[1] if len(latest) > 1 else None
+
+    @property
+    def confidence_trend(self) -> str | None:
+        """'rising', 'falling' or 'steady': :attr:`confidence` against :attr:`previous_confidence`;
+        None without both."""
+        latest = self._latest_confidences()
+        return trend(*latest) if len(latest) == 2 else None
+
+    def _latest_confidences(self) -> list[float]:
+        """The last two confidences the check-ins gave, newest first (walking back only as far as needed)."""
+        found = []
+        for checkin in reversed(self.checkins):
+            if checkin.confidence is not None:
+                found.append(checkin.confidence)
+                if len(found) == 2:
+                    break
+        return found
+
+    def confidence_on(self, day: dt.date) -> float | None:
+        """The confidence as it stood at the end of ``day``: what the latest check-in on or before
+        ``day`` that gives one said. Without any check-in giving one, the key result's own
+        ``confidence`` (undated, so the same on every day); None when check-ins give one only after ``day``."""
+        given = self.confidences
+        if not given:
+            return self.confidence_given
+        before = [confidence for date, confidence in given if date <= day]
+        return before[-1] if before else None
+
+    @property
     def done_on(self) -> dt.date | None:
-        """For a milestone done with a date from git history: the day it was marked done."""
-        if self.type == "milestone" and self.done and self.history and self.history[-1].value:
-            return self.history[-1].date
-        return None
+        """For a milestone done with a date from git history: the day it was marked done (later
+        check-ins that only changed its confidence leave that day as it is)."""
+        if self.type != "milestone" or not self.done:
+            return None
+        day = None
+        for checkin in reversed(self.history):
+            if not checkin.value:
+                break
+            day = checkin.date
+        return day
 
     @property
     def current(self) -> float | None:

@@ -3,7 +3,7 @@
 Every owner file of OLD is copied into ``content/NEW/`` at the same place, so the
 org chart stays as it was. Objectives that are not finished carry over: each
 metric key result starts where it got to (its ``start`` is the last value), and
-check-ins, scores, statuses and retro notes are cleared. Finished objectives and key results
+check-ins, scores, confidences, statuses and retro notes are cleared. Finished objectives and key results
 (progress 100 %) stay behind unless ``keep_finished``; alignments to them are
 removed and said so. Nothing is written when OLD has errors, an existing cycle
 folder is never touched, and the new folder appears whole or not at all.
@@ -31,7 +31,7 @@ from okrsite.load import discover, split_front_matter
 from okrsite.model import Cycle
 from okrsite.options import BuildOptions
 
-KR_CLEARED = ("current", "checkins", "score")
+KR_CLEARED = ("current", "checkins", "score", "confidence")  # a new cycle, a new judgement
 OBJECTIVE_CLEARED = ("score", "status", "retro")
 
 

@@ -288,6 +288,7 @@ def _key_result(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> K
         unit=fields.text("unit"),
         weight=1 if weight is None else weight,
         score_given=fields.fraction("score"),
+        confidence_given=fields.fraction("confidence"),
     )
     if kind == "metric":
         _metric(kr, fields)
@@ -317,7 +318,8 @@ def _checkin(mapping: LineDict, parent: _Fields) -> CheckIn | None:
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         fields.error("date" if "date" in mapping else None, f"a check-in needs a 'date' like 2026-10-15, not {_describe(date)}")
         return None
-    return CheckIn(date, value, fields.text("note"), mapping.line) if value is not None else None
+    confidence = fields.fraction("confidence")
+    return CheckIn(date, value, fields.text("note"), mapping.line, confidence) if value is not None else None
 
 
 def _kpi(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Kpi | None:

@@ -117,14 +117,14 @@ def test_nothing_overflows_on_a_phone(browser, base, kind):
 
 
 CONTRAST = """
-() => {
+(selector) => {
   const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
                                return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
   const background = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
                                if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3); } return [255, 255, 255]; };
   const worst = [];
-  for (const el of document.querySelectorAll('h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, summary')) {
+  for (const el of document.querySelectorAll(selector)) {
     if (!el.textContent.trim() || !el.getClientRects().length) continue;
     const fg = lum(parse(getComputedStyle(el).color)), bg = lum(background(el));
     const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
@@ -133,6 +133,7 @@ CONTRAST = """
   return worst;
 }
 """
+TEXT = "h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, summary"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -141,7 +142,35 @@ def test_text_contrast_is_readable(browser, base, kind, scheme):
     with Visit(browser, base + PAGES[kind], color_scheme=scheme) as visit:
         dark = visit.page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         assert dark == (scheme == "dark")
-        assert visit.page.evaluate(CONTRAST) == []
+        assert visit.page.evaluate(CONTRAST, TEXT) == []
+
+
+CONFIDENCE_PAGES = ["index.html", "2026-q4/packaging/index.html", "2026-q4/packaging/compostable-mailers/index.html"]
+CONFIDENCE_TEXT = ".kr-confidence, .confidence-word, .trend, .confidence-series"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_confidence_reads_well_in_dark_mode_and_on_a_phone(browser, base, width, scheme):
+    """The confidence beside each key result's progress, the home page's falling list and the series
+    of the check-in list: on screen, inside the page's width, readable in either colour scheme."""
+    for path in CONFIDENCE_PAGES:
+        with Visit(browser, base + path, viewport={"width": width, "height": 900}, color_scheme=scheme) as visit:
+            page = visit.page
+            assert page.locator(".kr-confidence").count() > 0, path
+            assert page.locator(".kr-confidence").first.is_visible(), path
+            sides = page.evaluate("""Array.from(document.querySelectorAll('.kr-confidence'))
+                                     .map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; })""")
+            assert all(0 <= left and right <= width for left, right in sides), (path, sides)
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0, path
+            assert page.evaluate(CONTRAST, CONFIDENCE_TEXT) == [], path
+            if page.locator(".checkin-table").count():  # open, every check-in's confidence fits the width
+                page.evaluate("document.querySelectorAll('details.checkins').forEach(d => { d.open = true; })")
+                assert page.evaluate("""Array.from(document.querySelectorAll('.checkin-table'))
+                                        .every(t => t.scrollWidth <= t.clientWidth)"""), path
+                assert page.locator(".confidence-cell").first.is_visible(), path
+            if AXE.is_file():
+                assert serious_violations(page) == [], path
 
 
 def test_tree_branches_open_and_close_by_click(browser, base):
@@ -218,11 +247,15 @@ def test_no_serious_accessibility_violations(browser, base, kind, width):
     if not AXE.is_file():
         _missing(f"axe-core ({AXE})")
     with Visit(browser, base + PAGES[kind], viewport={"width": width, "height": 900}) as visit:
-        visit.page.add_script_tag(path=str(AXE))
-        result = visit.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        serious = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-                   for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == []
+        assert serious_violations(visit.page) == []
+
+
+def serious_violations(page) -> list[str]:
+    """What axe-core finds serious or critical on ``page``."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_an_owner_page_prints_as_a_brief_without_navigation(browser, base, tmp_path):

@@ -54,6 +54,16 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert report.rendered < first.rendered / 4  # the owner's and objective's pages, the cycle's, not all
     assert_same_as_clean_build(site, out, tmp_path)
 
+    # change confidences: a check-in's (it leaves the home page's falling list) and a milestone's own
+    edit(site / Q4 / "teams/packaging.md", "{date: 2026-11-16, value: 32, confidence: 0.3}",
+         "{date: 2026-11-16, value: 32, confidence: 0.5}")
+    edit(site / Q4 / "departments/manufacturing.md", "        confidence: 0.8\n", "        confidence: 0.2\n")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "falling from 0.7" in home and "falling from 0.4" not in home
+    assert "Low 0.2" in (out / "2026-q4/manufacturing/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
     # change names shown on other owners' pages: a team's, a person's
     edit(fulfillment, "name: Fulfillment", "name: Fulfilment & Dispatch")
     edit(site / Q4 / "people/oluwaseun-adeyemi.md", "role: ", "role: Senior ")

@@ -38,7 +38,8 @@ def test_every_kind_of_change_with_exact_values(repo, capsys):
     assert krs["test-co/grow/revenue"]["changes"] == {
         "current": {"before": 20, "after": 45}, "progress": {"before": 0.2, "after": 0.45},
         "status": {"before": "off-track", "after": "on-track"}}
-    assert krs["test-co/grow/revenue"]["checkins_added"] == [{"date": "2026-11-10", "value": 45, "note": "Big order"}]
+    assert krs["test-co/grow/revenue"]["checkins_added"] == [{"date": "2026-11-10", "value": 45, "note": "Big order",
+                                                          "confidence": None}]
     assert krs["test-co/grow/launch"]["changes"] == {
         "done": {"before": False, "after": True}, "progress": {"before": 0.0, "after": 1.0},
         "status": {"before": "off-track", "after": "on-track"}}
@@ -138,3 +139,21 @@ def test_a_revision_with_errors_names_the_files(repo, capsys):
     assert lines[0].startswith(os.path.join("content", "2026-Q4", "sales.md") + ":8: error: 'aligns_to' names "
                                "'test-co/nowhere'")
     assert lines[-1] == "okrsite: diff failed: the site at main has errors"
+
+
+def test_confidence_is_reported_before_and_after_like_progress(repo, capsys):
+    company = repo / "content/2026-Q4/test-co.md"
+    company.write_text(company.read_text().replace(
+        "          - {date: 2026-11-10, value: 45, note: Big order}\n",
+        "          - {date: 2026-11-10, value: 45, confidence: 0.8, note: Big order}\n"  # the same check-in, now confident
+        "          - {date: 2026-11-14, value: 47, confidence: 0.5}\n").replace(
+        "{id: nps, title: Net promoter score, start: 30, target: 50, current: 40}",
+        "{id: nps, title: Net promoter score, start: 30, target: 50, current: 40, confidence: 0.9}"))
+    q4 = by(diff_json(capsys, "main")["cycles"], "id")["2026-Q4"]
+    changed = by(q4["objectives_changed"], "ref")
+    revenue = by(changed["test-co/grow"]["key_results_changed"], "ref")["test-co/grow/revenue"]
+    assert revenue["changes"] == {"current": {"before": 45, "after": 47}, "progress": {"before": 0.45, "after": 0.47},
+                                  "confidence": {"before": None, "after": 0.5}}
+    assert revenue["checkins_added"] == [{"date": "2026-11-14", "value": 47, "confidence": 0.5}]
+    [nps] = changed["test-co/care"]["key_results_changed"]
+    assert nps["changes"] == {"confidence": {"before": None, "after": 0.9}} and nps["checkins_added"] == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gitrepo import diff
+from gitrepo import diff, git
 
 
 def test_markdown_for_a_pull_request(repo, capsys):
@@ -58,3 +58,21 @@ def test_user_text_cannot_become_markdown(repo, capsys):
                                                'title: "Close *all* [deals](https://evil.test) | <b>now</b>"'))
     code, out, _ = diff(capsys, "v1", "--format", "markdown")
     assert "“Close deals” → “Close \\*all\\* \\[deals\\](https://evil.test) \\| \\<b\\>now\\</b\\>”" in out
+
+
+def test_confidence_in_words_and_numbers(repo, capsys):
+    company = repo / "content/2026-Q4/test-co.md"
+    company.write_text(company.read_text().replace(
+        "          - {date: 2026-10-15, value: 20}\n", "          - {date: 2026-10-15, value: 20, confidence: 0.8}\n"))
+    git(repo, "commit", "-qam", "Confident")
+    company.write_text(company.read_text().replace(
+        "          - {date: 2026-11-10, value: 45, note: Big order}\n",
+        "          - {date: 2026-11-10, value: 45, note: Big order}\n"
+        "          - {date: 2026-11-14, value: 47, confidence: 0.35, note: Supplier trouble}\n"))
+    code, out, err = diff(capsys, "HEAD", "--format", "markdown")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "    - confidence: High 0.8 → Low 0.35" in lines
+    assert "    - new check-in: 14 Nov 2026, 47 k, confidence Low 0.35 (Supplier trouble)" in lines
+    _, text, _ = diff(capsys, "HEAD")
+    assert "    - confidence: High 0.8 -> Low 0.35" in text.splitlines()

@@ -174,7 +174,29 @@ def test_key_results_keep_the_numbers_as_written(data, raw):
                         assert shown["date"] == given["date"].isoformat(), where
                         assert shown["value"] == given["value"] and type(shown["value"]) is type(given["value"]), where
                         assert shown.get("note") == given.get("note"), where
+                        assert shown["confidence"] == given.get("confidence"), where
     assert seen["int"] > 10 and seen["float"] > 5 and seen["checkins"] > 100
+
+
+def test_key_results_carry_the_latest_confidence_and_each_checkin_its_own(data, raw):
+    found = {}
+    for cycle in data["cycles"]:
+        for owner in cycle["owners"]:
+            written_objectives = {o["id"]: o for o in raw[(cycle["id"], owner["id"])]["objectives"]}
+            for obj in owner["objectives"]:
+                written_krs = {k["id"]: k for k in written_objectives[obj["id"]]["key_results"]}
+                for kr in obj["key_results"]:
+                    written = written_krs[kr["id"]]
+                    given = [c["confidence"] for c in written.get("checkins", []) if "confidence" in c]
+                    assert kr["confidence"] == (given[-1] if given else written.get("confidence")), kr["ref"]
+                    found[kr["ref"]] = kr
+    plastic = found["suds/planet-friendly/plastic-free"]
+    assert plastic["confidence"] == 0.5
+    assert [c["confidence"] for c in plastic["checkins"]] == [0.8, 0.8, 0.7, 0.5]
+    assert found["packaging/compostable-mailers/second-supplier"]["confidence"] == 0.6  # a milestone's own
+    revenue = found["suds/holiday-online/monthly-revenue"]
+    assert revenue["confidence"] == 0.8 and [c["confidence"] for c in revenue["checkins"]][:5] == [None] * 4 + [0.7]
+    assert found["suds/holiday-online/orders"]["confidence"] is None
 
 
 def test_key_result_fractions_are_the_model_rounded(data, site):

@@ -37,6 +37,26 @@ def test_csv_has_one_row_per_key_result_with_the_numbers(site, out):
                 assert row["current"] == ("done" if kr.done else "not done")
 
 
+def test_csv_gives_the_latest_confidence_or_nothing(out):
+    rows = {f"{r['owner']}/{r['objective']}/{r['key_result']}": r for r in csv_rows(out / "2026-q4/okrs.csv")}
+    assert list(rows["suds/planet-friendly/plastic-free"])[-1] == "confidence"
+    assert rows["suds/planet-friendly/plastic-free"]["confidence"] == "0.5"
+    assert rows["packaging/compostable-mailers/second-supplier"]["confidence"] == "0.6"
+    assert rows["suds/holiday-online/orders"]["confidence"] == ""
+
+
+def test_feed_entries_say_the_confidence_and_how_it_moved(out):
+    entries = ET.parse(out / "feed.xml").getroot().findall(f"{ATOM}entry")
+    summaries = {e.find(f"{ATOM}id").text.rsplit("/", 1)[-1] + " " + e.find(f"{ATOM}title").text:
+                 e.find(f"{ATOM}summary").text for e in entries}
+    plastic = summaries["2026-11-16 Suds & Co.: Orders shipped completely plastic-free: 71 %"]
+    assert "Confidence: Medium 0.5, falling from 0.7. Note: Compostable mailer supplier slipped to December" in plastic
+    revenue = summaries["2026-11-20 Suds & Co.: Monthly online revenue: 193,500 EUR"]
+    assert "Confidence: High 0.8, steady." in revenue
+    orders = summaries["2026-11-20 Suds & Co.: Online orders per month: 6,250 orders"]
+    assert "Confidence" not in orders
+
+
 def test_csv_keeps_accents_and_defuses_formulas(make_site, tmp_path):
     team = """\
     ---

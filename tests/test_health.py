@@ -32,6 +32,8 @@ def test_the_example_has_a_health_page_per_cycle_with_exact_figures(out, site):
         "Metric key results updated in the last 14 days": ("100 %", "87 of 87"),
         "People whose every objective rolls up to the company": ("100 %", "19 of 19"),
         "Key results that read as outputs": ("2 %", "2 of 107"),
+        "Key results with a confidence": ("7 %", "7 of 107"),
+        "Of those, Low confidence": ("14 %", "1 of 7"),  # packaging's mailers at 0.3
     }
     assert page.find(cls="health-check") is None  # nothing found: every check is listed as clear
     clear = [li.one("strong").text() for li in page.one(cls="health-clear").find_all("li")]
@@ -83,6 +85,7 @@ def section(page, name: str):
 
 def test_findings_by_check_and_department_with_a_link_each(findings_site):
     page = parse_file(findings_site() / HEALTH).one("main")
+    assert "Key results with a confidence" not in figures(page)  # nobody gives one here
     outputs = section(page, "outputs")
     assert outputs.one("h2").text() == "Outcomes, not outputs · 1 finding"
     assert outputs.one("h3").text() == "department Sales"  # the team's department

@@ -23,8 +23,11 @@ from okrsite.options import BuildOptions
 D = dt.date
 
 
-def company(revenue: float | None = None, done: bool = False, title: str = "Revenue") -> str:
+def company(revenue: float | None = None, done: bool = False, title: str = "Revenue", confidence: float | None = None,
+            launch_confidence: float | None = None) -> str:
     current = "" if revenue is None else f", current: {revenue}"
+    current += "" if confidence is None else f", confidence: {confidence}"
+    launched = "" if launch_confidence is None else f", confidence: {launch_confidence}"
     return textwrap.dedent(f"""\
         ---
         name: Test Co
@@ -34,7 +37,7 @@ def company(revenue: float | None = None, done: bool = False, title: str = "Reve
             title: Grow the business
             key_results:
               - {{id: revenue, title: {title}, start: 0, target: 100{current}, unit: k}}
-              - {{id: launch, title: Launch the shop, type: milestone, done: {str(done).lower()}}}
+              - {{id: launch, title: Launch the shop, type: milestone, done: {str(done).lower()}{launched}}}
               - id: churn
                 title: Churn
                 start: 10
@@ -95,6 +98,29 @@ def test_each_commit_that_moved_current_is_a_checkin_at_its_author_date(history_
     assert checkins(site, "test-co/grow/churn") == []  # written before the cycle, unchanged since
     kr = site.cycles[0].company.objectives[0].key_results[1]
     assert kr.done_on == D(2026, 10, 23)
+
+
+def test_a_commit_that_changes_the_confidence_gives_its_checkin_that_confidence(history_repo):
+    path = f"{CYCLE}/test-co.md"
+    history_repo.commit("2026-10-02", {path: company(10, confidence=0.8)})
+    history_repo.commit("2026-10-09", {path: company(20, confidence=0.8)})  # the value moved, the confidence did not
+    history_repo.commit("2026-10-16", {path: company(20, confidence=0.6)})  # the confidence alone moved: a check-in
+    history_repo.commit("2026-10-23", {path: company(20, confidence=0.5)})
+    history_repo.commit("2026-10-23", {path: company(30, confidence=0.5)}, "Later that day")  # one check-in a day
+    history_repo.commit("2026-10-28", {path: company(30, confidence=7)}, "A typo: not a confidence")
+    history_repo.commit("2026-10-30", {path: company(30, confidence=0.5, launch_confidence=0.9)})
+    history_repo.commit("2026-11-06", {path: company(30, True, confidence=0.5, launch_confidence=0.9)}, "Launched")
+    history_repo.commit("2026-11-13", {path: company(30, True, confidence=0.5, launch_confidence=1.0)})
+    site, diagnostics = load(history_repo.root, D(2026, 11, 20))
+    assert diagnostics.errors == []
+    revenue, launch = site.cycles[0].company.objectives[0].key_results[:2]
+    assert [(c.date, c.value, c.confidence) for c in revenue.checkins] == [
+        (D(2026, 10, 2), 10, 0.8), (D(2026, 10, 9), 20, None), (D(2026, 10, 16), 20, 0.6), (D(2026, 10, 23), 30, 0.5)]
+    assert (revenue.confidence, revenue.previous_confidence, revenue.confidence_trend) == (0.5, 0.6, "falling")
+    # a milestone's confidence moves make check-ins too; it was done on the day it was marked done
+    assert [(c.date, c.value, c.confidence) for c in launch.checkins] == [
+        (D(2026, 10, 30), 0.0, 0.9), (D(2026, 11, 6), 1.0, None), (D(2026, 11, 13), 1.0, 1.0)]
+    assert launch.done_on == D(2026, 11, 6) and launch.confidence == 1.0
 
 
 def test_coaching_counts_checkins_from_git(history_repo):
@@ -214,8 +240,9 @@ def test_the_built_site_shows_checkins_from_git(history_repo, tmp_path, monkeypa
     assert main(["build", "-o", str(tmp_path / "out"), "--date", "2026-11-20", "-q"]) == 0
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
     kr = data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]
-    assert kr["checkins"] == [{"date": "2026-10-02", "value": 10}, {"date": "2026-10-09", "value": 30},
-                              {"date": "2026-10-30", "value": 42}]
+    assert kr["checkins"] == [{"date": "2026-10-02", "value": 10, "confidence": None},
+                              {"date": "2026-10-09", "value": 30, "confidence": None},
+                              {"date": "2026-10-30", "value": 42, "confidence": None}]
     page = parse((tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "index.html").read_text(encoding="utf-8"))
     assert page.one("details", "checkins").one("summary").text() == "3 check-ins from git history"
     assert (tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "revenue.svg").is_file()
@@ -232,12 +259,13 @@ def test_a_commit_alone_updates_the_next_build(history_repo, tmp_path):
     builder = Builder(history_repo.root, tmp_path / "out")
     assert builder.build(D(2026, 11, 20)).ok(False)
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
-    assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [{"date": "2026-10-02", "value": 10}]
+    assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [
+        {"date": "2026-10-02", "value": 10, "confidence": None}]
     history_repo.git("commit", "-q", "-am", "Check-in", date="2026-10-20")
     assert builder.build(D(2026, 11, 20)).ok(False)
     data = json.loads((tmp_path / "out" / "okrs.json").read_text(encoding="utf-8"))
     assert data["cycles"][0]["owners"][0]["objectives"][0]["key_results"][0]["checkins"] == [
-        {"date": "2026-10-02", "value": 10}, {"date": "2026-10-20", "value": 40}]
+        {"date": "2026-10-02", "value": 10, "confidence": None}, {"date": "2026-10-20", "value": 40, "confidence": None}]
     page = (tmp_path / "out" / "2026-q4" / "test-co" / "grow" / "index.html").read_text(encoding="utf-8")
     assert "2 check-ins from git history" in page
 

@@ -135,3 +135,27 @@ def test_a_deep_chain_gets_its_subtree_keys_without_recursion(check):
     top = cycle.owners["test-co"].objectives[0]
     assert isinstance(keys.subtree(top), int)
     assert len(keys.subtrees) == 1501
+
+
+def test_a_confidence_changes_the_keys_of_the_pages_that_show_it_even_without_file_digests(check):
+    """Objects made without a file (digest "") are signed field by field: a check-in's confidence and
+    a key result's own are among those fields."""
+    text = TEAM.format(name="Shop", current=5).replace(
+        "current: 5}", "checkins: [{date: 2026-10-05, value: 2, confidence: 0.8}]}", 1)
+    site, diagnostics = check({f"{CYCLE}/shop.md": text})
+    assert site is not None, [d.format() for d in diagnostics.items]
+    cycle = site.cycles[0]
+    for owner in cycle.owners.values():
+        owner.digest = ""
+    shop = cycle.owners["shop"].objectives[0]
+    k, m = shop.key_results
+
+    def keys() -> tuple[int, int]:
+        found = CycleKeys(cycle, 0)
+        return found.cycle, found.objective(shop)
+
+    before = keys()
+    k.checkins[0].confidence = 0.4
+    after_checkin = keys()
+    m.confidence_given = 0.9
+    assert len({before, after_checkin, keys()}) == 3

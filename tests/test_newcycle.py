@@ -41,11 +41,14 @@ def test_the_example_company_starts_its_next_quarter(example, capsys):
             assert "score" not in objective and "status" not in objective
             before = old.get(f"{path.stem}/{objective['id']}")
             for kr in objective["key_results"]:
-                assert not {"checkins", "current", "score"} & set(kr)
+                assert not {"checkins", "current", "score", "confidence"} & set(kr)
                 if before is not None and kr.get("type", "metric") == "metric":
                     was = next(k for k in before.key_results if k.id == kr["id"])
                     assert kr["start"] == was.current  # it starts where it got to
     assert not diagnostics.errors  # the new cycle is a valid site, private file and all
+    packaging, _ = front_and_body(example / NEW / "teams/packaging.md")  # its milestone had a confidence
+    assert {"id": "second-supplier", "title": "Second mailer supplier qualified", "type": "milestone",
+            "done": False} in packaging["objectives"][0]["key_results"]
     marketing, _ = front_and_body(example / NEW / "departments/marketing.md")
     assert marketing["objectives"][0]["key_results"][0]["start"] == 32440
 

@@ -90,7 +90,8 @@ def test_every_page_is_at_its_contract_url_and_nothing_else_is(site, out):
     expected = {"index.html", "cycles/index.html", "404.html", "search/index.html"}
     for cycle in site.cycles:
         expected |= {f"{cycle.slug}/index.html", f"{cycle.slug}/tree/index.html", f"{cycle.slug}/status/index.html",
-                     f"{cycle.slug}/people/index.html", f"{cycle.slug}/kpis/index.html"}
+                     f"{cycle.slug}/people/index.html", f"{cycle.slug}/kpis/index.html",
+                     f"{cycle.slug}/health/index.html"}
         if cycle.state == "archived":
             expected.add(f"{cycle.slug}/retro/index.html")
         for owner in cycle.owners.values():
@@ -565,15 +566,26 @@ def test_objective_pages(site, pages, out):
     assert charts >= 20
 
 
+def confidence_shown(confidence: float | None) -> str:
+    """A check-in's confidence as the table shows it: 'Medium 0.5' (bands 0.7 and 0.4), '–' for none."""
+    if confidence is None:
+        return "–"
+    word = "High" if confidence >= 0.7 else "Medium" if confidence >= 0.4 else "Low"
+    return f"{word} {confidence:g}"
+
+
 def check_checkin_table(kr, card):
     rows = [tr for tr in card.find_all("tr") if tr.find("td") is not None]
     assert len(rows) == len(kr.checkins), kr.ref
+    headers = card.one("table").texts("th")
+    given = any(c.confidence is not None for c in kr.checkins)
+    assert headers == (["Date", "Value", "Confidence", "Note"] if given else ["Date", "Value", "Note"]), kr.ref
     shown = []
     for tr in rows:
-        cells = [td.text() for td in tr.find_all("td")]
-        value = cells[1].replace(kr.unit, "") if kr.unit else cells[1]
-        shown.append((read_date(cells[0]), numbers(value), cells[2] if len(cells) > 2 else ""))
-    expected = [(c.date, [c.value], c.note) for c in kr.checkins]
+        cells = dict(zip(headers, (td.text() for td in tr.find_all("td"))))
+        value = cells["Value"].replace(kr.unit, "") if kr.unit else cells["Value"]
+        shown.append((read_date(cells["Date"]), numbers(value), cells.get("Note", ""), cells.get("Confidence")))
+    expected = [(c.date, [c.value], c.note, confidence_shown(c.confidence) if given else None) for c in kr.checkins]
     assert sorted(shown, key=lambda r: r[0]) == expected, kr.ref
     assert [r[0] for r in shown] in ([c.date for c in kr.checkins], [c.date for c in kr.checkins][::-1])
 
@@ -818,3 +830,80 @@ def test_archived_cycles_never_go_stale_and_readers_never_see_editor_instruction
         assert "checkins:</code>" not in text and "commit each week" not in text, page
     archived_pages = list((built_late / "2026-q3").rglob("*.html"))
     assert archived_pages and not any("stale-tag" in p.read_text(encoding="utf-8") for p in archived_pages)
+
+
+# --- confidence: a word and a number beside the progress, its trend, and the falling ones ---
+
+def test_confidence_words_numbers_and_series():
+    from okrsite.render.formatting import (CONFIDENCE_SERIES, confidence_series, confidence_text, confidence_word,
+                                           format_confidence)
+
+    assert [confidence_word(c) for c in (1, 0.7, 0.69, 0.4, 0.39, 0)] == ["High", "High", "Medium", "Medium", "Low", "Low"]
+    assert [format_confidence(c) for c in (0.5, 0.75, 1, 0, 0.333, None)] == ["0.5", "0.75", "1.0", "0.0", "0.33", "–"]
+    assert confidence_text(0.5, 0.8) == "Medium 0.5, falling from 0.8"
+    assert confidence_text(0.8, 0.6) == "High 0.8, rising from 0.6"
+    assert confidence_text(0.8, 0.8) == "High 0.8, steady"
+    assert confidence_text(0.3) == "Low 0.3" and confidence_text(None) == "–"
+    assert confidence_series([0.8, 0.7, 0.5]) == "0.8 → 0.7 → 0.5"
+    many = [0.9] * 3 + [0.5] * CONFIDENCE_SERIES
+    assert confidence_series(many) == "… → " + " → ".join(["0.5"] * CONFIDENCE_SERIES)
+
+
+def test_each_key_result_shows_its_confidence_and_trend_beside_its_progress(out):
+    page = parse_file(out / "2026-q4/packaging/index.html")
+    shown = {}
+    for item in page.find_all("li", "kr"):
+        confidence = item.find(cls="kr-confidence")
+        shown[item.one("div", "kr-title").text()] = confidence.text() if confidence else None
+        assert confidence is None or confidence.is_inside("div", "kr-measure")
+    assert shown == {"Orders shipped in compostable mailers": "Confidence: Low 0.3, falling from 0.4 ↓",
+                     "Second mailer supplier qualified": "Confidence: Medium 0.6",
+                     "Packaging cost per order": None}
+    low = page.one(cls="confidence-low")
+    assert low.one("strong", "confidence-word").text() == "Low 0.3"
+    assert low.one("span", "trend-arrow").get("aria-hidden") == "true"  # the words say it; the arrow is for the eye
+
+
+def test_the_objective_page_lists_the_confidence_of_each_checkin(out):
+    page = parse_file(out / "2026-q4/packaging/compostable-mailers/index.html")
+    card = page.one("article", id="kr-compostable-share")
+    assert card.one("p", "kr-confidence").text() == "Confidence: Low 0.3, falling from 0.4 ↓"
+    checkins = card.one("details", "checkins")
+    assert checkins.one("summary").text() == "4 check-ins · confidence 0.8 → 0.7 → 0.4 → 0.3"
+    table = checkins.one("table")
+    assert table.texts("th") == ["Date", "Value", "Confidence", "Note"]
+    assert [row.texts("td")[2] for row in table.one("tbody").find_all("tr")] == [
+        "Low 0.3", "Medium 0.4", "High 0.7", "High 0.8"]
+    cost = page.one("article", id="kr-packaging-cost")  # no check-in gives a confidence: no column, no series
+    assert cost.find(cls="kr-confidence") is None and cost.find(cls="confidence-series") is None
+    assert cost.one("table").texts("th") == ["Date", "Value", "Note"]
+
+
+def test_the_home_page_lists_key_results_whose_confidence_fell_biggest_drop_first(out):
+    home = parse_file(out / "index.html")
+    section = home.one("h2", id="confidence-falling").parent
+    items = section.one("ul", "falling").find_all("li")
+    assert [item.one("span", "kr-confidence").text() for item in items] == [
+        "Confidence: Medium 0.5, falling from 0.7 ↓", "Confidence: Low 0.3, falling from 0.4 ↓"]
+    assert [linked_targets(item, "index.html") for item in items] == [
+        ["2026-q4/suds/planet-friendly/index.html"], ["2026-q4/packaging/compostable-mailers/index.html"]]
+    assert [item.one("a").get("href").split("#")[1] for item in items] == ["kr-plastic-free", "kr-compostable-share"]
+    assert section.find("p", "small") is None  # every one is shown
+    archived = parse_file(out / "2026-q3/index.html")
+    assert archived.find("h2", id="confidence-falling") is None
+
+
+def test_the_falling_list_is_capped_and_counts_the_rest(make_site, tmp_path):
+    from okrsite.render.views import FALLING_SHOWN
+
+    krs = "".join(f"      - {{id: k{n}, title: K{n}, start: 0, target: 10, checkins: ["
+                  f"{{date: 2026-10-05, value: 1, confidence: 0.9}}, {{date: 2026-11-05, value: 2, confidence: 0.{9 - n % 9}}}]}}\n"
+                  for n in range(1, FALLING_SHOWN + 3))
+    company = COMPANY.replace("      - {id: launch, title: Launch shop, type: milestone, done: true}\n", krs)
+    root = make_site({"content/2026-Q4/test-co.md": company})
+    assert build_site(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE)).ok(False)
+    section = parse_file(tmp_path / "out/index.html").one("h2", id="confidence-falling").parent
+    shown = [item.one("a").text() for item in section.find_all("li")]
+    # drops: k1 0.1 ... k8 0.8, k9 0.0 (0.9 again: steady), k10 0.1; biggest first, equal drops by reference
+    assert shown == ["K8", "K7", "K6", "K5", "K4", "K3", "K2", "K1"]
+    assert section.one("p", "small").text() == "And 1 more key result whose confidence fell."

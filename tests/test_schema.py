@@ -378,6 +378,44 @@ def test_checkins_out_of_order(check):
     assert_one(diagnostics, 15, "check-ins must be in date order: 2026-10-15 comes after 2026-11-01")
 
 
+def test_confidence_is_read_on_checkins_and_key_results(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"
+        "        title: More\n"
+        "        start: 0\n"
+        "        target: 5\n"
+        "        confidence: 0.9\n"
+        "        checkins:\n"
+        "          - {date: 2026-10-15, value: 2, confidence: 0.8}\n"
+        "          - {date: 2026-11-01, value: 3}\n"
+        "      - {id: ship, title: Ship, type: milestone, done: false, confidence: 1}\n"))})
+    assert site is not None, reported(diagnostics)
+    base, more, ship = site.current.owners["team"].objectives[0].key_results
+    assert [c.confidence for c in more.checkins] == [0.8, None]
+    assert (more.confidence_given, more.confidence, ship.confidence, base.confidence) == (0.9, 0.8, 1, None)
+
+
+@pytest.mark.parametrize("where, line", [("        confidence: 1.5\n", 15),
+                                         ("          - {date: 2026-10-15, value: 2, confidence: 1.5}\n", 16)])
+def test_confidence_out_of_range_is_an_error_at_its_line(check, where, line):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - id: more\n"                                 # 11
+        "        title: More\n"                              # 12
+        "        start: 0\n"                                 # 13
+        "        target: 5\n"                                # 14
+        + (where if line == 15 else "        checkins:\n"   # 15
+           + where)))})                                      # 16
+    assert site is None
+    assert_one(diagnostics, line, "'confidence' must be between 0.0 and 1.0, not 1.5")
+
+
+def test_confidence_that_is_not_a_number(check):
+    site, diagnostics = check({TEAM: team(one_kr_objective(
+        "      - {id: more, title: More, start: 0, target: 5, confidence: high}\n"))})  # 11
+    assert site is None
+    assert_one(diagnostics, 11, "'confidence' must be a number, not 'high'")
+
+
 # --- warnings ------------------------------------------------------------------------------
 
 

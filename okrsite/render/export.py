@@ -88,7 +88,7 @@ def _key_result(kr: KeyResult) -> dict:
     else:
         data["aligned"] = [o.ref for o in kr.aligned]
     data.update(weight=kr.weight, progress=fraction(kr.progress), score=fraction(kr.score), status=kr.status,
-                updated=kr.updated.isoformat() if kr.updated else None, stale=kr.stale,
-                checkins=[{"date": c.date.isoformat(), "value": c.value, **({"note": c.note} if c.note else {})}
-                          for c in kr.checkins])
+                updated=kr.updated.isoformat() if kr.updated else None, stale=kr.stale, confidence=kr.confidence,
+                checkins=[{"date": c.date.isoformat(), "value": c.value, **({"note": c.note} if c.note else {}),
+                           "confidence": c.confidence} for c in kr.checkins])
     return data

@@ -12,12 +12,12 @@ from collections.abc import Callable
 
 from okrsite import __version__, urls
 from okrsite.model import Cycle, KeyResult, Owner, Site
-from okrsite.render.formatting import STATUS_LABELS, format_number
+from okrsite.render.formatting import STATUS_LABELS, confidence_text, format_number
 from okrsite.xmltext import escape, quoteattr
 
 CSV_COLUMNS = ("cycle", "owner", "owner_name", "owner_kind", "objective", "objective_title", "key_result",
                "key_result_title", "type", "start", "current", "target", "unit", "weight", "progress", "score",
-               "status", "url")
+               "status", "url", "confidence")  # confidence: the latest (0..1), empty when none
 FEED_ENTRIES = 100  # the newest check-ins a feed carries
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +35,8 @@ def render_csv_rows(owner: Owner) -> str:
     return _csv_text([_cell(v) for v in (
         cycle.id, owner.id, owner.name, owner.kind, objective.id, objective.title, kr.id, kr.title,
         kr.type, kr.start, _current(kr), kr.target, kr.unit, kr.weight, round(kr.progress, 4),
-        round(kr.score, 4), kr.status, objective.url)] for objective in owner.objectives for kr in objective.key_results)
+        round(kr.score, 4), kr.status, objective.url, kr.confidence)]
+        for objective in owner.objectives for kr in objective.key_results)
 
 
 def render_csv(cycle: Cycle, owner_rows: Callable[[Owner], str] = render_csv_rows) -> bytes:
@@ -115,6 +116,10 @@ def _entry(owner: Owner, o: int, k: int, c: int, base: str) -> str:
     title = f"{owner.name}: {kr.title}: {value}"
     summary = (f"{kr.title}: {reading}, for the objective \u201c{objective.title}\u201d in {owner.cycle.title}. "
                f"Now {STATUS_LABELS.get(kr.status, kr.status).lower()}.")
+    if checkin.confidence is not None:
+        earlier = next((before.confidence for before in reversed(kr.checkins[:c]) if before.confidence is not None),
+                       None)
+        summary += f" Confidence: {confidence_text(checkin.confidence, earlier)}."
     if checkin.note:
         summary += f" Note: {checkin.note}"
     return (f"  <entry>\n    <title>{escape(title)}</title>\n"

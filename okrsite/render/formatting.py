@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from okrsite.model import trend
+
 STATUS_LABELS = {
     "on-track": "On track",
     "at-risk": "At risk",
@@ -69,6 +71,49 @@ def headline(item) -> float | None:
 def headline_text(item) -> str:
     """:func:`headline` as written: ``'0.67'`` for a score, ``'53 %'`` for progress."""
     return format_score(item.score) if item.cycle.archived else percent(item.progress)
+
+
+CONFIDENCE_WORDS = ((0.7, "High"), (0.4, "Medium"), (0.0, "Low"))  # the least confidence for each word
+CONFIDENCE_SERIES = 8  # the latest confidences a series shows
+TREND_ARROWS = {"rising": "↑", "falling": "↓", "steady": "→"}  # a shape beside the words, for scanning
+
+
+def confidence_word(confidence: float) -> str:
+    """'High' (0.7 and more), 'Medium' (0.4 and more) or 'Low': the one place these bands live."""
+    return next(word for least, word in CONFIDENCE_WORDS if confidence >= least)
+
+
+def format_confidence(confidence: float | None) -> str:
+    """0.5 -> '0.5', 0.75 -> '0.75', 1 -> '1.0', None -> '–': at most two decimals, at least one."""
+    if confidence is None:
+        return "–"
+    text = f"{confidence:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def confidence_text(confidence: float | None, previous: float | None = None) -> str:
+    """'Medium 0.5', and against the confidence before it 'Medium 0.5, falling from 0.8', 'High 0.8,
+    rising from 0.6' or 'High 0.8, steady'; '–' for none."""
+    if confidence is None:
+        return "–"
+    text = f"{confidence_word(confidence)} {format_confidence(confidence)}"
+    change = confidence_change(confidence, previous)
+    return f"{text}, {change}" if change else text
+
+
+def confidence_change(confidence: float | None, previous: float | None) -> str:
+    """'falling from 0.8', 'rising from 0.6' or 'steady'; '' without both numbers."""
+    moved = trend(confidence, previous)
+    if moved is None:
+        return ""
+    return moved if moved == "steady" else f"{moved} from {format_confidence(previous)}"
+
+
+def confidence_series(confidences: list[float]) -> str:
+    """'0.8 → 0.7 → 0.5': the latest :data:`CONFIDENCE_SERIES` of them, oldest first ('… → ' before
+    them when there were more)."""
+    shown = " → ".join(format_confidence(c) for c in confidences[-CONFIDENCE_SERIES:])
+    return f"… → {shown}" if len(confidences) > CONFIDENCE_SERIES else shown
 
 
 def days_ago(day: dt.date, today: dt.date) -> str:

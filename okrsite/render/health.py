@@ -17,6 +17,7 @@ from okrsite.coaching import ABOUT, APPLIES, LINKED, MAX_KEY_RESULTS, MIN_KEY_RE
 from okrsite.config import CheckSettings
 from okrsite.model import Cycle, KeyResult, Objective, Owner
 from okrsite.outcomes import is_output
+from okrsite.render.formatting import confidence_word
 from okrsite.render.heatmap import row_owners
 from okrsite.scoring import is_running
 
@@ -148,7 +149,20 @@ def figures(cycle: Cycle, settings: CheckSettings, today: dt.date) -> list[Figur
                "Alignment: each person can see how their work serves the company's goals."),
         Figure("Key results that read as outputs", sum(is_output(kr.title) for kr in key_results), len(key_results),
                "Outcomes over outputs: count the change, not the work.", better="lower"),
+        *_confidence_figures(key_results),
     ]
+
+
+def _confidence_figures(key_results: list[KeyResult]) -> list[Figure]:
+    """Where confidence is given: how often, and how much of it is low (none when nobody gives any)."""
+    given = [kr.confidence for kr in key_results if kr.confidence is not None]
+    if not given:
+        return []
+    low = sum(confidence_word(confidence) == "Low" for confidence in given)
+    return [Figure("Key results with a confidence", len(given), len(key_results),
+                   "Confidence at each check-in says early which targets are in danger."),
+            Figure("Of those, Low confidence", low, len(given),
+                   "Key results their owners doubt they will reach: worth a conversation.", better="lower")]
 
 
 def _updated_within(kr: KeyResult, today: dt.date, days: int) -> bool:

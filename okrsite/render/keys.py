@@ -21,7 +21,7 @@ from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children,
 
 def _declared_key_result(kr: KeyResult) -> tuple:
     return (kr.id, kr.title, kr.type, kr.start, kr.target, kr.current, kr.unit, kr.weight, kr.score_given, kr.done,
-            tuple((c.date, c.value, c.note) for c in kr.checkins))
+            kr.confidence_given, tuple((c.date, c.value, c.note, c.confidence) for c in kr.checkins))
 
 
 def _declared_objective(objective: Objective) -> tuple:

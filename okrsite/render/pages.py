@@ -11,8 +11,9 @@ from pathlib import Path
 import jinja2
 
 from okrsite import __version__, urls
-from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, format_number, format_score, headline, \
-    headline_text, days_ago, long_date, percent, short_date
+from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, TREND_ARROWS, confidence_change, \
+    confidence_series, confidence_text, confidence_word, format_number, format_score, headline, headline_text, \
+    days_ago, long_date, percent, short_date
 
 
 
@@ -35,7 +36,10 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     env.filters.update(pct=percent, width=bar_width, score=format_score, num=format_number,
                        headline=headline_text, headline_value=headline, ago=ago,
                        value=format_number, date=format_date, status_label=status_label, href=href,
-                       health=HEALTH.__getitem__, health_label=health_label)
+                       health=HEALTH.__getitem__, health_label=health_label,
+                       confidence_value=confidence_text, confidence_change=kr_confidence_change,
+                       confidence_level=confidence_level, confidence_series=kr_confidence_series,
+                       trend_arrow=TREND_ARROWS.__getitem__)
     env.globals.update(version=__version__, url_for=url_for)
     return env
 
@@ -87,3 +91,18 @@ def status_label(status: str) -> str:
 def health_label(healthy: bool | None) -> str:
     """A KPI's verdict in words: 'Healthy', 'Not healthy' or 'No verdict'."""
     return HEALTH_LABELS[HEALTH[healthy]]
+
+
+def kr_confidence_change(kr) -> str:
+    """How a key result's confidence moved since the check-in before: 'falling from 0.8', 'steady'."""
+    return confidence_change(kr.confidence, kr.previous_confidence)
+
+
+def confidence_level(confidence: float) -> str:
+    """The confidence's word for CSS: 'high', 'medium' or 'low'."""
+    return confidence_word(confidence).lower()
+
+
+def kr_confidence_series(kr) -> str:
+    """The confidences a key result's check-ins gave, oldest first: '0.8 → 0.7 → 0.5'."""
+    return confidence_series([confidence for _, confidence in kr.confidences])

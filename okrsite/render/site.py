@@ -31,8 +31,8 @@ from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.tree import org_items, subtree_children, tree_items
-from okrsite.render.views import (alignment_roots, departments, needs_attention, status_rows, status_summary,
-                                  unaligned)
+from okrsite.render.views import (alignment_roots, confidence_falling, departments, needs_attention, status_rows,
+                                  status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
 
 FRAGMENTS_KEPT = 100_000
@@ -236,7 +236,7 @@ class _Plan:
         below = cycle.company.children if cycle.company else []
         return keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
-            attention=needs_attention(cycle), heatmap=status_rows(cycle),
+            attention=needs_attention(cycle), falling=confidence_falling(cycle), heatmap=status_rows(cycle),
             directory=self.renderer.directory(below, keys, urls.root_of(url)),
             kpi_summary=kpi_summary(kpi_owners(cycle)))
 

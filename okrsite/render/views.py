@@ -5,7 +5,9 @@ the roots of its alignment trees. Plain functions of the model, for the file map
 
 from __future__ import annotations
 
-from okrsite.model import Cycle, Objective, Owner
+import heapq
+
+from okrsite.model import Cycle, KeyResult, Objective, Owner
 from okrsite.render.heatmap import Row, department_rows
 from okrsite.render.tree import forest
 
@@ -15,6 +17,7 @@ STATUS_ORDER = {
     "upcoming": ("not-started",),
 }
 NEEDS_ATTENTION = ("at-risk", "off-track", "missed")
+FALLING_SHOWN = 8  # the key results with falling confidence an overview lists; the rest are counted
 
 
 def departments(cycle: Cycle) -> list[Owner]:
@@ -36,6 +39,17 @@ def needs_attention(cycle: Cycle) -> list[Objective]:
     flagged = [o for o in cycle.objectives
                if o.status in NEEDS_ATTENTION and o.owner.kind in ("company", "department")]
     return sorted(flagged, key=lambda o: (o.progress, o.owner.name.lower(), o.id))
+
+
+def confidence_falling(cycle: Cycle) -> tuple[list[KeyResult], int]:
+    """Key results of the running cycle whose latest confidence is below the one before it, biggest
+    drop first (at most :data:`FALLING_SHOWN`), and how many more there are. One pass over the key results."""
+    if cycle.state != "current":
+        return [], 0
+    falling = [(kr.confidence - kr.previous_confidence, kr.ref, kr) for objective in cycle.objectives
+               for kr in objective.key_results if kr.confidence_trend == "falling"]
+    shown = heapq.nsmallest(FALLING_SHOWN, falling, key=lambda item: item[:2])
+    return [kr for _, _, kr in shown], len(falling) - len(shown)
 
 
 def alignment_roots(cycle: Cycle):

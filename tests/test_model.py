@@ -1,0 +1,42 @@
+"""okrsite.model: what a key result's check-ins say about its confidence, now and on a past day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from okrsite.model import CheckIn, KeyResult, Source
+
+D = dt.date
+
+
+def key_result(confidences: list[float | None], given: float | None = None) -> KeyResult:
+    """A metric with a weekly check-in from 5 Oct 2026 for each of ``confidences`` (None: a check-in without one)."""
+    kr = KeyResult(id="k", title="K", source=Source("x.md", 1), start=0, target=10, confidence_given=given)
+    kr.checkins_given = [CheckIn(D(2026, 10, 5) + dt.timedelta(weeks=week), week, confidence=confidence)
+                         for week, confidence in enumerate(confidences)]
+    return kr
+
+
+def test_the_latest_checkin_that_gives_a_confidence_wins_over_the_key_results_own():
+    kr = key_result([0.8, None, 0.5, None], given=0.9)
+    assert kr.confidences == [(D(2026, 10, 5), 0.8), (D(2026, 10, 19), 0.5)]
+    assert (kr.confidence, kr.previous_confidence, kr.confidence_trend) == (0.5, 0.8, "falling")
+
+
+def test_without_a_checkin_that_gives_one_the_key_results_own_confidence_is_the_current_one():
+    for kr in (key_result([None, None], given=0.6), key_result([], given=0.6)):
+        assert (kr.confidence, kr.previous_confidence, kr.confidence_trend) == (0.6, None, None)
+    assert key_result([None]).confidence is None
+
+
+def test_the_trend_compares_the_latest_confidence_with_the_one_before():
+    assert key_result([0.3, 0.7]).confidence_trend == "rising"
+    assert key_result([0.7, None, 0.7]).confidence_trend == "steady"
+    assert key_result([0.7]).confidence_trend is None
+
+
+def test_the_confidence_on_a_day_is_what_the_latest_checkin_until_then_said():
+    kr = key_result([0.8, None, 0.5], given=0.9)  # 5 Oct 0.8, 12 Oct none, 19 Oct 0.5
+    assert [kr.confidence_on(D(2026, 10, day)) for day in (4, 5, 12, 18, 19, 30)] == [None, 0.8, 0.8, 0.8, 0.5, 0.5]
+    undated = key_result([None], given=0.9)  # the key result's own confidence has no date: the same every day
+    assert undated.confidence_on(D(2026, 10, 1)) == undated.confidence_on(D(2026, 12, 1)) == 0.9
