@@ -248,6 +248,51 @@ class Objective:
             chain.append(objective)
         return chain[::-1]
 
+    @property
+    def chains(self) -> Chains:
+        """Every way up from this objective to an objective that aligns to nothing (the company's,
+        usually), the first alignment's first: at most :data:`MAX_CHAINS` of them, and whether
+        there are more. Linking leaves no loops to follow."""
+        found: list[Chain] = []
+        # each entry: the alignment it started from, and the way so far as a linked list (top, rest)
+        stack: list[tuple[Alignment, tuple]] = [(a, (a.objective, None)) for a in reversed(self.parents)]
+        while stack and len(found) <= MAX_CHAINS:
+            start, way = stack.pop()
+            top = way[0]
+            if top.parents:
+                stack.extend((start, (above.objective, way)) for above in reversed(top.parents))
+                continue
+            objectives = []
+            while way is not None:
+                objectives.append(way[0])
+                way = way[1]
+            found.append(Chain(objectives, start.key_result))
+        return Chains(found[:MAX_CHAINS], more=len(found) > MAX_CHAINS)
+
+
+MAX_CHAINS = 5  # the ways up an objective's owner page shows
+
+
+class Chains(list):
+    """Ways up from an objective (a list of :class:`Chain`), and whether there are more than it holds."""
+
+    def __init__(self, chains: list[Chain], more: bool = False):
+        super().__init__(chains)
+        self.more = more
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """A way up from an objective: the objectives above it, the top first, and the key result
+    of its direct parent it aligns to, if any."""
+
+    objectives: list[Objective]
+    key_result: KeyResult | None
+
+    @property
+    def parent(self) -> Objective:
+        return self.objectives[-1]
+
 
 @dataclass(eq=False, slots=True)
 class Alignment:

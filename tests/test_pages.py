@@ -600,7 +600,7 @@ def test_objective_pages_show_the_chain_and_the_subtree(site, pages):
                 assert chain is not None, path
                 assert objective.title in chain.text(), path
             trees = main.find_all("ul", cls="tree")
-            below = {t for tree in trees for t in linked_targets(tree, path)}
+            below = {target for tree in trees for a, target in tree_targets(tree, path)}
             assert below == descendants(objective), path
 
 
@@ -609,7 +609,13 @@ def test_objective_pages_show_the_chain_and_the_subtree(site, pages):
 def tree_links(page, path, objective):
     """Links to ``objective`` in the tree that show it in full (not as an 'also aligns here' note)."""
     return [a for a in by_href(page.one("main"), path, page_of(objective.url))
-            if a.is_inside("ul", "tree") and not a.is_inside(cls="node-elsewhere")]
+            if a.is_inside("ul", "tree") and not a.is_inside(cls="node-elsewhere") and not a.is_inside(cls="also")]
+
+
+def tree_targets(tree, path):
+    """The objectives a tree shows (full or as 'also aligns here'): its links but those to the other
+    parents of an objective aligned to several ('also aligns to ...')."""
+    return [(a, resolve(path, a.get("href"))) for a in tree.find_all("a") if not a.is_inside(cls="also")]
 
 
 def summary_target(details, path):

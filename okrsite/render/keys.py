@@ -131,7 +131,9 @@ class CycleKeys:
         """An item of an alignment tree: its objective and where it stands in the tree."""
         if item.kind == "end":
             return END
-        return combine(self.frame, self.objectives[id(item.objective)], item.kind, item.descendants, item.expanded)
+        parents = tuple(self.objectives[id(a.objective)] for a in item.objective.parents)  # "also aligns to"
+        return combine(self.frame, self.objectives[id(item.objective)], item.kind, item.descendants, item.expanded,
+                       parents)
 
     def org_item(self, item: OrgItem) -> int:
         """An item of the org chart: its owner and where it stands."""
@@ -144,7 +146,8 @@ class CycleKeys:
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))
         if found is None:
-            linked = [*objective.chain, *(a.objective for a in objective.parents), *objective.children]
+            linked = [*(o for chain in objective.chains for o in chain.objectives),
+                      *(a.objective for a in objective.parents), *objective.children]
             found = self.neighbourhoods[id(objective)] = (self.objectives[id(objective)],
                                                           tuple(self.objectives[id(o)] for o in linked))
         return found
