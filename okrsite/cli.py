@@ -441,9 +441,19 @@ def _run_digest(args) -> int:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole: readers see the old file or the new one, never half of it."""
+    """Write ``text`` to ``path`` whole: readers see the old file or the new one, never half of it.
+    A link is followed (the file it leads to is replaced); what is not a file (a device like
+    /dev/stdout, a pipe) is written to as it is, never replaced."""
     import tempfile
 
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return
+    path = path.resolve() if path.is_symlink() else path
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:

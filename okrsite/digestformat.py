@@ -244,7 +244,7 @@ def _html_entry(digest: Digest, entry: Entry) -> str:
     colour = STATUS_COLOURS.get(entry.status)
     detail = f'<strong style="color:{colour}">{e(entry.detail)}</strong>' if colour else e(entry.detail)
     text = (f'<li style="{_STYLES["item"]}">{_html_link(absolute(digest, entry.url, entry.anchor), entry.title)} '
-            f'<span style="{_STYLES["muted"]}">&middot; {e(entry.owner)}</span><br>{detail}')
+            f'<span style="{_STYLES["muted"]}">&middot; {e(entry.owner)}</span><br>\n{detail}')
     if entry.notes:
         notes = "".join(f"<li>{e(day_of_year(day))}: {e(note)}</li>" for day, note in entry.notes)
         text += f'\n<ul style="{_STYLES["notes"]}">{notes}</ul>'
