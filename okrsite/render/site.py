@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from okrsite import urls
+from okrsite.digest import CAP, make_digest
+from okrsite.digestformat import entries_of, summary
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, retro
@@ -191,6 +193,8 @@ class _Plan:
             yield self.file(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
                       partial(_svg, charts.score_distribution_chart, title, bands))
         yield from self._people_and_kpis(cycle, keys)
+        if cycle.state == "current":
+            yield from self._digest(cycle, keys)
         for owner in cycle.owners.values():
             yield from self._owner(owner, keys)
 
@@ -206,6 +210,13 @@ class _Plan:
         owners = kpi_owners(cycle)
         yield self.page("kpis.html", urls.cycle_page(cycle, "kpis"), keys.kpis(owners),
                   lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners)))
+
+    def _digest(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
+        """The current cycle's weekly digest: the week up to the build date, as ``okrsite digest`` gives it."""
+        def context() -> dict:
+            digest = make_digest(self.site)
+            return dict(cycle=cycle, digest=digest, summary=summary(digest), groups=entries_of(digest), cap=CAP)
+        yield self.page("digest.html", urls.cycle_page(cycle, "digest"), keys.digest(self.site.config.status), context)
 
     def _owner(self, owner: Owner, keys: CycleKeys) -> Iterator[Output]:
         cycle = owner.cycle
