@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from okrsite.graph import org_walk
 from okrsite.model import CheckIn, Cycle, KeyResult, Objective, Owner, Site
@@ -165,7 +165,7 @@ def make_digest(site: Site, since: dt.date | None = None) -> Digest:
             for kr in objective.key_results:
                 before, after = line.of(kr)
                 if abs(after - before) > NOISE:
-                    items.moved.append((first, _move(kr, before, after, since, until)))
+                    items.moved.append((first, (kr, before, after)))
                 if after >= 1 > before:
                     items.achieved.append((first, Achievement(kr, before)))
                 if kr.stale and kr.updated is not None:
@@ -173,10 +173,11 @@ def make_digest(site: Site, since: dt.date | None = None) -> Digest:
             before = line.of(objective)[0]
             status = objective.status_given or pace_status(before, expected_before, bands)
             if SEVERITY.get(objective.status, -1) > SEVERITY.get(status, 3):
-                items.worse.append((first, StatusChange(objective, status, objective.status, before, objective.progress)))
+                change = StatusChange(objective, status, objective.status, before, objective.progress)
+                items.worse.append((first, change))
             if objective.progress >= 1 > before + NOISE:
                 items.achieved.append((first, Achievement(objective, before)))
-    digest.groups = [group for group in (f.group() for f in found.values()) if not group.empty]
+    digest.groups = [group for group in (f.group(since, until) for f in found.values()) if not group.empty]
     return digest
 
 
@@ -185,26 +186,30 @@ class _Found:
     """What a group found, each item with whether a company or department owns it, before sorting and capping."""
 
     home: Owner
-    moved: list[tuple[bool, Move]] = field(default_factory=list)
+    moved: list[tuple[bool, tuple[KeyResult, float, float]]] = field(default_factory=list)  # made Moves once shown
     worse: list[tuple[bool, StatusChange]] = field(default_factory=list)
     stale: list[tuple[bool, Stale]] = field(default_factory=list)
     achieved: list[tuple[bool, Achievement]] = field(default_factory=list)
 
-    def group(self) -> Group:
+    def group(self, since: dt.date, until: dt.date) -> Group:
         home = self.home
         name = COMPANY_GROUP if home.kind == "company" else home.name
         return Group(
             name, home,
-            moved=_section(self.moved, lambda m: (-abs(m.change), m.key_result.title.lower(), m.key_result.ref)),
+            moved=_section(self.moved, lambda m: (-abs(m[2] - m[1]), m[0].title.lower(), m[0].ref),
+                           lambda m: _move(*m, since, until)),
             worse=_section(self.worse, lambda c: (-SEVERITY[c.after], c.progress_after, c.objective.ref)),
             stale=_section(self.stale, lambda s: (-s.days, s.key_result.ref)),
-            achieved=_section(self.achieved, lambda a: (isinstance(a.item, KeyResult), a.item.title.lower(), a.item.ref)))
+            achieved=_section(self.achieved,
+                              lambda a: (isinstance(a.item, KeyResult), a.item.title.lower(), a.item.ref)))
 
 
-def _section(found: list[tuple[bool, T]], order) -> Section[T]:
-    """The items company and department ones first, then by ``order``; at most :data:`CAP` shown."""
+def _section(found: list[tuple[bool, Any]], order, make=None) -> Section:
+    """The items company and department ones first, then by ``order``; at most :data:`CAP` shown,
+    each made by ``make`` when given (so that what is only counted is never made)."""
     items = [item for _, item in sorted(found, key=lambda pair: (not pair[0], order(pair[1])))]
-    return Section(items[:CAP], max(0, len(items) - CAP))
+    shown = items[:CAP] if make is None else [make(item) for item in items[:CAP]]
+    return Section(shown, max(0, len(items) - CAP))
 
 
 def _homes(cycle: Cycle) -> list[tuple[Owner, Owner]]:

@@ -70,7 +70,8 @@ def _sections(group: Group) -> list[SectionEntries]:
 
 def _entry(item) -> Entry:
     if isinstance(item, Move):
-        return _about(item.key_result, _moved(item), notes=tuple((c.date, " ".join(c.note.split())) for c in item.notes))
+        notes = tuple((checkin.date, " ".join(checkin.note.split())) for checkin in item.notes)
+        return _about(item.key_result, _moved(item), notes=notes)
     if isinstance(item, StatusChange):
         words = f"{_status(item.before)}{ARROW}{_status(item.after)} ({percent(item.progress_after)})"
         return _about(item.objective, words, status=item.after)
@@ -219,15 +220,16 @@ def render_html(digest: Digest) -> str:
     for group in entries_of(digest):
         parts.append(_html_group(digest, group))
     if digest.cycle is not None:
-        parts.append(f'<p style="{_STYLES["footer"]}">{_html_link(absolute(digest, digest.cycle.url), "All of " + digest.cycle.title)}'
-                     f' &middot; made by okrsite digest</p>\n')
+        everything = _html_link(absolute(digest, digest.cycle.url), "All of " + digest.cycle.title)
+        parts.append(f'<p style="{_STYLES["footer"]}">{everything} &middot; made by okrsite digest</p>\n')
     parts.append("</div>\n</body>\n</html>\n")
     return "".join(parts)
 
 
 def _html_group(digest: Digest, group: GroupEntries) -> str:
     owner_link = absolute(digest, group.owner.url)
-    parts = [f'<div style="{_STYLES["card"]}">\n<h2 style="{_STYLES["h2"]}">{_html_link(owner_link, group.name)}</h2>\n']
+    parts = [f'<div style="{_STYLES["card"]}">\n'
+             f'<h2 style="{_STYLES["h2"]}">{_html_link(owner_link, group.name)}</h2>\n']
     for section in group.sections:
         parts.append(f'<h3 style="{_STYLES["h3"]}">{html.escape(section.title)}</h3>\n<ul style="{_STYLES["list"]}">\n')
         parts += [_html_entry(digest, entry) for entry in section.entries]
