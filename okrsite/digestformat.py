@@ -22,11 +22,12 @@ from okrsite.diffformat import STATUS_SIGNS, markdown_text
 from okrsite.digest import Achievement, Digest, Group, Move, Section, Stale, StatusChange
 from okrsite.model import KeyResult, Objective, Owner
 from okrsite.render.formatting import STATUS_LABELS, format_number, long_date, percent
-from okrsite.render.palette import STATUS as STATUS_COLOURS
 
 SECTION_TITLES = {"moved": "Moved", "worse": "Status got worse", "confidence_drops": "Confidence dropped",
                   "stale": "Gone stale", "achieved": "Achieved"}
 ARROW = " → "
+#: The words of a status that got worse, in the default theme's text colours (style.css, light: --amber, --red).
+STATUS_TEXT_COLOURS = {"at-risk": "#8a5300", "off-track": "#b3261e"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +244,7 @@ def _html_group(digest: Digest, group: GroupEntries) -> str:
 
 def _html_entry(digest: Digest, entry: Entry) -> str:
     e = html.escape
-    colour = STATUS_COLOURS.get(entry.status)
+    colour = STATUS_TEXT_COLOURS.get(entry.status)
     detail = f'<strong style="color:{colour}">{e(entry.detail)}</strong>' if colour else e(entry.detail)
     text = (f'<li style="{_STYLES["item"]}">{_html_link(absolute(digest, entry.url, entry.anchor), entry.title)} '
             f'<span style="{_STYLES["muted"]}">&middot; {e(entry.owner)}</span><br>\n{detail}')

@@ -93,3 +93,16 @@ def test_html_of_a_quiet_week(make_site):
     document = parse(render_html(make_digest(week_site(make_site, today=dt.date(2025, 12, 31)))))
     assert document.find_all("p")[0].text().startswith("A quiet week in sprint")
     assert not document.find_all("h2")
+
+
+def test_html_says_a_fall_in_the_theme_s_colours_as_well_as_in_words(digest):
+    from conftest import REPO
+    from okrsite.digestformat import STATUS_TEXT_COLOURS
+
+    css = (REPO / "themes/default/static/style.css").read_text(encoding="utf-8")
+    light = css[:css.index("prefers-color-scheme")]
+    for status, variable in (("at-risk", "--amber"), ("off-track", "--red")):
+        assert f"{variable}: {STATUS_TEXT_COLOURS[status]};" in light
+    [fall] = parse(render_html(digest)).find_all("strong")
+    assert fall.text() == "on track → at risk (50 %)"
+    assert fall.get("style") == "color:#8a5300"
