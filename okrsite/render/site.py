@@ -214,7 +214,7 @@ class _Plan:
     def _digest(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         """The current cycle's weekly digest: the week up to the build date, as ``okrsite digest`` gives it."""
         def context() -> dict:
-            digest = make_digest(self.site)
+            digest = make_digest(self.renderer.site)  # the latest site, as every page sees it
             return dict(cycle=cycle, digest=digest, summary=summary(digest), groups=entries_of(digest), cap=CAP)
         yield self.page("digest.html", urls.cycle_page(cycle, "digest"), keys.digest(self.site.config.status), context)
 
