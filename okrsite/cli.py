@@ -1,4 +1,4 @@
-"""The ``okrsite`` command: build, serve, watch, check, diff, schema, new and new-cycle.
+"""The ``okrsite`` command: build, serve, watch, check, diff, digest, schema, new and new-cycle.
 
 Exit codes: 0 ok; 1 the content has errors (or warnings under ``--strict``); 2 bad usage.
 """
@@ -24,6 +24,7 @@ EPILOG = """examples:
   okrsite check --strict            validate only; warnings fail too
   okrsite check --format github     errors as GitHub Actions annotations
   okrsite diff main                 what changed in the OKRs since main
+  okrsite digest                    the week in OKRs, in Markdown for a chat message
   okrsite schema > okr-schema.json  the JSON Schema of the front matter, for editors
   okrsite new my-okrs               start a new site with example content
 """
@@ -122,6 +123,24 @@ def _parser() -> argparse.ArgumentParser:
                       help="the date both sides are scored at (default: today, or SOURCE_DATE_EPOCH)")
     diff.add_argument("--include-private", action="store_true",
                       help="include private owners and objectives (keep such a diff private)")
+
+    digest = _command(commands, "digest", _run_digest, "the week in OKRs, for a chat message or an e-mail",
+                      "What happened in the current cycle from SINCE to the build date: key results that moved "
+                      "(value and progress before and after, with the check-ins' notes), objectives whose status got "
+                      "worse, key results gone stale and what was achieved, grouped by department, with links into "
+                      "the site (site.toml's base_url). Private owners and objectives are left out.",
+                      "okrsite digest", "okrsite digest --format html -o digest.html",
+                      "okrsite digest mysite --since 2026-11-01 --date 2026-11-20",
+                      'okrsite digest --format markdown >> "$GITHUB_STEP_SUMMARY"')
+    _site_arguments(digest, strict=False)
+    digest.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
+                        help="the day to compare with (default: 7 days before the build date)")
+    digest.add_argument("--format", choices=("markdown", "html"), default="markdown",
+                        help="markdown (default: a chat message, a pull request, a job summary) or html (an e-mail body)")
+    digest.add_argument("-o", "--output", metavar="FILE", help="write to FILE, whole or not at all (default: standard output)")
+    digest.add_argument("--include-private", action="store_true",
+                        help="include private owners and objectives (keep such a digest private)")
+    _history_option(digest)
 
     cycle = _command(commands, "new-cycle", _run_new_cycle, "start a cycle from the last one",
                      "Copy every owner file of cycle OLD into content/NEW/: unfinished objectives carry over, each "
@@ -387,6 +406,66 @@ def _diff_site(args) -> str:
     if site is not None and args.site_option is not None:
         raise UsageError(f"the site's folder is given twice ({site} and -C {args.site_option}): give it once")
     return site or args.site_option or "."
+
+
+def _run_digest(args) -> int:
+    from dataclasses import replace
+
+    from okrsite.assemble import load_site
+    from okrsite.digest import default_since, make_digest
+    from okrsite.digestformat import render_html, render_markdown
+
+    root = _site_root(args.site)
+    date = build_date(args.date)
+    since = default_since(date) if args.since is None else args.since
+    if since > date:
+        raise UsageError(f"--since {since} is after the build date {date}: give an earlier day")
+    diagnostics = Diagnostics()
+    site = load_site(root, replace(build_options(args), date=date), diagnostics)
+    if site is None:
+        for item in diagnostics.sorted():
+            if item.severity == "error":
+                print(item.format(), file=sys.stderr)
+        print(f"okrsite: digest failed: {plural(len(diagnostics.errors), 'error')}", file=sys.stderr)
+        return 1
+    if not site.config.base_url.startswith(("https://", "http://")):
+        print(f"okrsite: note: site.toml's base_url is {site.config.base_url!r}: the digest's links work only "
+              f"once it is the site's full address (https://...)", file=sys.stderr)
+    render = render_html if args.format == "html" else render_markdown
+    text = render(make_digest(site, since))
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(Path(args.output), text)
+    return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole: readers see the old file or the new one, never half of it.
+    A link is followed (the file it leads to is replaced); what is not a file (a device like
+    /dev/stdout, a pipe) is written to as it is, never replaced."""
+    import tempfile
+
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return
+    path = path.resolve() if path.is_symlink() else path
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _run_new(args) -> int:

@@ -28,6 +28,11 @@ class _Line:
     text: str
 
 
+def markdown_text(text: str) -> str:
+    """User text for Markdown, on one line: nothing in it can become a link, an image, a table cell or a tag."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 class _Writer:
     """Turns the parts of a diff into words, for Markdown (``markdown``) or plain text."""
 
@@ -35,8 +40,7 @@ class _Writer:
         self.markdown = markdown
 
     def user(self, text: str) -> str:
-        text = " ".join(text.split())
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if self.markdown else text
+        return markdown_text(text) if self.markdown else " ".join(text.split())
 
     def code(self, text: str) -> str:
         return f"`{text}`" if self.markdown else text

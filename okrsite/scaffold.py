@@ -1,7 +1,7 @@
 """``okrsite new``: a ready repository with a small example company in the current quarter,
 a README for the people who edit the OKRs, and GitHub Actions workflows that check pull
-requests and publish the site with GitHub Pages, both installing the okrsite that
-``okrsite-requirements.txt`` names."""
+requests, publish the site with GitHub Pages and write a weekly digest, all installing the
+okrsite that ``okrsite-requirements.txt`` names."""
 
 from __future__ import annotations
 
@@ -222,6 +222,7 @@ def example_files(today: dt.date) -> dict[str, str]:
         "README.md": _starter("README.md", cycle=cycle),
         ".github/workflows/check.yml": _starter("check.yml"),
         ".github/workflows/pages.yml": _starter("pages.yml"),
+        ".github/workflows/digest.yml": _starter("digest.yml"),
         content + "example-co.md": COMPANY.format(checkins_customers=_checkins(start, today), **numbers),
         content + "departments/sales.md": SALES.format(**numbers),
         content + "departments/operations.md": OPERATIONS.format(**numbers),

@@ -33,7 +33,7 @@ CURRENT_BADGES = "current"  # badges/current/ always shows the current cycle
 #: The pages every cycle has besides its overview and its owners' pages, by folder, with
 #: what each is called in messages: no owner id may take one of these folders.
 CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective",
-               "people": "people directory", "kpis": "KPI", "health": "OKR health"}
+               "people": "people directory", "kpis": "KPI", "health": "OKR health", "digest": "weekly digest"}
 
 #: What the top of the site holds besides the cycles' folders, with what each is called
 #: in messages: no cycle folder may take one of these names. (Hidden names like
@@ -115,6 +115,12 @@ def relative(url: str, root: str) -> str:
     """The link to ``url`` from a page whose way to the site's root is ``root`` (see :func:`root_of`);
     a page is linked by its ``index.html`` so that the site also works opened from disk."""
     return root + file_of(url)
+
+
+def absolute(base_url: str, url: str) -> str:
+    """The full address of ``url`` under the site's ``base_url``, for use outside the site (a page by its
+    folder, as the sitemap gives it): ``https://acme.github.io/okrs/2026-q4/marketing/``."""
+    return base_url + url
 
 
 def local(url: str, page_path: str) -> str:

@@ -35,6 +35,7 @@ PAGES = {
     "retrospective": "2026-q3/retro/index.html",
     "people": "2026-q4/people/index.html",
     "kpis": "2026-q4/kpis/index.html",
+    "digest": "2026-q4/digest/index.html",
     "cycles": "cycles/index.html",
     "search": "search/index.html",
     "404": "no/such/page/",

@@ -62,6 +62,11 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "falling from 0.7" in home and "falling from 0.4" not in home
     assert "Low 0.2" in (out / "2026-q4/manufacturing/index.html").read_text(encoding="utf-8")
+    # change a note of the week: the current cycle's digest says it
+    edit(site / Q4 / "suds.md", "note: Black Friday early access", "note: Sold out - Black Friday early access")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    digest = parse_file(out / "2026-q4/digest/index.html")
+    assert "Nov 20: Sold out - Black Friday early access for Soap Club members" in digest.texts("li")
     assert_same_as_clean_build(site, out, tmp_path)
 
     # change names shown on other owners' pages: a team's, a person's

@@ -19,6 +19,7 @@ import okrsite
 from okrsite.cli import main
 from okrsite.scaffold import example_files
 from conftest import COMPANY, REPO, write_site
+from content import WEEK, WEEK_TOML
 
 BROKEN = COMPANY.replace("current: 50, unit: k}", "current: lots, unit: k}")
 WARNED = COMPANY.replace("    title: Grow the business\n", "    title: Grow the business\n    colour: green\n")
@@ -186,6 +187,99 @@ def test_check_works_from_another_folder(site, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert run(["check", "site", "--date", "2026-11-20"]) == 1
     assert re.search(rf"^site/content/2026-Q4/test-co\.md:{BROKEN_LINE}: error: ", capsys.readouterr().err, re.M)
+
+
+# --- digest ---
+
+WEEK_DATE = ["--date", "2026-01-21"]
+
+
+@pytest.fixture
+def week(tmp_path, monkeypatch):
+    """The site of a week of check-ins (tests/content.py); the working folder is elsewhere."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return write_site(tmp_path / "week", WEEK, WEEK_TOML)
+
+
+def test_digest_writes_markdown_to_standard_output(week, capsys):
+    assert run(["digest", str(week), *WEEK_DATE]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == "## Weekly digest: Acme OKRs"
+    assert lines[2] == ("sprint, 14 Jan to 21 Jan 2026: 4 key results moved, 1 objective got worse, "
+                        "2 key results gone stale, 2 achieved.")
+    assert "- [Revenue](https://okrs.example.com/acme/sprint/acme/grow/#kr-revenue) · Acme: 40 k → 80 k (40 % → 80 %)" in lines
+    assert "secret" not in out.lower()
+
+
+def test_digest_since_and_private_okrs(week, capsys):
+    assert run(["digest", str(week), *WEEK_DATE, "--since", "2026-01-16", "--include-private"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].startswith("sprint, 16 Jan to 21 Jan 2026: 5 key results moved")
+    assert "- [Revenue](https://okrs.example.com/acme/sprint/acme/grow/#kr-revenue) · Acme: 70 k → 80 k (70 % → 80 %)" in lines
+    assert any(line.startswith("- [Steps](") and "· Secret team: 1 → 5 (10 % → 50 %)" in line for line in lines)
+
+
+def test_digest_writes_html_to_a_file_whole(week, tmp_path, capsys):
+    target = tmp_path / "digest.html"
+    target.write_text("last week's")
+    assert run(["digest", str(week), *WEEK_DATE, "--format", "html", "-o", str(target)]) == 0
+    assert capsys.readouterr() == ("", "")
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("<!doctype html>") and "<h1 style=" in text and "Weekly digest: Acme OKRs" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.html", "week"]  # no temporary file left
+    assert oct(target.stat().st_mode & 0o777) == "0o644"
+
+
+def test_digest_follows_a_link_and_never_replaces_what_is_not_a_file(week, tmp_path, capsys):
+    import os
+    import threading
+
+    real = tmp_path / "real.md"
+    real.write_text("old")
+    (tmp_path / "link.md").symlink_to(real)
+    assert run(["digest", str(week), *WEEK_DATE, "-o", str(tmp_path / "link.md")]) == 0
+    assert (tmp_path / "link.md").is_symlink() and real.read_text().startswith("## Weekly digest")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # like /dev/stdout: written to as it is
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    assert run(["digest", str(week), *WEEK_DATE, "-o", str(pipe)]) == 0
+    reader.join(10)
+    assert received[0].startswith("## Weekly digest") and pipe.is_fifo()
+
+
+def test_digest_of_a_site_with_errors_exits_1_and_writes_nothing(week, tmp_path, capsys):
+    (week / "content/sprint/ops.md").write_text("---\nname: Ops\nkind: team\nparent: acme\nobjectives: 12\n---\n")
+    target = tmp_path / "digest.md"
+    assert run(["digest", str(week), *WEEK_DATE, "-o", str(target)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and not target.exists()
+    assert re.search(r"^\S*ops\.md:\d+: error: ", err, re.M), err
+    assert err.splitlines()[-1] == "okrsite: digest failed: 1 error"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "2026-01-22"], "--since 2026-01-22 is after the build date 2026-01-21"),
+    (["--since", "last week"], "not a date: 'last week'"),
+    (["--format", "pdf"], "invalid choice: 'pdf'"),
+    (["-o", "no/such/folder/digest.md"], "cannot write no/such/folder/digest.md"),
+])
+def test_digest_bad_usage_exits_2(week, capsys, args, message):
+    assert run(["digest", str(week), *WEEK_DATE, *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_digest_says_when_its_links_cannot_work(week, capsys):
+    (week / "site.toml").write_text(WEEK_TOML.replace('base_url = "https://okrs.example.com/acme/"\n', ""))
+    assert run(["digest", str(week), *WEEK_DATE]) == 0
+    out, err = capsys.readouterr()
+    assert "[Revenue](/sprint/acme/grow/#kr-revenue)" in out
+    assert err == ("okrsite: note: site.toml's base_url is '/': the digest's links work only once it is the site's "
+                   "full address (https://...)\n")
 
 
 # --- bad usage: exit 2 ---
@@ -409,12 +503,16 @@ def test_new_refuses_a_file(tmp_path, capsys):
     assert target.read_text() == "x"
 
 
-def test_the_validating_commands_never_load_the_renderer():
-    """check, diff and new-cycle run the stages up to scoring (okrsite.assemble) only: Jinja2 and
+def test_the_validating_commands_never_load_the_renderer(tmp_path):
+    """check, diff, digest and new-cycle run the stages up to scoring (okrsite.assemble) only: Jinja2 and
     pygal, the renderer's libraries, are not even imported."""
     script = ("import sys; sys.path.insert(0, sys.argv[1]); from okrsite.cli import main; "
-              "import okrsite.diff, okrsite.newcycle; "
-              "code = main(['check', sys.argv[1], '--date', '2026-11-20']); "
+              "import okrsite.diff, okrsite.newcycle, okrsite.digest, okrsite.digestformat; "
+              "code = main(['check', sys.argv[1], '--date', '2026-11-20']) + main(['digest', sys.argv[1], '-o', "
+              "sys.argv[2], '--date', '2026-11-20', '--format', 'html']); "
               "print(code, sorted(m for m in ('jinja2', 'pygal', 'okrsite.render.site') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", script, str(REPO)], capture_output=True, text=True, timeout=120)
+    digest = tmp_path / "digest.html"
+    done = subprocess.run([sys.executable, "-c", script, str(REPO), str(digest)], capture_output=True, text=True,
+                          timeout=120)
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+    assert "Weekly digest: Suds &amp; Co. OKRs" in digest.read_text(encoding="utf-8")

@@ -70,7 +70,7 @@ def test_duplicate_owner_ids_in_two_sub_folders(check):
 
 @pytest.mark.parametrize("ident, page", [("tree", "alignment tree"), ("status", "status by department"),
                                          ("retro", "retrospective"), ("people", "people directory"),
-                                         ("kpis", "KPI")])
+                                         ("kpis", "KPI"), ("digest", "weekly digest")])
 def test_an_owner_id_cannot_take_the_folder_of_a_cycle_page(check, ident, page):
     site, diagnostics = check({f"{CYCLE}/teams/{ident}.md": owner("A team", "team", "test-co"),
                                f"{CYCLE}/ada.md": owner("Ada", "person", ident)})

@@ -63,6 +63,7 @@ def site_keys(check, shop_current: int = 5, pat: str = PERSON) -> dict[str, int]
             found[f"objective badge {objective.ref}"] = keys.objective_badge(objective)
             found[f"chart {objective.ref}/0"] = keys.chart(objective, 0)
     found["person entry pat"] = keys.person_entry(cycle.owners["pat"])
+    found["digest"] = keys.digest(site.config.status)
     return found
 
 
@@ -82,7 +83,7 @@ def test_a_team_edit_changes_its_pages_and_those_that_show_it_only(check):
     before, after = site_keys(check), site_keys(check, shop_current=7)
     assert changed(before, after) == {
         "cycle", "owner shop", "owner badge shop", "owner data shop", "objective shop/a", "objective badge shop/a",
-        "chart shop/a/0", "objective test-co/grow", "owner test-co", "objective pat/p", "owner pat"}
+        "chart shop/a/0", "objective test-co/grow", "owner test-co", "objective pat/p", "owner pat", "digest"}
 
 
 def test_a_persons_edit_leaves_the_other_team_alone(check):
@@ -90,6 +91,17 @@ def test_a_persons_edit_leaves_the_other_team_alone(check):
     after = site_keys(check, pat=PERSON.replace("Pat's objective", "Pat's better objective"))
     assert {"objective pat/p", "person entry pat", "objective shop/a", "owner shop"} <= changed(before, after)
     assert not {name for name in changed(before, after) if "mill" in name}
+
+
+def test_the_digest_follows_the_status_bands_that_give_its_first_day_s_statuses(check):
+    """The statuses of the digest's first day come from [status] alone: no other key needs to change."""
+    from dataclasses import replace
+
+    site, _ = check({})
+    keys = CycleKeys(site.cycles[0], site_key(site, "theme"))
+    bands = site.config.status
+    assert keys.digest(bands) == keys.digest(replace(bands))
+    assert keys.digest(bands) != keys.digest(replace(bands, at_risk=0.4))
 
 
 def test_stable_hash_and_combine_are_the_same_in_every_process():

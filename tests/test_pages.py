@@ -14,7 +14,7 @@ import pytest
 from okrsite.build import build_site
 from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE, REPO
-from htmlcheck import by_href, is_absolute, linked_targets, numbers, parse, parse_file, resolve, says_status
+from htmlcheck import by_href, is_absolute, linked_targets, links, numbers, parse, parse_file, resolve, says_status
 
 GRADED = ("achieved", "progress", "missed")
 PACED = ("on-track", "at-risk", "off-track")
@@ -94,6 +94,8 @@ def test_every_page_is_at_its_contract_url_and_nothing_else_is(site, out):
                      f"{cycle.slug}/health/index.html"}
         if cycle.state == "archived":
             expected.add(f"{cycle.slug}/retro/index.html")
+        if cycle.state == "current":  # the weekly digest, an addition to section 5
+            expected.add(f"{cycle.slug}/digest/index.html")
         for owner in cycle.owners.values():
             expected.add(page_of(owner.url))
             expected |= {page_of(o.url) for o in owner.objectives}
@@ -913,3 +915,55 @@ def test_the_falling_list_is_capped_and_counts_the_rest(make_site, tmp_path):
     # drops: k1 0.1 ... k8 0.8, k9 0.0 (0.9 again: steady), k10 0.1; biggest first, equal drops by reference
     assert shown == ["K8", "K7", "K6", "K5", "K4", "K3", "K2", "K1"]
     assert section.one("p", "small").text() == "And 1 more key result whose confidence fell."
+# --- the weekly digest (an addition to section 5: CYCLE/digest/ of the current cycle) ---
+
+DIGEST = "2026-q4/digest/index.html"
+
+
+def test_the_digest_page_shows_the_week_up_to_the_build_date(site, pages, out):
+    page = pages(DIGEST)
+    main = page.one("main")
+    assert main.one("h1").text() == "This week in Q4 2026"
+    assert main.one("p", "lead").text() == "Q4 2026, 13 Nov to 20 Nov 2026: 86 key results moved, 2 key results lost confidence."
+    headings = main.texts("h2")
+    assert headings[:3] == ["company Suds & Co.", "department Customer Care", "department E-commerce & Growth"]
+    enps = next(li for li in main.find_all("li") if li.text().startswith("Employee Net Promoter Score"))
+    assert enps.text() == "Employee Net Promoter Score · Suds & Co. 19 points → 22 points (31 % → 50 %)"
+    link = enps.one("a").get("href")
+    assert resolve(DIGEST, link) == "2026-q4/suds/great-team/index.html" and link.endswith("#kr-enps")
+    assert parse_file(out / "2026-q4/suds/great-team/index.html").find(id="kr-enps") is not None
+    plastic = next(li for li in main.find_all("li") if li.text().startswith("Orders shipped completely plastic-free"))
+    assert plastic.texts("li") == ["Nov 16: Compostable mailer supplier slipped to December"]
+    assert main.find_all("li", "muted")[0].text() == "and 2 more: see Suds & Co."  # 12 moved, 10 shown
+    for element, _, url in links(main):
+        assert not is_absolute(url) and (out / resolve(DIGEST, url)).is_file(), url
+
+
+def test_only_the_current_cycle_has_a_digest_and_every_page_links_it(site, out):
+    assert not (out / "2026-q3/digest").exists()
+    for path in ("index.html", "2026-q3/index.html", "2026-q4/suds/index.html", "cycles/index.html"):
+        nav = parse_file(out / path).one("nav", aria_label="Site")
+        [week] = [a for a in nav.find_all("a") if a.text() == "This week"]
+        assert resolve(path, week.get("href")) == DIGEST, path
+
+
+def test_the_digest_page_of_a_week_with_every_kind_of_news(make_site, tmp_path):
+    from content import WEEK, WEEK_TOML
+
+    root = make_site(WEEK, WEEK_TOML)
+    out = tmp_path / "week"
+    assert build_site(root, out, BuildOptions(dt.date(2026, 1, 21))).ok(False)
+    main = parse_file(out / "sprint/digest/index.html").one("main")
+    sections = {h2.text(): h2.parent for h2 in main.find_all("h2")}
+    assert list(sections) == ["company Acme", "department Marketing", "team Ops"]
+    marketing = sections["department Marketing"]
+    assert marketing.texts("h3") == ["Moved", "Status got worse", "Gone stale", "Achieved"]
+    worse = marketing.one("span", "digest-at-risk")
+    assert worse.text() == "on track → at risk (50 %)"
+    assert worse.parent.text() == "More leads · Marketing on track → at risk (50 %)"
+    assert [li.text() for li in marketing.find_all("li") if "no check-in" in li.text()] == [
+        "Signups · Marketing no check-in since 2 Jan 2026 (19 days)",
+        "Mentions · Ads no check-in since 1 Jan 2026 (20 days)"]
+    revenue = next(li for li in sections["company Acme"].find_all("li") if li.text().startswith("Revenue"))
+    assert revenue.texts("li") == ["Jan 20: Renewals", "Jan 16: Big deal"]
+    assert "Secret" not in main.text()

@@ -246,7 +246,7 @@ def test_the_workflows_of_a_new_site_work_before_okrsite_is_on_the_package_index
     repository holding this checkout under that tag, with nothing but git and the dependencies;
     `okrsite build` then publishes a site with history = "git" and a coaching warning; `okrsite
     check --format github` shows the warning as an annotation and passes; the diff step writes the
-    job summary. The address is the one thing changed (GitHub is out of reach here): the tag is
+    job summary; the weekly digest writes its summary and both files it keeps. The address is the one thing changed (GitHub is out of reach here): the tag is
     fetched from http://127.0.0.1:PORT/okrsite/okrsite, git's plain-file protocol on loopback.
     Not proven: that the real repository exists at SOURCE with the tag v<version> (the release's
     job, see docs/contributors.md); GitHub's runner image and Python; the `uses:` actions
@@ -263,6 +263,9 @@ def test_the_workflows_of_a_new_site_work_before_okrsite_is_on_the_package_index
         requirements.write_text(requirements.read_text().replace(f"git+{SOURCE}@", f"git+{url}@"))
         published = _run_workflow(root / ".github/workflows/pages.yml", root, tmp_path / "pages", env)
         checked = _run_workflow(root / ".github/workflows/check.yml", root, tmp_path / "check", env)
+        digest_summary = tmp_path / "digest-summary.md"
+        digested = _run_workflow(root / ".github/workflows/digest.yml", root, tmp_path / "digest",
+                                 dict(env, GITHUB_STEP_SUMMARY=str(digest_summary)))
 
     assert list(published) == ["pip install -r okrsite-requirements.txt", "okrsite build"]
     assert re.search(r"sales\.md:\d+: warning: .*'calls' has no unit", published["okrsite build"])  # and it published
@@ -275,3 +278,7 @@ def test_the_workflows_of_a_new_site_work_before_okrsite_is_on_the_package_index
     annotations = checked["okrsite check --format github"]
     assert re.search(r"^::warning file=content/[^,]+/departments/sales\.md,line=\d+::", annotations, re.M)
     assert "current: 180 customers → 230 customers" in summary.read_text(encoding="utf-8")
+    assert list(digested) == ["pip install -r okrsite-requirements.txt", "okrsite digest --format markdown -o digest.md",
+                              'cat digest.md >> "$GITHUB_STEP_SUMMARY"', "okrsite digest --format html -o digest.html"]
+    assert digest_summary.read_text(encoding="utf-8").startswith("## Weekly digest: Example Co. OKRs\n")
+    assert (root / "digest.html").read_text(encoding="utf-8").startswith("<!doctype html>")

@@ -26,7 +26,7 @@ def test_new_site_has_everything_a_repository_needs(tmp_path):
     root = tmp_path / "okrs"
     written = {p.relative_to(root).as_posix() for p in create_site(root, dt.date(2026, 11, 20))[0]}
     assert {"site.toml", ".gitignore", "README.md", "okrsite-requirements.txt", ".github/workflows/check.yml",
-            ".github/workflows/pages.yml", "content/2026-Q4/example-co.md"} <= written
+            ".github/workflows/pages.yml", ".github/workflows/digest.yml", "content/2026-Q4/example-co.md"} <= written
     people = [p for p in written if p.startswith("content/2026-Q4/people/")]
     assert len(people) == 3
     assert (root / ".gitignore").read_text().split() == ["/public/", "/.public.okrsite-*/", "/node_modules/"]
@@ -66,6 +66,42 @@ def test_main_is_published_with_the_official_pages_actions(tmp_path):
     runs = [step.get("run", "") for step in workflow_steps(path)]
     assert runs.index("pip install -r okrsite-requirements.txt") < runs.index("okrsite build")  # never --strict
     assert data["jobs"]["deploy"]["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+
+
+def test_a_weekly_digest_goes_to_the_job_summary_and_is_kept(tmp_path):
+    create_site(tmp_path, dt.date(2026, 11, 20))
+    path = tmp_path / ".github/workflows/digest.yml"
+    data = yaml.safe_load(path.read_text())
+    minute, hour, day, month, weekday = data[True]["schedule"][0]["cron"].split()
+    assert (day, month, weekday) == ("*", "*", "1") and int(hour) < 10  # Monday morning
+    assert "workflow_dispatch" in data[True]
+    assert data["permissions"] == {"contents": "read"}
+    steps = workflow_steps(path)
+    runs = [step.get("run", "") for step in steps]
+    assert runs.index("pip install -r okrsite-requirements.txt") < runs.index("okrsite digest --format markdown -o digest.md")
+    assert runs.index("okrsite digest --format markdown -o digest.md") < runs.index('cat digest.md >> "$GITHUB_STEP_SUMMARY"')
+    assert "okrsite digest --format html -o digest.html" in runs
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"].split() == ["digest.md", "digest.html"]
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # history = "git" reads check-ins from every commit
+
+
+def test_the_digest_workflow_runs_on_a_new_site(tmp_path, monkeypatch, capsys):
+    """Its okrsite steps, run on the new site as GitHub runs them (from the repository's root)."""
+    from okrsite.cli import main
+
+    create_site(tmp_path, dt.date(2026, 11, 20))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 11, 23, 7, tzinfo=dt.timezone.utc).timestamp())))
+    for step in workflow_steps(tmp_path / ".github/workflows/digest.yml"):
+        if step.get("run", "").startswith("okrsite digest"):
+            assert main(step["run"].split()[1:]) == 0, step["run"]
+    markdown = (tmp_path / "digest.md").read_text(encoding="utf-8")
+    assert markdown.startswith("## Weekly digest: Example Co. OKRs\n")
+    assert "\n\nQ4 2026, 16 Nov to 23 Nov 2026: 2 objectives got worse.\n" in markdown  # no check-in since 12 Nov
+    assert "https://example.github.io/okrs/2026-q4/" in markdown
+    assert "<h1" in (tmp_path / "digest.html").read_text(encoding="utf-8")
 
 
 def test_editors_readme_explains_the_everyday_tasks(tmp_path):
@@ -121,7 +157,7 @@ def test_the_okrsite_to_install_is_named_in_one_file(tmp_path):
     text = (tmp_path / "okrsite-requirements.txt").read_text()
     assert requirement_lines(text) == [f"okrsite @ git+{SOURCE}@v{__version__}"]
     assert f"okrsite=={__version__}" in text  # the line to use once okrsite is on PyPI, in a comment
-    for name in ("check.yml", "pages.yml"):
+    for name in ("check.yml", "pages.yml", "digest.yml"):
         steps = workflow_steps(tmp_path / ".github/workflows" / name)
         setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
         assert setup["with"]["cache"] == "pip" and setup["with"]["cache-dependency-path"] == "okrsite-requirements.txt"

@@ -62,9 +62,10 @@ def test_every_page_badge_and_chart_is_there(company):
     expected = expected_counts(site)
     assert expected["owners"] == 2 * (1 + 4 + 38 + PEOPLE)  # the generator's shape: 38 teams in 4 departments
     pages = [p for p in out.rglob("*.html")]
-    # per cycle: an overview, a tree, a status page, the people, the KPIs, a page per owner and per
-    # objective; the archived cycle's retrospective; and home, cycles, search, 404
-    assert len(pages) == 2 * 5 + 1 + expected["owners"] + expected["objectives"] + 4
+    # per cycle: an overview, a tree, a status page, the people, the KPIs, the OKR health, a page per owner
+    # and per objective; the archived cycle's retrospective; the current cycle's digest; and home, cycles,
+    # search, 404
+    assert len(pages) == 2 * 6 + 1 + 1 + expected["owners"] + expected["objectives"] + 4
     badges = list((out / "badges").rglob("*.svg"))
     assert len(badges) == expected["owners"] + expected["objectives"] + expected["current owners"]
     charts = [p for p in out.rglob("*.svg") if p.relative_to(out).parts[0] not in ("badges", "static")]

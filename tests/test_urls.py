@@ -16,6 +16,8 @@ def test_the_contracts_addresses(site):
     assert urls.owner(marketing) == marketing.url == "2026-q4/marketing/"
     assert urls.objective(objective) == objective.url == f"2026-q4/marketing/{objective.id}/"
     assert urls.cycle_page(cycle, "tree") == "2026-q4/tree/"
+    assert urls.cycle_page(cycle, "digest") == "2026-q4/digest/"
+    assert urls.absolute(site.config.base_url, marketing.url) == "https://example.github.io/okrs/2026-q4/marketing/"
     assert urls.owner_badge(marketing) == "badges/2026-q4/marketing.svg"
     assert urls.owner_badge(marketing, current=True) == "badges/current/marketing.svg"
     assert urls.objective_badge(objective) == f"badges/2026-q4/marketing/{objective.id}.svg"

@@ -14,6 +14,7 @@ are combined by :func:`okrsite.fingerprint.combine`.
 
 from __future__ import annotations
 
+from okrsite.config import StatusBands
 from okrsite.fingerprint import code_version, combine, stable_hash
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children, subtree_children
@@ -142,6 +143,11 @@ class CycleKeys:
     def kpis(self, owners: list[Owner]) -> int:
         """The cycle's KPI page: ``owners`` in the order shown, each with its KPIs."""
         return combine(self.frame, stable_hash(tuple((o.id, o.name, o.kind, o.private, _kpis(o)) for o in owners)))
+
+    def digest(self, bands: StatusBands) -> int:
+        """The current cycle's weekly digest: everything in the cycle (check-ins, numbers, staleness) and the
+        build date, which sets its week; ``bands`` give the statuses of the week's first day."""
+        return combine(self.cycle, stable_hash(bands))
 
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from okrsite import urls
+from okrsite.digest import CAP, make_digest
+from okrsite.digestformat import entries_of, summary
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, retro
@@ -261,6 +263,13 @@ class _Plan:
         owners = kpi_owners(cycle)
         return keys.kpis(owners), lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners))
 
+    def _digest(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        """The current cycle's weekly digest: the week up to the build date, as ``okrsite digest`` gives it."""
+        def context() -> dict:
+            digest = make_digest(self.renderer.site)  # the latest site, as every page sees it
+            return dict(cycle=cycle, digest=digest, summary=summary(digest), groups=entries_of(digest), cap=CAP)
+        return keys.digest(self.site.config.status), context
+
     def _health(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         checks = self.site.config.checks
         return combine(keys.cycle, stable_hash((sorted(checks.off), checks.stale_days))), lambda: dict(
@@ -342,6 +351,7 @@ PAGES = {
     "status": PageKind("status.html", "cycle", _cycle_page("status"), _Plan._status, states=STARTED),
     "people": PageKind("people.html", "cycle", _cycle_page("people"), _Plan._people),
     "kpis": PageKind("kpis.html", "cycle", _cycle_page("kpis"), _Plan._kpis),
+    "digest": PageKind("digest.html", "cycle", _cycle_page("digest"), _Plan._digest, states=("current",)),
     "health": PageKind("health.html", "cycle", _cycle_page("health"), _Plan._health,
                        wanted=lambda site: site.config.checks.health_page),
     "retro": PageKind("retro.html", "ended", _cycle_page("retro"), _Plan._retro, states=("archived",)),
