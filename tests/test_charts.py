@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from okrsite.render.formatting import format_number
+from okrsite.written import Written
 from okrsite.render.linechart import checkin_chart
 from okrsite.render.charts import (
     department_progress_chart,
@@ -290,6 +291,15 @@ def test_markup_in_titles_and_labels_is_text():
 ])
 def test_format_number(value, unit, text):
     assert format_number(value, unit, places=2) == text
+
+
+@pytest.mark.parametrize("value, unit, text", [
+    (Written(9.0, 1), "", "9.0"), (Written(12.5, 2), "EUR", "12.50 EUR"), (Written(28.0, 1), "$", "$28.0"),
+    (Written(1234.5, 3), "", "1,234.500"), (Written(0.125, 3), "", "0.125"), (Written(40.0, 0), "%", "40 %"),
+    (9.0, "", "9"),
+])
+def test_format_number_keeps_the_decimals_written_whatever_the_places(value, unit, text):
+    assert format_number(value, unit) == format_number(value, unit, places=2) == text
 
 
 def test_checkin_chart_of_numbers_at_the_ends_of_the_float_range():

@@ -818,3 +818,12 @@ def test_archived_cycles_never_go_stale_and_readers_never_see_editor_instruction
         assert "checkins:</code>" not in text and "commit each week" not in text, page
     archived_pages = list((built_late / "2026-q3").rglob("*.html"))
     assert archived_pages and not any("stale-tag" in p.read_text(encoding="utf-8") for p in archived_pages)
+
+
+def test_numbers_show_as_written(pages):
+    """The holiday campaign's cost per customer is written 28.0 -> 20.0 EUR with check-ins 27.8 ...: so it shows."""
+    card = pages("2026-q4/marketing/holiday-campaign/index.html").find(id="kr-cpa")
+    assert card.find(cls="values").text() == "28.0 \u2192 24.4 \u2192 20.0 EUR"
+    assert [td.text() for td in card.find_all("td", cls="n")] == ["24.4 EUR", "25.3 EUR", "26.4 EUR", "27.1 EUR", "27.8 EUR"]
+    subscribers = pages("2026-q4/marketing/holiday-campaign/index.html").find(id="kr-newsletter")
+    assert subscribers.find(cls="values").text() == "24,000 \u2192 32,440 \u2192 40,000 subscribers"
