@@ -27,18 +27,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from okrsite.render import palette
-from okrsite.render.labels import Box, Label, Segment, Wanted, place
+from okrsite.render.labels import Box, Label, Segment, Wanted, place, text_width
 from okrsite.render.formatting import format_number, percent, short_date
 from okrsite.xmltext import clean
 
-WIDTH, HEIGHT = 480, 220
+WIDTH, HEIGHT = 440, 208
 FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
         '"DejaVu Sans", "Liberation Sans", sans-serif')
 TEXT, STRONG, GUIDE, BLUE, GREY = palette.TEXT, palette.STRONG, palette.GUIDE, palette.BLUE, palette.GREY
 
-# The plot area, in the chart's coordinates; the legend is above it, the dates below.
-LEFT, RIGHT, TOP, BOTTOM = 62.0, 468.0, 34.0, 190.0
-PLOT = Box(LEFT, TOP - 6, RIGHT, BOTTOM - 2)  # where labels may go
+# The plot area, in the chart's coordinates; the unit and the legend are above it, the dates
+# below, the values' ticks to its left (as wide as they need: LEFT is the least).
+LEFT, RIGHT, TOP, BOTTOM = 40.0, 430.0, 32.0, 182.0
 INSET = 12.0  # the first and last day are drawn this far inside the plot
 MAX_TICKS = 8
 Y_TICKS = 5  # at most, on these small charts
@@ -78,8 +78,8 @@ _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
 _STYLE = f"<style>{dark_style()}</style>"
 _VALUE = (f'<text class="{{}}" x="{{:.2f}}" y="{{:.2f}}" text-anchor="{{}}" font-weight="600" fill="{TEXT}" '
           'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>')
-_LEGEND = ('<rect class="{cls}" x="{x:.1f}" y="7" width="10" height="10" fill="{color}"/>'
-           '<text x="{tx:.1f}" y="16">{label}</text>')
+_LEGEND = ('<rect class="{cls}" x="{x:.1f}" y="6" width="10" height="10" fill="{color}"/>'
+           '<text x="{tx:.1f}" y="15">{label}</text>')
 
 
 def day_of(value: datetime.date) -> datetime.date:
@@ -249,12 +249,15 @@ def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, 
     def y_of(value: float) -> float:
         return BOTTOM - share(value, low, high) * (BOTTOM - TOP)
 
-    xs = [[_x(d, first, days) for d, _ in line] for line in points]
+    ticks = [(y_of(v), percent(v) if percent_values else format_number(v, places=2)) for v in value_ticks(low, high, Y_TICKS)]
+    left = min(max(LEFT, 12 + max((text_width(text) for _, text in ticks), default=0)), WIDTH / 3)
+    xs = [[_x(d, first, days, left) for d, _ in line] for line in points]
     ys = [[y_of(v) for _, v in line] for line in points]
-    ends = (_x(start, first, days), y_of(pace.start), _x(end, first, days), y_of(pace.target)) if pace else None
+    ends = (_x(start, first, days, left), y_of(pace.start), _x(end, first, days, left), y_of(pace.target)) if pace else None
     parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _STYLE,
              f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
-             _legend(series, pace), _y_axis(low, high, y_of, unit, percent_values), _x_axis(start, end, first, days)]
+             _legend(series, pace, "" if percent_values else unit), _y_axis(ticks, left),
+             _x_axis(start, end, first, days, left)]
     parts += [_line(i, xs[i], ys[i], f'stroke="{palette.SERIES[i % 4]}" stroke-width="3"') for i in range(len(points))]
     if ends:
         parts.append(_line(len(points), [ends[0], ends[2]], [ends[1], ends[3]],
@@ -267,17 +270,23 @@ def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, 
                     'stroke="#fff" stroke-width="2"/>' for x, y in zip(xs[i], ys[i])), "</g>"]
     labels = chart_labels(xs, ys, [[label(v) for _, v in line] for line in points],
                           (ends[2], ends[3], "Target " + label(pace.target), pace.target >= pace.start) if ends else None,
-                          ends)
+                          ends, plot_box(left))
     parts += ['<g class="text-overlay">', *(_text(item) for item in labels), "</g></svg>\n"]
     return "".join(parts)
 
 
+def plot_box(left: float = LEFT) -> Box:
+    """Where the labels of a chart whose plot starts at ``left`` may go."""
+    return Box(left, TOP - 6, RIGHT, BOTTOM - 2)
+
+
 def chart_labels(xs: list[list[float]], ys: list[list[float]], texts: list[list[str]],
-                 target: tuple[float, float, str, bool] | None = None, pace: Segment | None = None) -> list[Label]:
+                 target: tuple[float, float, str, bool] | None = None, pace: Segment | None = None,
+                 plot: Box | None = None) -> list[Label]:
     """The labels of a chart's points, placed clear of each other, the dots and the lines.
 
     ``xs``, ``ys`` and ``texts`` hold each series' points; ``target`` is the pace line's
-    end ``(x, y, text, rising)`` and ``pace`` the line itself. The target and each series' latest point are always
+    end ``(x, y, text, rising)`` and ``pace`` the line itself; ``plot`` is where they may go. The target and each series' latest point are always
     labelled, then the first series' start and its other points from the newest back
     (those only where there is room, and only when there is one series). They come in
     drawing order: the points' from left to right, then the target's.
@@ -301,7 +310,7 @@ def chart_labels(xs: list[list[float]], ys: list[list[float]], texts: list[list[
         lines.append(pace)
     if target is not None:
         dots.append(target[:2])
-    placed = place(wanted, PLOT, dots, lines)
+    placed = place(wanted, plot or plot_box(), dots, lines)
     return sorted((label for label in placed if label is not None), key=lambda label: (label.kind != "value", label.x))
 
 
@@ -309,15 +318,20 @@ def _text(label: Label) -> str:
     return _VALUE.format(label.kind, label.x, label.y, label.anchor, escape(label.text))
 
 
-def _legend(series: Sequence[Series], pace: Pace | None) -> str:
-    """A row of keys above the plot: each series' colour and name, then the pace's."""
-    parts, x = ['<g class="legends">'], LEFT
+def _legend(series: Sequence[Series], pace: Pace | None, unit: str) -> str:
+    """A row above the plot: the unit of the values at the left (where there is room), and
+    the keys at the right, each series' colour and name, then the pace's."""
     keys = [(f"key-{i}", palette.SERIES[i % 4], s.label) for i, s in enumerate(series)]
     if pace:
         keys.append(("key-pace", GREY, pace.label))
-    for cls, colour, name in keys:
+    widths = [24 + text_width(name) for _, _, name in keys]
+    x = RIGHT - sum(widths)
+    parts = ['<g class="legends">']
+    if unit and 4 + text_width(unit) + 12 < x:
+        parts.append(f'<text class="title unit" x="4" y="15">{escape(unit)}</text>')
+    for (cls, colour, name), width in zip(keys, widths):
         parts.append(_LEGEND.format(cls=cls, x=x, color=colour, tx=x + 14, label=escape(name)))
-        x += 14 + len(name) * 7 + 18
+        x += width
     return "".join(parts) + "</g>"
 
 
@@ -327,33 +341,28 @@ def _line(index: int, xs: list[float], ys: list[float], stroke: str, kind: str =
             'stroke-linejoin="round" stroke-linecap="round"/></g>')
 
 
-def _y_axis(low: float, high: float, y_of: Callable[[float], float], unit: str, percent_values: bool) -> str:
+def _y_axis(ticks: list[tuple[float, str]], left: float) -> str:
+    """The value axis: ``ticks`` are ``(y, text)`` pairs."""
     parts = ['<g class="axis y">']
-    for value in value_ticks(low, high, Y_TICKS):
-        y = y_of(value)
-        text = percent(value) if percent_values else format_number(value, places=2)
-        parts.append(f'<path class="guide line" d="M{LEFT} {y:.2f}H{RIGHT}" stroke="{GUIDE}"/>'
-                     f'<text class="major" x="{LEFT - 6}" y="{y + 4:.2f}" text-anchor="end" fill="{STRONG}">'
+    for y, text in ticks:
+        parts.append(f'<path class="guide line" d="M{left:.1f} {y:.2f}H{RIGHT}" stroke="{GUIDE}"/>'
+                     f'<text class="major" x="{left - 6:.1f}" y="{y + 4:.2f}" text-anchor="end" fill="{STRONG}">'
                      f"{escape(text)}</text>")
-    parts.append(f'<path class="line" d="M{LEFT} {TOP}V{BOTTOM}" stroke="{STRONG}"/>')
-    if unit:
-        middle = (TOP + BOTTOM) / 2
-        parts.append(f'<text class="title" x="12" y="{middle}" text-anchor="middle" '
-                     f'transform="rotate(-90 12 {middle})">{escape(unit)}</text>')
+    parts.append(f'<path class="line" d="M{left:.2f} {TOP}V{BOTTOM}" stroke="{STRONG}"/>')
     return "".join(parts) + "</g>"
 
 
-def _x(day: datetime.date, first: datetime.date, days: int) -> float:
-    """The x of ``day`` on an axis of ``days`` days from ``first``."""
-    return LEFT + INSET + (day - first).days / days * (RIGHT - LEFT - 2 * INSET)
+def _x(day: datetime.date, first: datetime.date, days: int, left: float) -> float:
+    """The x of ``day`` on an axis of ``days`` days from ``first``, the plot starting at ``left``."""
+    return left + INSET + (day - first).days / days * (RIGHT - left - 2 * INSET)
 
 
 @functools.lru_cache(maxsize=64)
-def _x_axis(start: datetime.date, end: datetime.date, first: datetime.date, days: int) -> str:
+def _x_axis(start: datetime.date, end: datetime.date, first: datetime.date, days: int, left: float) -> str:
     """The date axis; the same for most charts of a cycle, so drawn once for them."""
-    parts = ['<g class="axis x">', f'<path class="line" d="M{LEFT} {BOTTOM}H{RIGHT}" stroke="{STRONG}"/>']
+    parts = ['<g class="axis x">', f'<path class="line" d="M{left:.1f} {BOTTOM}H{RIGHT}" stroke="{STRONG}"/>']
     for day in date_ticks(start, end):
-        x = _x(day, first, days)
+        x = _x(day, first, days, left)
         parts.append(f'<path class="major line" d="M{x:.2f} {BOTTOM}v5" stroke="{STRONG}"/>'
                      f'<text x="{x:.2f}" y="{BOTTOM + 17}" text-anchor="middle">{short_date(day)}</text>')
     return "".join(parts) + "</g>"
