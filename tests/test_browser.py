@@ -303,11 +303,13 @@ def test_status_tiles_leave_no_holes(browser, base, kind, width):
         lines = visit.page.evaluate("""() => {
             const list = document.querySelector('.counts'), edge = list.getBoundingClientRect(), lines = {};
             for (const tile of list.children) { const box = tile.getBoundingClientRect();
-                (lines[Math.round(box.top)] = lines[Math.round(box.top)] || []).push([box.left - edge.left, edge.right - box.right]); }
+                (lines[Math.round(box.top)] = lines[Math.round(box.top)] || []).push(
+                    [box.left - edge.left, edge.right - box.right, tile.scrollWidth - tile.clientWidth]); }
             return Object.values(lines); }""")
         assert lines
         for tiles in lines:
             assert abs(tiles[0][0]) < 1 and abs(tiles[-1][1]) < 1, (width, lines)
+            assert all(spill <= 0 for _, _, spill in tiles), (width, lines)  # each word fits its tile
 
 
 @pytest.mark.parametrize("page_path", ["2026-q4/tree/index.html", "2026-q3/tree/index.html"])
