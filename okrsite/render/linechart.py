@@ -288,7 +288,7 @@ def chart_labels(xs: list[list[float]], ys: list[list[float]], texts: list[list[
     ``xs``, ``ys`` and ``texts`` hold each series' points; ``target`` is the pace line's
     end ``(x, y, text, rising)`` and ``pace`` the line itself; ``plot`` is where they may go. The target and each series' latest point are always
     labelled, then the first series' start and its other points from the newest back
-    (those only where there is room, and only when there is one series). They come in
+    (those only where there is room clear of the lines, and only when there is one series). They come in
     drawing order: the points' from left to right, then the target's.
     """
     dots = [(x, y) for line_x, line_y in zip(xs, ys) for x, y in zip(line_x, line_y)]
@@ -306,11 +306,9 @@ def chart_labels(xs: list[list[float]], ys: list[list[float]], texts: list[list[
         line_y = ys[i]
         first = label_offset(line_y[j - 1] if j else None, line_y[j], line_y[j + 1] if j + 1 < len(line_y) else None)
         wanted.append(Wanted(xs[i][j], line_y[j], texts[i][j], first, required=j == len(line_y) - 1))
-    if pace is not None:
-        lines.append(pace)
     if target is not None:
         dots.append(target[:2])
-    placed = place(wanted, plot or plot_box(), dots, lines)
+    placed = place(wanted, plot or plot_box(), dots, lines, soft=[pace] if pace else [])
     return sorted((label for label in placed if label is not None), key=lambda label: (label.kind != "value", label.x))
 
 
