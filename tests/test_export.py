@@ -343,3 +343,13 @@ def test_output_is_utf8_json_with_non_ascii_kept(make_site, tmp_path):
     assert data["cycles"][0]["owners"][0]["name"] == "Café Ünïcode 東京"
     assert data["build_date"] == "2026-11-20"
     assert data["current_cycle"] == "2026-Q4"
+
+
+def test_numbers_written_with_a_decimal_point_stay_so_in_the_json(example_build):
+    """The holiday campaign's cost per customer is written 28.0 -> 20.0 with check-ins 27.8 ...: plain JSON
+    numbers, as written (Python's json module writes 28.0, as any JSON writer may)."""
+    text = (example_build[1] / "okrs.json").read_text(encoding="utf-8")
+    assert ('"ref":"marketing/holiday-campaign/cpa","title":"Paid cost per new customer","type":"metric",'
+            '"start":28.0,"target":20.0,"current":24.4,') in text
+    assert ('"ref":"marketing/holiday-campaign/newsletter","title":"Newsletter subscribers","type":"metric",'
+            '"start":24000,"target":40000,"current":32440,') in text
