@@ -395,3 +395,12 @@ def test_dark_charts_take_the_dark_pages_colours():
 
     assert (var("surface"), var("text"), var("muted"), var("border"), var("bar")) == (
         palette.DARK_BACKGROUND, palette.DARK_TEXT_CHART, palette.DARK_MUTED, palette.DARK_GUIDE, palette.DARK_BLUE)
+
+
+def test_line_chart_legend_stays_inside_with_long_names():
+    series = [Series(name, [(D(2026, 10, 15), 0.2)]) for name in ("Customer Care", "E-commerce & Growth", "Marketing")]
+    root = parse(line_chart("Progress", "Three.", D(2026, 10, 1), D(2026, 12, 31), series, Pace(0.0, 1.0),
+                            percent_values=True))
+    keys = [r for r in root.iter(f"{SVG}rect") if r.get("class", "").startswith("key-")]
+    assert len(keys) == 4 and all(0 <= float(r.get("x")) for r in keys)
+    assert "%" not in [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "title unit"]  # fractions: no unit title

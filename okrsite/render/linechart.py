@@ -323,7 +323,7 @@ def _legend(series: Sequence[Series], pace: Pace | None, unit: str) -> str:
     if pace:
         keys.append(("key-pace", GREY, pace.label))
     widths = [24 + text_width(name) for _, _, name in keys]
-    x = RIGHT - sum(widths)
+    x = max(RIGHT - sum(widths), 4.0)  # from the left edge when the names are long
     parts = ['<g class="legends">']
     if unit and 4 + text_width(unit) + 12 < x:
         parts.append(f'<text class="title unit" x="4" y="15">{escape(unit)}</text>')
