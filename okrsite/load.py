@@ -8,12 +8,14 @@ report ``path:line``. Nothing here knows what the keys mean.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from okrsite.diagnostics import Diagnostics, display_path
+from okrsite.written import Written
 
 try:
     _BaseLoader = yaml.CSafeLoader
@@ -77,7 +79,23 @@ def _construct_int(loader: _LineLoader, node: yaml.ScalarNode):
                                                 node.start_mark) from None
 
 
+_DECIMAL = re.compile(r"[-+]?[0-9_]*\.([0-9_]*)")
+MAX_WRITTEN_DIGITS = 15  # a float keeps any decimal number of up to 15 digits exactly
+
+
+def _construct_float(loader: _LineLoader, node: yaml.ScalarNode):
+    """A plain decimal such as ``9.0`` or ``12.50`` as a :class:`Written` number that keeps its decimals;
+    other floats (``1.5e3``, ``.inf``, longer than a float keeps) as floats."""
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    written = _DECIMAL.fullmatch(node.value.strip())
+    digits = sum(c.isdigit() for c in node.value)
+    if written is None or digits > MAX_WRITTEN_DIGITS:
+        return value
+    return Written(value, len(written.group(1).replace("_", "")))
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 

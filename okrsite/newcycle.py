@@ -30,6 +30,7 @@ from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.load import discover, split_front_matter
 from okrsite.model import Cycle
 from okrsite.options import BuildOptions
+from okrsite.written import Written
 
 KR_CLEARED = ("current", "checkins", "score", "confidence")  # a new cycle, a new judgement
 OBJECTIVE_CLEARED = ("score", "status", "retro")
@@ -136,7 +137,13 @@ def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
 
 
+def _written(dumper: yaml.SafeDumper, number: Written) -> yaml.ScalarNode:
+    """A number as it was written: a start of ``6.20`` carried over stays ``6.20``."""
+    return dumper.represent_scalar("tag:yaml.org,2002:float", repr(number))
+
+
 _Dumper.add_representer(str, _text)
+_Dumper.add_representer(Written, _written)
 
 
 def _dump(front: dict) -> str:

@@ -270,3 +270,99 @@ def test_an_owner_page_prints_as_a_brief_without_navigation(browser, base, tmp_p
         pdf = tmp_path / "brief.pdf"
         page.pdf(path=str(pdf), format="A4")
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+CHARTED = {"objective": "2026-q4/marketing/holiday-campaign/index.html", "home": "index.html",
+           "retrospective": "2026-q3/retro/index.html", "cycles": "cycles/index.html"}
+CHART_CORNERS = """async () => {
+  const corners = [];
+  for (const img of document.querySelectorAll('.chart img')) {
+    img.loading = 'eager'; await img.decode();
+    const canvas = document.createElement('canvas'); canvas.width = canvas.height = 8;
+    const context = canvas.getContext('2d'); context.drawImage(img, 0, 0, img.naturalWidth, img.naturalHeight);
+    corners.push(Array.from(context.getImageData(3, 3, 1, 1).data.slice(0, 3)));
+  }
+  return corners;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", CHARTED)
+def test_charts_follow_the_colour_scheme(browser, base, kind, scheme):
+    """A chart in an <img> draws itself on the card's colour in either scheme: no white block in dark mode."""
+    with Visit(browser, base + CHARTED[kind], color_scheme=scheme) as visit:
+        card = visit.page.evaluate("getComputedStyle(document.querySelector('.chart')).backgroundColor")
+        corners = visit.page.evaluate(CHART_CORNERS)
+        assert corners, "no chart on the page"
+        expected = [255, 255, 255] if scheme == "light" else [0x17, 0x1c, 0x23]
+        assert corners == [expected] * len(corners)
+        assert card == f"rgb({expected[0]}, {expected[1]}, {expected[2]})"
+
+
+@pytest.mark.parametrize("kind", CHARTED)
+def test_charts_fit_a_phone_whole(browser, base, kind):
+    """At 375 px every chart is drawn whole inside the screen: nothing to scroll sideways, nothing cut off."""
+    with Visit(browser, base + CHARTED[kind], viewport={"width": 375, "height": 800}) as visit:
+        page = visit.page
+        assert all_images_loaded(page) == []
+        boxes = page.evaluate("""Array.from(document.querySelectorAll('.chart img')).map(img => {
+            const box = img.getBoundingClientRect(), figure = img.closest('.chart');
+            return [box.left, box.right, box.width / box.height, img.naturalWidth / img.naturalHeight,
+                    figure.scrollWidth - figure.clientWidth]; })""")
+        assert boxes
+        for left, right, shown_ratio, drawn_ratio, hidden in boxes:
+            assert 0 <= left and right <= 375 and hidden <= 0
+            assert shown_ratio == pytest.approx(drawn_ratio, rel=0.02)  # scaled whole, not cropped
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_objective_with_three_key_results_is_short(browser, base):
+    """The holiday campaign (three charted key results) was 3,213 px tall at 1280 px: each chart now sits beside
+    its key result's numbers."""
+    with Visit(browser, base + CHARTED["objective"], viewport={"width": 1280, "height": 900}) as visit:
+        page = visit.page
+        all_images_loaded(page)
+        assert page.evaluate("document.documentElement.scrollHeight") < 2300
+        rows = page.evaluate("""Array.from(document.querySelectorAll('.kr-card')).map(card => {
+            const chart = card.querySelector('.chart').getBoundingClientRect(), title = card.querySelector('h3').getBoundingClientRect();
+            return [chart.left > title.right, chart.top - title.top]; })""")
+        assert len(rows) == 3 and all(beside and abs(offset) < 40 for beside, offset in rows)
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 768, 375])
+@pytest.mark.parametrize("kind", ["home", "archived cycle", "retrospective"])
+def test_status_tiles_leave_no_holes(browser, base, kind, width):
+    """Every line of status tiles is filled from edge to edge, whatever the width."""
+    with Visit(browser, base + PAGES[kind], viewport={"width": width, "height": 900}) as visit:
+        lines = visit.page.evaluate("""() => {
+            const list = document.querySelector('.counts'), edge = list.getBoundingClientRect(), lines = {};
+            for (const tile of list.children) { const box = tile.getBoundingClientRect();
+                (lines[Math.round(box.top)] = lines[Math.round(box.top)] || []).push(
+                    [box.left - edge.left, edge.right - box.right, tile.scrollWidth - tile.clientWidth]); }
+            return Object.values(lines); }""")
+        assert lines
+        for tiles in lines:
+            assert abs(tiles[0][0]) < 1 and abs(tiles[-1][1]) < 1, (width, lines)
+            assert all(spill <= 0 for _, _, spill in tiles), (width, lines)  # each word fits its tile
+
+
+@pytest.mark.parametrize("page_path", ["2026-q4/tree/index.html", "2026-q3/tree/index.html"])
+def test_tree_bars_line_up_whatever_the_status_word(browser, base, page_path):
+    with Visit(browser, base + page_path, viewport={"width": 1280, "height": 900}) as visit:
+        visit.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        bars = visit.page.evaluate("""Array.from(document.querySelectorAll('.node-measure .bar')).map(bar => {
+            const box = bar.getBoundingClientRect(); return [Math.round(box.left), Math.round(box.width)]; })""")
+        words = visit.page.evaluate("new Set(Array.from(document.querySelectorAll('.node-measure .pill')).map(p => p.textContent)).size")
+        assert len(bars) > 10 and len(set(map(tuple, bars))) == 1, set(map(tuple, bars))
+        assert words > 1 or page_path.startswith("2026-q4")  # the archived tree mixes 'Achieved' and 'Progress made'
+
+
+def test_home_puts_find_your_team_near_the_top(browser, base):
+    with Visit(browser, base + PAGES["home"], viewport={"width": 1280, "height": 900}) as visit:
+        page = visit.page
+        headings = page.evaluate("Array.from(document.querySelectorAll('main h2:not(.visually-hidden)')).map(h => h.textContent)")
+        assert headings[0] == "Find your team or yourself"
+        assert page.locator("#find-box").is_visible()
+        page.fill("#find-box", "lucia")
+        page.wait_for_selector(".find .search-results a")
+        assert "Lucía Fernández" in page.locator(".find .search-results").inner_text()

@@ -98,6 +98,12 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert (out / "2026-q4/dispatch/index.html").is_file()
     assert_same_as_clean_build(site, out, tmp_path)
 
+    # write a number another way, the same amount: the pages and the chart show it as now written
+    edit(site / Q4 / "departments/marketing.md", "target: 20.0\n", "target: 20.00\n", 1)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Target 20.00 EUR" in (out / "2026-q4/marketing/holiday-campaign/cpa.svg").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
     # delete a file: its pages and badges disappear
     (site / Q4 / "people/liam-oconnor.md").unlink()
     assert builder.build(EXAMPLE_DATE).ok(False)

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from okrsite.render.formatting import format_number
-from okrsite.render.linechart import checkin_chart
+from okrsite.written import Written
+from okrsite.render import palette
+from okrsite.render.labels import Label
+from okrsite.render.linechart import Pace, Series, checkin_chart, line_chart, plot_box
 from okrsite.render.charts import (
     department_progress_chart,
     score_distribution_chart,
@@ -61,6 +64,12 @@ def value_labels(root: ET.Element) -> list[str]:
             if "value" in t.get("class", "").split()]
 
 
+def target_label(root: ET.Element) -> str:
+    """The label at the end of the ideal pace."""
+    [label] = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "target-label"]
+    return label
+
+
 def serie_path(root: ET.Element, index: int) -> list[tuple[float, float]]:
     """The points of the line of series ``index``."""
     for group in root.iter(f"{SVG}g"):
@@ -78,7 +87,7 @@ def test_standalone_scalable_svg(kind):
     assert svg.startswith("<?xml version='1.0' encoding='utf-8'?>\n<svg")
     root = parse(svg)
     assert root.tag == f"{SVG}svg"
-    assert root.get("viewBox", "").startswith("0 0 800 ")
+    assert root.get("viewBox", "").startswith("0 0 440 " if kind == "checkin" else "0 0 640 ")
     assert root.get("width") is None and root.get("height") is None
     assert root.get("role") == "img"
 
@@ -133,7 +142,7 @@ def test_title_and_desc(kind):
     title = root.find(f"{SVG}title").text
     assert title == {"dept": "By department", "checkin": "Qualified leads",
                      "score": "Company score", "distribution": "Final scores"}[kind]
-    assert title in texts(root)
+    assert (title in texts(root)) == (kind != "checkin")  # a key result's card shows its chart's title
     desc = root.find(f"{SVG}desc").text
     assert desc.startswith(title + ".")
     expected = {"dept": "Marketing: 62 %; Sales: 41 %; People & Culture: 12 %",
@@ -206,7 +215,9 @@ def test_department_chart_without_departments():
 def test_checkin_chart_values_and_dates():
     root = parse(checkin_chart(**LEADS))
     seen = texts(root)
-    assert value_labels(root) == ["20,000 leads", "41,000 leads", "64,000 leads"]
+    # the start (20,000 at the plot's foot, both lines leaving it upwards) has no room clear of the lines
+    assert value_labels(root) == ["41,000 leads", "64,000 leads"]
+    assert "20,000" in texts(root)  # the axis says it
     for tick in ("Oct 1", "Nov 1", "Dec 1", "Dec 31"):
         assert tick in seen
     assert {"Actual", "Ideal pace", "leads"} <= set(seen)
@@ -231,6 +242,7 @@ def test_checkin_chart_without_checkins():
     root = parse(checkin_chart("Churn", D(2026, 10, 1), D(2026, 12, 31), 0, 80,
                                [], "%"))
     assert value_labels(root) == ["0 %"]
+    assert target_label(root) == "Target 80 %"
     assert root.find(f"{SVG}desc").text.endswith("No check-ins yet.")
     assert len(serie_path(root, 1)) == 2
 
@@ -280,7 +292,7 @@ def test_markup_in_titles_and_labels_is_text():
         root = parse(svg)
         assert "<script" not in svg
         assert root.find(f"{SVG}title").text == nasty
-        assert nasty in texts(root)
+        assert any(nasty in text for text in texts(root))  # the check-in chart's in its labels' unit
 
 
 @pytest.mark.parametrize("value, unit, text", [
@@ -292,9 +304,103 @@ def test_format_number(value, unit, text):
     assert format_number(value, unit, places=2) == text
 
 
+@pytest.mark.parametrize("value, unit, text", [
+    (Written(9.0, 1), "", "9.0"), (Written(12.5, 2), "EUR", "12.50 EUR"), (Written(28.0, 1), "$", "$28.0"),
+    (Written(1234.5, 3), "", "1,234.500"), (Written(0.125, 3), "", "0.125"), (Written(40.0, 0), "%", "40 %"),
+    (9.0, "", "9"),
+])
+def test_format_number_keeps_the_decimals_written_whatever_the_places(value, unit, text):
+    assert format_number(value, unit) == format_number(value, unit, places=2) == text
+
+
 def test_checkin_chart_of_numbers_at_the_ends_of_the_float_range():
     svg = checkin_chart("Huge", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31), -1e308, 1e308,
                         [(datetime.date(2026, 10, 15), 0), (datetime.date(2026, 11, 1), 1.7976931348623157e308)], "k")
     ET.fromstring(svg.encode())
     assert not re.search(r"nan|inf", svg), re.findall(r".{20}(?:nan|inf).{20}", svg)
     assert "From -1e+308 k on Oct 1 to a target of 1e+308 k" in svg
+
+
+CPA = dict(title="Paid cost per new customer", start=D(2026, 10, 1), end=D(2026, 12, 31),
+           start_value=Written(28.0, 1), target_value=Written(20.0, 1), unit="EUR",
+           checkins=[(D(2026, 10, 1), Written(27.8, 1)), (D(2026, 10, 15), Written(27.1, 1)),
+                     (D(2026, 10, 29), Written(26.4, 1)), (D(2026, 11, 12), Written(25.3, 1)),
+                     (D(2026, 11, 19), Written(24.4, 1))])
+
+
+def drawn_labels(root: ET.Element) -> list[Label]:
+    """The point and target labels as drawn, with the boxes the placement gave them."""
+    return [Label(float(t.get("x")), float(t.get("y")), t.get("text-anchor"), t.text, kind=t.get("class"))
+            for t in root.iter(f"{SVG}text") if t.get("class") in ("value", "target-label")]
+
+
+@pytest.mark.parametrize("chart", [CPA, LEADS, dict(LEADS, checkins=[(D(2026, 10, 1) + datetime.timedelta(days=n), 20000 + 900 * n)
+                                                               for n in range(0, 60, 3)])])
+def test_checkin_chart_labels_never_overlap_and_always_show_the_latest_value_and_the_target(chart):
+    """The example's holiday campaign chart once drew its start (28.0) on its first check-in (27.8, the same day)."""
+    root = parse(checkin_chart(**chart))
+    labels = drawn_labels(root)
+    [axis] = [g for g in root.iter(f"{SVG}g") if g.get("class") == "axis y"]
+    plot = plot_box(float(re.match(r"M([\d.]+) ", axis.findall(f"{SVG}path")[-1].get("d")).group(1)))
+    for i, a in enumerate(labels):
+        assert a.box.inside(plot), a
+        for b in labels[i + 1:]:
+            assert not a.box.overlaps(b.box), (a, b)
+    latest = format_number(chart["checkins"][-1][1], chart["unit"])
+    assert latest in [label.text for label in labels if label.kind == "value"]
+    assert [label.text for label in labels if label.kind == "target-label"] == [
+        "Target " + format_number(chart["target_value"], chart["unit"])]
+
+
+def test_holiday_campaign_chart_shows_its_numbers_as_written_and_drops_the_label_with_no_room():
+    root = parse(checkin_chart(**CPA))
+    assert value_labels(root) == ["28.0 EUR", "27.1 EUR", "26.4 EUR", "25.3 EUR", "24.4 EUR"]  # 27.8, on 28.0's day, has no room
+    assert target_label(root) == "Target 20.0 EUR"
+    assert "Check-ins: Oct 1: 27.8 EUR; Oct 15: 27.1 EUR" in root.find(f"{SVG}desc").text
+    assert {"28.0", "20.0"} & set(texts(root)) == set()  # the axis keeps round ticks
+    assert "28" in texts(root) and "20" in texts(root)
+
+
+@pytest.mark.parametrize("kind", ["dept", "checkin", "score", "distribution"])
+def test_every_chart_carries_its_dark_colours(kind):
+    """An SVG in an <img> does not see the page's CSS: each chart brings its dark scheme in its own <style>."""
+    root = parse(all_charts()[kind])
+    css = "".join(style.text for style in root.iter(f"{SVG}style"))
+    dark = css[re.search(r"@media \(prefers-color-scheme: ?dark\)", css).start():]  # pygal drops the space
+    assert f"fill:{palette.DARK_BACKGROUND}" in dark and f"fill:{palette.DARK_TEXT_CHART}" in dark
+
+
+def test_line_chart_draws_several_series_against_the_ideal_pace():
+    progress = [Series("Marketing", [(D(2026, 10, 15), 0.1), (D(2026, 11, 1), 0.3)]),
+                Series("Sales", [(D(2026, 11, 1), 0.2), (D(2026, 10, 15), 0.05)])]
+    root = parse(line_chart("Progress", "Progress of two departments.", D(2026, 10, 1), D(2026, 12, 31), progress,
+                            Pace(0.0, 1.0), percent_values=True))
+    assert {"Marketing", "Sales", "Ideal pace", "0 %", "100 %"} <= set(texts(root))
+    assert value_labels(root) == ["30 %", "20 %"] or value_labels(root) == ["20 %", "30 %"]  # each series' latest
+    assert target_label(root) == "Target 100 %"
+    (x0, y0), (x1, y1) = serie_path(root, 1)
+    assert x0 < x1 and y0 > y1  # Sales, sorted by date, rising
+    assert len(serie_path(root, 2)) == 2  # the pace
+    assert root.find(f"{SVG}desc").text == "Progress of two departments."
+
+
+def test_dark_charts_take_the_dark_pages_colours():
+    """A chart in a dark scheme sits on a card of the stylesheet's dark --surface, in its --text."""
+    css = (ROOT / "themes/default/static/style.css").read_text(encoding="utf-8")
+    start = css.index("@media (prefers-color-scheme: dark)")
+    dark = css[start:css.index("}", css.index("--shadow", start))]
+
+    def var(name: str) -> str:
+        return re.search(rf"--{name}:\s*(#[0-9a-f]+)", dark).group(1)
+
+    assert (var("surface"), var("text"), var("muted"), var("border"), var("bar")) == (
+        palette.DARK_BACKGROUND, palette.DARK_TEXT_CHART, palette.DARK_MUTED, palette.DARK_GUIDE, palette.DARK_BLUE)
+
+
+def test_line_chart_legend_stays_inside_with_long_names():
+    series = [Series(name, [(D(2026, 10, 15), 0.2)]) for name in ("Customer Care", "E-commerce & Growth", "Marketing")]
+    root = parse(line_chart("Progress", "Three.", D(2026, 10, 1), D(2026, 12, 31), series, Pace(0.0, 1.0),
+                            percent_values=True))
+    keys = [r for r in root.iter(f"{SVG}rect") if r.get("class", "").startswith("key-")]
+    assert len(keys) == 4 and all(0 <= float(r.get("x")) for r in keys)
+    assert "%" not in [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "title unit"]  # fractions: no unit title

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pickle
+
 import pytest
 import yaml
 
@@ -239,3 +241,13 @@ def test_folders_nested_deeper_than_python_recurses_are_found(check):
 def test_a_lone_surrogate_escape_nan_or_inf_is_an_error(check, line, message):
     _, diagnostics = check({f"{CYCLE}/team.md": f"---\nname: Team\nkind: team\nparent: test-co\n{line}\n---\n"})
     assert messages(diagnostics) == [f"{CYCLE}/team.md:5: error: {message}"]
+
+
+def test_decimals_keep_how_they_were_written():
+    doc, diagnostics = parse("---\nname: X\nkind: team\nvalues: [9.0, 12.50, 9, .5, 0.12345678901234567, 1_000.50]\n---\n")
+    values = doc.front["values"]
+    assert not diagnostics.items
+    assert [repr(v) for v in values] == ["9.0", "12.50", "9", "0.5", repr(0.12345678901234567), "1000.50"]
+    assert [getattr(v, "places", None) for v in values] == [1, 2, None, 1, None, 2]  # too long to keep: a plain float
+    assert values[0] == 9 and values[1] + 1 == 13.5 and type(values[1] + 1) is float
+    assert pickle.loads(pickle.dumps(values[1])).places == 2

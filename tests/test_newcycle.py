@@ -51,6 +51,9 @@ def test_the_example_company_starts_its_next_quarter(example, capsys):
             "done": False} in packaging["objectives"][0]["key_results"]
     marketing, _ = front_and_body(example / NEW / "departments/marketing.md")
     assert marketing["objectives"][0]["key_results"][0]["start"] == 32440
+    # a number carries over as written: the holiday campaign's cost per customer got to 24.4 (and 28.0 -> 20.0)
+    text = (example / NEW / "departments/marketing.md").read_text(encoding="utf-8")
+    assert "start: 24.4\n" in text and "target: 20.0\n" in text
 
 
 COMPANY = """\

@@ -967,3 +967,10 @@ def test_the_digest_page_of_a_week_with_every_kind_of_news(make_site, tmp_path):
     revenue = next(li for li in sections["company Acme"].find_all("li") if li.text().startswith("Revenue"))
     assert revenue.texts("li") == ["Jan 20: Renewals", "Jan 16: Big deal"]
     assert "Secret" not in main.text()
+def test_numbers_show_as_written(pages):
+    """The holiday campaign's cost per customer is written 28.0 -> 20.0 EUR with check-ins 27.8 ...: so it shows."""
+    card = pages("2026-q4/marketing/holiday-campaign/index.html").find(id="kr-cpa")
+    assert card.find(cls="values").text() == "28.0 \u2192 24.4 \u2192 20.0 EUR"
+    assert [td.text() for td in card.find_all("td", cls="n")] == ["24.4 EUR", "25.3 EUR", "26.4 EUR", "27.1 EUR", "27.8 EUR"]
+    subscribers = pages("2026-q4/marketing/holiday-campaign/index.html").find(id="kr-newsletter")
+    assert subscribers.find(cls="values").text() == "24,000 \u2192 32,440 \u2192 40,000 subscribers"

@@ -10,6 +10,9 @@ The many small charts, one per key result, are drawn directly by
 :mod:`okrsite.render.linechart` in the same style, as pygal would be too slow
 for them.
 
+Each carries its colours for a dark colour scheme in its own CSS
+(:func:`okrsite.render.linechart.dark_style`), which applies in an ``<img>`` too.
+
 The SVGs are meant for ``<img src="chart.svg" alt="...">``: they keep the XML
 declaration, have a ``viewBox`` but no ``width``/``height`` (they scale to the
 ``<img>``'s CSS width; give the img ``width: 100%; height: auto``), and work
@@ -36,8 +39,8 @@ from pygal.style import Style
 from okrsite.model import GRADES
 from okrsite.render import palette
 from okrsite.render.formatting import STATUS_LABELS, percent
-from okrsite.render.linechart import BLUE as _BLUE, FONT as _FONT, GREY as _GREY, GUIDE as _GUIDE, HEIGHT, \
-    STRONG as _STRONG, TEXT as _TEXT, WIDTH, place_label
+from okrsite.render.linechart import BLUE as _BLUE, FONT as _FONT, GREY as _GREY, GUIDE as _GUIDE, \
+    STRONG as _STRONG, TEXT as _TEXT, dark_style, place_label
 from okrsite.xmltext import clean
 
 __all__ = [
@@ -47,6 +50,10 @@ __all__ = [
     "score_distribution_chart",
     "score_history_chart",
 ]
+
+#: The size of a chart (the department chart grows taller with its bars): small enough that its
+#: labels stay legible when a phone shrinks it to fit.
+WIDTH, HEIGHT = 640, 320
 
 #: The OKR "good stretch" score; the score history chart draws a line there.
 GOOD_SCORE = 0.7
@@ -94,7 +101,9 @@ _EXTRA_CSS = (
     "{id}.text-overlay text.value{fill:%s;font-weight:600;"
     "stroke:#fff;stroke-width:3px;stroke-linejoin:round;paint-order:stroke}"
     "{id}.text-overlay text.value.inside{fill:#fff;stroke:none}"
-) % (_TEXT, _GUIDE, _TEXT, _STRONG, _STRONG)
+) % (_TEXT, _GUIDE, _TEXT, _STRONG, _STRONG) + dark_style("{id}", series=False) + (
+    # in a dark scheme the bars keep their colours, so a value inside one stays white
+    "@media (prefers-color-scheme: dark){{id}.text-overlay text.value.inside{fill:#fff;stroke:none}}")
 
 # Options shared by every chart.
 _BASE: dict[str, Any] = dict(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from okrsite.model import trend
+from okrsite.written import Written
 
 STATUS_LABELS = {
     "on-track": "On track",
@@ -28,6 +29,9 @@ CURRENCIES = ("$", "£", "€", "¥")
 def format_number(value: float | None, unit: str = "", places: int | None = None) -> str:
     """``20000`` -> ``'20,000'``; with ``places`` at most that many decimals; from 1e15 on, ``'1e+15'``.
 
+    A number the user wrote (:class:`~okrsite.written.Written`) keeps its decimals whatever
+    ``places`` says: ``9.0`` -> ``'9.0'``, ``12.50`` -> ``'12.50'``.
+
     The unit follows after a space (``'40 %'``, ``'9 days'``) or, for a currency
     sign, goes in front (``'$5'``).
     """
@@ -35,6 +39,8 @@ def format_number(value: float | None, unit: str = "", places: int | None = None
         return "–"
     if abs(value) >= 1e15:
         text = f"{value:.6g}"
+    elif isinstance(value, Written):
+        text = f"{value:,.{value.places}f}"
     elif places is not None:
         text = f"{value:,.{places}f}".rstrip("0").rstrip(".") if places else f"{value:,.0f}"
     elif isinstance(value, float) and not value.is_integer():

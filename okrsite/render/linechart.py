@@ -1,14 +1,19 @@
-"""A key result's check-in chart, drawn directly as SVG text.
+"""Line charts over a cycle, drawn directly as SVG text: a key result's check-ins, or any
+series of dated values, against the ideal pace to a target.
 
 Every metric key result with check-ins has one, so a 1,000-person company has
-about 12,000 of them; pygal takes about 3 ms for each, this module about 0.1 ms.
-The chart looks like :mod:`okrsite.render.charts`' pygal charts (same size,
-fonts, colours and label placement) and follows the same rules: a standalone
-document with a ``viewBox`` and no size, ``role="img"``, a ``<title>`` and a
-``<desc>`` stating the data in words, nothing loaded, deterministic output.
+about 12,000 of them; pygal takes about 3 ms for each, this module well under 1 ms.
+The charts look like :mod:`okrsite.render.charts`' pygal charts (fonts, colours)
+and follow the same rules: a standalone document with a ``viewBox`` and no size,
+``role="img"``, a ``<title>`` and a ``<desc>`` stating the data in words, nothing
+loaded, deterministic output, and colours for a dark colour scheme in their own
+``<style>`` (:func:`dark_style`), which works in an ``<img>`` too.
 
-The drawing helpers (:func:`date_ticks`, :func:`padded_range`,
-:func:`label_offset`) are shared with the pygal charts.
+They are small (:data:`WIDTH` by :data:`HEIGHT`) so that a page shows a key result's
+chart beside its numbers, and stay legible on a phone. Labels never overlap
+(:mod:`okrsite.render.labels`): the target and the latest value always show.
+
+The drawing helpers (:func:`padded_range`, :func:`label_offset`) are shared with the pygal charts.
 """
 
 from __future__ import annotations
@@ -18,20 +23,25 @@ import functools
 import html
 import math
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from okrsite.render import palette
-from okrsite.render.formatting import format_number, short_date
+from okrsite.render.labels import Box, Label, Segment, Wanted, place, text_width
+from okrsite.render.formatting import format_number, percent, short_date
 from okrsite.xmltext import clean
 
-WIDTH, HEIGHT = 800, 360
+WIDTH, HEIGHT = 440, 208
 FONT = ('-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
         '"DejaVu Sans", "Liberation Sans", sans-serif')
 TEXT, STRONG, GUIDE, BLUE, GREY = palette.TEXT, palette.STRONG, palette.GUIDE, palette.BLUE, palette.GREY
 
-# The plot area, in the chart's coordinates.
-LEFT, RIGHT, TOP, BOTTOM = 108.0, 764.0, 46.0, 294.0
-INSET = 14.0  # the first and last day are drawn this far inside the plot
+# The plot area, in the chart's coordinates; the unit and the legend are above it, the dates
+# below, the values' ticks to its left (as wide as they need: LEFT is the least).
+LEFT, RIGHT, TOP, BOTTOM = 40.0, 430.0, 32.0, 182.0
+INSET = 12.0  # the first and last day are drawn this far inside the plot
 MAX_TICKS = 8
+Y_TICKS = 5  # at most, on these small charts
 NICE_STEPS = (1, 2, 2.5, 5, 10)
 
 def escape(text: str) -> str:
@@ -39,13 +49,37 @@ def escape(text: str) -> str:
     return html.escape(clean(text))
 
 
+def dark_style(scope: str = "", series: bool = True) -> str:
+    """The CSS giving a chart ``scope`` (a selector and a space, or nothing) its dark colours when the
+    reader's system asks for a dark scheme; an SVG's own ``<style>`` applies in an ``<img>`` too.
+
+    It covers this module's charts and pygal's (whose own rules it outweighs); ``series`` also
+    recolours the lines of :data:`palette.SERIES` (pygal's series keep their colours)."""
+    def rule(selectors: str, declarations: str) -> str:
+        return ",".join(scope + selector for selector in selectors.split(",")) + "{" + declarations + "}"
+
+    rules = [rule(".bg,.graph > .background,.plot > .background", f"fill:{palette.DARK_BACKGROUND}"),
+             rule("text,.title,.title.plot_title,.legends .legend text,.series text,.text-overlay text.value",
+                  f"fill:{palette.DARK_TEXT_CHART}"),
+             rule(".axis text,.axis text.major,.axis .title", f"fill:{palette.DARK_MUTED}"),
+             rule(".axis .line,.axis .major.line", f"stroke:{palette.DARK_MUTED}"),
+             rule(".axis .guide.line,.axis .guides .line,.axis .major.guide.line", f"stroke:{palette.DARK_GUIDE}"),
+             rule("text.value,text.target-label,.text-overlay text.value,.dot", f"stroke:{palette.DARK_BACKGROUND}")]
+    if series:
+        for index, colour in enumerate(palette.DARK_SERIES):
+            rules += [rule(f".serie-{index} path", f"stroke:{colour}"), rule(f".serie-{index} .dot,.key-{index}", f"fill:{colour}")]
+        rules.append(rule(".series.pace path,.target", f"stroke:{palette.DARK_GREY}"))
+    return "@media (prefers-color-scheme: dark){" + "".join(rules) + "}"
+
+
 _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
          f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
          f'font-family="{escape(FONT)}" font-size="12" fill="{TEXT}">')
-_VALUE = (f'<text class="value" x="{{:.2f}}" y="{{:.2f}}" text-anchor="{{}}" font-weight="600" fill="{TEXT}" '
+_STYLE = f"<style>{dark_style()}</style>"
+_VALUE = (f'<text class="{{}}" x="{{:.2f}}" y="{{:.2f}}" text-anchor="{{}}" font-weight="600" fill="{TEXT}" '
           'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>')
-_LEGEND = ('<rect x="{x}" y="{y}" width="14" height="14" fill="{color}"/>'
-           '<text x="{tx}" y="{ty}" font-size="13">{label}</text>')
+_LEGEND = ('<rect class="{cls}" x="{x:.1f}" y="6" width="10" height="10" fill="{color}"/>'
+           '<text x="{tx:.1f}" y="15">{label}</text>')
 
 
 def day_of(value: datetime.date) -> datetime.date:
@@ -63,7 +97,7 @@ def date_ticks(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     else:
         days = (start + datetime.timedelta(days=n) for n in range(1, span))
         inner = [d for d in days if d.day == 1]
-    gap = span * 0.07  # keep inner labels clear of the start and end labels
+    gap = span * 0.12  # keep inner labels clear of the start and end labels
     inner = [d for d in inner if gap < (d - start).days < span - gap]
     return [start, *inner, end]
 
@@ -92,18 +126,18 @@ def share(value: float, low: float, high: float) -> float:
     return (value / 2 - low / 2) / (high / 2 - low / 2)
 
 
-def value_ticks(low: float, high: float) -> list[float]:
-    """Round y-axis values inside ``low..high``: at most 8, a step of 1, 2, 2.5 or 5 times a power of ten."""
+def value_ticks(low: float, high: float, most: int = MAX_TICKS) -> list[float]:
+    """Round y-axis values inside ``low..high``: at most ``most``, a step of 1, 2, 2.5 or 5 times a power of ten."""
     span = high - low
     if span == math.inf:  # beyond the floats: the ticks of half the range, doubled
-        return [2 * value for value in value_ticks(low / 2, high / 2)]
+        return [2 * value for value in value_ticks(low / 2, high / 2, most)]
     if not span > 0 or not math.isfinite(span):
         return [low] if math.isfinite(low) else []
-    power = 10.0 ** math.floor(math.log10(span / MAX_TICKS))
+    power = 10.0 ** math.floor(math.log10(span / most))
     for nice in NICE_STEPS:
         step = nice * power
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
-        if last - first + 1 <= MAX_TICKS:
+        if last - first + 1 <= most:
             return [round(k * step, 10) for k in range(first, last + 1)]
     return [low, high]
 
@@ -142,6 +176,23 @@ def place_label(xs: list[float], ys: list[float], index: int, right: float, bott
     return x + dx, y + dy, anchor
 
 
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart: ``points`` are ``(date, value)`` pairs in any order."""
+
+    label: str
+    points: Sequence[tuple[datetime.date, float]]
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The ideal pace: a dashed line from ``start`` on the first day to ``target`` on the last, its end labelled."""
+
+    start: float
+    target: float
+    label: str = "Ideal pace"
+
+
 def checkin_chart(
     title: str,
     start: datetime.date,
@@ -155,83 +206,161 @@ def checkin_chart(
 
     The "Actual" line starts at ``(start, start_value)`` and goes through the
     check-ins (sorted by date), each labelled like ``"41,000 leads"`` (see
-    :func:`format_number`); the dashed "Ideal pace" line runs straight from
-    ``(start, start_value)`` to ``(end, target_value)``. Works for falling
-    targets (``target_value < start_value``) and for no check-ins at all.
+    :func:`format_number`) where there is room; the dashed "Ideal pace" line runs
+    straight from ``(start, start_value)`` to ``(end, target_value)``, its end
+    labelled ``"Target 100,000 leads"``. Works for falling targets
+    (``target_value < start_value``) and for no check-ins at all.
     """
-    start, end = day_of(start), day_of(end)
+    start = day_of(start)
     checks = sorted(((day_of(day), value) for day, value in checkins), key=lambda point: point[0])
-    # sorted() is stable: the start point stays before same-day check-ins
-    points = sorted([(start, start_value), *checks], key=lambda point: point[0])
 
     def fmt(value: float) -> str:
         return format_number(value, unit, places=2)
 
-    first = min(start, points[0][0])
-    days = max((max(end, points[-1][0]) - first).days, 1)
-    low, high = padded_range([target_value] + [value for _, value in points])
+    said = "; ".join(f"{short_date(d)}: {fmt(v)}" for d, v in checks)
+    desc = (f"{title}. From {fmt(start_value)} on {short_date(start)} to a target of {fmt(target_value)} "
+            f"by {short_date(day_of(end))}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
+    # sorted() is stable: the start point stays before same-day check-ins
+    actual = Series("Actual", sorted([(start, start_value), *checks], key=lambda point: point[0]))
+    return line_chart(title, desc, start, end, [actual], Pace(start_value, target_value), unit=unit)
 
-    def x_of(day: datetime.date) -> float:
-        return _x(day, first, days)
+
+def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, series: Sequence[Series],
+               pace: Pace | None = None, unit: str = "", percent_values: bool = False) -> str:
+    """A chart of ``series`` over the days from ``start`` to ``end``, with the ``pace`` line if given.
+
+    ``title`` is the SVG's ``<title>``, ``desc`` its ``<desc>`` (the data in words). Values
+    are written like ``"41,000 leads"`` (``unit``), or as percentages (``"42 %"``) with
+    ``percent_values`` for fractions 0..1. A single series labels each point where there
+    is room; several label their latest points; the latest points and the target always show.
+    Series take the colours of :data:`palette.SERIES` in order, up to four.
+    """
+    start, end = day_of(start), day_of(end)
+    points = [sorted(((day_of(d), v) for d, v in s.points), key=lambda point: point[0]) for s in series]
+    days_shown = [d for line in points for d, _ in line]
+    first, last = min([start, *days_shown]), max([end, *days_shown])
+    days = max((last - first).days, 1)
+    values = [v for line in points for _, v in line] + ([pace.start, pace.target] if pace else [])
+    low, high = padded_range(values or [0.0])
+
+    def label(value: float) -> str:
+        return percent(value) if percent_values else format_number(value, unit, places=2)
 
     def y_of(value: float) -> float:
         return BOTTOM - share(value, low, high) * (BOTTOM - TOP)
 
-    said = "; ".join(f"{short_date(d)}: {fmt(v)}" for d, v in checks)
-    desc = (f"{title}. From {fmt(start_value)} on {short_date(start)} to a target of {fmt(target_value)} "
-            f"by {short_date(end)}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
-    xs = [x_of(day) for day, _ in points]
-    ys = [y_of(value) for _, value in points]
-    parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-             f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
-             f'<text class="title" x="{WIDTH / 2}" y="26" text-anchor="middle" font-size="17" fill="{STRONG}">'
-             f"{escape(title)}</text>",
-             _y_axis(low, high, y_of, unit), _x_axis(start, end, first, days),
-             _line(0, xs, ys, f'stroke="{BLUE}" stroke-width="3"'),
-             _line(1, [x_of(start), x_of(end)], [y_of(start_value), y_of(target_value)],
-                   f'stroke="{GREY}" stroke-width="2" stroke-dasharray="7 5"'),
-             '<g class="dots">', *(f'<circle class="dot" cx="{x:.2f}" cy="{y:.2f}" r="5" fill="{BLUE}" '
-                                   'stroke="#fff" stroke-width="2"/>' for x, y in zip(xs, ys)), "</g>",
-             '<g class="text-overlay">',
-             *(_VALUE.format(*place_label(xs, ys, i, RIGHT, BOTTOM, LEFT, TOP), escape(fmt(value)))
-               for i, (_, value) in enumerate(points)), "</g>",
-             '<g class="legends">', _LEGEND.format(x=118, y=324, color=BLUE, tx=138, ty=336, label="Actual"),
-             _LEGEND.format(x=447, y=324, color=GREY, tx=467, ty=336, label="Ideal pace"), "</g></svg>\n"]
+    ticks = [(y_of(v), percent(v) if percent_values else format_number(v, places=2)) for v in value_ticks(low, high, Y_TICKS)]
+    left = min(max(LEFT, 12 + max((text_width(text) for _, text in ticks), default=0)), WIDTH / 3)
+    xs = [[_x(d, first, days, left) for d, _ in line] for line in points]
+    ys = [[y_of(v) for _, v in line] for line in points]
+    ends = (_x(start, first, days, left), y_of(pace.start), _x(end, first, days, left), y_of(pace.target)) if pace else None
+    parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _STYLE,
+             f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
+             _legend(series, pace, "" if percent_values else unit), _y_axis(ticks, left),
+             _x_axis(start, end, first, days, left)]
+    parts += [_line(i, xs[i], ys[i], f'stroke="{palette.SERIES[i % 4]}" stroke-width="3"') for i in range(len(points))]
+    if ends:
+        parts.append(_line(len(points), [ends[0], ends[2]], [ends[1], ends[3]],
+                           f'stroke="{GREY}" stroke-width="2" stroke-dasharray="7 5"', "pace"))
+        parts.append(f'<path class="target" d="M{ends[2]:.2f} {ends[3] - 6:.2f}l6 6l-6 6l-6 -6z" fill="none" '
+                     f'stroke="{GREY}" stroke-width="2"/>')
+    for i in range(len(points)):
+        parts += [f'<g class="dots serie-{i}">',
+                  *(f'<circle class="dot" cx="{x:.2f}" cy="{y:.2f}" r="4" fill="{palette.SERIES[i % 4]}" '
+                    'stroke="#fff" stroke-width="2"/>' for x, y in zip(xs[i], ys[i])), "</g>"]
+    labels = chart_labels(xs, ys, [[label(v) for _, v in line] for line in points],
+                          (ends[2], ends[3], "Target " + label(pace.target), pace.target >= pace.start) if ends else None,
+                          ends, plot_box(left))
+    parts += ['<g class="text-overlay">', *(_text(item) for item in labels), "</g></svg>\n"]
     return "".join(parts)
 
 
-def _line(index: int, xs: list[float], ys: list[float], stroke: str) -> str:
-    path = " ".join(f"{'L' if i else 'M'}{x:.2f} {y:.2f}" for i, (x, y) in enumerate(zip(xs, ys)))
-    return (f'<g class="series serie-{index}"><path d="{path}" fill="none" {stroke} '
-            'stroke-linejoin="round" stroke-linecap="round"/></g>')
+def plot_box(left: float = LEFT) -> Box:
+    """Where the labels of a chart whose plot starts at ``left`` may go."""
+    return Box(left, TOP - 6, RIGHT, BOTTOM - 2)
 
 
-def _y_axis(low: float, high: float, y_of, unit: str) -> str:
-    parts = ['<g class="axis y">']
-    for value in value_ticks(low, high):
-        y = y_of(value)
-        parts.append(f'<path class="guide line" d="M{LEFT} {y:.2f}H{RIGHT}" stroke="{GUIDE}"/>'
-                     f'<text class="major" x="{LEFT - 6}" y="{y + 4:.2f}" text-anchor="end" fill="{STRONG}">'
-                     f"{escape(format_number(value, places=2))}</text>")
-    parts.append(f'<path class="line" d="M{LEFT} {TOP}V{BOTTOM}" stroke="{STRONG}"/>')
-    if unit:
-        middle = (TOP + BOTTOM) / 2
-        parts.append(f'<text class="title" x="28" y="{middle}" text-anchor="middle" font-size="13" '
-                     f'transform="rotate(-90 28 {middle})">{escape(unit)}</text>')
+def chart_labels(xs: list[list[float]], ys: list[list[float]], texts: list[list[str]],
+                 target: tuple[float, float, str, bool] | None = None, pace: Segment | None = None,
+                 plot: Box | None = None) -> list[Label]:
+    """The labels of a chart's points, placed clear of each other, the dots and the lines.
+
+    ``xs``, ``ys`` and ``texts`` hold each series' points; ``target`` is the pace line's
+    end ``(x, y, text, rising)`` and ``pace`` the line itself; ``plot`` is where they may go. The target and each series' latest point are always
+    labelled, then the first series' start and its other points from the newest back
+    (those only where there is room clear of the lines, and only when there is one series). They come in
+    drawing order: the points' from left to right, then the target's.
+    """
+    dots = [(x, y) for line_x, line_y in zip(xs, ys) for x, y in zip(line_x, line_y)]
+    lines: list[Segment] = [(a, b, c, d) for line_x, line_y in zip(xs, ys)
+                            for a, b, c, d in zip(line_x, line_y, line_x[1:], line_y[1:])]
+    wanted: list[Wanted] = []
+    if target is not None:
+        x, y, text, rising = target
+        wanted.append(Wanted(x, y, text, (-10, -10, "end") if rising else (-10, 20, "end"), required=True,
+                             kind="target-label"))
+    order = [(i, len(xs[i]) - 1) for i in range(len(xs)) if xs[i]]
+    if len(xs) == 1 and xs[0]:
+        order += [(0, 0)] + [(0, j) for j in range(len(xs[0]) - 2, 0, -1)]
+    for i, j in dict.fromkeys(order):
+        line_y = ys[i]
+        first = label_offset(line_y[j - 1] if j else None, line_y[j], line_y[j + 1] if j + 1 < len(line_y) else None)
+        wanted.append(Wanted(xs[i][j], line_y[j], texts[i][j], first, required=j == len(line_y) - 1))
+    if target is not None:
+        dots.append(target[:2])
+    placed = place(wanted, plot or plot_box(), dots, lines, soft=[pace] if pace else [])
+    return sorted((label for label in placed if label is not None), key=lambda label: (label.kind != "value", label.x))
+
+
+def _text(label: Label) -> str:
+    return _VALUE.format(label.kind, label.x, label.y, label.anchor, escape(label.text))
+
+
+def _legend(series: Sequence[Series], pace: Pace | None, unit: str) -> str:
+    """A row above the plot: the unit of the values at the left (where there is room), and
+    the keys at the right, each series' colour and name, then the pace's."""
+    keys = [(f"key-{i}", palette.SERIES[i % 4], s.label) for i, s in enumerate(series)]
+    if pace:
+        keys.append(("key-pace", GREY, pace.label))
+    widths = [24 + text_width(name) for _, _, name in keys]
+    x = max(RIGHT - sum(widths), 4.0)  # from the left edge when the names are long
+    parts = ['<g class="legends">']
+    if unit and 4 + text_width(unit) + 12 < x:
+        parts.append(f'<text class="title unit" x="4" y="15">{escape(unit)}</text>')
+    for (cls, colour, name), width in zip(keys, widths):
+        parts.append(_LEGEND.format(cls=cls, x=x, color=colour, tx=x + 14, label=escape(name)))
+        x += width
     return "".join(parts) + "</g>"
 
 
-def _x(day: datetime.date, first: datetime.date, days: int) -> float:
-    """The x of ``day`` on an axis of ``days`` days from ``first``."""
-    return LEFT + INSET + (day - first).days / days * (RIGHT - LEFT - 2 * INSET)
+def _line(index: int, xs: list[float], ys: list[float], stroke: str, kind: str = "") -> str:
+    path = " ".join(f"{'L' if i else 'M'}{x:.2f} {y:.2f}" for i, (x, y) in enumerate(zip(xs, ys)))
+    return (f'<g class="series serie-{index}{" " + kind if kind else ""}"><path d="{path}" fill="none" {stroke} '
+            'stroke-linejoin="round" stroke-linecap="round"/></g>')
+
+
+def _y_axis(ticks: list[tuple[float, str]], left: float) -> str:
+    """The value axis: ``ticks`` are ``(y, text)`` pairs."""
+    parts = ['<g class="axis y">']
+    for y, text in ticks:
+        parts.append(f'<path class="guide line" d="M{left:.1f} {y:.2f}H{RIGHT}" stroke="{GUIDE}"/>'
+                     f'<text class="major" x="{left - 6:.1f}" y="{y + 4:.2f}" text-anchor="end" fill="{STRONG}">'
+                     f"{escape(text)}</text>")
+    parts.append(f'<path class="line" d="M{left:.2f} {TOP}V{BOTTOM}" stroke="{STRONG}"/>')
+    return "".join(parts) + "</g>"
+
+
+def _x(day: datetime.date, first: datetime.date, days: int, left: float) -> float:
+    """The x of ``day`` on an axis of ``days`` days from ``first``, the plot starting at ``left``."""
+    return left + INSET + (day - first).days / days * (RIGHT - left - 2 * INSET)
 
 
 @functools.lru_cache(maxsize=64)
-def _x_axis(start: datetime.date, end: datetime.date, first: datetime.date, days: int) -> str:
+def _x_axis(start: datetime.date, end: datetime.date, first: datetime.date, days: int, left: float) -> str:
     """The date axis; the same for most charts of a cycle, so drawn once for them."""
-    parts = ['<g class="axis x">', f'<path class="line" d="M{LEFT} {BOTTOM}H{RIGHT}" stroke="{STRONG}"/>']
+    parts = ['<g class="axis x">', f'<path class="line" d="M{left:.1f} {BOTTOM}H{RIGHT}" stroke="{STRONG}"/>']
     for day in date_ticks(start, end):
-        x = _x(day, first, days)
+        x = _x(day, first, days, left)
         parts.append(f'<path class="major line" d="M{x:.2f} {BOTTOM}v5" stroke="{STRONG}"/>'
-                     f'<text x="{x:.2f}" y="{BOTTOM + 18}" text-anchor="middle">{short_date(day)}</text>')
+                     f'<text x="{x:.2f}" y="{BOTTOM + 17}" text-anchor="middle">{short_date(day)}</text>')
     return "".join(parts) + "</g>"

@@ -21,3 +21,11 @@ BADGE_LABEL = "#555"  # the grey left part of a badge
 #: A status's colour, for badges and the grades of the score distribution chart.
 STATUS = {"on-track": GREEN, "achieved": GREEN, "at-risk": AMBER, "progress": AMBER,
           "off-track": RED, "missed": RED}
+
+#: The charts in a dark colour scheme (an SVG's own ``@media (prefers-color-scheme: dark)``),
+#: from the stylesheet's dark variant: --surface, --text, --muted, --border, --bar.
+DARK_BACKGROUND, DARK_TEXT_CHART, DARK_MUTED, DARK_GUIDE, DARK_BLUE = "#171c23", "#e6e9ed", "#a3acb8", "#2b323c", "#6f97ff"
+DARK_GREY = "#8a939c"  # the ideal pace: the light one reads on both
+#: A chart's series colours, light and dark: one per series, in order.
+SERIES = (BLUE, PURPLE, GREEN, AMBER_BAR)
+DARK_SERIES = (DARK_BLUE, "#c3a6ff", "#7fd69a", "#f3b23c")

@@ -1,0 +1,173 @@
+"""Where a line chart's labels go: next to their points, never on one another.
+
+Labels are placed one at a time, most important first (the target, the latest value,
+the start, then the other points from the newest back). Each tries the places around
+its point, the side its lines leave free first (:func:`okrsite.render.linechart.label_offset`),
+and takes the first that stays inside the plot and clear of every label already placed,
+of every dot and of the lines; failing that, the first that only crosses a "soft" line
+(the dashed ideal pace, which its halo keeps legible). A label that finds no such place
+is left out when it may be (the values are in the chart's description and the page's
+table), or put in its least crowded place when it must be shown.
+
+Sizes are estimated from the number of characters (no font is measured), generously,
+so that any of the fonts the charts name fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHAR_WIDTH = 0.62  # of the font size: wider than the digits of any of the charts' fonts, bold
+ASCENT, DESCENT = 0.8, 0.25  # of the font size, from the baseline
+SIZE = 12.0  # the labels' font size
+DOT = 6.0  # half the side of the square kept clear around a dot
+# (dx, dy, anchor) around a point: above, below, and to each side a little up or down
+AROUND = ((0, -11, "middle"), (0, 20, "middle"), (8, -8, "start"), (8, 18, "start"),
+          (-8, -8, "end"), (-8, 18, "end"), (10, 4, "start"), (-10, 4, "end"),
+          (0, -24, "middle"), (0, 33, "middle"))  # and a little further off, above and below
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in the chart's coordinates (y grows downwards)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: Box) -> bool:
+        return self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
+
+    def inside(self, other: Box) -> bool:
+        e = 1e-6  # a box moved to an edge may end a rounding error beyond it
+        return (other.left - e <= self.left and self.right <= other.right + e
+                and other.top - e <= self.top and self.bottom <= other.bottom + e)
+
+    def crosses(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        """Whether the segment from ``(x0, y0)`` to ``(x1, y1)`` passes through the box."""
+        return crosses((self.left, self.top, self.right, self.bottom), (x0, y0, x1, y1))
+
+
+def crosses(box: tuple[float, float, float, float], segment: tuple[float, float, float, float]) -> bool:
+    """Whether ``segment`` ``(x0, y0, x1, y1)`` passes through ``box`` ``(left, top, right, bottom)``
+    (Liang-Barsky clipping)."""
+    left, top, right, bottom = box
+    x0, y0, x1, y1 = segment
+    if max(x0, x1) < left or min(x0, x1) > right or max(y0, y1) < top or min(y0, y1) > bottom:
+        return False  # the usual case, answered at once
+    low, high = 0.0, 1.0
+    dx, dy = x1 - x0, y1 - y0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text at ``x, y`` (its baseline) with an SVG ``text-anchor``."""
+
+    x: float
+    y: float
+    anchor: str
+    text: str
+    size: float = SIZE
+    kind: str = "value"  # the text's class: what it labels
+
+    @property
+    def box(self) -> Box:
+        width = text_width(self.text, self.size)
+        left = self.x - {"start": 0.0, "middle": width / 2, "end": width}[self.anchor]
+        return Box(left - 2, self.y - ASCENT * self.size - 1, left + width + 2, self.y + DESCENT * self.size + 1)
+
+
+def text_width(text: str, size: float = SIZE) -> float:
+    """A generous estimate of how wide ``text`` is drawn at ``size``."""
+    return len(text) * CHAR_WIDTH * size
+
+
+Segment = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A label to place next to the point ``x, y``: ``first`` is the offset tried first,
+    ``required`` says it must be shown even where it finds no free place."""
+
+    x: float
+    y: float
+    text: str
+    first: tuple[float, float, str]
+    required: bool = False
+    kind: str = "value"
+
+
+def place(wanted: list[Wanted], plot: Box, dots: list[tuple[float, float]], lines: list[Segment],
+          taken: list[Box] | None = None, soft: list[Segment] | None = None) -> list[Label | None]:
+    """The labels of ``wanted``, placed in that order (most important first) inside ``plot``,
+    clear of each other, of ``taken`` boxes, of ``dots`` and of ``lines``, and of the ``soft``
+    lines where they can be (required labels cross a line where they must); None for a label
+    left out."""
+    # boxes as plain tuples here: a chart places its labels in a fraction of a millisecond
+    boxes = [(b.left, b.top, b.right, b.bottom) for b in taken or []]
+    boxes += [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y in dots]
+    edges = (plot.left, plot.top, plot.right, plot.bottom)
+    placed: list[Label | None] = []
+    for item in wanted:
+        found = _best(item, edges, boxes, lines, soft or [])
+        if found is None:
+            placed.append(None)
+            continue
+        x, y, anchor, box = found
+        placed.append(Label(x, y, anchor, item.text, kind=item.kind))
+        boxes.append(box)
+    return placed
+
+
+_Edges = tuple[float, float, float, float]
+
+
+def _best(item: Wanted, plot: _Edges, taken: list[_Edges], lines: list[Segment], soft: list[Segment]):
+    """``(x, y, anchor, box)`` of the first place around ``item`` that is inside, free and clear of
+    all lines; else of the first free one clear of the hard ones; else, if ``item`` is required, of
+    the first free one, or of the one overlapping the fewest boxes; else None."""
+    width = text_width(item.text)
+    fallback = softly = None
+    crowded = []
+    p_left, p_top, p_right, p_bottom = plot
+    for dx, dy, anchor in (item.first, *(a for a in AROUND if a != item.first)):
+        x, y = item.x + dx, item.y + dy
+        left = x - (0.0 if anchor == "start" else width / 2 if anchor == "middle" else width) - 2
+        right = left + width + 4
+        shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
+        box = (left + shift, y - ASCENT * SIZE - 1, right + shift, y + DESCENT * SIZE + 1)
+        found = (x + shift, y, anchor, box)
+        l, t, r, b = box
+        inside = t >= p_top - 1e-6 and b <= p_bottom + 1e-6 and l >= p_left - 1e-6 and r <= p_right + 1e-6
+        if not inside or any(l < R and L < r and t < B and T < b for L, T, R, B in taken):
+            if item.required:
+                crowded.append((sum(l < R and L < r and t < B and T < b for L, T, R, B in taken), found))
+            continue
+        if any(crosses(box, segment) for segment in lines):
+            fallback = fallback or found
+        elif not any(crosses(box, segment) for segment in soft):
+            return found
+        else:
+            softly = softly or found
+    if softly:
+        return softly
+    if not item.required:
+        return None
+    if fallback:
+        return fallback
+    return min(crowded, key=lambda pair: pair[0])[1] if crowded else None
