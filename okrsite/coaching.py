@@ -117,10 +117,10 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
 
 
 def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
-    scored = cycle.objectives
+    scored = [o for o in cycle.objectives if o.type != "committed"]  # committed ones are meant to reach 1.0
     if cycle.state == "archived" and scored and all(o.score >= STRETCH for o in scored):
         yield (cycle.folder, None,
-               f"every objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant to stretch "
+               f"every aspirational objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant to stretch "
                "(about 0.7 is the usual sweet spot); set bolder targets next cycle")
 
 

@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import cache
 
 from okrsite.config import StatusBands
 from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner
@@ -82,6 +84,20 @@ def grade(score: float, bands: StatusBands) -> str:
     return "progress" if score >= bands.progress else "missed"
 
 
+COMMITTED_BAR = 1.0  # a committed objective is expected to reach it
+
+
+@cache
+def bands_for(objective_type: str, bands: StatusBands) -> StatusBands:
+    """The bands an objective of ``objective_type`` and its key results are measured by. A committed
+    one is on track only at the pace of a straight line to 1.0 and achieved only at 1.0 (or at the
+    site's own bands where they ask for more); at risk and progress made keep the site's bands.
+    Owners and cycles mix types and keep the site's bands."""
+    if objective_type != "committed":
+        return bands
+    return replace(bands, on_track=max(COMMITTED_BAR, bands.on_track), achieved=max(COMMITTED_BAR, bands.achieved))
+
+
 def key_result_progress(kr: KeyResult) -> float:
     if kr.type == "milestone":
         return 1.0 if kr.done else 0.0
@@ -114,19 +130,20 @@ def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands, stale_days: in
     cycle.expected = elapsed_fraction(cycle.start, cycle.end, today)
     running = cycle.state == "current" and cycle.start <= today <= cycle.end
 
-    def status(progress: float, score: float) -> str:
+    def status(progress: float, score: float, bands: StatusBands = bands) -> str:
         if cycle.state == "upcoming":
             return "not-started"
         return grade(score, bands) if archived else pace_status(progress, cycle.expected, bands)
 
     for objective in children_first(cycle.objectives):
+        measured_by = bands_for(objective.type, bands)
         for kr in objective.key_results:
             kr.progress = key_result_progress(kr)
             kr.score = kr.progress if kr.score_given is None else kr.score_given
-            kr.status = status(kr.progress, kr.score)
+            kr.status = status(kr.progress, kr.score, measured_by)
             kr.stale = running and is_stale(kr, today, stale_days)
         _score_objective(objective)
-        objective.status = status(objective.progress, objective.score)
+        objective.status = status(objective.progress, objective.score, measured_by)
         if objective.status_given and cycle.state == "current":
             objective.status = objective.status_given
     for owner in cycle.owners.values():

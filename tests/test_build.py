@@ -96,6 +96,15 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert report.ok(False) and report.parsed == 1
     assert_same_as_clean_build(site, out, tmp_path)
 
+    # make an objective committed, and one of the archived cycle aspirational again: tags, notes, statuses,
+    # the retrospective's count
+    edit(site / Q4 / "departments/manufacturing.md", "  - id: capacity\n", "  - id: capacity\n    type: committed\n")
+    edit(site / "content/2026-Q3/departments/ecommerce.md", "    type: committed", "    type: aspirational")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Committed" in (out / "2026-q4/manufacturing/capacity/index.html").read_text(encoding="utf-8")
+    assert "committed-tag" not in (out / "2026-q3/ecommerce/replatform/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
     # change the settings: the title on every page, a status band
     edit(site / "site.toml", 'title = "', 'title = "The ')
     edit(site / "site.toml", "on_track = 0.8", "on_track = 0.9")

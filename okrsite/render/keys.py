@@ -29,7 +29,7 @@ def _declared_objective(objective: Objective) -> tuple:
     owner = objective.owner
     if owner.digest:
         return owner.digest, owner.history_digest, objective.id
-    return (objective.title, objective.description_html, objective.retro_html, objective.private, objective.score_given, owner.name,
+    return (objective.title, objective.type, objective.description_html, objective.retro_html, objective.private, objective.score_given, owner.name,
             owner.kind, tuple((i.text, i.done) for i in objective.initiatives),
             tuple(_declared_key_result(kr) for kr in objective.key_results))
 

@@ -224,6 +224,7 @@ class _Plan:
     def _retro(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
         rows = status_rows(cycle)
+        committed = retro.committed(rows)
         later = retro.next_cycle(self.site, cycle)
         carried = retro.carried_over(rows, later)
         # of the next cycle the page shows only which objectives go on there (links; their progress is
@@ -231,7 +232,8 @@ class _Plan:
         shown_later = stable_hash(tuple(now.ref for _, pairs in carried for _, now in pairs))
         yield self.page("retro.html", urls.cycle_page(cycle, "retro"), combine(keys.cycle, shown_later), lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
-            later=later, carried=carried, notes=retro.with_notes(rows)))
+            later=later, carried=carried, notes=retro.with_notes(rows), committed=committed,
+            fell_short=retro.fell_short(committed)))
 
     def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
         below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(objective.url))
