@@ -30,6 +30,7 @@ PAGES = {
     "owner": "2026-q4/fulfillment/index.html",
     "person": "2026-q4/oluwaseun-adeyemi/index.html",
     "objective": "2026-q4/fulfillment/same-day/index.html",
+    "committed objective": "2026-q4/product/gift-range/index.html",
     "tree": "2026-q4/tree/index.html",
     "status": "2026-q4/status/index.html",
     "retrospective": "2026-q3/retro/index.html",
@@ -124,7 +125,7 @@ CONTRAST = """
   const background = el => { for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
                                if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) return c.slice(0, 3); } return [255, 255, 255]; };
   const worst = [];
-  for (const el of document.querySelectorAll('h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, summary')) {
+  for (const el of document.querySelectorAll('h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, .committed-tag, summary')) {
     if (!el.textContent.trim() || !el.getClientRects().length) continue;
     const fg = lum(parse(getComputedStyle(el).color)), bg = lum(background(el));
     const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
