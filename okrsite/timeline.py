@@ -23,8 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner
-from okrsite.scoring import (children_first, elapsed_fraction, key_result_progress, mean, metric_progress,
-                             weighted_mean)
+from okrsite.scoring import (children_first, elapsed_fraction, key_result_progress, mean, metric_progresses,
+                             weighted_means)
 
 
 @dataclass(slots=True)
@@ -52,7 +52,7 @@ def timeline(cycle: Cycle, days: list[dt.date], today: dt.date) -> Timeline:
             line.key_results[id(kr)] = _key_result_line(kr, days, today, line)
         weights = [kr.weight for kr in objective.key_results]
         lines = [line.key_results[id(kr)] for kr in objective.key_results]
-        line.objectives[id(objective)] = [weighted_mean(zip(values, weights)) for values in _by_day(lines, days)]
+        line.objectives[id(objective)] = weighted_means(lines, weights, len(days))
     for owner in cycle.owners.values():
         lines = [line.objectives[id(o)] for o in owner.objectives]
         line.owners[id(owner)] = [mean(list(values)) for values in _by_day(lines, days)]
@@ -82,14 +82,14 @@ def _key_result_line(kr: KeyResult, days: list[dt.date], today: dt.date, line: T
     if not kr.checkins:
         return [now] * len(days)
     dates = [checkin.date for checkin in kr.checkins]
-    return [now if day >= today else _progress_on(kr, bisect.bisect_right(dates, day)) for day in days]
+    steps = _steps(kr)
+    return [now if day >= today else steps[bisect.bisect_right(dates, day)] for day in days]
 
 
-def _progress_on(kr: KeyResult, known: int) -> float:
-    """A metric's or a milestone's progress once its first ``known`` check-ins were made."""
-    latest = kr.checkins[known - 1].value if known else None
+def _steps(kr: KeyResult) -> list[float]:
+    """A metric's or a milestone's progress once its first 0, 1, 2 ... check-ins were made."""
     if kr.type == "milestone":
-        return 1.0 if latest else 0.0
+        return [0.0, *(1.0 if c.value else 0.0 for c in kr.checkins)]
     if kr.start is None or kr.target is None or kr.start == kr.target:
-        return 0.0
-    return metric_progress(kr.start, kr.target, kr.start if latest is None else latest)
+        return [0.0] * (len(kr.checkins) + 1)
+    return metric_progresses(kr.start, kr.target, [kr.start, *(c.value for c in kr.checkins)])

@@ -28,6 +28,8 @@ PAGES = {
     "cycle": "2026-q4/index.html",
     "archived cycle": "2026-q3/index.html",
     "owner": "2026-q4/fulfillment/index.html",
+    "department": "2026-q4/product/index.html",
+    "archived department": "2026-q3/product/index.html",
     "person": "2026-q4/oluwaseun-adeyemi/index.html",
     "objective": "2026-q4/fulfillment/same-day/index.html",
     "committed objective": "2026-q4/product/gift-range/index.html",
@@ -143,6 +145,21 @@ def test_text_contrast_is_readable(browser, base, kind, scheme):
         dark = visit.page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         assert dark == (scheme == "dark")
         assert visit.page.evaluate(CONTRAST) == []
+
+
+@pytest.mark.parametrize("scheme, stroke", [("light", "rgb(31, 111, 178)"), ("dark", "rgb(143, 176, 255)")])
+def test_the_pace_chart_follows_the_colour_scheme_and_fits_a_phone(browser, base, scheme, stroke):
+    with Visit(browser, base + PAGES["department"], color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
+        svg = visit.page.locator("svg.pace-svg")
+        assert svg.evaluate("s => getComputedStyle(s.querySelector('polyline.pace-actual')).stroke") == stroke
+        text, ideal = svg.evaluate("""s => [getComputedStyle(s.querySelector('text')).fill,
+                                             getComputedStyle(s.querySelector('.pace-ideal')).stroke]""")
+        assert text == ideal == visit.page.evaluate("getComputedStyle(document.body).color")  # currentColor
+        box = svg.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375 and box["width"] >= 300
+        height = svg.evaluate("s => s.querySelector('text').getBoundingClientRect().height")
+        assert height >= 11  # 12 px text drawn at least 11 px high on a 375 px phone
+        assert visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
 def test_tree_branches_open_and_close_by_click(browser, base):

@@ -22,8 +22,10 @@ from okrsite.scoring import (
     kpi_healthy,
     mean,
     metric_progress,
+    metric_progresses,
     pace_status,
     weighted_mean,
+    weighted_means,
 )
 
 D = dt.date
@@ -176,6 +178,34 @@ def test_current_defaults_to_the_latest_checkin_else_start():
 def test_metric_progress_is_always_between_0_and_1(start, target, current):
     assume(start != target)
     assert 0.0 <= metric_progress(start, target, current) <= 1.0
+
+
+NUMBERS = st.one_of(st.integers(-2 ** 60, 2 ** 60), st.integers(-1000, 1000),
+                    st.floats(allow_nan=False, allow_infinity=False), st.floats(-1e6, 1e6))
+
+
+@given(start=NUMBERS, target=NUMBERS, values=st.lists(NUMBERS, max_size=6))
+def test_metric_progresses_are_metric_progress_exactly(start, target, values):
+    """The batch the timeline uses gives the very floats of the one-by-one rule, extremes included."""
+    assume(start != target)
+    assert metric_progresses(start, target, values) == [metric_progress(start, target, v) for v in values]
+
+
+@given(st.integers(1, 6).flatmap(lambda days: st.tuples(
+    st.lists(st.lists(st.floats(0, 1), min_size=days, max_size=days), max_size=5),
+    st.lists(st.one_of(st.integers(1, 5), st.floats(0.01, 100), st.floats(1e307, 1.7e308)), min_size=5, max_size=5),
+    st.just(days))))
+def test_weighted_means_are_weighted_mean_of_each_column_exactly(case):
+    lines, weights, days = case
+    weights = weights[:len(lines)]
+    expected = [weighted_mean(zip(column, weights)) for column in zip(*lines)] if lines else [0.0] * days
+    assert weighted_means(lines, weights, days) == expected
+
+
+def test_metric_progresses_of_everyday_numbers():
+    assert metric_progresses(14, 7, [14, 9, 7, 3, 20]) == [0.0, 5 / 7, 1.0, 1.0, 0.0]
+    assert metric_progresses(7.5, 9.0, [8.4]) == [metric_progress(7.5, 9.0, 8.4)]
+    assert metric_progresses(10, 10.0, [12]) == [0.0]
 
 
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(0.01, 100)), min_size=1, max_size=20))

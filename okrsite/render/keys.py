@@ -55,6 +55,14 @@ def _owner(owner: Owner) -> int:
                         tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
 
 
+def owner_extras(line: tuple[float, ...] | None, history: int | None) -> int:
+    """What an owner's page shows beyond its objectives and neighbours: its progress through the
+    cycle (the rounded values its chart draws; the days follow from the cycle's dates and the build
+    date, which every key holds) and its department's final scores in other cycles (the
+    ``scorehistory.signature`` of those it shows)."""
+    return combine(line or (), history or 0)
+
+
 def site_key(site: Site, theme: str) -> int:
     """What every page shows around its content: site settings, build date, theme, cycles' names and states."""
     return stable_hash((site.config.title, site.config.base_url, site.config.history, site.build_date, code_version(), theme,
@@ -85,11 +93,12 @@ class CycleKeys:
         """The owner's entry in okrs.json: the owner and its objectives."""
         return combine(self.owners[id(owner)], tuple(self.objectives[id(o)] for o in owner.objectives))
 
-    def owner(self, owner: Owner) -> int:
-        """The owner's page: the owner, its org-chart neighbours and its objectives with their links."""
+    def owner(self, owner: Owner, shown: int = 0) -> int:
+        """The owner's page: the owner, its org-chart neighbours and its objectives with their links, and
+        ``shown``, what else it draws (:func:`owner_extras`)."""
         people = [*owner.ancestors, owner.lead, *owner.children]
         return combine(self.frame, self.owners[id(owner)], tuple(self.owners[id(p)] for p in people if p is not None),
-                       tuple(self._neighbourhood(o) for o in owner.objectives))
+                       tuple(self._neighbourhood(o) for o in owner.objectives), shown)
 
     def objective(self, objective: Objective) -> int:
         """The objective's page: it, its owner's place, its links and everything aligned below it."""

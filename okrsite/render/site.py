@@ -19,16 +19,17 @@ from markupsafe import Markup
 from okrsite import urls
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
-from okrsite.render import badges, charts, linechart, retro
+from okrsite.render import badges, charts, linechart, pacechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
 from okrsite.render.heatmap import by_status
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.fingerprint import combine, stable_hash
-from okrsite.render.keys import CycleKeys, site_key
+from okrsite.render.keys import CycleKeys, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
+from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import org_items, subtree_children, tree_items
 from okrsite.render.views import (alignment_roots, departments, needs_attention, status_rows, status_summary,
                                   unaligned)
@@ -52,6 +53,7 @@ class Output:
 class _CyclePlan:
     cycle: Cycle  # held, so the ids that ``keys`` uses stay this cycle's
     site_key: int
+    history: int  # the other cycles' department scores that its pages show
     keys: CycleKeys
     outputs: list[Output]
 
@@ -125,6 +127,7 @@ class _Plan:
         self.site, self.renderer = site, renderer
         self.site_key = site_key(site, renderer.templates)
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
+        self.history = score_history(site)
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
@@ -144,10 +147,12 @@ class _Plan:
     def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
         """The outputs of one cycle; those of the last build when the cycle and the site are the same."""
         known = self.renderer.cycle_plans.get(cycle.id)
-        if known is not None and known.cycle is cycle and known.site_key == self.site_key:
+        shown = self.history.shown(cycle)
+        history = signature(shown, [d for c in shown for d in self.history.departments[c.id].values()])
+        if known is not None and known.cycle is cycle and known.site_key == self.site_key and known.history == history:
             return known
         keys = CycleKeys(cycle, self.site_key)
-        return _CyclePlan(cycle, self.site_key, keys, list(self._cycle(cycle, keys)))
+        return _CyclePlan(cycle, self.site_key, history, keys, list(self._cycle(cycle, keys)))
 
     @staticmethod
     def file(path: str, key: int, render: Callable[[], bytes]) -> Output:
@@ -191,8 +196,9 @@ class _Plan:
             yield self.file(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
                       partial(_svg, charts.score_distribution_chart, title, bands))
         yield from self._people_and_kpis(cycle, keys)
+        lines = pacechart.pace_lines(cycle, self.site.build_date)  # once for the cycle
         for owner in cycle.owners.values():
-            yield from self._owner(owner, keys)
+            yield from self._owner(owner, keys, lines.get(id(owner)))
 
     def _people_and_kpis(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         """The cycle's people directory, drawn person by person (each entry kept until it changes), and its KPIs."""
@@ -207,9 +213,13 @@ class _Plan:
         yield self.page("kpis.html", urls.cycle_page(cycle, "kpis"), keys.kpis(owners),
                   lambda: dict(cycle=cycle, owners=owners, summary=kpi_summary(owners)))
 
-    def _owner(self, owner: Owner, keys: CycleKeys) -> Iterator[Output]:
+    def _owner(self, owner: Owner, keys: CycleKeys, line: pacechart.PaceLine | None) -> Iterator[Output]:
         cycle = owner.cycle
-        yield self.page("owner.html", urls.owner(owner), keys.owner(owner), lambda: dict(cycle=cycle, owner=owner))
+        scores = self.history.of(owner) if owner.kind == "department" else []
+        shown = owner_extras(line.values if line else None,
+                             signature([c for c, _ in scores], [d for _, d in scores]) if scores else None)
+        yield self.page("owner.html", urls.owner(owner), keys.owner(owner, shown), lambda: dict(
+            cycle=cycle, owner=owner, pace=line and pacechart.draw(line, owner.name), pace_line=line, scores=scores))
         yield self.file(urls.owner_badge(owner), keys.owner_badge(owner), partial(_badge, owner))
         if cycle.state == "current":
             yield self.file(urls.owner_badge(owner, current=True), keys.owner_badge(owner), partial(_badge, owner))
@@ -230,10 +240,14 @@ class _Plan:
         # of the next cycle the page shows only which objectives go on there (links; their progress is
         # on their own pages), so an edit in the running cycle leaves the retrospective alone
         shown_later = stable_hash(tuple(now.ref for _, pairs in carried for _, now in pairs))
-        yield self.page("retro.html", urls.cycle_page(cycle, "retro"), combine(keys.cycle, shown_later), lambda: dict(
+        # the departments' scores in earlier cycles: those on the page are part of its key
+        history_cycles, history_rows = self.history.table(cycle)
+        shown_history = signature(history_cycles, [d for _, row in history_rows for d in row])
+        key = combine(keys.cycle, shown_later, shown_history)
+        yield self.page("retro.html", urls.cycle_page(cycle, "retro"), key, lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
             later=later, carried=carried, notes=retro.with_notes(rows), committed=committed,
-            fell_short=retro.fell_short(committed)))
+            fell_short=retro.fell_short(committed), history_cycles=history_cycles, history_rows=history_rows))
 
     def _objective_context(self, objective: Objective, keys: CycleKeys) -> dict:
         below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(objective.url))
