@@ -44,19 +44,38 @@ class Timeline:
         return table[id(item)]
 
 
-def timeline(cycle: Cycle, days: list[dt.date], today: dt.date) -> Timeline:
-    """The progress of everything in a scored cycle on each of ``days`` (oldest first)."""
+def timeline(cycle: Cycle, days: list[dt.date], today: dt.date, owners: list[Owner] | None = None) -> Timeline:
+    """The progress of everything in a scored cycle on each of ``days`` (oldest first); with ``owners``,
+    of those owners only, their objectives and what their rollups reach (a fraction of the work when
+    the people are left out)."""
     line = Timeline(days, [elapsed_fraction(cycle.start, cycle.end, day) for day in days])
+    owners = list(cycle.owners.values()) if owners is None else owners
+    needed = _rolled_up([o for owner in owners for o in owner.objectives])
     for objective in children_first(cycle.objectives):
+        if id(objective) not in needed:
+            continue
         for kr in objective.key_results:
             line.key_results[id(kr)] = _key_result_line(kr, days, today, line)
         weights = [kr.weight for kr in objective.key_results]
         lines = [line.key_results[id(kr)] for kr in objective.key_results]
         line.objectives[id(objective)] = weighted_means(lines, weights, len(days))
-    for owner in cycle.owners.values():
+    for owner in owners:
         lines = [line.objectives[id(o)] for o in owner.objectives]
         line.owners[id(owner)] = [mean(list(values)) for values in _by_day(lines, days)]
     return line
+
+
+def _rolled_up(objectives: list[Objective]) -> set[int]:
+    """The ids of ``objectives`` and of every objective their rollup key results reach, at any depth."""
+    found = {id(o) for o in objectives}
+    stack = list(objectives)
+    while stack:
+        for kr in stack.pop().key_results:
+            for aligned in kr.aligned if kr.type == "rollup" else ():
+                if id(aligned) not in found:
+                    found.add(id(aligned))
+                    stack.append(aligned)
+    return found
 
 
 def _by_day(lines: list[list[float]], days: list[dt.date]) -> list[tuple[float, ...]]:

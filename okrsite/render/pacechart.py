@@ -65,11 +65,11 @@ def pace_lines(cycle: Cycle, today: dt.date) -> dict[int, PaceLine]:
     days = weekly_days(cycle, today)
     if len(days) < 2:
         return {}
-    line = timeline(cycle, days, today)
+    charted = [owner for owner in cycle.owners.values() if owner.objectives and owner.kind in CHARTED]
+    line = timeline(cycle, days, today, charted)
     shared_days, expected = tuple(days), tuple(round(e, PLACES) for e in line.expected)
     return {id(owner): PaceLine(cycle.start, cycle.end, shared_days, expected,
-                                tuple(round(v, PLACES) for v in line.owners[id(owner)]))
-            for owner in cycle.owners.values() if owner.objectives and owner.kind in CHARTED}
+                                tuple(round(v, PLACES) for v in line.owners[id(owner)])) for owner in charted}
 
 
 def draw(line: PaceLine, name: str) -> Markup:
