@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_DATE, REPO
+from conftest import EXAMPLE_DATE, REPO, write_site
 from okrsite.build import build_site
 from okrsite.options import BuildOptions
 from pages_server import PREFIX, serving
+from test_scorehistory import history_files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -160,6 +161,19 @@ def test_the_pace_chart_follows_the_colour_scheme_and_fits_a_phone(browser, base
         height = svg.evaluate("s => s.querySelector('text').getBoundingClientRect().height")
         assert height >= 11  # 12 px text drawn at least 11 px high on a 375 px phone
         assert visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_departments_across_cycles_on_a_retrospective_read_well_on_a_phone(browser, tmp_path, scheme):
+    """The example has one archived cycle; this site has three cycles, so its retrospective has the table."""
+    out = tmp_path / "out"
+    assert build_site(write_site(tmp_path / "site", history_files()), out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    with serving(out) as port, Visit(browser, f"http://127.0.0.1:{port}{PREFIX}2026-q3/retro/index.html",
+                                     color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
+        table = visit.page.locator("table.score-history")
+        assert table.locator("tbody tr").count() == 2 and table.is_visible()
+        assert visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert visit.page.evaluate(CONTRAST) == []
 
 
 def test_tree_branches_open_and_close_by_click(browser, base):
