@@ -48,6 +48,8 @@ def test_the_example_company_starts_its_next_quarter(example, capsys):
     assert not diagnostics.errors  # the new cycle is a valid site, private file and all
     marketing, _ = front_and_body(example / NEW / "departments/marketing.md")
     assert marketing["objectives"][0]["key_results"][0]["start"] == 32440
+    product, _ = front_and_body(example / NEW / "departments/product.md")
+    assert [o.get("type") for o in product["objectives"]] == ["committed", None]  # a promise stays a promise
 
 
 COMPANY = """\
