@@ -123,11 +123,11 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
 
 
 def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
-    scored = cycle.objectives
+    scored = [o for o in cycle.objectives if o.type != "committed"]  # committed ones are meant to reach 1.0
     if cycle.state == "archived" and scored and all(o.score >= STRETCH for o in scored):
         yield Finding(cycle.folder, None,
-                      f"every objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant to stretch "
-                      "(about 0.7 is the usual sweet spot); set bolder targets next cycle", cycle)
+                      f"every aspirational objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant "
+                      "to stretch (about 0.7 is the usual sweet spot); set bolder targets next cycle", cycle)
 
 
 #: Each check as the health page names it, and the one line that says why it matters.
@@ -142,7 +142,8 @@ ABOUT = {
                     "A company objective with nothing aligned to it has nobody working towards it."),
     "stale": ("Checked in lately", "Weekly check-ins keep the numbers true and show problems while there is time."),
     "stretch": ("Goals that stretch",
-                f"When every objective scores {STRETCH} or more, the targets were too safe; about 0.7 is the sweet spot."),
+                f"When every aspirational objective scores {STRETCH} or more, the targets were too safe; about 0.7 "
+                "is the sweet spot."),
 }
 
 #: Checks that have something to say only at some point of a cycle: the others apply throughout.

@@ -194,6 +194,7 @@ def _owner_changes(old: Owner, new: Owner) -> Changes:
 def _objective_change(old: Objective, new: Objective, archived: bool) -> ObjectiveChange | None:
     pairs = {
         "title": (old.title, new.title),
+        "type": (old.type, new.type),
         "aligns_to": ([a.ref for a in old.parents], [a.ref for a in new.parents]),
         "status": (old.status, new.status),
         "progress": (fraction(old.progress), fraction(new.progress)),

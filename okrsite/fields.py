@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from okrsite.model import KINDS, KR_TYPES, STATUSES
+from okrsite.model import KINDS, KR_TYPES, OBJECTIVE_TYPES, STATUSES
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_ID_LENGTH = 100  # ids name files and folders of the site: well inside a file system's 255 bytes a name
@@ -46,6 +46,8 @@ OBJECTIVE = (
     Field("title", "text", "What you want and why it matters.", required=True),
     Field("description", "text", "Markdown shown on the objective's page."),
     Field("retro", "text", "Markdown: what you learnt, for the cycle's retrospective."),
+    Field("type", "choice", "aspirational (default): a stretch, 0.7 is success; committed: a promise, "
+          "expected to reach 1.0.", choices=OBJECTIVE_TYPES),
     Field("aligns_to", "refs", "owner/objective or owner/objective/key-result it serves; one or a list."),
     Field("visibility", "choice", "private leaves the objective out of the site.", choices=VISIBILITIES),
     Field("key_results", "key_result", "Two to five measurable outcomes."),

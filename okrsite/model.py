@@ -19,6 +19,7 @@ KINDS = ("company", "department", "team", "person")
 KR_TYPES = ("metric", "milestone", "rollup")
 STATUSES = ("on-track", "at-risk", "off-track")
 GRADES = ("achieved", "progress", "missed")
+OBJECTIVE_TYPES = ("aspirational", "committed")  # committed: expected to reach 1.0
 
 
 def per_build(default: Any = MISSING, factory: Any = MISSING, repr: bool = True) -> Any:
@@ -215,6 +216,7 @@ class Objective:
     initiatives: list[Initiative] = field(default_factory=list)
     score_given: float | None = None
     status_given: str | None = None
+    type: str = "aspirational"  # or committed: measured against 1.0 (see scoring.bands_for)
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
     owner: Owner = field(init=False, repr=False)  # set with the owner
     # linked

@@ -16,7 +16,7 @@ from okrsite.diagnostics import Diagnostics, did_you_mean, printable
 from okrsite.fields import DIRECTIONS, ID_PATTERN, MAX_ID_LENGTH, VISIBILITIES
 from okrsite.load import Document, LineDict
 from okrsite.markdown import render_markdown
-from okrsite.model import KINDS, KR_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
+from okrsite.model import KINDS, KR_TYPES, OBJECTIVE_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
 from okrsite.xmltext import describe_invalid, first_invalid
 
 # The keys each mapping may have, from the one declaration of the fields (okrsite/fields.py).
@@ -239,6 +239,7 @@ def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Ob
         initiatives=_initiatives(fields),
         score_given=fields.fraction("score"),
         status_given=fields.choice("status", STATUSES, None),
+        type=fields.choice("type", OBJECTIVE_TYPES, "aspirational"),
         key_lines=mapping.lines,
     )
     objective.key_results = [k for m in fields.mappings("key_results", "key result") if (k := _key_result(m, doc, diagnostics))]

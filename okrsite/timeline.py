@@ -23,8 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner
-from okrsite.scoring import (children_first, elapsed_fraction, key_result_progress, mean, metric_progress,
-                             weighted_mean)
+from okrsite.scoring import (children_first, elapsed_fraction, key_result_progress, mean, metric_progresses,
+                             weighted_means)
 
 
 @dataclass(slots=True)
@@ -44,19 +44,38 @@ class Timeline:
         return table[id(item)]
 
 
-def timeline(cycle: Cycle, days: list[dt.date], today: dt.date) -> Timeline:
-    """The progress of everything in a scored cycle on each of ``days`` (oldest first)."""
+def timeline(cycle: Cycle, days: list[dt.date], today: dt.date, owners: list[Owner] | None = None) -> Timeline:
+    """The progress of everything in a scored cycle on each of ``days`` (oldest first); with ``owners``,
+    of those owners only, their objectives and what their rollups reach (a fraction of the work when
+    the people are left out)."""
     line = Timeline(days, [elapsed_fraction(cycle.start, cycle.end, day) for day in days])
+    owners = list(cycle.owners.values()) if owners is None else owners
+    needed = _rolled_up([o for owner in owners for o in owner.objectives])
     for objective in children_first(cycle.objectives):
+        if id(objective) not in needed:
+            continue
         for kr in objective.key_results:
             line.key_results[id(kr)] = _key_result_line(kr, days, today, line)
         weights = [kr.weight for kr in objective.key_results]
         lines = [line.key_results[id(kr)] for kr in objective.key_results]
-        line.objectives[id(objective)] = [weighted_mean(zip(values, weights)) for values in _by_day(lines, days)]
-    for owner in cycle.owners.values():
+        line.objectives[id(objective)] = weighted_means(lines, weights, len(days))
+    for owner in owners:
         lines = [line.objectives[id(o)] for o in owner.objectives]
         line.owners[id(owner)] = [mean(list(values)) for values in _by_day(lines, days)]
     return line
+
+
+def _rolled_up(objectives: list[Objective]) -> set[int]:
+    """The ids of ``objectives`` and of every objective their rollup key results reach, at any depth."""
+    found = {id(o) for o in objectives}
+    stack = list(objectives)
+    while stack:
+        for kr in stack.pop().key_results:
+            for aligned in kr.aligned if kr.type == "rollup" else ():
+                if id(aligned) not in found:
+                    found.add(id(aligned))
+                    stack.append(aligned)
+    return found
 
 
 def _by_day(lines: list[list[float]], days: list[dt.date]) -> list[tuple[float, ...]]:
@@ -82,14 +101,14 @@ def _key_result_line(kr: KeyResult, days: list[dt.date], today: dt.date, line: T
     if not kr.checkins:
         return [now] * len(days)
     dates = [checkin.date for checkin in kr.checkins]
-    return [now if day >= today else _progress_on(kr, bisect.bisect_right(dates, day)) for day in days]
+    steps = _steps(kr)
+    return [now if day >= today else steps[bisect.bisect_right(dates, day)] for day in days]
 
 
-def _progress_on(kr: KeyResult, known: int) -> float:
-    """A metric's or a milestone's progress once its first ``known`` check-ins were made."""
-    latest = kr.checkins[known - 1].value if known else None
+def _steps(kr: KeyResult) -> list[float]:
+    """A metric's or a milestone's progress once its first 0, 1, 2 ... check-ins were made."""
     if kr.type == "milestone":
-        return 1.0 if latest else 0.0
+        return [0.0, *(1.0 if c.value else 0.0 for c in kr.checkins)]
     if kr.start is None or kr.target is None or kr.start == kr.target:
-        return 0.0
-    return metric_progress(kr.start, kr.target, kr.start if latest is None else latest)
+        return [0.0] * (len(kr.checkins) + 1)
+    return metric_progresses(kr.start, kr.target, [kr.start, *(c.value for c in kr.checkins)])

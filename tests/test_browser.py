@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_DATE, REPO
+from conftest import EXAMPLE_DATE, REPO, write_site
 from okrsite.build import build_site
 from okrsite.options import BuildOptions
 from pages_server import PREFIX, serving
+from test_scorehistory import history_files
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -28,8 +29,11 @@ PAGES = {
     "cycle": "2026-q4/index.html",
     "archived cycle": "2026-q3/index.html",
     "owner": "2026-q4/fulfillment/index.html",
+    "department": "2026-q4/product/index.html",
+    "archived department": "2026-q3/product/index.html",
     "person": "2026-q4/oluwaseun-adeyemi/index.html",
     "objective": "2026-q4/fulfillment/same-day/index.html",
+    "committed objective": "2026-q4/product/gift-range/index.html",
     "tree": "2026-q4/tree/index.html",
     "status": "2026-q4/status/index.html",
     "retrospective": "2026-q3/retro/index.html",
@@ -134,7 +138,7 @@ CONTRAST = """
   return worst;
 }
 """
-TEXT = "h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, summary"
+TEXT = "h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, .committed-tag, summary"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -172,6 +176,34 @@ def test_confidence_reads_well_in_dark_mode_and_on_a_phone(browser, base, width,
                 assert page.locator(".confidence-cell").first.is_visible(), path
             if AXE.is_file():
                 assert serious_violations(page) == [], path
+
+
+@pytest.mark.parametrize("scheme, stroke", [("light", "rgb(31, 111, 178)"), ("dark", "rgb(143, 176, 255)")])
+def test_the_pace_chart_follows_the_colour_scheme_and_fits_a_phone(browser, base, scheme, stroke):
+    with Visit(browser, base + PAGES["department"], color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
+        svg = visit.page.locator("svg.pace-svg")
+        assert svg.evaluate("s => getComputedStyle(s.querySelector('polyline.pace-actual')).stroke") == stroke
+        text, ideal = svg.evaluate("""s => [getComputedStyle(s.querySelector('text')).fill,
+                                             getComputedStyle(s.querySelector('.pace-ideal')).stroke]""")
+        assert text == ideal == visit.page.evaluate("getComputedStyle(document.body).color")  # currentColor
+        box = svg.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375 and box["width"] >= 300
+        height = svg.evaluate("s => s.querySelector('text').getBoundingClientRect().height")
+        assert height >= 11  # 12 px text drawn at least 11 px high on a 375 px phone
+        assert visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_departments_across_cycles_on_a_retrospective_read_well_on_a_phone(browser, tmp_path, scheme):
+    """The example has one archived cycle; this site has three cycles, so its retrospective has the table."""
+    out = tmp_path / "out"
+    assert build_site(write_site(tmp_path / "site", history_files()), out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    with serving(out) as port, Visit(browser, f"http://127.0.0.1:{port}{PREFIX}2026-q3/retro/index.html",
+                                     color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
+        table = visit.page.locator("table.score-history")
+        assert table.locator("tbody tr").count() == 2 and table.is_visible()
+        assert visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert visit.page.evaluate(CONTRAST) == []
 
 
 def test_tree_branches_open_and_close_by_click(browser, base):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_DATE, REPO
+from conftest import EXAMPLE_DATE, REPO, write_site
 from htmlcheck import parse_file
+from test_scorehistory import history_files
 from okrsite import write
 from okrsite.build import Builder, build_site
 from okrsite.options import BuildOptions
@@ -67,6 +68,10 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert builder.build(EXAMPLE_DATE).ok(False)
     digest = parse_file(out / "2026-q4/digest/index.html")
     assert "Nov 20: Sold out - Black Friday early access for Soap Club members" in digest.texts("li")
+    # move an old check-in and change another one's value: the weekly progress lines of the owner's page
+    edit(fulfillment, "{date: 2026-10-09, value: 36}", "{date: 2026-10-16, value: 36}")
+    edit(fulfillment, "{date: 2026-10-23, value: 1.0}", "{date: 2026-10-23, value: 0.9}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
     assert_same_as_clean_build(site, out, tmp_path)
 
     # change names shown on other owners' pages: a team's, a person's
@@ -115,6 +120,15 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     edit(site / "content/2026-Q3/teams/fulfillment.md", "score: 0.7", "score: 0.4", 1)
     report = builder.build(EXAMPLE_DATE)
     assert report.ok(False) and report.parsed == 1
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # make an objective committed, and one of the archived cycle aspirational again: tags, notes, statuses,
+    # the retrospective's count
+    edit(site / Q4 / "departments/manufacturing.md", "  - id: capacity\n", "  - id: capacity\n    type: committed\n")
+    edit(site / "content/2026-Q3/departments/ecommerce.md", "    type: committed", "    type: aspirational")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Committed" in (out / "2026-q4/manufacturing/capacity/index.html").read_text(encoding="utf-8")
+    assert "committed-tag" not in (out / "2026-q3/ecommerce/replatform/index.html").read_text(encoding="utf-8")
     assert_same_as_clean_build(site, out, tmp_path)
 
     # change the settings: the title on every page, a status band
@@ -378,3 +392,47 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
 
     builder.close()
     assert [p.name for p in out.parent.iterdir()] == ["public"]
+
+
+ROLLUP_CHAIN = {
+    "content/2026-Q4/test-co.md": "---\nname: Test Co\nkind: company\nobjectives:\n  - id: grow\n    title: Grow\n"
+                                  "    key_results:\n      - {id: teams, title: Teams, type: rollup}\n---\n",
+    "content/2026-Q4/ops.md": "---\nname: Ops\nkind: department\nparent: test-co\nobjectives:\n  - id: run\n"
+                              "    title: Run\n    aligns_to: test-co/grow/teams\n"
+                              "    key_results:\n      - {id: teams, title: Teams, type: rollup}\n---\n",
+    "content/2026-Q4/crew.md": "---\nname: Crew\nkind: team\nparent: ops\nobjectives:\n  - id: ship\n    title: Ship\n"
+                               "    aligns_to: ops/run/teams\n    key_results:\n      - id: parcels\n"
+                               "        title: Parcels\n        start: 0\n        target: 10\n        checkins:\n"
+                               "          - {date: 2026-10-05, value: 2}\n          - {date: 2026-11-10, value: 5}\n"
+                               "---\n",
+}
+
+
+def weekly_progress(out: Path, owner: str) -> list[str]:
+    table = parse_file(out / f"2026-q4/{owner}/index.html").one("table", cls="pace-weeks")
+    return [row.find_all("td")[1].text() for row in table.one("tbody").find_all("tr")]
+
+
+def test_an_old_checkin_two_rollups_below_redraws_the_companys_line(tmp_path):
+    """The company's progress today stays 50 %, and nothing it links to changes; its weekly line does."""
+    site, out = write_site(tmp_path / "site", ROLLUP_CHAIN), tmp_path / "out"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert weekly_progress(out, "test-co") == ["0 %", "20 %", "20 %", "20 %", "20 %", "20 %", "50 %", "50 %", "50 %"]
+    edit(site / "content/2026-Q4/crew.md", "{date: 2026-10-05, value: 2}", "{date: 2026-10-25, value: 2}")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.parsed == 1
+    assert weekly_progress(out, "test-co") == ["0 %", "0 %", "0 %", "0 %", "20 %", "20 %", "50 %", "50 %", "50 %"]
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_an_old_cycles_department_score_reaches_the_pages_of_later_cycles(tmp_path):
+    site, out = write_site(tmp_path / "site", history_files()), tmp_path / "out"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    write_site(site, {"content/2026-Q2/ops.md": history_files(q2_ops=0.25)["content/2026-Q2/ops.md"]})
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.parsed == 1
+    for page in ("2026-q4/ops/index.html", "2026-q3/ops/index.html", "2026-q3/retro/index.html"):
+        assert "0.25" in (out / page).read_text(encoding="utf-8"), page
+    assert_same_as_clean_build(site, out, tmp_path)

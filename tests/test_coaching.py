@@ -243,12 +243,24 @@ def closed_company(*scores: float) -> str:
 
 def test_a_closed_cycle_where_every_score_is_high_did_not_stretch(coach):
     assert coach({f"{Q3}/test-co.md": closed_company(0.9, 1.0)}) == [
-        f"{Q3}: warning: every objective of cycle 2026-Q3 scored 0.9 or more: OKRs are meant to stretch "
+        f"{Q3}: warning: every aspirational objective of cycle 2026-Q3 scored 0.9 or more: OKRs are meant to stretch "
         "(about 0.7 is the usual sweet spot); set bolder targets next cycle"]
 
 
 def test_one_score_below_0_9_is_a_stretch(coach):
     assert coach({f"{Q3}/test-co.md": closed_company(0.95, 0.89)}) == []
+
+
+def committed(text: str, *indexes: int) -> str:
+    for i in indexes:
+        text = text.replace(f"    title: Objective {i}\n", f"    title: Objective {i}\n    type: committed\n")
+    return text
+
+
+def test_committed_objectives_are_meant_to_reach_1_and_are_left_out_of_the_stretch_check(coach):
+    assert [m.split(": OKRs")[0] for m in coach({f"{Q3}/test-co.md": committed(closed_company(0.5, 0.95), 0)})] == [
+        f"{Q3}: warning: every aspirational objective of cycle 2026-Q3 scored 0.9 or more"]
+    assert coach({f"{Q3}/test-co.md": committed(closed_company(1.0, 1.0), 0, 1)}) == []
 
 
 def test_only_the_last_closed_cycle_is_judged(coach):

@@ -118,6 +118,18 @@ def test_without_head_the_working_tree_is_compared(repo, capsys):
     assert out.startswith("## OKR changes: `HEAD` → the working tree\n")
 
 
+def test_a_changed_type_is_reported_like_a_new_title(repo, capsys):
+    sales = repo / "content/2026-Q4/sales.md"
+    sales.write_text(sales.read_text().replace("  - id: deals\n", "  - id: deals\n    type: committed\n"))
+    [cycle] = diff_json(capsys, "HEAD")["cycles"]
+    [deals] = cycle["objectives_changed"]
+    assert deals["ref"] == "sales/deals"
+    # 0.75 at an expected 0.4945: on track by the committed bar too, so only the type changed
+    assert deals["changes"] == {"type": {"before": "aspirational", "after": "committed"}}
+    code, out, _ = diff(capsys, "HEAD", "--format", "markdown")
+    assert "  - type: aspirational → committed\n" in out
+
+
 def test_an_owner_moved_in_the_org_chart(repo, capsys):
     support = repo / "content/2026-Q4/support.md"
     support.write_text(support.read_text().replace("parent: test-co", "parent: sales"))

@@ -132,6 +132,7 @@ def test_objectives(data, site):
                 assert {"id", "ref", "title", "aligns_to", "progress", "score", "status", "url", "key_results"} <= set(obj)
                 assert obj["ref"] == f"{owner.id}/{objective.id}"
                 assert obj["title"] == objective.title
+                assert obj["type"] == objective.type and obj["type"] in ("aspirational", "committed")
                 assert isinstance(obj["aligns_to"], list)
                 for ref in obj["aligns_to"]:
                     parts = ref.split("/")
@@ -148,6 +149,13 @@ def test_objectives(data, site):
 def json_type(written) -> type:
     """The JSON type of a value as written: ``9`` an int, ``9.0`` a float (a Written float in the front matter)."""
     return float if isinstance(written, float) else type(written)
+
+
+def test_objectives_say_whether_they_are_committed(data):
+    types = {(c["id"], o["ref"]): o["type"] for c in data["cycles"] for owner in c["owners"] for o in owner["objectives"]}
+    assert sorted(key for key, kind in types.items() if kind == "committed") == [
+        ("2026-Q3", "ecommerce/replatform"), ("2026-Q4", "product/gift-range")]
+    assert set(types.values()) == {"aspirational", "committed"}
 
 
 def test_key_results_keep_the_numbers_as_written(data, raw):

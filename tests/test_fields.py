@@ -56,6 +56,7 @@ def test_the_schema_knows_the_validators_choices():
     assert whole["properties"]["kind"]["enum"] == ["company", "department", "team", "person"]
     assert whole["$defs"]["key_result"]["properties"]["type"]["enum"] == ["metric", "milestone", "rollup"]
     assert whole["$defs"]["objective"]["properties"]["status"]["enum"] == ["on-track", "at-risk", "off-track"]
+    assert whole["$defs"]["objective"]["properties"]["type"]["enum"] == ["aspirational", "committed"]
     assert whole["properties"]["parent"]["pattern"] == f"^{schema.ID_PATTERN.pattern}$"
     assert whole["properties"]["parent"]["maxLength"] == schema.MAX_ID_LENGTH
 

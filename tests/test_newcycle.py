@@ -54,6 +54,8 @@ def test_the_example_company_starts_its_next_quarter(example, capsys):
     # a number carries over as written: the holiday campaign's cost per customer got to 24.4 (and 28.0 -> 20.0)
     text = (example / NEW / "departments/marketing.md").read_text(encoding="utf-8")
     assert "start: 24.4\n" in text and "target: 20.0\n" in text
+    product, _ = front_and_body(example / NEW / "departments/product.md")
+    assert [o.get("type") for o in product["objectives"]] == ["committed", None]  # a promise stays a promise
 
 
 COMPANY = """\

@@ -8,7 +8,7 @@ import pytest
 from okrsite.build import build_site
 from okrsite.model import GRADES
 from okrsite.render.heatmap import department_rows
-from okrsite.render.retro import carried_over, next_cycle, score_bands, with_notes
+from okrsite.render.retro import carried_over, committed, fell_short, next_cycle, score_bands, with_notes
 from okrsite.render.views import STATUS_ORDER
 from okrsite.options import BuildOptions
 from conftest import COMPANY, EXAMPLE_DATE
@@ -217,3 +217,54 @@ def test_carried_objectives_are_grouped_by_department_in_org_order(make_site, tm
     assert [h.text().split()[1] for h in section.find_all("h3")] == ["Test", "Abc", "Ops"]
     assert [t for t in linked_targets(section, RETRO) if t.startswith("2026-q4/")] == [
         "2026-q4/test-co/grow/index.html", "2026-q4/abc/x/index.html", "2026-q4/ops/run/index.html"]
+
+
+# --- committed objectives ---
+
+def committed_section(page):
+    return next((s for s in page.find_all("section") if s.find("h2") and s.one("h2").text() == "Committed objectives"),
+                None)
+
+
+def test_the_example_counts_its_committed_objective_that_fell_short(retro_page, archived):
+    assert [o.ref for o in committed(rows_of(archived))] == ["ecommerce/replatform"]
+    section = committed_section(retro_page)
+    assert section.one("p", cls="commitments").text() == (
+        "1 of 1 committed objective fell short of 1.0, the score a commitment is expected to reach.")
+    [item] = section.one("ul", cls="fell-short").find_all("li")
+    assert linked_targets(item, RETRO) == ["2026-q3/ecommerce/replatform/index.html"]
+    assert says_status(item.text(), "progress")
+    assert item.one(cls="num").text() == "0.83"
+
+
+def committed_company(*scores: float) -> str:
+    objectives = "".join(f"  - id: c{i}\n    title: Committed {i}\n    type: committed\n    score: {score}\n"
+                         f"    key_results:\n      - {{id: k, title: K, start: 0, target: 10, current: 10}}\n"
+                         for i, score in enumerate(scores))
+    return ("---\nname: Test Co\nkind: company\nobjectives:\n" + objectives
+            + "  - id: stretch\n    title: A stretch\n    score: 0.5\n"
+            "    key_results:\n      - {id: k, title: K, start: 0, target: 10, current: 5}\n---\n")
+
+
+def test_committed_objectives_under_1_are_counted_and_listed_lowest_first(make_site, tmp_path):
+    files = {"content/2026-Q3/test-co.md": committed_company(1.0, 0.8, 0.2), "content/2026-Q4/test-co.md": COMPANY}
+    out = tmp_path / "out"
+    report = build_site(make_site(files), out, BuildOptions(EXAMPLE_DATE))
+    assert report.ok(False), [d.format() for d in report.diagnostics.items]
+    q3 = report.site.cycles[1]
+    assert [o.id for o in committed(rows_of(q3))] == ["c0", "c1", "c2"]
+    assert [o.id for o in fell_short(committed(rows_of(q3)))] == ["c2", "c1"]
+    section = committed_section(parse_file(out / RETRO).one("main"))
+    assert section.one("p", cls="commitments").text().startswith("2 of 3 committed objectives fell short of 1.0")
+    items = section.one("ul", cls="fell-short").find_all("li")
+    assert [(linked_targets(i, RETRO), i.one(cls="num").text()) for i in items] == [
+        (["2026-q3/test-co/c2/index.html"], "0.20"), (["2026-q3/test-co/c1/index.html"], "0.80")]
+    assert says_status(items[0].text(), "missed") and says_status(items[1].text(), "progress")
+
+
+def test_a_cycle_without_committed_objectives_has_no_such_section(make_site, tmp_path):
+    files = {"content/2026-Q3/test-co.md": COMPANY, "content/2026-Q4/test-co.md": COMPANY}
+    out = tmp_path / "out"
+    assert build_site(make_site(files), out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    page = parse_file(out / RETRO).one("main")
+    assert page.find(cls="commitments") is None and committed_section(page) is None

@@ -202,6 +202,18 @@ def test_unknown_status_and_score_out_of_range(check):
     assert_one(diagnostics, 9, "'score' must be between 0.0 and 1.0, not 7")
 
 
+def test_an_objective_type_is_committed_or_aspirational(check):
+    objectives = ("  - id: obj\n    title: Objective\n    type: commited\n"
+                  "  - id: two\n    title: Two\n    type: committed\n"
+                  "  - id: three\n    title: Three\n")
+    site, diagnostics = check({TEAM: team(objectives)})
+    assert site is None
+    assert_one(diagnostics, 8, "'type' must be one of aspirational, committed, not 'commited' (did you mean committed?)")
+    assert len([d for d in diagnostics.items if d.severity == "error"]) == 1
+    site, _ = check({TEAM: team(objectives.replace("type: commited\n", "type: aspirational\n"))})
+    assert [o.type for o in site.cycles[0].owners["team"].objectives] == ["aspirational", "committed", "aspirational"]
+
+
 # --- key results ---------------------------------------------------------------------------
 
 

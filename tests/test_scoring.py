@@ -13,6 +13,7 @@ from okrsite.config import StatusBands
 from okrsite.model import CheckIn, KeyResult, Kpi, Objective, Source
 from okrsite.render.pages import format_score, percent
 from okrsite.scoring import (
+    bands_for,
     children_first,
     clamp,
     elapsed_fraction,
@@ -21,8 +22,10 @@ from okrsite.scoring import (
     kpi_healthy,
     mean,
     metric_progress,
+    metric_progresses,
     pace_status,
     weighted_mean,
+    weighted_means,
 )
 
 D = dt.date
@@ -175,6 +178,34 @@ def test_current_defaults_to_the_latest_checkin_else_start():
 def test_metric_progress_is_always_between_0_and_1(start, target, current):
     assume(start != target)
     assert 0.0 <= metric_progress(start, target, current) <= 1.0
+
+
+NUMBERS = st.one_of(st.integers(-2 ** 60, 2 ** 60), st.integers(-1000, 1000),
+                    st.floats(allow_nan=False, allow_infinity=False), st.floats(-1e6, 1e6))
+
+
+@given(start=NUMBERS, target=NUMBERS, values=st.lists(NUMBERS, max_size=6))
+def test_metric_progresses_are_metric_progress_exactly(start, target, values):
+    """The batch the timeline uses gives the very floats of the one-by-one rule, extremes included."""
+    assume(start != target)
+    assert metric_progresses(start, target, values) == [metric_progress(start, target, v) for v in values]
+
+
+@given(st.integers(1, 6).flatmap(lambda days: st.tuples(
+    st.lists(st.lists(st.floats(0, 1), min_size=days, max_size=days), max_size=5),
+    st.lists(st.one_of(st.integers(1, 5), st.floats(0.01, 100), st.floats(1e307, 1.7e308)), min_size=5, max_size=5),
+    st.just(days))))
+def test_weighted_means_are_weighted_mean_of_each_column_exactly(case):
+    lines, weights, days = case
+    weights = weights[:len(lines)]
+    expected = [weighted_mean(zip(column, weights)) for column in zip(*lines)] if lines else [0.0] * days
+    assert weighted_means(lines, weights, days) == expected
+
+
+def test_metric_progresses_of_everyday_numbers():
+    assert metric_progresses(14, 7, [14, 9, 7, 3, 20]) == [0.0, 5 / 7, 1.0, 1.0, 0.0]
+    assert metric_progresses(7.5, 9.0, [8.4]) == [metric_progress(7.5, 9.0, 8.4)]
+    assert metric_progresses(10, 10.0, [12]) == [0.0]
 
 
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(0.01, 100)), min_size=1, max_size=20))
@@ -400,6 +431,59 @@ def test_archived_status_is_the_score_band(scored):
     assert cycle.status_counts == {"achieved": 1, "progress": 2, "missed": 1}
     assert cycle.score == pytest.approx((0.7 + 0.69 + 0.3 + 0.29) / 4, **EXACT)
     assert cycle.owners["acme"].status == "progress"
+
+
+COMMITTED = "    type: committed\n"
+
+
+def test_bands_for_a_committed_objective_ask_for_1_and_keep_the_lower_bands():
+    assert bands_for("aspirational", BANDS) == BANDS
+    assert bands_for("committed", BANDS) == StatusBands(achieved=1.0, progress=0.3, on_track=1.0, at_risk=0.5)
+    stricter = StatusBands(achieved=0.7, progress=0.3, on_track=1.2, at_risk=0.9)
+    assert bands_for("committed", stricter) == StatusBands(achieved=1.0, progress=0.3, on_track=1.2, at_risk=0.9)
+
+
+@pytest.mark.parametrize("value, status", [(50, "on-track"), (49, "at-risk"), (40, "at-risk"), (25, "at-risk"),
+                                           (24, "off-track")])
+def test_a_committed_objective_is_on_track_only_at_full_pace(scored, value, status):
+    """Half the cycle gone: a committed objective needs half its way to 1.0; at risk and off track as before."""
+    cycle = scored({"acme.md": company(metric_objective("o", value, value, extra=COMMITTED)
+                                       + metric_objective("p", value, value))}, date=MIDWAY)
+    objectives = objectives_of(cycle)
+    assert objectives["acme/o"].type == "committed" and objectives["acme/p"].type == "aspirational"
+    assert objectives["acme/o"].status == status
+    assert [k.status for k in objectives["acme/o"].key_results] == [status, status]
+    aspirational = "on-track" if value >= 40 else status
+    assert objectives["acme/p"].status == aspirational
+    assert cycle.owners["acme"].status == aspirational  # owners mix types: the site's bands
+
+
+def test_a_committed_key_result_is_measured_by_its_objective(scored):
+    cycle = scored({"acme.md": company(metric_objective("o", 80, 45, extra=COMMITTED))}, date=MIDWAY)
+    objective = objectives_of(cycle)["acme/o"]
+    assert objective.progress == 0.625
+    assert [k.status for k in objective.key_results] == ["on-track", "at-risk"]
+    assert objective.status == "on-track"
+
+
+def test_a_manual_status_wins_over_the_committed_bar(scored):
+    cycle = scored({"acme.md": company(metric_objective("o", 10, 10, extra=COMMITTED + "    status: on-track\n"))})
+    assert objectives_of(cycle)["acme/o"].status == "on-track"
+
+
+def test_a_committed_objective_is_achieved_only_at_1(scored):
+    cycle = scored({"acme.md": company(
+        metric_objective("a", 100, 100, extra=COMMITTED)
+        + metric_objective("b", 100, 99, extra=COMMITTED)
+        + metric_objective("c", 30, 30, extra=COMMITTED)
+        + metric_objective("d", 29, 29, extra=COMMITTED)
+        + metric_objective("e", 100, 100, extra=COMMITTED + "    score: 0.99\n"))}, cycle="past")
+    objectives = objectives_of(cycle)
+    assert [objectives[f"acme/{x}"].status for x in "abcde"] == ["achieved", "progress", "progress", "missed", "progress"]
+    assert [k.status for k in objectives["acme/b"].key_results] == ["achieved", "progress"]
+    assert objectives["acme/b"].score == 0.995
+    assert cycle.status_counts == {"achieved": 1, "progress": 3, "missed": 1}
+    assert cycle.owners["acme"].status == "achieved"  # a mean of 0.715, by the site's bands
 
 
 def test_an_upcoming_cycle_is_not_started(make_site):

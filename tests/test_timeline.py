@@ -123,3 +123,23 @@ def test_an_owner_without_objectives_has_no_progress_on_any_day(make_site):
 ])
 def test_weekly_days(cycle, today, days):
     assert weekly_days(cycle, today) == days
+
+
+def test_for_some_owners_only_what_their_rollups_reach_is_computed(make_site):
+    """The company's rollup reaches the team's objective, not the person's: the same lines, less work."""
+    person = ("---\nname: Pat\nkind: person\nparent: team\nobjectives:\n  - id: learn\n    title: Learn\n"
+              "    key_results:\n      - {id: k, title: K, start: 0, target: 10, checkins: [{date: 2026-01-02, value: 5}]}\n"
+              "---\n")
+    root = make_site({"content/sprint/acme.md": COMPANY, "content/sprint/team.md": TEAM,
+                      "content/sprint/pat.md": person}, SPRINT_TOML)
+    site, _ = load(root, TODAY)
+    cycle = site.cycles[0]
+    objectives, krs = by_ref(cycle)
+    days = [D(2026, 1, 1), D(2026, 1, 3), TODAY]
+    everything = timeline(cycle, days, TODAY)
+    company = cycle.owners["acme"]
+    some = timeline(cycle, days, TODAY, [company])
+    assert some.of(company) == everything.of(company)
+    assert some.of(objectives["team/ship"]) == everything.of(objectives["team/ship"])  # through the rollup
+    assert set(some.owners) == {id(company)}
+    assert id(objectives["pat/learn"]) not in some.objectives and id(krs["pat/learn/k"]) not in some.key_results

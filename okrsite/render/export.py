@@ -69,7 +69,7 @@ def _owner(owner: Owner) -> dict:
 
 def _objective(objective: Objective) -> dict:
     return {
-        "id": objective.id, "ref": objective.ref, "title": objective.title,
+        "id": objective.id, "ref": objective.ref, "title": objective.title, "type": objective.type,
         "aligns_to": [a.ref for a in objective.parents],
         "progress": fraction(objective.progress), "score": fraction(objective.score),
         "status": objective.status, "url": objective.url,

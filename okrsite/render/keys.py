@@ -30,7 +30,7 @@ def _declared_objective(objective: Objective) -> tuple:
     owner = objective.owner
     if owner.digest:
         return owner.digest, owner.history_digest, objective.id
-    return (objective.title, objective.description_html, objective.retro_html, objective.private, objective.score_given, owner.name,
+    return (objective.title, objective.type, objective.description_html, objective.retro_html, objective.private, objective.score_given, owner.name,
             owner.kind, tuple((i.text, i.done) for i in objective.initiatives),
             tuple(_declared_key_result(kr) for kr in objective.key_results))
 
@@ -54,6 +54,14 @@ def _owner(owner: Owner) -> int:
     return stable_hash((declared, owner.id, owner.progress, owner.score, owner.status,
                         owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
                         tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
+
+
+def owner_extras(line: tuple[float, ...] | None, history: int | None) -> int:
+    """What an owner's page shows beyond its objectives and neighbours: its progress through the
+    cycle (the rounded values its chart draws; the days follow from the cycle's dates and the build
+    date, which every key holds) and its department's final scores in other cycles (the
+    ``scorehistory.signature`` of those it shows)."""
+    return combine(line or (), history or 0)
 
 
 def site_key(site: Site, theme: str) -> int:
@@ -91,11 +99,12 @@ class CycleKeys:
         """The owner's entry in okrs.json: the owner and its objectives."""
         return combine(self.owners[id(owner)], tuple(self.objectives[id(o)] for o in owner.objectives))
 
-    def owner(self, owner: Owner) -> int:
-        """The owner's page: the owner, its org-chart neighbours and its objectives with their links."""
+    def owner(self, owner: Owner, shown: int = 0) -> int:
+        """The owner's page: the owner, its org-chart neighbours and its objectives with their links, and
+        ``shown``, what else it draws (:func:`owner_extras`)."""
         people = [*owner.ancestors, owner.lead, *owner.children]
         return combine(self.frame, self.owners[id(owner)], tuple(self.owners[id(p)] for p in people if p is not None),
-                       tuple(self._neighbourhood(o) for o in owner.objectives))
+                       tuple(self._neighbourhood(o) for o in owner.objectives), shown)
 
     def objective(self, objective: Objective) -> int:
         """The objective's page: it, its owner's place, its links and everything aligned below it."""

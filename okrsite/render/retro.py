@@ -1,6 +1,6 @@
 """What the retrospective page of an archived cycle shows, computed once from the model:
-the distribution of final scores, the objectives carried into the next cycle and the
-objectives with retro notes. The department table comes from :mod:`okrsite.render.heatmap`.
+the distribution of final scores, the committed objectives that fell short, the objectives
+carried into the next cycle and the objectives with retro notes. The department table comes from :mod:`okrsite.render.heatmap`.
 """
 
 from __future__ import annotations
@@ -45,6 +45,16 @@ def carried_over(rows: list[Row], later: Cycle | None) -> list[tuple[Row, list[t
     groups = [(row, [(o, by_key[key]) for o in row.objectives if (key := (o.owner.id, o.id)) in by_key])
               for row in rows]
     return [(row, pairs) for row, pairs in groups if pairs]
+
+
+def committed(rows: list[Row]) -> list[Objective]:
+    """The committed objectives, in org-chart order."""
+    return [o for row in rows for o in row.objectives if o.type == "committed"]
+
+
+def fell_short(objectives: list[Objective]) -> list[Objective]:
+    """Of committed ``objectives``, those not achieved (a final score under 1.0), lowest score first."""
+    return sorted((o for o in objectives if o.status != "achieved"), key=lambda o: o.score)
 
 
 def with_notes(rows: list[Row]) -> list[Objective]:

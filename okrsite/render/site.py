@@ -21,17 +21,18 @@ from okrsite.digest import CAP, make_digest
 from okrsite.digestformat import entries_of, summary
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
-from okrsite.render import badges, charts, linechart, retro
+from okrsite.render import badges, charts, linechart, pacechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
 from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import by_status
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.fingerprint import combine, stable_hash
-from okrsite.render.keys import CycleKeys, site_key
+from okrsite.render.keys import CycleKeys, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
+from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import org_items, subtree_children, tree_items
 from okrsite.render.views import (alignment_roots, confidence_falling, departments, needs_attention, status_rows,
                                   status_summary, unaligned)
@@ -55,6 +56,7 @@ class Output:
 class _CyclePlan:
     cycle: Cycle  # held, so the ids that ``keys`` uses stay this cycle's
     site_key: int
+    history: int  # the other cycles' department scores that its pages show
     keys: CycleKeys
     outputs: list[Output]
 
@@ -140,6 +142,8 @@ class _Plan:
         self.site, self.renderer = site, renderer
         self.site_key = site_key(site, renderer.templates)
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
+        self.history = score_history(site)
+        self.pace_lines: dict[str, dict] = {}
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
@@ -159,10 +163,12 @@ class _Plan:
     def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
         """The outputs of one cycle; those of the last build when the cycle and the site are the same."""
         known = self.renderer.cycle_plans.get(cycle.id)
-        if known is not None and known.cycle is cycle and known.site_key == self.site_key:
+        shown = self.history.shown(cycle)
+        history = signature(shown, [d for c in shown for d in self.history.departments[c.id].values()])
+        if known is not None and known.cycle is cycle and known.site_key == self.site_key and known.history == history:
             return known
         keys = CycleKeys(cycle, self.site_key)
-        return _CyclePlan(cycle, self.site_key, keys, list(self._cycle(cycle, keys)))
+        return _CyclePlan(cycle, self.site_key, history, keys, list(self._cycle(cycle, keys)))
 
     def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
@@ -278,17 +284,37 @@ class _Plan:
     def _retro(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
         rows = status_rows(cycle)
+        committed = retro.committed(rows)
         later = retro.next_cycle(self.site, cycle)
         carried = retro.carried_over(rows, later)
         # of the next cycle the page shows only which objectives go on there (links; their progress is
         # on their own pages), so an edit in the running cycle leaves the retrospective alone
         shown_later = stable_hash(tuple(now.ref for _, pairs in carried for _, now in pairs))
-        return combine(keys.cycle, shown_later), lambda: dict(
+        # the departments' scores in earlier cycles: those on the page are part of its key
+        history_cycles, history_rows = self.history.table(cycle)
+        shown_history = signature(history_cycles, [d for _, row in history_rows for d in row])
+        return combine(keys.cycle, shown_later, shown_history), lambda: dict(
             cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
-            later=later, carried=carried, notes=retro.with_notes(rows))
+            later=later, carried=carried, notes=retro.with_notes(rows), committed=committed,
+            fell_short=retro.fell_short(committed), history_cycles=history_cycles, history_rows=history_rows)
 
     def _owner_page(self, owner: Owner, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
-        return keys.owner(owner), lambda: dict(cycle=owner.cycle, owner=owner)
+        """An owner's page; the company's, departments' and teams' draw their progress week by week,
+        departments' their final scores in earlier cycles: both are part of its key."""
+        line = self._pace_lines(owner.cycle).get(id(owner))
+        scores = self.history.of(owner) if owner.kind == "department" else []
+        shown = owner_extras(line.values if line else None,
+                             signature([c for c, _ in scores], [d for _, d in scores]) if scores else None)
+        return keys.owner(owner, shown), lambda: dict(
+            cycle=owner.cycle, owner=owner, pace=line and pacechart.draw(line, owner.name), pace_line=line,
+            scores=scores)
+
+    def _pace_lines(self, cycle: Cycle) -> dict:
+        """The weekly progress lines of the cycle's owners (see pacechart), computed once per cycle."""
+        lines = self.pace_lines.get(cycle.id)
+        if lines is None:
+            lines = self.pace_lines[cycle.id] = pacechart.pace_lines(cycle, self.site.build_date)
+        return lines
 
     def _objective_page(self, objective: Objective, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         def context() -> dict:
