@@ -7,8 +7,9 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 from __future__ import annotations
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.links import key_line as _line, link_work, objective_index, resolve
 from okrsite.urls import CYCLE_PAGES
-from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
+from okrsite.model import KINDS, Cycle, Owner
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
     """Fill ``cycle.owners`` and every link between owners and objectives.
@@ -19,7 +20,9 @@ def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, brok
     cycle.broken = set(broken)
     _collect(cycle, owners, diagnostics)
     _link_org_chart(cycle, diagnostics)
-    _link_alignments(cycle, diagnostics)
+    index = objective_index(cycle)
+    _link_alignments(cycle, index, diagnostics)
+    link_work(cycle, index, diagnostics)
     _check_checkin_dates(cycle, diagnostics)
 
 
@@ -36,10 +39,6 @@ def _collect(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> Non
             continue
         owner.cycle = cycle
         cycle.owners[owner.id] = owner
-
-
-def _line(owner_or_objective, key: str) -> int:
-    return owner_or_objective.key_lines.get(key, owner_or_objective.source.line)
 
 
 def _link_org_chart(cycle: Cycle, diagnostics: Diagnostics) -> None:
@@ -133,12 +132,11 @@ def _break_org_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
         done.update(on_path)
 
 
-def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
-    index = {owner.id: {o.id: o for o in owner.objectives} for owner in cycle.owners.values()}
+def _link_alignments(cycle: Cycle, index: dict, diagnostics: Diagnostics) -> None:
     linked: set[tuple[int, int]] = set()  # (child, parent) pairs, so a child is listed once
     for objective in cycle.objectives:
         for ref in objective.aligns_to:
-            alignment = _resolve(objective, ref, index, cycle, diagnostics)
+            alignment = resolve(objective, "aligns_to", ref, index, cycle, diagnostics)
             if alignment is None:
                 continue
             if alignment.objective is objective:
@@ -151,29 +149,6 @@ def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
             if alignment.key_result is not None:
                 alignment.key_result.aligned.append(objective)
     _break_alignment_loops(cycle, diagnostics)
-
-
-def _resolve(objective: Objective, ref: str, index: dict, cycle: Cycle, diagnostics: Diagnostics) -> Alignment | None:
-    owner_id, objective_id, *kr_id = ref.split("/")
-    owner = cycle.owners.get(owner_id)
-    if owner_id in cycle.broken or (owner is not None and objective_id in owner.broken_objectives):
-        return None  # the target's own errors are reported already
-    target = index.get(owner_id, {}).get(objective_id)
-    key_result = None
-    if target is not None and kr_id:
-        key_result = next((kr for kr in target.key_results if kr.id == kr_id[0]), None)
-    if target is not None and (key_result is not None or not kr_id):
-        return Alignment(target, key_result)
-    if target is None and owner_id in index:
-        candidates = [f"{owner_id}/{o}" for o in index[owner_id]]
-    elif target is not None:
-        candidates = [kr.ref for kr in target.key_results]
-    else:
-        candidates = [f"{owner}/{o}" for owner, objectives in index.items() for o in objectives]
-    what = "key result" if kr_id else "objective"
-    diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"),
-                      f"'aligns_to' names '{ref}', which is not a{'' if kr_id else 'n'} {what} in cycle {cycle.id}{did_you_mean(ref, candidates)}")
-    return None
 
 
 def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:

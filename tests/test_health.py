@@ -39,7 +39,7 @@ def test_the_example_has_a_health_page_per_cycle_with_exact_figures(out, site):
     clear = [li.one("strong").text() for li in page.one(cls="health-clear").find_all("li")]
     assert clear == ["Two to five key results", "At most five objectives", "Outcomes, not outputs",
                      "A unit on every metric", "Aligned upward", "Company objectives with support",
-                     "Checked in lately"]  # stretch applies to closed cycles only
+                     "Checked in lately", "Dependencies on track"]  # stretch applies to closed cycles only
 
 
 def test_the_overview_links_to_its_health_page(out):
