@@ -7,7 +7,7 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 from __future__ import annotations
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
-from okrsite.links import key_line as _line, link_work, objective_index, resolve
+from okrsite.links import key_line, link_work, objective_index, resolve
 from okrsite.urls import CYCLE_PAGES
 from okrsite.model import KINDS, Cycle, Owner
 
@@ -47,9 +47,9 @@ def _link_org_chart(cycle: Cycle, diagnostics: Diagnostics) -> None:
         diagnostics.error(cycle.folder, None, f"cycle {cycle.id} has no company: one file needs 'kind: company'")
     for company in companies:
         if company.private:
-            diagnostics.error(company.source.path, _line(company, "visibility"), "the company cannot be private: it is the root of the site")
+            diagnostics.error(company.source.path, key_line(company, "visibility"), "the company cannot be private: it is the root of the site")
     for extra in companies[1:]:
-        diagnostics.error(extra.source.path, _line(extra, "kind"), f"a second company in cycle {cycle.id} ({companies[0].source.path} is the first): a cycle has exactly one")
+        diagnostics.error(extra.source.path, key_line(extra, "kind"), f"a second company in cycle {cycle.id} ({companies[0].source.path} is the first): a cycle has exactly one")
     cycle.company = companies[0] if companies else None
     for owner in cycle.owners.values():
         _link_parent(owner, cycle, diagnostics)
@@ -80,7 +80,7 @@ def org_walk(top: Owner) -> list[Owner]:
 def _link_parent(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
     if owner.kind == "company":
         if owner.parent_id:
-            diagnostics.error(owner.source.path, _line(owner, "parent"), "the company is the top of the org chart: remove 'parent'")
+            diagnostics.error(owner.source.path, key_line(owner, "parent"), "the company is the top of the org chart: remove 'parent'")
         return
     if owner.parent_id is None:
         if "parent" not in owner.key_lines:
@@ -94,7 +94,7 @@ def _link_lead(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
         return
     lead = _find_owner(owner, "lead", owner.lead_id, cycle, diagnostics)
     if lead is not None and lead.kind != "person":
-        diagnostics.error(owner.source.path, _line(owner, "lead"), f"'lead' must name a person, but '{lead.id}' is a {lead.kind}")
+        diagnostics.error(owner.source.path, key_line(owner, "lead"), f"'lead' must name a person, but '{lead.id}' is a {lead.kind}")
         return
     owner.lead = lead
 
@@ -105,9 +105,9 @@ def _find_owner(owner: Owner, key: str, wanted: str, cycle: Cycle, diagnostics: 
         return None  # that file's own errors are reported already
     if found is None:
         hint = did_you_mean(wanted, cycle.owners)
-        diagnostics.error(owner.source.path, _line(owner, key), f"'{key}' names '{wanted}', which is not an owner in cycle {cycle.id}{hint}")
+        diagnostics.error(owner.source.path, key_line(owner, key), f"'{key}' names '{wanted}', which is not an owner in cycle {cycle.id}{hint}")
     elif found is owner:
-        diagnostics.error(owner.source.path, _line(owner, key), f"'{key}' names the owner itself")
+        diagnostics.error(owner.source.path, key_line(owner, key), f"'{key}' names the owner itself")
         return None
     return found
 
@@ -123,7 +123,7 @@ def _break_org_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
             if owner.id in on_path:
                 loop = path[path.index(owner):]
                 names = " -> ".join(o.id for o in loop + [owner])
-                diagnostics.error(owner.source.path, _line(owner, "parent"), f"the org chart has a loop: {names}")
+                diagnostics.error(owner.source.path, key_line(owner, "parent"), f"the org chart has a loop: {names}")
                 owner.parent = None
                 break
             path.append(owner)
@@ -140,7 +140,7 @@ def _link_alignments(cycle: Cycle, index: dict, diagnostics: Diagnostics) -> Non
             if alignment is None:
                 continue
             if alignment.objective is objective:
-                diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"), f"objective '{objective.ref}' aligns to itself")
+                diagnostics.error(objective.owner.source.path, key_line(objective, "aligns_to"), f"objective '{objective.ref}' aligns to itself")
                 continue
             objective.parents.append(alignment)
             if (id(objective), id(alignment.objective)) not in linked:
@@ -171,7 +171,7 @@ def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
             parent = alignment.objective
             if state.get(id(parent)) == 1:
                 loop = path[path.index(parent):] + [parent]
-                diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"),
+                diagnostics.error(objective.owner.source.path, key_line(objective, "aligns_to"),
                                   "the alignment has a loop: " + " -> ".join(o.ref for o in loop))
                 objective.parents.remove(alignment)
                 if objective in parent.children:
