@@ -283,3 +283,11 @@ def test_private_people_and_objectives_are_never_named_on_the_other_side(built):
     objective_json = [o for o in data["cycles"][0]["owners"] if o["id"] == "ops"][0]["objectives"][0]
     assert (objective_json["contributors"], objective_json["depends_on"]) == (["ada"], ["web/checkout"])
     assert objective_json["key_results"][1]["contributors"] == []
+
+
+def test_the_owner_page_marks_an_objective_held_up_by_what_it_needs(built):
+    out = built(**LINKED)
+    cards = parse_file(out / "2026-q4/ops/index.html").one("main").find_all("article", cls="objective")
+    assert cards[0].one("header").text() == "Objective ship On track Held up"
+    bob = parse_file(out / "2026-q4/bob/index.html").one("main").find_all("article", cls="objective")
+    assert bob[0].find(cls="held-tag") is None  # Bob's own objective needs nothing
