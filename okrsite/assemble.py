@@ -75,7 +75,7 @@ class _CycleInputs:
     checks: CheckSettings
     build_date: dt.date
     include_private: bool
-    last_closed: bool  # only the most recently closed cycle has its scores coached
+    last_closed: bool  # some checks of the scores judge only the most recently closed cycle
 
 
 @dataclass
@@ -99,8 +99,8 @@ class _Loading:
 def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_closed: bool) -> Cycle:
     """``cycle`` linked, coached, made public and scored; the cached one when nothing it depends on changed.
 
-    Coaching waits until the cycle has no errors, and only the ``last_closed`` cycle
-    has its scores coached: older ones are history.
+    Coaching waits until the cycle has no errors; which checks of the scores run depends on
+    the cycle (``last_closed``: the most recently closed one), see :data:`okrsite.coaching.SCORED_FOR`.
     """
     config, options, cache, histories = loading.config, loading.options, loading.cache, loading.histories
     build_date = options.build_date()
@@ -133,8 +133,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
         if not options.include_private:
             remove_private(cycle)
         score_cycle(cycle, build_date, config.status, config.checks.stale_days)
-        if last_closed:
-            coach_scored(cycle, config.checks, build_date, found)
+        coach_scored(cycle, config.checks, build_date, found, last_closed)
         cache.cycles[cycle.id] = _LinkedCycle(inputs, cycle, found.items)
     for item in found.items:
         loading.diagnostics.add(item)

@@ -503,6 +503,8 @@ def _run_new_cycle(args) -> int:
         print(f"created {display_path(file.path)}: {plural(len(file.carried), 'objective')} carried over{left}")
         for alignment in file.unaligned:
             print(f"  removed the alignment {alignment}: it is finished and stayed in {args.old}")
+        for dependency in file.unneeded:
+            print(f"  removed the dependency {dependency}: it is finished and stayed in {args.old}")
     carried = sum(len(f.carried) for f in made)
     print(f"\n{plural(len(made), 'file')}, {plural(carried, 'objective')} carried over into {args.new}. Next: set the new targets, "
           f"write new objectives where the old ones are done, and open a pull request.")

@@ -3,8 +3,9 @@
 Every check is a small function named like its switch in ``[checks]`` of site.toml
 (:data:`okrsite.config.CHECKS`) and yields ``(path, line, message)``. Most read the
 cycle as written, private objectives included, right after linking
-(:func:`coach_linked`); ``stretch`` needs the scores and reads the cycle as the
-site shows it (:func:`coach_scored`). Each check is one pass over the cycle.
+(:func:`coach_linked`); ``stretch`` and ``dependencies`` need the scores and read
+the cycle as the site shows it (:func:`coach_scored`), each for the cycles
+:data:`SCORED_FOR` gives it. Each check is one pass over the cycle.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import NamedTuple
 
 from okrsite.config import CheckSettings
 from okrsite.diagnostics import Diagnostics, plural
+from okrsite.links import key_line, parts
 from okrsite.model import Cycle, Objective, Owner
 from okrsite.outcomes import is_output
 from okrsite.scoring import is_running, is_stale
@@ -130,6 +132,17 @@ def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
                       "to stretch (about 0.7 is the usual sweet spot); set bolder targets next cycle", cycle)
 
 
+def dependencies(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
+    """Objectives and key results that need one that is off track (or, once graded, missed)."""
+    for part in parts(cycle):
+        for dependency in part.dependencies:
+            if dependency.blocking:
+                target = dependency.target
+                yield Finding(part.owner.source.path, key_line(part, "depends_on"),
+                              f"'{part.ref}' depends on '{target.ref}', which is {target.status}: agree with "
+                              f"{target.owner.name} what can still be delivered, and plan around it", part.objective)
+
+
 #: Each check as the health page names it, and the one line that says why it matters.
 ABOUT = {
     "key_result_count": ("Two to five key results", "One key result alone is easy to game; more than five blur the focus."),
@@ -141,6 +154,8 @@ ABOUT = {
     "unsupported": ("Company objectives with support",
                     "A company objective with nothing aligned to it has nobody working towards it."),
     "stale": ("Checked in lately", "Weekly check-ins keep the numbers true and show problems while there is time."),
+    "dependencies": ("Dependencies on track",
+                     "Work that needs an off-track objective is held up too, unless the teams plan around it."),
     "stretch": ("Goals that stretch",
                 f"When every aspirational objective scores {STRETCH} or more, the targets were too safe; about 0.7 "
                 "is the sweet spot."),
@@ -148,14 +163,21 @@ ABOUT = {
 
 #: Checks that have something to say only at some point of a cycle: the others apply throughout.
 APPLIES: dict[str, Callable[[Cycle, dt.date], bool]] = {
-    "stale": is_running, "stretch": lambda cycle, today: cycle.state == "archived"}
+    "stale": is_running, "dependencies": is_running, "stretch": lambda cycle, today: cycle.state == "archived"}
 
 LINKED: dict[str, Check] = {check.__name__: check for check in (
     key_result_count, objective_count, outputs, units, unaligned, unsupported, stale)}
-SCORED: dict[str, Check] = {"stretch": stretch}
+SCORED: dict[str, Check] = {check.__name__: check for check in (dependencies, stretch)}
+#: The cycles of a build each check of :data:`SCORED` runs for, from the cycle, the build date and
+#: whether the cycle is the most recently closed one: ``stretch`` judges that one alone (older ones
+#: are history), ``dependencies`` the running cycle (what is held up can still be helped).
+SCORED_FOR: dict[str, Callable[[Cycle, dt.date, bool], bool]] = {
+    "stretch": lambda cycle, today, last_closed: last_closed,
+    "dependencies": lambda cycle, today, last_closed: is_running(cycle, today)}
 # Checks that depend on the date, not on what the files say, report notes: they never fail --strict,
-# so a pull request or a publishing job does not fail because time passed.
-REMINDERS = frozenset({"stale"})
+# so a pull request or a publishing job does not fail because time passed (a dependency falls off
+# track as the weeks go by, and one team's pull request should not fail for another team's pace).
+REMINDERS = frozenset({"stale", "dependencies"})
 
 
 def coach_linked(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics) -> None:
@@ -163,9 +185,12 @@ def coach_linked(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnost
     _run(LINKED, cycle, settings, today, diagnostics)
 
 
-def coach_scored(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics) -> None:
-    """The checks that need the scores, of the cycle as the site shows it."""
-    _run(SCORED, cycle, settings, today, diagnostics)
+def coach_scored(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics,
+                 last_closed: bool = False) -> None:
+    """The checks that need the scores, of the cycle as the site shows it: those that
+    :data:`SCORED_FOR` runs for this cycle (``last_closed``: the most recently closed one)."""
+    checks = {name: check for name, check in SCORED.items() if SCORED_FOR[name](cycle, today, last_closed)}
+    _run(checks, cycle, settings, today, diagnostics)
 
 
 def _run(checks: dict[str, Check], cycle: Cycle, settings: CheckSettings, today: dt.date,

@@ -30,7 +30,8 @@ _LONG_NUMBER = re.compile(r"\d{4301}")
 STATUS_KEYS = ("achieved", "progress", "on_track", "at_risk")
 MARKDOWN_KEYS = ("image_hosts",)
 # The coaching checks of okrsite.coaching, each switched off in [checks] with `name = false`.
-CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale", "stretch")
+CHECKS = ("key_result_count", "objective_count", "outputs", "units", "unaligned", "unsupported", "stale",
+          "dependencies", "stretch")
 # The other true/false settings of [checks]: warnings fail `okrsite check`; each cycle has its OKR health page.
 SWITCHES = ("strict", "health_page")
 

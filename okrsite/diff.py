@@ -196,6 +196,7 @@ def _objective_change(old: Objective, new: Objective, archived: bool) -> Objecti
         "title": (old.title, new.title),
         "type": (old.type, new.type),
         "aligns_to": ([a.ref for a in old.parents], [a.ref for a in new.parents]),
+        **_work_changes(old, new),
         "status": (old.status, new.status),
         "progress": (fraction(old.progress), fraction(new.progress)),
     }
@@ -224,6 +225,7 @@ def _key_result_change(old: KeyResult, new: KeyResult) -> KeyResultChange | None
         "done": (old.done, new.done) if "milestone" == old.type == new.type else (None, None),
         "progress": (fraction(old.progress), fraction(new.progress)),
         "confidence": (old.confidence, new.confidence),
+        **_work_changes(old, new),
         "status": (old.status, new.status),
     })
     known = {(c.date, c.value, c.note) for c in old.checkins}
@@ -231,3 +233,9 @@ def _key_result_change(old: KeyResult, new: KeyResult) -> KeyResultChange | None
     if not changes and not checkins:
         return None
     return KeyResultChange(new, changes, checkins)
+
+
+def _work_changes(old: Objective | KeyResult, new: Objective | KeyResult) -> Changes:
+    """Who contributes and what it depends on, before and after (``_changed`` keeps them only if they changed)."""
+    return {"contributors": ([p.id for p in old.contributors], [p.id for p in new.contributors]),
+            "depends_on": ([d.target.ref for d in old.dependencies], [d.target.ref for d in new.dependencies])}

@@ -63,8 +63,10 @@ class _Writer:
             return self.status(value)
         if name == "parent":
             return self.code(value)
-        if name == "aligns_to":
+        if name in ("aligns_to", "depends_on"):
             return ", ".join(self.code(ref) for ref in value) or "nothing"
+        if name == "contributors":
+            return ", ".join(self.code(ref) for ref in value) or "nobody"
         if name == "current":
             return format_number(value, kr.unit if kr else "")
         if name == "done":

@@ -22,7 +22,7 @@ EXPONENT = r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+"  # YAML 1.1 reads 1e6 (no dot) 
 @dataclass(frozen=True)
 class Field:
     """One key of a mapping: ``kind`` is text, id, number, fraction, positive, choice,
-    boolean, date, refs, initiatives, or the name of the section its list holds."""
+    boolean, date, refs, ids, initiatives, or the name of the section its list holds."""
 
     name: str
     kind: str
@@ -30,6 +30,9 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
 
+
+CONTRIBUTORS = "People (person ids of the same cycle) who work on it besides its owner; one or a list."
+DEPENDS_ON = "owner/objective or owner/objective/key-result of the same cycle that it needs; one or a list."
 
 OWNER = (
     Field("name", "text", "The owner's display name.", required=True),
@@ -50,6 +53,8 @@ OBJECTIVE = (
           "expected to reach 1.0.", choices=OBJECTIVE_TYPES),
     Field("aligns_to", "refs", "owner/objective or owner/objective/key-result it serves; one or a list."),
     Field("visibility", "choice", "private leaves the objective out of the site.", choices=VISIBILITIES),
+    Field("contributors", "ids", CONTRIBUTORS),
+    Field("depends_on", "refs", DEPENDS_ON),
     Field("key_results", "key_result", "Two to five measurable outcomes."),
     Field("initiatives", "initiatives", 'To-dos, shown as a checklist: "[x] Done", "[ ] To do".'),
     Field("score", "fraction", "The end-of-cycle grade, 0.0 to 1.0."),
@@ -68,6 +73,8 @@ KEY_RESULT = (
     Field("score", "fraction", "The end-of-cycle grade, 0.0 to 1.0."),
     Field("confidence", "fraction", "How likely it is to reach its target by the cycle's end, 0.0 to 1.0, "
           "when no check-in gives a confidence."),
+    Field("contributors", "ids", CONTRIBUTORS),
+    Field("depends_on", "refs", DEPENDS_ON),
     Field("checkins", "checkin", "Dated values, oldest first; the latest is the current value."),
     Field("done", "boolean", "Whether a milestone is done (required for milestones)."),
 )
@@ -143,6 +150,7 @@ _KINDS = {
     "boolean": {"type": "boolean"},
     "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "refs": {"anyOf": [_REF, {"type": "array", "items": _REF}]},
+    "ids": {"anyOf": [_ID, {"type": "array", "items": _ID}]},
     "initiatives": {"type": "array", "items": {"type": "string"}},
 }
 

@@ -7,8 +7,9 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 from __future__ import annotations
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
+from okrsite.links import key_line, link_work, objective_index, resolve
 from okrsite.urls import CYCLE_PAGES
-from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
+from okrsite.model import KINDS, Cycle, Owner
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
     """Fill ``cycle.owners`` and every link between owners and objectives.
@@ -19,7 +20,9 @@ def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, brok
     cycle.broken = set(broken)
     _collect(cycle, owners, diagnostics)
     _link_org_chart(cycle, diagnostics)
-    _link_alignments(cycle, diagnostics)
+    index = objective_index(cycle)
+    _link_alignments(cycle, index, diagnostics)
+    link_work(cycle, index, diagnostics)
     _check_checkin_dates(cycle, diagnostics)
 
 
@@ -38,19 +41,15 @@ def _collect(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> Non
         cycle.owners[owner.id] = owner
 
 
-def _line(owner_or_objective, key: str) -> int:
-    return owner_or_objective.key_lines.get(key, owner_or_objective.source.line)
-
-
 def _link_org_chart(cycle: Cycle, diagnostics: Diagnostics) -> None:
     companies = [o for o in cycle.owners.values() if o.kind == "company"]
     if not companies and not cycle.broken:
         diagnostics.error(cycle.folder, None, f"cycle {cycle.id} has no company: one file needs 'kind: company'")
     for company in companies:
         if company.private:
-            diagnostics.error(company.source.path, _line(company, "visibility"), "the company cannot be private: it is the root of the site")
+            diagnostics.error(company.source.path, key_line(company, "visibility"), "the company cannot be private: it is the root of the site")
     for extra in companies[1:]:
-        diagnostics.error(extra.source.path, _line(extra, "kind"), f"a second company in cycle {cycle.id} ({companies[0].source.path} is the first): a cycle has exactly one")
+        diagnostics.error(extra.source.path, key_line(extra, "kind"), f"a second company in cycle {cycle.id} ({companies[0].source.path} is the first): a cycle has exactly one")
     cycle.company = companies[0] if companies else None
     for owner in cycle.owners.values():
         _link_parent(owner, cycle, diagnostics)
@@ -81,7 +80,7 @@ def org_walk(top: Owner) -> list[Owner]:
 def _link_parent(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
     if owner.kind == "company":
         if owner.parent_id:
-            diagnostics.error(owner.source.path, _line(owner, "parent"), "the company is the top of the org chart: remove 'parent'")
+            diagnostics.error(owner.source.path, key_line(owner, "parent"), "the company is the top of the org chart: remove 'parent'")
         return
     if owner.parent_id is None:
         if "parent" not in owner.key_lines:
@@ -95,7 +94,7 @@ def _link_lead(owner: Owner, cycle: Cycle, diagnostics: Diagnostics) -> None:
         return
     lead = _find_owner(owner, "lead", owner.lead_id, cycle, diagnostics)
     if lead is not None and lead.kind != "person":
-        diagnostics.error(owner.source.path, _line(owner, "lead"), f"'lead' must name a person, but '{lead.id}' is a {lead.kind}")
+        diagnostics.error(owner.source.path, key_line(owner, "lead"), f"'lead' must name a person, but '{lead.id}' is a {lead.kind}")
         return
     owner.lead = lead
 
@@ -106,9 +105,9 @@ def _find_owner(owner: Owner, key: str, wanted: str, cycle: Cycle, diagnostics: 
         return None  # that file's own errors are reported already
     if found is None:
         hint = did_you_mean(wanted, cycle.owners)
-        diagnostics.error(owner.source.path, _line(owner, key), f"'{key}' names '{wanted}', which is not an owner in cycle {cycle.id}{hint}")
+        diagnostics.error(owner.source.path, key_line(owner, key), f"'{key}' names '{wanted}', which is not an owner in cycle {cycle.id}{hint}")
     elif found is owner:
-        diagnostics.error(owner.source.path, _line(owner, key), f"'{key}' names the owner itself")
+        diagnostics.error(owner.source.path, key_line(owner, key), f"'{key}' names the owner itself")
         return None
     return found
 
@@ -124,7 +123,7 @@ def _break_org_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
             if owner.id in on_path:
                 loop = path[path.index(owner):]
                 names = " -> ".join(o.id for o in loop + [owner])
-                diagnostics.error(owner.source.path, _line(owner, "parent"), f"the org chart has a loop: {names}")
+                diagnostics.error(owner.source.path, key_line(owner, "parent"), f"the org chart has a loop: {names}")
                 owner.parent = None
                 break
             path.append(owner)
@@ -133,16 +132,15 @@ def _break_org_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
         done.update(on_path)
 
 
-def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
-    index = {owner.id: {o.id: o for o in owner.objectives} for owner in cycle.owners.values()}
+def _link_alignments(cycle: Cycle, index: dict, diagnostics: Diagnostics) -> None:
     linked: set[tuple[int, int]] = set()  # (child, parent) pairs, so a child is listed once
     for objective in cycle.objectives:
         for ref in objective.aligns_to:
-            alignment = _resolve(objective, ref, index, cycle, diagnostics)
+            alignment = resolve(objective, "aligns_to", ref, index, cycle, diagnostics)
             if alignment is None:
                 continue
             if alignment.objective is objective:
-                diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"), f"objective '{objective.ref}' aligns to itself")
+                diagnostics.error(objective.owner.source.path, key_line(objective, "aligns_to"), f"objective '{objective.ref}' aligns to itself")
                 continue
             objective.parents.append(alignment)
             if (id(objective), id(alignment.objective)) not in linked:
@@ -151,29 +149,6 @@ def _link_alignments(cycle: Cycle, diagnostics: Diagnostics) -> None:
             if alignment.key_result is not None:
                 alignment.key_result.aligned.append(objective)
     _break_alignment_loops(cycle, diagnostics)
-
-
-def _resolve(objective: Objective, ref: str, index: dict, cycle: Cycle, diagnostics: Diagnostics) -> Alignment | None:
-    owner_id, objective_id, *kr_id = ref.split("/")
-    owner = cycle.owners.get(owner_id)
-    if owner_id in cycle.broken or (owner is not None and objective_id in owner.broken_objectives):
-        return None  # the target's own errors are reported already
-    target = index.get(owner_id, {}).get(objective_id)
-    key_result = None
-    if target is not None and kr_id:
-        key_result = next((kr for kr in target.key_results if kr.id == kr_id[0]), None)
-    if target is not None and (key_result is not None or not kr_id):
-        return Alignment(target, key_result)
-    if target is None and owner_id in index:
-        candidates = [f"{owner_id}/{o}" for o in index[owner_id]]
-    elif target is not None:
-        candidates = [kr.ref for kr in target.key_results]
-    else:
-        candidates = [f"{owner}/{o}" for owner, objectives in index.items() for o in objectives]
-    what = "key result" if kr_id else "objective"
-    diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"),
-                      f"'aligns_to' names '{ref}', which is not a{'' if kr_id else 'n'} {what} in cycle {cycle.id}{did_you_mean(ref, candidates)}")
-    return None
 
 
 def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
@@ -196,7 +171,7 @@ def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
             parent = alignment.objective
             if state.get(id(parent)) == 1:
                 loop = path[path.index(parent):] + [parent]
-                diagnostics.error(objective.owner.source.path, _line(objective, "aligns_to"),
+                diagnostics.error(objective.owner.source.path, key_line(objective, "aligns_to"),
                                   "the alignment has a loop: " + " -> ".join(o.ref for o in loop))
                 objective.parents.remove(alignment)
                 if objective in parent.children:

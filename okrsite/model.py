@@ -97,9 +97,16 @@ class KeyResult:
     confidence_given: float | None = None  # the key result's own `confidence:`, for when no check-in gives one
     done: bool | None = None
     checkins_given: list[CheckIn] = field(default_factory=list)  # as written in the file
+    contributor_ids: list[str] = field(default_factory=list)  # person ids as written
+    depends_on: list[str] = field(default_factory=list)  # refs as written
+    key_lines: dict[str, int] = field(default_factory=dict, repr=False)
     objective: Objective = field(init=False, repr=False)  # set with the objective
     # linked
     aligned: list[Objective] = per_build(factory=list, repr=False)
+    contributors: list[Owner] = per_build(factory=list, repr=False)  # people who work on it besides its owner
+    dependencies: list[Dependency] = per_build(factory=list, repr=False)  # what it needs
+    needed_by: list[Dependency] = per_build(factory=list, repr=False)  # what needs it
+    private_dependencies: int = per_build(0)  # dependencies on objectives left out of the site
     history: list[CheckIn] = per_build(factory=list, repr=False)  # check-ins from git (okrsite.history)
     # computed
     progress: float = per_build(0.0)
@@ -199,8 +206,21 @@ class KeyResult:
         return self.objective.cycle
 
     @property
+    def owner(self) -> Owner:
+        return self.objective.owner
+
+    @property
     def ref(self) -> str:
         return f"{self.objective.ref}/{self.id}"
+
+    @property
+    def private(self) -> bool:
+        """Left out of the site with its objective."""
+        return self.objective.private
+
+    @property
+    def url(self) -> str:
+        return urls.key_result(self)
 
 
 @dataclass(eq=False, slots=True)
@@ -211,6 +231,8 @@ class Objective:
     description_html: str = ""
     retro_html: str = ""  # the end-of-cycle retrospective notes
     aligns_to: list[str] = field(default_factory=list)  # refs as written
+    contributor_ids: list[str] = field(default_factory=list)  # person ids as written
+    depends_on: list[str] = field(default_factory=list)  # refs as written
     private: bool = False
     key_results: list[KeyResult] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
@@ -223,6 +245,10 @@ class Objective:
     parents: list[Alignment] = per_build(factory=list, repr=False)
     children: list[Objective] = per_build(factory=list, repr=False)
     private_parents: int = per_build(0)  # alignments to objectives left out of the site
+    contributors: list[Owner] = per_build(factory=list, repr=False)  # people who work on it besides its owner
+    dependencies: list[Dependency] = per_build(factory=list, repr=False)  # what it needs
+    needed_by: list[Dependency] = per_build(factory=list, repr=False)  # what needs it
+    private_dependencies: int = per_build(0)  # dependencies on objectives left out of the site
     # computed
     progress: float = per_build(0.0)
     score: float = per_build(0.0)
@@ -239,6 +265,16 @@ class Objective:
     @property
     def url(self) -> str:
         return urls.objective(self)
+
+    @property
+    def objective(self) -> Objective:
+        """Itself, so that an objective and a key result both name the objective they belong to."""
+        return self
+
+    @property
+    def held_up_by(self) -> list[Dependency]:
+        """The needs of the objective and its key results that are off track (or, graded, missed)."""
+        return [d for part in (self, *self.key_results) for d in part.dependencies if d.blocking]
 
     @property
     def chain(self) -> list[Objective]:
@@ -308,6 +344,22 @@ class Alignment:
         return self.key_result.ref if self.key_result else self.objective.ref
 
 
+BLOCKING = ("off-track", "missed")  # a dependency with this status holds up what needs it
+
+
+@dataclass(eq=False, slots=True)
+class Dependency:
+    """A need inside a cycle: ``dependent`` (an objective or a key result) needs ``target`` (either too)."""
+
+    dependent: Objective | KeyResult
+    target: Objective | KeyResult
+
+    @property
+    def blocking(self) -> bool:
+        """The target is off track (or, once graded, missed): the dependent is held up."""
+        return self.target.status in BLOCKING
+
+
 @dataclass(eq=False, slots=True)
 class Owner:
     id: str
@@ -331,6 +383,7 @@ class Owner:
     parent: Owner | None = per_build(None, repr=False)
     lead: Owner | None = per_build(None, repr=False)
     children: list[Owner] = per_build(factory=list, repr=False)
+    contributions: list[Objective | KeyResult] = per_build(factory=list, repr=False)  # others' work it helps with
     # computed
     progress: float | None = per_build(None)
     score: float | None = per_build(None)

@@ -4,8 +4,8 @@ Every owner file of OLD is copied into ``content/NEW/`` at the same place, so th
 org chart stays as it was. Objectives that are not finished carry over: each
 metric key result starts where it got to (its ``start`` is the last value), and
 check-ins, scores, confidences, statuses and retro notes are cleared. Finished objectives and key results
-(progress 100 %) stay behind unless ``keep_finished``; alignments to them are
-removed and said so. Nothing is written when OLD has errors, an existing cycle
+(progress 100 %) stay behind unless ``keep_finished``; alignments and dependencies
+on them are removed and said so. Nothing is written when OLD has errors, an existing cycle
 folder is never touched, and the new folder appears whole or not at all.
 
 The front matter is written again from its data, so comments in it are not
@@ -44,6 +44,7 @@ class NewFile:
     carried: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)  # finished objectives and key results, left behind
     unaligned: list[str] = field(default_factory=list)  # alignments removed: their target stayed behind
+    unneeded: list[str] = field(default_factory=list)  # dependencies removed: what they needed stayed behind
 
 
 def start_cycle(root: Path, new: str, old: str, build_date: dt.date, diagnostics: Diagnostics,
@@ -118,15 +119,25 @@ def _restart(objective: dict, declared: list, finished: set[str], made: NewFile)
         key_results.append(kr)
     if "key_results" in objective:
         objective["key_results"] = key_results
-    targets = objective.get("aligns_to")
-    if targets is not None:
-        listed = [targets] if isinstance(targets, str) else list(targets)
-        kept = [t for t in listed if str(t) not in finished and "/".join(str(t).split("/")[:2]) not in finished]
-        made.unaligned += [f"{model.owner.id}/{objective['id']} -> {t}" for t in listed if t not in kept]
-        if not kept:
-            del objective["aligns_to"]
-        else:
-            objective["aligns_to"] = kept[0] if isinstance(targets, str) else kept
+    made.unaligned += _drop_finished(objective, "aligns_to", f"{model.owner.id}/{objective['id']}", finished)
+    made.unneeded += _drop_finished(objective, "depends_on", f"{model.owner.id}/{objective['id']}", finished)
+    for kr in key_results:
+        made.unneeded += _drop_finished(kr, "depends_on", f"{model.owner.id}/{objective['id']}/{kr['id']}", finished)
+
+
+def _drop_finished(item: dict, key: str, ref: str, finished: set[str]) -> list[str]:
+    """Remove from ``item[key]`` the references to finished objectives and key results (they stay
+    behind); -> each removed one as "ref -> target"."""
+    targets = item.get(key)
+    if targets is None:
+        return []
+    listed = [targets] if isinstance(targets, str) else list(targets)
+    kept = [t for t in listed if str(t) not in finished and "/".join(str(t).split("/")[:2]) not in finished]
+    if not kept:
+        del item[key]
+    else:
+        item[key] = kept[0] if isinstance(targets, str) else kept
+    return [f"{ref} -> {t}" for t in listed if t not in kept]
 
 
 class _Dumper(yaml.SafeDumper):

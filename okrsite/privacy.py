@@ -31,6 +31,20 @@ def remove_private(cycle: Cycle) -> None:
         objective.children = [c for c in objective.children if not _is_private(c)]
         for kr in objective.key_results:
             kr.aligned = [c for c in kr.aligned if not _is_private(c)]
+        for part in (objective, *objective.key_results):
+            _hide_private_work(part)
+    for owner in public.values():
+        owner.contributions = [part for part in owner.contributions if not _is_private(part.objective)]
+
+
+def _hide_private_work(part) -> None:
+    """Drop private people from ``part``'s contributors and private objectives from its needs, both ways;
+    hidden dependencies are counted, never named."""
+    part.contributors = [p for p in part.contributors if not p.private]
+    hidden = [d for d in part.dependencies if _is_private(d.target.objective)]
+    part.private_dependencies = len(hidden)
+    part.dependencies = [d for d in part.dependencies if not _is_private(d.target.objective)]
+    part.needed_by = [d for d in part.needed_by if not _is_private(d.dependent.objective)]
 
 
 def _public_ancestor(owner: Owner | None) -> Owner | None:

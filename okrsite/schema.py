@@ -235,6 +235,8 @@ def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Ob
         description_html=render_markdown(fields.text("description")),
         retro_html=render_markdown(fields.text("retro")),
         aligns_to=_refs(fields),
+        contributor_ids=_ids(fields, "contributors"),
+        depends_on=_refs(fields, "depends_on"),
         private=fields.choice("visibility", VISIBILITIES, "public") == "private",
         initiatives=_initiatives(fields),
         score_given=fields.fraction("score"),
@@ -249,17 +251,31 @@ def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Ob
     return objective if ident and title else None
 
 
-def _refs(fields: _Fields) -> list[str]:
-    value = fields.mapping.get("aligns_to")
-    refs = [value] if isinstance(value, str) else fields.items("aligns_to")
+def _refs(fields: _Fields, key: str = "aligns_to") -> list[str]:
     good = []
-    for ref in refs:
+    for ref in _one_or_list(fields, key):
         parts = ref.split("/") if isinstance(ref, str) else []
         if len(parts) in (2, 3) and all(id_problem(p) is None for p in parts):
             good.append(ref)
         else:
-            fields.error("aligns_to", f"'aligns_to' {ref!r} must look like 'owner/objective' or 'owner/objective/key-result'")
+            fields.error(key, f"'{key}' {ref!r} must look like 'owner/objective' or 'owner/objective/key-result'")
     return good
+
+
+def _ids(fields: _Fields, key: str) -> list[str]:
+    good = []
+    for value in _one_or_list(fields, key):
+        problem = id_problem(value)
+        if problem is None:
+            good.append(value)
+        else:
+            fields.error(key, f"each of '{key}' must be an id, and {_shortened(repr(value))} is not: {problem}")
+    return good
+
+
+def _one_or_list(fields: _Fields, key: str) -> list:
+    value = fields.mapping.get(key)
+    return [value] if isinstance(value, str) else fields.items(key)
 
 
 def _initiatives(fields: _Fields) -> list[Initiative]:
@@ -290,6 +306,9 @@ def _key_result(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> K
         weight=1 if weight is None else weight,
         score_given=fields.fraction("score"),
         confidence_given=fields.fraction("confidence"),
+        contributor_ids=_ids(fields, "contributors"),
+        depends_on=_refs(fields, "depends_on"),
+        key_lines=mapping.lines,
     )
     if kind == "metric":
         _metric(kr, fields)

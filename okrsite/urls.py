@@ -81,6 +81,11 @@ def objective(objective_: Any) -> str:
     return f"{owner_.cycle.slug}/{owner_.id}/{objective_.id}/"
 
 
+def key_result(key_result_: Any) -> str:
+    """A key result's place on its objective's page (a link, not a file)."""
+    return f"{objective(key_result_.objective)}index.html#kr-{key_result_.id}"
+
+
 def checkin_chart(key_result: Any) -> str:
     """The chart of a key result's check-ins, beside its objective's page."""
     return f"{objective(key_result.objective)}{key_result.id}.svg"

@@ -82,6 +82,23 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert "Senior " in directory and "Fulfilment &amp; Dispatch" in directory
     assert_same_as_clean_build(site, out, tmp_path)
 
+    # contributors and dependencies: added, a contributor renamed, a dependency falling off track
+    web_store = site / Q4 / "teams/web-store.md"
+    edit(web_store, "contributors: [priya-raman]", "contributors: [priya-raman, aiko-tanaka]")
+    edit(site / Q4 / "departments/marketing.md", "depends_on: web-store/fast-checkout",
+         "depends_on: [web-store/fast-checkout, subscriptions/club-habit]")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Contributes to" in (out / "2026-q4/aiko-tanaka/index.html").read_text(encoding="utf-8")
+    assert "Needed by" in (out / "2026-q4/subscriptions/club-habit/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(site / Q4 / "people/priya-raman.md", "name: Priya", "name: Dr Priya")
+    edit(web_store, "    contributors: [", "    status: off-track\n    contributors: [")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    campaign = (out / "2026-q4/marketing/holiday-campaign/index.html").read_text(encoding="utf-8")
+    assert "banner-held" in campaign
+    assert "Dr Priya" in (out / "2026-q4/web-store/fast-checkout/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
     # add an objective
     edit(fulfillment, "objectives:\n", "objectives:\n"
          "  - id: calm-peak\n    title: A calm peak week\n    aligns_to: manufacturing/ship-faster\n"

@@ -283,6 +283,7 @@ MARKERS = {  # a piece of each check's message
     "unaligned": "aligns to nothing",
     "unsupported": "has nothing aligned to it",
     "stale": "no check-in for more than",
+    "dependencies": "which is off-track",
     "stretch": "meant to stretch",
 }
 
@@ -291,12 +292,12 @@ EVERY_MISTAKE = {
                                            "      - {id: a, title: A, start: 0, target: 1, unit: u}\n"
                                            "      - {id: b, title: B, start: 0, target: 1, unit: u}\n"
                                            "---\nThe company."),
-    TEAM: team(objective("one", metric("a")),
+    TEAM: team(objective("one", metric("a"), extra="    status: off-track\n"),
                objective("task", metric("a"), metric("b", "Build the data pipeline")),
                objective("bare", metric("a"), metric("b", unit="")),
                objective("lone", *GOOD, aligns_to=None),
                objective("late", metric("a", checkins="{date: 2026-10-01, value: 1}"), metric("b")),
-               objective("sixth", *GOOD)),
+               objective("sixth", *GOOD, extra="    depends_on: ops/one\n")),
     f"{Q3}/test-co.md": closed_company(1.0, 0.9),
 }
 
@@ -323,3 +324,45 @@ def test_coaching_waits_until_the_cycle_has_no_errors(make_site, monkeypatch):
     site, diagnostics = load(root)
     assert site is None
     assert [d.severity for d in diagnostics.items] == ["error"]
+
+
+# --- dependencies ------------------------------------------------------------------------------------
+
+
+SLOW = objective("slow", *GOOD, extra="    status: off-track\n")
+
+
+def test_a_need_that_is_off_track_is_a_note_at_the_depends_on_line(coach):
+    needs = objective("x", *GOOD, extra="    depends_on: ops/slow\n")
+    assert coach({TEAM: team(needs, SLOW)}) == [
+        f"{TEAM}:8: note: 'ops/x' depends on 'ops/slow', which is off-track: agree with Ops what can still "
+        "be delivered, and plan around it"]
+
+
+def test_a_key_result_that_needs_an_off_track_key_result_is_noted_at_its_own_line(coach):
+    needs = objective("x", metric("a"), "{id: b, title: KR b, start: 0, target: 10, current: 5, unit: things,\n"
+                                        "         depends_on: ops/slow/a}")
+    slow = objective("slow", "{id: a, title: KR a, start: 0, target: 10, current: 0, unit: things}", metric("b"))
+    assert coach({TEAM: team(needs, slow)}) == [
+        f"{TEAM}:12: note: 'ops/x/b' depends on 'ops/slow/a', which is off-track: agree with Ops what can still "
+        "be delivered, and plan around it"]
+
+
+def test_needs_on_track_or_at_risk_are_fine(coach):
+    at_risk = objective("slow", *GOOD, extra="    status: at-risk\n")
+    assert coach({TEAM: team(objective("x", *GOOD, extra="    depends_on: ops/slow\n"), at_risk)}) == []
+
+
+def test_needs_of_a_cycle_that_is_not_running_are_not_judged(coach):
+    needs = objective("x", *GOOD, extra="    depends_on: ops/slow\n")
+    assert coach({TEAM: team(needs, SLOW)}, date=dt.date(2027, 2, 1)) == []  # 2026-Q4 is over
+
+
+def test_an_off_track_need_never_fails_strict(make_site, monkeypatch, capsys):
+    """Another team's pace is no reason for this team's pull request to fail."""
+    needs = objective("x", *GOOD, extra="    depends_on: ops/slow\n")
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY, TEAM: team(needs, SLOW)})
+    monkeypatch.chdir(root)
+    assert main(["check", "--strict", "--date", "2026-11-20"]) == 0
+    assert capsys.readouterr().err.endswith("which is off-track: agree with Ops what can still be delivered, and "
+                                            "plan around it\nokrsite check: ok: 0 errors, 0 warnings, 1 note\n")

@@ -169,3 +169,24 @@ def test_confidence_is_reported_before_and_after_like_progress(repo, capsys):
     assert revenue["checkins_added"] == [{"date": "2026-11-14", "value": 47, "confidence": 0.5}]
     [nps] = changed["test-co/care"]["key_results_changed"]
     assert nps["changes"] == {"confidence": {"before": None, "after": 0.9}} and nps["checkins_added"] == []
+
+
+def test_contributors_and_dependencies_added_and_removed(repo, capsys):
+    from gitrepo import PERSON
+
+    (repo / "content/2026-Q4/ann.md").write_text(PERSON.format(n=3))
+    sales = repo / "content/2026-Q4/sales.md"
+    sales.write_text(sales.read_text().replace(
+        "aligns_to: test-co/care\n",
+        "aligns_to: test-co/care\n    contributors: [ann]\n    depends_on: [support/answers, test-co/grow/revenue]\n"))
+    added = {"contributors": {"before": [], "after": ["ann"]},
+             "depends_on": {"before": [], "after": ["support/answers", "test-co/grow/revenue"]}}
+    q4 = by(diff_json(capsys, "HEAD")["cycles"], "id")["2026-Q4"]
+    assert by(q4["objectives_changed"], "ref")["sales/deals"]["changes"] == added
+    code, out, _ = diff(capsys, "HEAD", "--format", "markdown")
+    assert "  - contributors: nobody → `ann`\n" in out
+    assert "  - depends on: nothing → `support/answers`, `test-co/grow/revenue`\n" in out
+    commit(repo, "Ann helps; sales needs support", "2026-11-14T10:00:00+00:00")
+    q4 = by(diff_json(capsys, "HEAD", "HEAD~1")["cycles"], "id")["2026-Q4"]
+    removed = {name: {"before": pair["after"], "after": pair["before"]} for name, pair in added.items()}
+    assert by(q4["objectives_changed"], "ref")["sales/deals"]["changes"] == removed

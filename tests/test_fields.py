@@ -92,8 +92,11 @@ objectives:
   - id: fast-checkout
     title: Build the fastest checkout
     aligns_to: ecommerce/convert-more
+    contributors: [priya-raman, liam-oconnor]
+    depends_on: [payments/wallets, design/system/tokens]
     key_results:
       - {id: checkout-time, title: Median checkout time, start: 190, target: 90, unit: seconds,
+         contributors: sanjay-patel, depends_on: ops/cdn,
          checkins: [{date: 2026-10-09, value: 176, note: Half-way}]}
       - {id: apple-pay, title: Apple Pay live, type: milestone, done: true}
       - {id: teams, title: Teams on plan, type: rollup, weight: 2}
@@ -114,6 +117,9 @@ def test_a_good_file_matches():
     ("parent: ecommerce", f"parent: {'x' * 101}"),                                  # id too long
     ("id: fast-checkout", "id: Fast Checkout"),                                     # bad objective id
     ("aligns_to: ecommerce/convert-more", "aligns_to: convert-more"),               # bad reference
+    ("contributors: [priya-raman,", "contributors: [Priya Raman,"),                 # bad contributor id
+    ("contributors: sanjay-patel", "contributors: {id: sanjay-patel}"),             # contributor not an id
+    ("depends_on: ops/cdn", "depends_on: cdn"),                                     # bad dependency
     ("type: milestone, done: true", "type: milestone"),                             # milestone without done
     ("start: 190, target: 90, ", "start: 190, "),                                   # metric without target
     ("weight: 2", "weight: 0"),                                                     # weight not positive

@@ -39,7 +39,7 @@ def test_the_example_has_a_health_page_per_cycle_with_exact_figures(out, site):
     clear = [li.one("strong").text() for li in page.one(cls="health-clear").find_all("li")]
     assert clear == ["Two to five key results", "At most five objectives", "Outcomes, not outputs",
                      "A unit on every metric", "Aligned upward", "Company objectives with support",
-                     "Checked in lately"]  # stretch applies to closed cycles only
+                     "Checked in lately", "Dependencies on track"]  # stretch applies to closed cycles only
 
 
 def test_the_overview_links_to_its_health_page(out):
@@ -120,3 +120,18 @@ def test_health_page_must_be_true_or_false(check):
     site, diagnostics = check({}, SITE_TOML + "[checks]\nhealth_page = 1\n")
     assert [d.format() for d in diagnostics.items] == [
         "site.toml:4: error: [checks] health_page must be true or false, not 1"]
+
+
+def test_a_dependency_off_track_is_a_finding_of_the_dependent(make_site, tmp_path):
+    needs = objective("site", "test-co/grow", extra="    depends_on: sales/late\n")
+    late = objective("late", "test-co/grow", extra="    status: off-track\n")
+    root = make_site({"content/2026-Q4/test-co.md": COMPANY,
+                      "content/2026-Q4/web.md": owner("Web", "team", "sales", needs),
+                      "content/2026-Q4/sales.md": owner("Sales", "department", "test-co", late)})
+    out = tmp_path / "public"
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    found = section(parse_file(out / HEALTH).one("main"), "dependencies")
+    assert found.one("h2").text() == "Dependencies on track · 1 finding"
+    item = found.one("li")
+    assert [a.text() for a in by_href(item, HEALTH, "2026-q4/web/site/index.html")] == ["Objective site"]
+    assert "'web/site' depends on 'sales/late', which is off-track" in item.text()

@@ -88,8 +88,9 @@ objectives:
   - id: help
     title: Help the launch and the growth
     aligns_to: [test-co/done, test-co/grow/revenue, test-co/grow/orders]
+    depends_on: [test-co/done, test-co/grow/revenue]
     key_results:
-      - {id: one, title: One, start: 0, target: 4, current: 1}
+      - {id: one, title: One, start: 0, target: 4, current: 1, depends_on: test-co/grow/orders}
       - {id: two, title: Two, type: milestone, done: false}
 ---
 """
@@ -113,11 +114,15 @@ def test_finished_objectives_and_key_results_stay_behind_with_the_alignments_to_
         {"id": "margin", "title": "Margin", "start": 12, "target": 20}]
     team, _ = front_and_body(small / NEW / "teams/shop.md")
     assert team["objectives"][0]["aligns_to"] == ["test-co/grow/revenue"]
+    assert team["objectives"][0]["depends_on"] == ["test-co/grow/revenue"]
+    assert "depends_on" not in team["objectives"][0]["key_results"][0]
     assert team["objectives"][0]["key_results"][1] == {"id": "two", "title": "Two", "type": "milestone", "done": False}
     assert ("created content/2027-Q1/test-co.md: 1 objective carried over, finished and left behind: "
             "test-co/done, test-co/grow/orders") in out
     assert "removed the alignment shop/help -> test-co/done: it is finished and stayed in 2026-Q4" in out
     assert "removed the alignment shop/help -> test-co/grow/orders: it is finished and stayed in 2026-Q4" in out
+    assert "removed the dependency shop/help -> test-co/done: it is finished and stayed in 2026-Q4" in out
+    assert "removed the dependency shop/help/one -> test-co/grow/orders: it is finished and stayed in 2026-Q4" in out
     assert not list((small / "content").glob(".*"))  # no staging folder left
     site, diagnostics = load(small, EXAMPLE_DATE)
     assert site is not None and not diagnostics.errors

@@ -423,7 +423,19 @@ def test_people_directory_lists_every_person_once_by_name(site, pages):
         for person, entry in zip(people, entries):
             who = entry.child_elements[0]
             assert linked_targets(who, path) == [page_of(person.url), page_of(person.parent.url)], person.id
-            assert who.text() == f"{person.name} {person.role} in {person.parent.name}", person.id
+            counts = (f" {len(person.objectives)} objective{'' if len(person.objectives) == 1 else 's'} · "
+                      f"contributes to {len(person.contributions)}") if person.contributions else ""
+            assert who.text() == f"{person.name} {person.role} in {person.parent.name}{counts}", person.id
+
+
+def test_the_people_directory_counts_what_each_person_owns_and_contributes_to(site, pages):
+    """The example: Inès Moreau helps with the formulation lab's panel rating; people who
+    contribute to nothing have no counts."""
+    counts = {e.child_elements[0].find("a").text(): e.child_elements[0].find("span", cls="counts")
+              for e in pages("2026-q4/people/index.html").one("main").one("ul", cls="directory").child_elements}
+    assert {name: span.text() for name, span in counts.items() if span} == {
+        "Inès Moreau": "1 objective · contributes to 1", "Oluwaseun Adeyemi": "1 objective · contributes to 1",
+        "Priya Raman": "1 objective · contributes to 1"}
 
 
 def test_people_directory_shows_each_objective_with_its_progress_and_chain(site, pages):

@@ -71,6 +71,7 @@ def _objective(objective: Objective) -> dict:
     return {
         "id": objective.id, "ref": objective.ref, "title": objective.title, "type": objective.type,
         "aligns_to": [a.ref for a in objective.parents],
+        **_work(objective),
         "progress": fraction(objective.progress), "score": fraction(objective.score),
         "status": objective.status, "url": objective.url,
         "key_results": [_key_result(kr) for kr in objective.key_results],
@@ -87,8 +88,14 @@ def _key_result(kr: KeyResult) -> dict:
         data["done"] = kr.done
     else:
         data["aligned"] = [o.ref for o in kr.aligned]
+    data.update(_work(kr))
     data.update(weight=kr.weight, progress=fraction(kr.progress), score=fraction(kr.score), status=kr.status,
                 updated=kr.updated.isoformat() if kr.updated else None, stale=kr.stale, confidence=kr.confidence,
                 checkins=[{"date": c.date.isoformat(), "value": c.value, **({"note": c.note} if c.note else {}),
                            "confidence": c.confidence} for c in kr.checkins])
     return data
+
+
+def _work(part: Objective | KeyResult) -> dict:
+    """Who contributes (person ids) and what it depends on (refs): lists, empty when none."""
+    return {"contributors": [p.id for p in part.contributors], "depends_on": [d.target.ref for d in part.dependencies]}

@@ -41,7 +41,24 @@ def _objective(objective: Objective) -> int:
                         objective.score, objective.status,
                         tuple((kr.progress, kr.score, kr.status, kr.stale, tuple(o.ref for o in kr.aligned))
                               for kr in objective.key_results),
-                        tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children)))
+                        tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children),
+                        tuple(_work(part) for part in (objective, *objective.key_results))))
+
+
+def _work(part: Objective | KeyResult) -> tuple:
+    """Who contributes to an objective or key result and what it needs and is needed by (the other
+    sides' titles and numbers are in their objectives' signatures: see ``CycleKeys._neighbourhood``)."""
+    return (tuple(p.id for p in part.contributors), tuple(d.target.ref for d in part.dependencies),
+            tuple(d.dependent.ref for d in part.needed_by), part.private_dependencies)
+
+
+def _linked_work(objective: Objective) -> tuple[list[Objective], list[Owner]]:
+    """The objectives on the other side of the needs of ``objective`` and its key results, and their contributors."""
+    objectives, people = [], []
+    for part in (objective, *objective.key_results):
+        objectives += [d.target.objective for d in part.dependencies] + [d.dependent.objective for d in part.needed_by]
+        people += part.contributors
+    return objectives, people
 
 
 def _kpis(owner: Owner) -> tuple:
@@ -53,7 +70,8 @@ def _owner(owner: Owner) -> int:
     declared = owner.digest or (owner.name, owner.kind, owner.role, owner.private, owner.body_html, _kpis(owner))
     return stable_hash((declared, owner.id, owner.progress, owner.score, owner.status,
                         owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
-                        tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives)))
+                        tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives),
+                        tuple(p.ref for p in owner.contributions)))
 
 
 def owner_extras(line: tuple[float, ...] | None, history: int | None) -> int:
@@ -104,7 +122,11 @@ class CycleKeys:
         ``shown``, what else it draws (:func:`owner_extras`)."""
         people = [*owner.ancestors, owner.lead, *owner.children]
         return combine(self.frame, self.owners[id(owner)], tuple(self.owners[id(p)] for p in people if p is not None),
-                       tuple(self._neighbourhood(o) for o in owner.objectives), shown)
+                       tuple(self._neighbourhood(o) for o in owner.objectives), shown, self.contributions(owner))
+
+    def contributions(self, person: Owner) -> tuple:
+        """What a person contributes to, as their page shows it: each objective and its owner."""
+        return tuple((self.objectives[id(p.objective)], self.owners[id(p.owner)]) for p in person.contributions)
 
     def objective(self, objective: Objective) -> int:
         """The objective's page: it, its owner's place, its links and everything aligned below it."""
@@ -161,10 +183,12 @@ class CycleKeys:
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))
         if found is None:
+            needs, people = _linked_work(objective)
             linked = [*(o for chain in objective.chains for o in chain.objectives),
-                      *(a.objective for a in objective.parents), *objective.children]
+                      *(a.objective for a in objective.parents), *objective.children, *needs]
             found = self.neighbourhoods[id(objective)] = (self.objectives[id(objective)],
-                                                          tuple(self.objectives[id(o)] for o in linked))
+                                                          tuple(self.objectives[id(o)] for o in linked),
+                                                          tuple(self.owners[id(p)] for p in people))
         return found
 
     def subtree(self, objective: Objective) -> int:
