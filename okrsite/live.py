@@ -21,6 +21,9 @@ from okrsite.serve import Hub, PreviewServer
 from okrsite.watch import describe, summary, watch
 
 
+SHOWN = 20  # problems of one kind a rebuild prints at most
+
+
 def stop_on_sigterm() -> None:
     """Let SIGTERM (``kill``, a service manager) stop watch and serve as Ctrl-C does, every clean-up
     included: the preview's temporary folder is removed and the exit code is 0. Main thread only."""
@@ -36,6 +39,7 @@ class Live:
         self.stop = threading.Event()
         self.server: PreviewServer | None = None  # while serving
         self.watching = threading.Event()  # set once saves are being watched
+        self.told: set[str] = set()  # the warnings and notes printed before: not printed again
 
     def __enter__(self) -> Live:
         self.rebuild(set())
@@ -54,12 +58,27 @@ class Live:
         except Exception as exc:  # a bug in okrsite, not in the content: report it and keep going
             report = BuildReport(None, Diagnostics())
             report.diagnostics.error("okrsite", None, f"internal error: {exc!r} (please report it)")
-        for item in report.diagnostics.sorted():
-            print(item.format(), file=sys.stderr)
+        for line in self.news(report.diagnostics):
+            print(line, file=sys.stderr)
         print(summary(report, describe(paths, self.builder.root)), flush=True)
         errors = [d.format() for d in report.diagnostics.sorted() if d.severity == "error"] if report.site is None else []
         self.hub.built(errors, changed=report.files > 0)
         return report
+
+    def news(self, diagnostics: Diagnostics) -> list[str]:
+        """What a rebuild prints above its summary: every error, and the warnings and notes not
+        printed before, each kind at most :data:`SHOWN` lines (a site of 10,000 people can have
+        thousands of notes; ``okrsite check`` lists them all)."""
+        lines = []
+        errors = [d.format() for d in diagnostics.sorted() if d.severity == "error"]
+        others = [line for line in (d.format() for d in diagnostics.sorted() if d.severity != "error")
+                  if line not in self.told]
+        self.told = {d.format() for d in diagnostics.items if d.severity != "error"}
+        for found, kind in ((errors, "errors"), (others, "new warnings and notes")):
+            lines += found[:SHOWN]
+            if len(found) > SHOWN:
+                lines.append(f"... and {len(found) - SHOWN} more {kind}: okrsite check lists them all")
+        return lines
 
     def run(self, ready_message: str) -> None:
         """Rebuild after every save until Ctrl-C or :attr:`stop`; say ``ready_message`` once watching."""

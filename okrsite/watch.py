@@ -141,7 +141,11 @@ def summary(report: BuildReport, what: str) -> str:
         errors = len(report.diagnostics.errors)
         return (f"{clock} {what}: {plural(errors, 'error')}; "
                 f"the last good site stays ({took})")
-    return f"{clock} {what}: {plural(report.pages, 'page')} written ({report.files} files) in {took}"
+    found = report.diagnostics
+    problems = ", ".join(plural(len(items), kind) for items, kind in ((found.warnings, "warning"), (found.notes, "note"))
+                         if items)
+    return (f"{clock} {what}: {plural(report.pages, 'page')} written ({report.files} files) in {took}"
+            + (f"; {problems}" if problems else ""))
 
 
 def watch(root: Path, stop: threading.Event, rebuild: Callable[[set[Path]], None],

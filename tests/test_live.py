@@ -91,3 +91,45 @@ def test_okrsite_watch_stops_cleanly_on_sigterm(tmp_path):
         process.wait(timeout=TIMEOUT)
     assert process.returncode == 0 and "Traceback" not in "".join(output.lines)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"], "the spare tree of watch mode is left"
+
+
+def test_a_rebuild_prints_errors_and_only_new_warnings_and_notes_a_bounded_number(tmp_path):
+    """At 10,000 people a rebuild must not print thousands of lines: every error (at most SHOWN),
+    then only the warnings and notes it did not print before (at most SHOWN), then one summary line."""
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.live import SHOWN, Live
+    from okrsite.options import BuildOptions
+
+    live = Live(write_site(tmp_path, {"content/2026-Q4/test-co.md": COMPANY}), tmp_path / "public", BuildOptions())
+
+    def found(warnings: int, errors: int = 0) -> Diagnostics:
+        diagnostics = Diagnostics()
+        for n in range(warnings):
+            diagnostics.warning("content/2026-Q4/a.md", n + 1, f"warning {n}")
+        for n in range(errors):
+            diagnostics.error("content/2026-Q4/b.md", n + 1, f"error {n}")
+        return diagnostics
+
+    first = live.news(found(SHOWN + 5))
+    assert first[:SHOWN] == [f"content/2026-Q4/a.md:{n + 1}: warning: warning {n}" for n in range(SHOWN)]
+    assert first[SHOWN:] == ["... and 5 more new warnings and notes: okrsite check lists them all"]
+    assert live.news(found(SHOWN + 5)) == []  # nothing new
+    assert live.news(found(SHOWN + 6)) == [f"content/2026-Q4/a.md:{SHOWN + 6}: warning: warning {SHOWN + 5}"]
+    shown = live.news(found(0, errors=SHOWN + 1))
+    assert len(shown) == SHOWN + 1 and shown[-1] == "... and 1 more errors: okrsite check lists them all"
+    assert live.news(found(0, errors=2)) == ["content/2026-Q4/b.md:1: error: error 0",
+                                             "content/2026-Q4/b.md:2: error: error 1"]  # errors every time
+    live.builder.close()
+
+
+def test_the_summary_line_counts_warnings_and_notes():
+    from okrsite.build import BuildReport
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.watch import summary
+
+    diagnostics = Diagnostics()
+    diagnostics.warning("a.md", 1, "w")
+    diagnostics.warning("a.md", 2, "w")
+    diagnostics.note("a.md", 3, "n")
+    report = BuildReport(object(), diagnostics, pages=3, files=7)
+    assert summary(report, "built").endswith(": 3 pages written (7 files) in 0 ms; 2 warnings, 1 note")
