@@ -61,6 +61,11 @@ def cycle_csv(cycle_: Any) -> str:
     return f"{cycle(cycle_)}okrs.csv"
 
 
+def cycle_export(cycle_: Any) -> str:
+    """The cycle's part of okrs.json, in the same shape: ``2026-q4/okrs.json``."""
+    return f"{cycle(cycle_)}{EXPORT}"
+
+
 def departments_chart(cycle_: Any) -> str:
     return f"{cycle(cycle_)}departments.svg"
 
@@ -137,7 +142,7 @@ def local(url: str, page_path: str) -> str:
 
 
 _KINDS = {"home": lambda: HOME, "cycles": lambda: CYCLES, "search": lambda: SEARCH, "export": lambda: EXPORT,
-          "feed": lambda: FEED, "cycle": cycle, "cycle_page": cycle_page, "cycle_csv": cycle_csv,
+          "feed": lambda: FEED, "cycle": cycle, "cycle_page": cycle_page, "cycle_csv": cycle_csv, "cycle_export": cycle_export,
           "departments_chart": departments_chart, "score_distribution": score_distribution,
           "score_history": lambda: SCORE_HISTORY, "owner": owner, "objective": objective,
           "checkin_chart": checkin_chart, "owner_badge": owner_badge, "objective_badge": objective_badge,

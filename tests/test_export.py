@@ -383,3 +383,10 @@ def test_numbers_written_with_a_decimal_point_stay_so_in_the_json(example_build)
             '"start":28.0,"target":20.0,"current":24.4,') in text
     assert ('"ref":"marketing/holiday-campaign/newsletter","title":"Newsletter subscribers","type":"metric",'
             '"start":24000,"target":40000,"current":32440,') in text
+
+
+def test_each_cycle_has_its_own_okrs_json_in_the_same_shape(data, out):
+    """A script that needs one cycle reads 2026-q4/okrs.json: okrs.json with that cycle alone."""
+    for cycle in data["cycles"]:
+        part = read_json(out / cycle["id"].lower() / "okrs.json")
+        assert part == {**data, "cycles": [cycle]}

@@ -35,7 +35,8 @@ def test_every_output_of_the_example_is_one_of_the_declared_kinds(site, out):
     declared |= {urls.SEARCH_INDEX, urls.EXPORT, urls.FEED, urls.SITEMAP, urls.NO_JEKYLL, urls.SCORE_HISTORY,
                  ".okrsite-manifest"}
     for cycle in site.cycles:
-        declared |= {urls.file_of(urls.cycle(cycle)), urls.cycle_csv(cycle), urls.departments_chart(cycle)}
+        declared |= {urls.file_of(urls.cycle(cycle)), urls.cycle_csv(cycle), urls.cycle_export(cycle),
+                     urls.departments_chart(cycle)}
         declared |= {urls.file_of(urls.cycle_page(cycle, name)) for name in urls.CYCLE_PAGES}
         declared.add(urls.score_distribution(cycle))
         for owner in cycle.owners.values():

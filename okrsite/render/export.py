@@ -37,9 +37,12 @@ def render_cycle_json(cycle: Cycle, owner_json: Callable[[Owner], str] = render_
     return _filled(_cycle(cycle), "owners", [owner_json(o) for o in cycle.owners.values()])
 
 
-def render_json(site: Site, cycle_json: Callable[[Cycle], str] = render_cycle_json) -> bytes:
-    """okrs.json; ``cycle_json`` may supply each cycle's part, e.g. from a cache."""
-    return (_filled(_head(site), "cycles", [cycle_json(c) for c in site.cycles]) + "\n").encode("utf-8")
+def render_json(site: Site, cycle_json: Callable[[Cycle], str] = render_cycle_json,
+                cycles: list[Cycle] | None = None) -> bytes:
+    """okrs.json, of every cycle or of ``cycles`` (a cycle's own okrs.json has the same shape);
+    ``cycle_json`` may supply each cycle's part, e.g. from a cache."""
+    cycles = site.cycles if cycles is None else cycles
+    return (_filled(_head(site), "cycles", [cycle_json(c) for c in cycles]) + "\n").encode("utf-8")
 
 
 def _cycle(cycle: Cycle) -> dict:

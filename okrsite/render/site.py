@@ -192,6 +192,7 @@ class _Plan:
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         yield from self._pages("cycle", cycle, keys)
         yield Output(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
+        yield Output(urls.cycle_export(cycle), keys.cycle, partial(render_json, self.site, self._cycle_json, [cycle]))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
@@ -352,13 +353,14 @@ class _Plan:
 
     def _json(self) -> bytes:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
-        def owner_json(owner: Owner) -> str:
-            return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
+        return render_json(self.site, self._cycle_json)
 
-        def cycle_json(cycle: Cycle) -> str:
-            return self.renderer.part("cycle", self.keys[id(cycle)].cycle, partial(render_cycle_json, cycle, owner_json))
+    def _cycle_json(self, cycle: Cycle) -> str:
+        return self.renderer.part("cycle", self.keys[id(cycle)].cycle,
+                                  partial(render_cycle_json, cycle, self._owner_json))
 
-        return render_json(self.site, cycle_json)
+    def _owner_json(self, owner: Owner) -> str:
+        return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
 
 
 def _cycle_page(name: str) -> Callable[[Cycle], str]:
