@@ -39,6 +39,17 @@ objectives:
 """
 
 
+
+def one_objective(name: str, kind: str, parent: str, ident: str, aligns_to: str) -> str:
+    return (f"---\nname: {name}\nkind: {kind}\nparent: {parent}\nobjectives:\n  - {{id: {ident}, title: {ident.upper()}, "
+            f"aligns_to: {aligns_to}, key_results: [{{id: k, title: K, start: 0, target: 1}}]}}\n---\n")
+
+
+DEPT = one_objective("Dept", "department", "test-co", "d", "test-co/grow")
+CREW = one_objective("Crew", "team", "dept", "c", "dept/d")
+WORKER = one_objective("Wo", "person", "crew", "w", "crew/c")
+
+
 def test_tree_items_open_and_close_branches_in_drawing_order(check):
     site, diagnostics = check({f"{CYCLE}/team.md": TEAM, f"{CYCLE}/pat.md": PERSON})
     assert diagnostics.errors == []
@@ -50,6 +61,30 @@ def test_tree_items_open_and_close_branches_in_drawing_order(check):
     assert [i.expanded for i in tree_items(forest(company.objectives), depth=1) if i.kind == "branch"] == [True, False]
     owners = [(item.owner.id, item.kind) for item in org_items([company])]
     assert owners == [("test-co", "branch"), ("team", "branch"), ("pat", "leaf"), ("team", "end"), ("test-co", "end")]
+    # folded at depth 1: the company objective is drawn, what aligns to the team's is only counted
+    assert kinds(tree_items(forest(company.objectives), fold=1)) == [
+        ("test-co/grow", "branch"), ("team/a", "folded"), ("pat/p", "elsewhere"), ("pat/q", "leaf"),
+        ("test-co/grow", "end")]
+    assert [i.descendants for i in tree_items(forest(company.objectives), fold=1) if i.kind == "folded"] == [1]
+
+
+def test_an_objective_page_folds_a_big_subtree_and_links_each_folded_branch(tmp_path, monkeypatch):
+    """Past SUBTREE_LIMIT objectives below it, an objective page shows its children whole and, below
+    them, each objective with only the count of what aligns to it, linked to its own page."""
+    import okrsite.render.site as plan
+
+    monkeypatch.setattr(plan, "SUBTREE_LIMIT", 2)
+    root = write_site(tmp_path, {f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/team.md": TEAM, f"{CYCLE}/pat.md": PERSON,
+                                 f"{CYCLE}/dept.md": DEPT, f"{CYCLE}/crew.md": CREW, f"{CYCLE}/wo.md": WORKER})
+    out = tmp_path / "public"
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    path = "2026-q4/test-co/grow/index.html"
+    page = parse_file(out / path).one("main")
+    folded = page.find_all("p", cls="folded")
+    assert [p.text() for p in folded] == ["1 aligned objective below, on its own page"]
+    assert by_href(folded[0], path, "2026-q4/crew/c/index.html")
+    assert not by_href(page, path, "2026-q4/wo/w/index.html")  # only on the pages of the objectives above it
+    assert by_href(parse_file(out / "2026-q4/crew/c/index.html"), "2026-q4/crew/c/index.html", "2026-q4/wo/w/index.html")
 
 
 @pytest.fixture(scope="module")

@@ -33,12 +33,14 @@ from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
-from okrsite.render.tree import org_items, subtree_children, tree_items
+from okrsite.render.tree import org_items, shown_below, subtree_children, tree_items
 from okrsite.render.views import (alignment_roots, confidence_falling, departments, needs_attention, status_rows,
                                   status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
 
 FRAGMENTS_KEPT = 100_000
+SUBTREE_LIMIT = 200  # objectives an objective page shows below it before it folds its tree
+SUBTREE_FOLD = 2  # the depth at which it folds: its children are shown, what aligns to them folded
 T = TypeVar("T")
 
 
@@ -106,10 +108,11 @@ class SiteRenderer:
             html = self.fragments[key] = Markup(getattr(module, macro)(*args))
         return html
 
-    def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str) -> list[Markup]:
+    def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
+             fold: int | None = None) -> list[Markup]:
         """The alignment trees of ``roots`` (see :func:`tree_items`), drawn item by item, each item once per key."""
         return [self.fragment(keys.tree_item(item), root, "tree_item", item, item.objective.owner.cycle)
-                for item in tree_items(roots, depth)]
+                for item in tree_items(roots, depth, fold)]
 
     def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
         """The org chart below ``owners``, drawn item by item, each item once per key."""
@@ -319,7 +322,10 @@ class _Plan:
 
     def _objective_page(self, objective: Objective, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         def context() -> dict:
-            below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(url))
+            # a big subtree (a company objective's at 1,000 people) is folded two levels down: each
+            # folded objective's own page shows what is below it
+            fold = SUBTREE_FOLD if shown_below(objective, {}) > SUBTREE_LIMIT else None
+            below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(url), fold)
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
         return keys.objective(objective), context
 

@@ -29,8 +29,9 @@ class TreeItem:
 
     ``kind`` is ``leaf`` (an objective shown in full, nothing below it), ``branch``
     (shown in full; its branch of ``descendants`` objectives opens here),
-    ``elsewhere`` (shown in full under its first parent: a short line here) or
-    ``end`` (the branch opened last closes).
+    ``elsewhere`` (shown in full under its first parent: a short line here),
+    ``folded`` (shown in full, the ``descendants`` below it only counted: its own page
+    shows them) or ``end`` (the branch opened last closes).
     """
 
     objective: Objective
@@ -95,9 +96,10 @@ def forest(objectives: list[Objective]) -> list[tuple[Objective, bool]]:
     return [(objective, True) for objective in sorted(objectives, key=sort_key)]
 
 
-def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0) -> list[TreeItem]:
+def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | None = None) -> list[TreeItem]:
     """The trees of ``roots`` (pairs like those of :func:`subtree_children`, drawn at ``depth``),
-    each followed by what aligns to it, as items."""
+    each followed by what aligns to it, as items; with ``fold``, branches at that depth and
+    deeper are folded (drawn without what is below them)."""
     items: list[TreeItem] = []
     counts: dict[int, int] = {}
     stack: list = [(objective, primary, depth) for objective, primary in reversed(roots)]
@@ -112,6 +114,8 @@ def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0) -> list[Tree
             items.append(TreeItem(objective, "elsewhere"))
         elif not children:
             items.append(TreeItem(objective, "leaf"))
+        elif fold is not None and level >= fold:
+            items.append(TreeItem(objective, "folded", shown_below(objective, counts)))
         else:
             items.append(TreeItem(objective, "branch", shown_below(objective, counts), level < OPEN_LEVELS))
             stack.append(TreeItem(objective, "end"))
