@@ -81,6 +81,16 @@ def objective(objective_: Any) -> str:
     return f"{owner_.cycle.slug}/{owner_.id}/{objective_.id}/"
 
 
+def growth_goal(objective_: Any) -> str:
+    """A person's growth goal: its place on the person's page (it has no page of its own)."""
+    return f"{owner(objective_.owner)}#growth-{objective_.id}"
+
+
+def kpi(kpi_: Any) -> str:
+    """A KPI: its row on its owner's page."""
+    return f"{owner(kpi_.owner)}#{kpi_.anchor}"
+
+
 def checkin_chart(key_result: Any) -> str:
     """The chart of a key result's check-ins, beside its objective's page."""
     return f"{objective(key_result.objective)}{key_result.id}.svg"

@@ -516,7 +516,7 @@ def test_an_upcoming_cycle_is_not_started(make_site):
     (2.4, None, "higher", None),  # no target: no verdict
 ])
 def test_a_kpi_is_healthy_when_it_meets_its_target_in_its_direction(current, target, direction, healthy):
-    assert kpi_healthy(Kpi("k", "K", current=current, target=target, direction=direction)) is healthy
+    assert kpi_healthy(Kpi("k", "K", current_given=current, target=target, direction=direction)) is healthy
 
 
 def test_scoring_a_cycle_gives_every_kpi_its_health(make_site):
