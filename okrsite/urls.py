@@ -146,7 +146,7 @@ _KINDS = {"home": lambda: HOME, "cycles": lambda: CYCLES, "search": lambda: SEAR
           "departments_chart": departments_chart, "score_distribution": score_distribution,
           "score_history": lambda: SCORE_HISTORY, "owner": owner, "objective": objective,
           "checkin_chart": checkin_chart, "owner_badge": owner_badge, "objective_badge": objective_badge,
-          "static": static}
+          "static": static, "kpi": kpi, "growth_goal": growth_goal}
 
 
 def url_for(kind: str, *args: Any, root: str = "") -> str:
