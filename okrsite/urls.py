@@ -86,6 +86,12 @@ def growth_goal(objective_: Any) -> str:
     return f"{owner(objective_.owner)}#growth-{objective_.id}"
 
 
+def key_result(key_result_: Any) -> str:
+    """A key result: its card on its objective's page (a growth goal's key result: the goal on its owner's page)."""
+    objective_ = key_result_.objective
+    return growth_goal(objective_) if objective_.growth else f"{objective(objective_)}#kr-{key_result_.id}"
+
+
 def kpi(kpi_: Any) -> str:
     """A KPI: its row on its owner's page."""
     return f"{owner(kpi_.owner)}#{kpi_.anchor}"
@@ -146,7 +152,8 @@ _KINDS = {"home": lambda: HOME, "cycles": lambda: CYCLES, "search": lambda: SEAR
           "departments_chart": departments_chart, "score_distribution": score_distribution,
           "score_history": lambda: SCORE_HISTORY, "owner": owner, "objective": objective,
           "checkin_chart": checkin_chart, "owner_badge": owner_badge, "objective_badge": objective_badge,
-          "static": static, "kpi": kpi, "growth_goal": growth_goal}
+          "static": static, "kpi": kpi, "growth_goal": growth_goal,
+          "key_result": key_result}
 
 
 def url_for(kind: str, *args: Any, root: str = "") -> str:
