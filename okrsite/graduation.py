@@ -46,9 +46,10 @@ def _resolve(kpi: Kpi, cycle: Cycle, by_slug: dict[str, Cycle], diagnostics: Dia
 
     earlier = by_slug.get(cycle_id.lower())
     if earlier is None:
-        ids = [c.id for c in by_slug.values()]
-        hint = did_you_mean(cycle_id, ids)
-        error(f"but there is no cycle '{cycle_id}'{hint or ' (cycles: ' + ', '.join(ids) + ')'}")
+        before = sorted(c.id for c in by_slug.values() if c.start < cycle.start)
+        hint = did_you_mean(cycle_id, before) or (f" (earlier cycles: {', '.join(before)})" if before
+                                                  else f" (no cycle is earlier than {cycle.id})")
+        error(f"but there is no cycle '{cycle_id}'{hint}")
         return None
     if earlier.start >= cycle.start:
         error(f"but a KPI graduates from a key result of an earlier cycle than its own ({cycle.id})")
