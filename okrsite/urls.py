@@ -130,6 +130,9 @@ def root_of(url: str) -> str:
 def relative(url: str, root: str) -> str:
     """The link to ``url`` from a page whose way to the site's root is ``root`` (see :func:`root_of`);
     a page is linked by its ``index.html`` so that the site also works opened from disk."""
+    if "#" in url:  # a place on a page: a KPI's row, a growth goal
+        page, fragment = url.split("#", 1)
+        return f"{root}{file_of(page)}#{fragment}"
     return root + file_of(url)
 
 
