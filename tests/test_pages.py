@@ -1058,7 +1058,7 @@ def test_kpis_with_check_ins_show_their_trend_values_and_verdicts_history(site, 
         values, history = EXAMPLE_TRENDS[(cycle_id, owner.id, kpi.id)]
         for path in (page_of(owner.url), f"{owner.cycle.slug}/kpis/index.html"):
             row = kpi_row(pages(path).one("main"), kpi)
-            trend = row.one("td", cls="trend")
+            trend = row.one("td", cls="kpi-trend")
             assert trend.one(cls="visually-hidden").text() == values, path
             assert trend.one(cls="verdicts").text() == history, path
             svg = trend.one("svg")
@@ -1073,7 +1073,7 @@ def test_kpi_tables_without_check_ins_have_no_trend_column(site, pages):
     assert owner.kpis and not any(k.checkins for k in owner.kpis)
     table = pages(page_of(owner.url)).one("main").one("table", cls="kpis")
     assert table.one("thead").texts("th") == ["Metric", "Current", "Target", "Health"]
-    assert table.find("td", cls="trend") is None and table.find("tr", id=True) is None
+    assert table.find("td", cls="kpi-trend") is None and table.find("tr", id=True) is None
 
 
 def test_a_graduated_kpi_and_its_key_result_link_to_each_other(site, pages):
