@@ -292,7 +292,12 @@ def test_owner_pages_show_each_objective_with_key_results_and_status(site, pages
         cycle, path = owner.cycle, page_of(owner.url)
         main = pages(path).one("main")
         cards = main.find_all("article")
-        assert len(cards) == len(owner.objectives), path
+        assert len(cards) == len(owner.objectives) + len(owner.growth), path
+        for goal in owner.growth:  # in the growth section: the same key result rows
+            rows = main.one("section", cls="growth-goals").one("article", id=f"growth-{goal.id}").find_all("li", cls="kr")
+            assert len(rows) == len(goal.key_results), goal.ref
+            for kr, row in zip(goal.key_results, rows):
+                check_kr_row(kr, row, cycle)
         for objective in owner.objectives:
             card = objective_card(main, path, objective)
             assert objective.title in card.text()
