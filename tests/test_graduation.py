@@ -93,6 +93,21 @@ def test_a_private_key_result_is_not_linked_and_not_an_error(make_site, monkeypa
     assert site.cycles[0].owners["test-co"].kpis[0].graduated_from_kr is None
 
 
+def test_a_key_result_of_a_private_file_is_not_linked_and_not_an_error(make_site, monkeypatch):
+    root = make_site({Q3: COMPANY, "content/2026-Q3/ops.md": (
+        "---\nname: Ops\nkind: team\nparent: test-co\nvisibility: private\nobjectives:\n"
+        "  - id: run\n    title: Run\n    aligns_to: test-co/grow\n    key_results:\n"
+        "      - {id: uptime, title: Uptime, start: 90, target: 99, current: 99}\n"
+        "      - {id: calls, title: Calls, start: 10, target: 0, current: 2}\n---\n"),
+        Q4: company_with_kpi("2026-Q3/ops/run/uptime")})
+    monkeypatch.chdir(root)
+    site, diagnostics = load(root)
+    assert errors(diagnostics) == []
+    assert site.cycles[0].owners["test-co"].kpis[0].graduated_from_kr is None
+    leadership = load_site(root, BuildOptions(load.__defaults__[0], include_private=True), Diagnostics())
+    assert leadership.cycles[0].owners["test-co"].kpis[0].graduated_from_kr.ref == "ops/run/uptime"
+
+
 def test_links_are_made_again_when_the_earlier_cycle_is_reused_from_the_cache(make_site, monkeypatch):
     root = make(make_site, monkeypatch)
     cache = OwnerCache()
