@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import COMPANY, SITE_TOML, load
+from conftest import COMPANY, EXAMPLE_DATE, load
 from okrsite.assemble import load_site
 from okrsite.cache import OwnerCache
 from okrsite.diagnostics import Diagnostics
@@ -104,7 +104,7 @@ def test_a_key_result_of_a_private_file_is_not_linked_and_not_an_error(make_site
     site, diagnostics = load(root)
     assert errors(diagnostics) == []
     assert site.cycles[0].owners["test-co"].kpis[0].graduated_from_kr is None
-    leadership = load_site(root, BuildOptions(load.__defaults__[0], include_private=True), Diagnostics())
+    leadership = load_site(root, BuildOptions(EXAMPLE_DATE, include_private=True), Diagnostics())
     assert leadership.cycles[0].owners["test-co"].kpis[0].graduated_from_kr.ref == "ops/run/uptime"
 
 
@@ -114,7 +114,7 @@ def test_links_are_made_again_when_the_earlier_cycle_is_reused_from_the_cache(ma
 
     def build():
         diagnostics = Diagnostics()
-        site = load_site(root, BuildOptions(load.__defaults__[0], jobs=1), diagnostics, cache)
+        site = load_site(root, BuildOptions(EXAMPLE_DATE, jobs=1), diagnostics, cache)
         assert errors(diagnostics) == []
         return site
 

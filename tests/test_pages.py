@@ -1126,3 +1126,17 @@ def test_a_growth_goal_is_shown_apart_on_its_persons_page_only(site, pages):
     entry = [li for li in pages(f"{cycle.slug}/people/index.html").one("ul", cls="directory").child_elements
              if li.find("a") and li.find("a").text() == "Mei Chen"][0]
     assert goal.title not in entry.text() and "1 growth goal" in entry.text()
+
+
+def test_a_person_with_growth_goals_only_has_no_progress_and_points_to_them(make_site, tmp_path):
+    person = ("---\nname: Ada\nkind: person\nparent: test-co\nobjectives:\n  - id: speak\n    title: Speak at a conference\n"
+              "    growth: true\n    key_results:\n      - {id: talks, title: Talks given, start: 0, target: 4, current: 1}\n---\n")
+    root = make_site({"content/2026-Q4/test-co.md": COMPANY, "content/2026-Q4/ada.md": person})
+    out = build(root, tmp_path)
+    main = parse_file(out / "2026-q4/ada/index.html").one("main")
+    hero = main.one(cls="hero-counts")
+    assert hero.text() == "No objectives this cycle. Growth goals below."
+    assert hero.one("a").get("href") == "#growth-speak" and main.find(id="growth-speak") is not None
+    assert main.one(id="growth-speak").one(cls="obj-measure").text().startswith("25 %")
+    directory = parse_file(out / "2026-q4/people/index.html").one("ul", cls="directory")
+    assert "1 growth goal" in directory.text() and "Speak at a conference" not in directory.text()
