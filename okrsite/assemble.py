@@ -16,6 +16,7 @@ from okrsite.coaching import coach_linked, coach_scored
 from okrsite.config import CheckSettings, SiteConfig, StatusBands, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
+from okrsite.graduation import link_graduations
 from okrsite.graph import link_cycle
 from okrsite.history import FileHistory, GitHistory, apply_history
 from okrsite.load import discover
@@ -57,6 +58,7 @@ def load_site(root: Path, options: BuildOptions, diagnostics: Diagnostics, cache
     last_closed = max((c for c in cycles if c.state == "archived"), key=lambda c: c.end, default=None)
     loading = _Loading(config, options, cache, histories, diagnostics)
     cycles = [_linked_cycle(c, folders[c.id], loading, c is last_closed) for c in cycles]
+    link_graduations(cycles, diagnostics)
     current = next((c for c in cycles if c.state == "current"), None) if current else None
     cache.forget_others({path for paths in folders.values() for path in paths}, set(folders))
     if diagnostics.errors:

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from okrsite import urls
 from okrsite.diagnostics import plural
 from okrsite.diffformat import STATUS_SIGNS, markdown_text
-from okrsite.digest import Achievement, ConfidenceDrop, Digest, Group, Move, Section, Stale, StatusChange
+from okrsite.digest import Achievement, ConfidenceDrop, Digest, Group, Move, Stale, StatusChange
 from okrsite.model import KeyResult, Objective, Owner
 from okrsite.render.formatting import STATUS_LABELS, confidence_text, format_number, long_date, percent
 

@@ -22,7 +22,7 @@ EXPONENT = r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+"  # YAML 1.1 reads 1e6 (no dot) 
 @dataclass(frozen=True)
 class Field:
     """One key of a mapping: ``kind`` is text, id, number, fraction, positive, choice,
-    boolean, date, refs, ids, initiatives, or the name of the section its list holds."""
+    boolean, date, refs, ids, cycle_ref, initiatives, or the name of the section its list holds."""
 
     name: str
     kind: str
@@ -59,6 +59,8 @@ OBJECTIVE = (
     Field("initiatives", "initiatives", 'To-dos, shown as a checklist: "[x] Done", "[ ] To do".'),
     Field("score", "fraction", "The end-of-cycle grade, 0.0 to 1.0."),
     Field("status", "choice", "Overrides the computed status while the cycle runs.", choices=STATUSES),
+    Field("growth", "boolean", "true: a personal development goal (a person's objectives only), shown apart "
+          "on the person's page and never rolled up."),
 )
 KEY_RESULT = (
     Field("id", "id", "The key result's id, unique in its objective.", required=True),
@@ -93,8 +95,13 @@ KPI = (
     Field("direction", "choice", "higher (default): healthy at or above target; lower: at or below.",
           choices=DIRECTIONS),
     Field("unit", "text", "The unit."),
+    Field("checkins", "kpi_checkin", "Dated values, oldest first; the latest is the current value."),
+    Field("graduated_from", "cycle_ref", "CYCLE/owner/objective/key-result: the key result of an earlier "
+          "cycle that this KPI carries on."),
 )
-SECTIONS = {"owner": OWNER, "objective": OBJECTIVE, "key_result": KEY_RESULT, "checkin": CHECKIN, "kpi": KPI}
+KPI_CHECKIN = tuple(f for f in CHECKIN if f.name != "confidence")  # a KPI has no target date to be confident of
+SECTIONS = {"owner": OWNER, "objective": OBJECTIVE, "key_result": KEY_RESULT, "checkin": CHECKIN, "kpi": KPI,
+            "kpi_checkin": KPI_CHECKIN}
 
 
 def keys(section: tuple[Field, ...]) -> tuple[str, ...]:
@@ -141,6 +148,7 @@ _ID = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$", "maxLength": MAX_
 _NUMBER = {"type": ["number", "string"], "pattern": rf"^\s*{EXPONENT}\s*$"}  # the pattern only applies to text
 _PART = ID_PATTERN.pattern
 _REF = {"type": "string", "pattern": f"^{_PART}/{_PART}(/{_PART})?$"}
+_CYCLE_REF = {"type": "string", "pattern": f"^[^/]+/{_PART}/{_PART}/{_PART}$"}
 _KINDS = {
     "text": {"type": ["string", "number"]},
     "id": _ID,
@@ -151,6 +159,7 @@ _KINDS = {
     "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "refs": {"anyOf": [_REF, {"type": "array", "items": _REF}]},
     "ids": {"anyOf": [_ID, {"type": "array", "items": _ID}]},
+    "cycle_ref": _CYCLE_REF,
     "initiatives": {"type": "array", "items": {"type": "string"}},
 }
 

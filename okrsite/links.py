@@ -40,6 +40,12 @@ def resolve(item: Part, key: str, ref: str, index: Index, cycle: Cycle, diagnost
         key_result = next((kr for kr in target.key_results if kr.id == kr_id[0]), None)
     if target is not None and (key_result is not None or not kr_id):
         return Alignment(target, key_result)
+    growth = next((o for o in owner.growth if o.id == objective_id), None) if owner is not None else None
+    if growth is not None:
+        diagnostics.error(item.owner.source.path, key_line(item, key),
+                          f"'{key}' names '{ref}', a growth goal of {owner.name}: growth goals are personal "
+                          "and nothing aligns to them or depends on them")
+        return None
     if target is None and owner_id in index:
         candidates = [f"{owner_id}/{o}" for o in index[owner_id]]
     elif target is not None:

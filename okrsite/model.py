@@ -70,16 +70,36 @@ class Initiative:
     done: bool
 
 
-@dataclass(slots=True)
+@dataclass(eq=False, slots=True)
 class Kpi:
     id: str
     title: str
-    current: float | None = None
+    current_given: float | None = None
     target: float | None = None
     direction: str = "higher"  # higher | lower
     unit: str = ""
+    source: Source = Source("", 0)
+    checkins: list[CheckIn] = field(default_factory=list)  # as written, oldest first
+    graduated_from: str | None = None  # "CYCLE/owner/objective/kr" as written
+    key_lines: dict[str, int] = field(default_factory=dict, repr=False)
+    owner: Owner = field(default=None, repr=False)  # set with the owner
+    # linked
+    graduated_from_kr: KeyResult | None = per_build(None, repr=False)  # the key result of an earlier cycle
     # computed
     healthy: bool | None = per_build(None)  # meets its target; None without a current value or a target
+    verdicts: list[tuple[dt.date, bool]] = per_build(factory=list, repr=False)  # healthy at each check-in
+
+    @property
+    def current(self) -> float | None:
+        """``current`` as written, else the latest check-in's value."""
+        if self.current_given is not None:
+            return self.current_given
+        return self.checkins[-1].value if self.checkins else None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the KPI's row on its owner's page."""
+        return f"kpi-{self.id}"
 
 
 @dataclass(eq=False, slots=True)
@@ -107,6 +127,7 @@ class KeyResult:
     dependencies: list[Dependency] = per_build(factory=list, repr=False)  # what it needs
     needed_by: list[Dependency] = per_build(factory=list, repr=False)  # what needs it
     private_dependencies: int = per_build(0)  # dependencies on objectives left out of the site
+    graduated_to: list[Kpi] = per_build(factory=list, repr=False)  # KPIs of later cycles it became
     history: list[CheckIn] = per_build(factory=list, repr=False)  # check-ins from git (okrsite.history)
     # computed
     progress: float = per_build(0.0)
@@ -239,6 +260,7 @@ class Objective:
     score_given: float | None = None
     status_given: str | None = None
     type: str = "aspirational"  # or committed: measured against 1.0 (see scoring.bands_for)
+    growth: bool = False  # a person's development goal: on their page only, never rolled up
     key_lines: dict[str, int] = field(default_factory=dict, repr=False)
     owner: Owner = field(init=False, repr=False)  # set with the owner
     # linked
@@ -264,7 +286,7 @@ class Objective:
 
     @property
     def url(self) -> str:
-        return urls.objective(self)
+        return urls.growth_goal(self) if self.growth else urls.objective(self)
 
     @property
     def objective(self) -> Objective:
@@ -380,6 +402,7 @@ class Owner:
     history_digest: str = per_build("")  # stands for the check-ins git history gave its key results
     cycle: Cycle = per_build(None, repr=False)
     objectives: list[Objective] = per_build(factory=list, repr=False)  # those in the site: public ones
+    growth: list[Objective] = per_build(factory=list, repr=False)  # growth goals in the site, kept apart
     parent: Owner | None = per_build(None, repr=False)
     lead: Owner | None = per_build(None, repr=False)
     children: list[Owner] = per_build(factory=list, repr=False)
@@ -392,8 +415,9 @@ class Owner:
     def reset(self) -> None:
         """Forget the links and numbers of an earlier build; the objectives are the declared ones again."""
         reset_build_state(self)
-        self.objectives = list(self.declared_objectives)
-        for objective in self.objectives:
+        self.objectives = [o for o in self.declared_objectives if not o.growth]
+        self.growth = [o for o in self.declared_objectives if o.growth]
+        for objective in self.declared_objectives:
             reset_build_state(objective)
             for kr in objective.key_results:
                 reset_build_state(kr)
@@ -423,6 +447,7 @@ class Cycle:
     folder: str = ""  # the cycle's content folder, as shown in messages
     broken: set[str] = field(default_factory=set)  # ids of files whose errors kept them out
     owners: dict[str, Owner] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)  # ids of the private owners left out of the site
     # linked
     state: str = ""  # current | archived | upcoming
     company: Owner | None = field(default=None, repr=False)

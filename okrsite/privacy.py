@@ -19,10 +19,12 @@ def remove_private(cycle: Cycle) -> None:
             owner.lead = None
         owner.children = [c for c in owner.children if not c.private]
         owner.objectives = [o for o in owner.objectives if not o.private]
+        owner.growth = [o for o in owner.growth if not o.private]
     for owner in public.values():
         if owner.parent is not None and owner not in owner.parent.children:
             owner.parent.children.append(owner)  # adopted past a private parent
             owner.parent.children.sort(key=org_order)
+    cycle.hidden = set(cycle.owners) - set(public)
     cycle.owners = public
     for objective in cycle.objectives:
         hidden = [a for a in objective.parents if _is_private(a.objective)]

@@ -25,6 +25,7 @@ OBJECTIVE_KEYS = spec.keys(spec.OBJECTIVE)
 KR_KEYS = spec.keys(spec.KEY_RESULT)
 CHECKIN_KEYS = spec.keys(spec.CHECKIN)
 KPI_KEYS = spec.keys(spec.KPI)
+KPI_CHECKIN_KEYS = spec.keys(spec.KPI_CHECKIN)
 _EXPONENT = re.compile(spec.EXPONENT)
 _INITIATIVE = re.compile(r"^\[([ xX])\]\s*(.*)$")
 
@@ -127,6 +128,16 @@ class _Fields:
             return default
         return value
 
+    def boolean(self, key: str) -> bool:
+        """A ``true``/``false`` field, false when missing (and an error when it is something else)."""
+        value = self.mapping.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not {_describe(value)}")
+            return False
+        return value
+
     def items(self, key: str) -> list:
         value = self.mapping.get(key)
         if value is None:
@@ -197,11 +208,18 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
     )
     for mapping in fields.mappings("objectives", "objective"):
         objective = _objective(mapping, doc, diagnostics)
+        if objective is not None and objective.growth and kind != "person":
+            diagnostics.error(doc.display, objective.key_lines.get("growth", objective.source.line),
+                              f"'growth: true' is for a person's own development goals, and '{doc.stem}' is a {kind}: "
+                              "remove it, or move the objective to the person's file")
+            objective.growth = False
         if objective is not None:
             owner.declared_objectives.append(objective)
         elif isinstance(mapping.get("id"), str):
             owner.broken_objectives.add(mapping["id"])
     owner.kpis = [k for m in fields.mappings("kpis", "KPI") if (k := _kpi(m, doc, diagnostics))]
+    for kpi in owner.kpis:
+        kpi.owner = owner
     _check_unique(owner.declared_objectives, "objective", doc, diagnostics)
     for objective in owner.declared_objectives:
         objective.owner = owner
@@ -242,8 +260,13 @@ def _objective(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Ob
         score_given=fields.fraction("score"),
         status_given=fields.choice("status", STATUSES, None),
         type=fields.choice("type", OBJECTIVE_TYPES, "aspirational"),
+        growth=fields.boolean("growth"),
         key_lines=mapping.lines,
     )
+    if objective.growth and objective.aligns_to:
+        fields.error("aligns_to", "a growth goal is personal: it does not align to other objectives (and nothing "
+                                  "aligns to it); remove 'aligns_to', or 'growth: true' if it serves a team's goal")
+        objective.aligns_to = []
     objective.key_results = [k for m in fields.mappings("key_results", "key result") if (k := _key_result(m, doc, diagnostics))]
     _check_unique(objective.key_results, "key result", doc, diagnostics)
     for kr in objective.key_results:
@@ -325,15 +348,21 @@ def _metric(kr: KeyResult, fields: _Fields) -> None:
     kr.current_given = fields.number("current")
     if kr.start is not None and kr.start == kr.target:
         fields.error("target", f"'target' equals 'start' ({kr.start}): a key result must move a number")
-    kr.checkins_given = [c for m in fields.mappings("checkins", "check-in") if (c := _checkin(m, fields))]
-    for earlier, later in zip(kr.checkins_given, kr.checkins_given[1:]):
+    kr.checkins_given = _checkins(fields, CHECKIN_KEYS)
+
+
+def _checkins(fields: _Fields, keys: tuple[str, ...]) -> list[CheckIn]:
+    """The ``checkins`` of a key result or a KPI (``keys`` they may have), checked to be in date order."""
+    checkins = [c for m in fields.mappings("checkins", "check-in") if (c := _checkin(m, fields, keys))]
+    for earlier, later in zip(checkins, checkins[1:]):
         if later.date < earlier.date:
             fields.error("checkins", f"check-ins must be in date order: {later.date} comes after {earlier.date}")
             break
+    return checkins
 
 
-def _checkin(mapping: LineDict, parent: _Fields) -> CheckIn | None:
-    fields = _Fields(mapping, parent.doc, parent.diagnostics, "a check-in", CHECKIN_KEYS)
+def _checkin(mapping: LineDict, parent: _Fields, keys: tuple[str, ...]) -> CheckIn | None:
+    fields = _Fields(mapping, parent.doc, parent.diagnostics, "a check-in", keys)
     date, value = mapping.get("date"), fields.number("value", required=True)
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         fields.error("date" if "date" in mapping else None, f"a check-in needs a 'date' like 2026-10-15, not {_describe(date)}")
@@ -348,12 +377,29 @@ def _kpi(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> Kpi | No
     kpi = Kpi(
         id=ident or "",
         title=title,
-        current=fields.number("current"),
+        current_given=fields.number("current"),
         target=fields.number("target"),
         direction=fields.choice("direction", DIRECTIONS, "higher"),
         unit=fields.text("unit"),
+        source=fields.source(),
+        checkins=_checkins(fields, KPI_CHECKIN_KEYS),
+        graduated_from=_cycle_ref(fields),
+        key_lines=mapping.lines,
     )
     return kpi if ident and title else None
+
+
+def _cycle_ref(fields: _Fields) -> str | None:
+    """``graduated_from``: CYCLE/owner/objective/key-result (linked across cycles by :mod:`okrsite.graduation`)."""
+    value = fields.mapping.get("graduated_from")
+    if value is None:
+        return None
+    parts = value.split("/") if isinstance(value, str) else []
+    if len(parts) == 4 and parts[0] and all(id_problem(p) is None for p in parts[1:]):
+        return value
+    fields.error("graduated_from", f"'graduated_from' {_shortened(repr(value))} must look like "
+                                   "'CYCLE/owner/objective/key-result', like '2026-Q3/marketing/leads/new-leads'")
+    return None
 
 
 def _check_unique(items: list, what: str, doc: Document, diagnostics: Diagnostics) -> None:

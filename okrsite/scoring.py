@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import MISSING, replace
 from functools import cache
 
 from okrsite.config import StatusBands
@@ -143,12 +143,20 @@ def key_result_progress(kr: KeyResult) -> float:
     return metric_progress(kr.start, kr.target, kr.current)
 
 
-def kpi_healthy(kpi: Kpi) -> bool | None:
+def kpi_healthy(kpi: Kpi, value: float | None = MISSING) -> bool | None:
     """Whether a KPI meets its target in its direction (at or above it, or at or below it
-    for ``direction: lower``); None when it has no current value or no target."""
-    if kpi.current is None or kpi.target is None:
+    for ``direction: lower``) now, or at ``value``; None when it has no such value or no target."""
+    value = kpi.current if value is MISSING else value
+    if value is None or kpi.target is None:
         return None
-    return kpi.current <= kpi.target if kpi.direction == "lower" else kpi.current >= kpi.target
+    return value <= kpi.target if kpi.direction == "lower" else value >= kpi.target
+
+
+def kpi_verdicts(kpi: Kpi) -> list[tuple[dt.date, bool]]:
+    """The KPI's health at each check-in, oldest first (none without a target)."""
+    if kpi.target is None:
+        return []
+    return [(c.date, kpi_healthy(kpi, c.value)) for c in kpi.checkins]
 
 
 def is_stale(kr: KeyResult, today: dt.date, stale_days: int) -> bool:
@@ -175,7 +183,7 @@ def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands, stale_days: in
             return "not-started"
         return grade(score, bands) if archived else pace_status(progress, cycle.expected, bands)
 
-    for objective in children_first(cycle.objectives):
+    def score(objective: Objective) -> None:
         measured_by = bands_for(objective.type, bands)
         for kr in objective.key_results:
             kr.progress = key_result_progress(kr)
@@ -186,10 +194,16 @@ def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands, stale_days: in
         objective.status = status(objective.progress, objective.score, measured_by)
         if objective.status_given and cycle.state == "current":
             objective.status = objective.status_given
+
+    for objective in children_first(cycle.objectives):
+        score(objective)
     for owner in cycle.owners.values():
+        for goal in owner.growth:  # scored like any objective, and counted nowhere else
+            score(goal)
         _score_owner(owner, status)
         for kpi in owner.kpis:
             kpi.healthy = kpi_healthy(kpi)
+            kpi.verdicts = kpi_verdicts(kpi)
     if cycle.company is not None:
         cycle.progress, cycle.score = cycle.company.progress, cycle.company.score
     cycle.status_counts = dict(Counter(o.status for o in cycle.objectives))

@@ -86,9 +86,20 @@ def objective(objective_: Any) -> str:
     return f"{owner_.cycle.slug}/{owner_.id}/{objective_.id}/"
 
 
+def growth_goal(objective_: Any) -> str:
+    """A person's growth goal: its place on the person's page (it has no page of its own)."""
+    return f"{owner(objective_.owner)}#growth-{objective_.id}"
+
+
 def key_result(key_result_: Any) -> str:
-    """A key result's place on its objective's page (a link, not a file)."""
-    return f"{objective(key_result_.objective)}index.html#kr-{key_result_.id}"
+    """A key result: its card on its objective's page (a growth goal's key result: the goal on its owner's page)."""
+    objective_ = key_result_.objective
+    return growth_goal(objective_) if objective_.growth else f"{objective(objective_)}#kr-{key_result_.id}"
+
+
+def kpi(kpi_: Any) -> str:
+    """A KPI: its row on its owner's page."""
+    return f"{owner(kpi_.owner)}#{kpi_.anchor}"
 
 
 def checkin_chart(key_result: Any) -> str:
@@ -124,6 +135,9 @@ def root_of(url: str) -> str:
 def relative(url: str, root: str) -> str:
     """The link to ``url`` from a page whose way to the site's root is ``root`` (see :func:`root_of`);
     a page is linked by its ``index.html`` so that the site also works opened from disk."""
+    if "#" in url:  # a place on a page: a KPI's row, a growth goal
+        page, fragment = url.split("#", 1)
+        return f"{root}{file_of(page)}#{fragment}"
     return root + file_of(url)
 
 
@@ -146,7 +160,8 @@ _KINDS = {"home": lambda: HOME, "cycles": lambda: CYCLES, "search": lambda: SEAR
           "departments_chart": departments_chart, "score_distribution": score_distribution,
           "score_history": lambda: SCORE_HISTORY, "owner": owner, "objective": objective,
           "checkin_chart": checkin_chart, "owner_badge": owner_badge, "objective_badge": objective_badge,
-          "static": static}
+          "static": static, "kpi": kpi, "growth_goal": growth_goal,
+          "key_result": key_result}
 
 
 def url_for(kind: str, *args: Any, root: str = "") -> str:

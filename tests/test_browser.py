@@ -32,8 +32,11 @@ PAGES = {
     "department": "2026-q4/product/index.html",
     "archived department": "2026-q3/product/index.html",
     "person": "2026-q4/oluwaseun-adeyemi/index.html",
+    "person with a growth goal": "2026-q4/mei-chen/index.html",
     "objective": "2026-q4/fulfillment/same-day/index.html",
     "committed objective": "2026-q4/product/gift-range/index.html",
+    "graduated key result": "2026-q3/web-store/launch-store/index.html",
+    "team with a graduated KPI": "2026-q4/web-store/index.html",
     "tree": "2026-q4/tree/index.html",
     "status": "2026-q4/status/index.html",
     "retrospective": "2026-q3/retro/index.html",
@@ -204,6 +207,40 @@ def test_departments_across_cycles_on_a_retrospective_read_well_on_a_phone(brows
         assert table.locator("tbody tr").count() == 2 and table.is_visible()
         assert visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         assert visit.page.evaluate(CONTRAST) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_kpi_trends_read_well_in_dark_mode_and_on_a_phone(browser, base, width, scheme):
+    """Each KPI's trend line is drawn in the theme's colours (the last point green when healthy), inside the
+    screen, its verdicts readable; the values are there for screen readers."""
+    with Visit(browser, base + PAGES["kpis"], viewport={"width": width, "height": 900}, color_scheme=scheme) as visit:
+        page = visit.page
+        sparks = page.locator("svg.spark")
+        assert sparks.count() == 3
+        colours = page.evaluate("""() => {
+            const root = getComputedStyle(document.documentElement), probe = document.createElement('span');
+            document.body.append(probe);
+            const colour = name => { probe.style.color = root.getPropertyValue(name); return getComputedStyle(probe).color; };
+            const found = {bar: colour('--bar'), green: colour('--green'), background: getComputedStyle(document.body).backgroundColor};
+            probe.remove();
+            return found;
+        }""")
+        for index in range(3):
+            spark = sparks.nth(index)
+            spark.scroll_into_view_if_needed()
+            line, dot = spark.evaluate("""s => [getComputedStyle(s.querySelector('polyline')).stroke,
+                                                getComputedStyle(s.querySelector('circle')).fill]""")
+            assert line == colours["bar"] and dot == colours["green"]  # every example KPI ends healthy
+            assert line != colours["background"]
+            box = spark.bounding_box()
+            assert box["width"] == 96 and 0 <= box["x"] and box["x"] + box["width"] <= width
+        assert page.locator(".kpi-trend .visually-hidden").first.text_content().startswith("Check-ins: ")
+        assert page.locator(".verdicts").first.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert page.evaluate(CONTRAST, ".verdicts, .kpi-origin") == []
+        if AXE.is_file():
+            assert serious_violations(page) == []
 
 
 def test_tree_branches_open_and_close_by_click(browser, base):

@@ -453,3 +453,55 @@ def test_an_old_cycles_department_score_reaches_the_pages_of_later_cycles(tmp_pa
     for page in ("2026-q4/ops/index.html", "2026-q3/ops/index.html", "2026-q3/retro/index.html"):
         assert "0.25" in (out / page).read_text(encoding="utf-8"), page
     assert_same_as_clean_build(site, out, tmp_path)
+
+
+def test_incremental_builds_follow_kpi_check_ins_graduations_and_growth_goals(example_copy, tmp_path):
+    site, out = example_copy, tmp_path / "out"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    web_store, q3_web_store = site / Q4 / "teams/web-store.md", site / "content/2026-Q3/teams/web-store.md"
+    kpis, q3_objective = out / "2026-q4/kpis/index.html", out / "2026-q3/web-store/launch-store/index.html"
+
+    # a KPI's check-in: its trend and verdicts on the owner's page and the KPI page
+    edit(web_store, "{date: 2026-11-16, value: 3}", "{date: 2026-11-16, value: 8}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "8 bugs on 16 Nov 2026" in kpis.read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # the earlier cycle only: the later cycle is reused, but its pages show the key result's new title
+    edit(q3_web_store, "title: Open checkout bugs", "title: Checkout bugs still open")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.parsed == 1
+    assert "Graduated from Checkout bugs still open" in parse_file(kpis).text()
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # the later cycle only: the KPI's title and the key result it graduated from, on the earlier cycle's pages
+    edit(web_store, "title: Open checkout bugs", "title: Checkout bugs open")
+    edit(web_store, "launch-store/checkout-bugs", "launch-store/mobile-checkout")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and report.parsed == 1
+    card = parse_file(q3_objective).one(id="kr-mobile-checkout")
+    assert card.one("p", cls="kr-graduated").text() == "Graduated into a KPI Checkout bugs open (Web Store, Q4 2026)"
+    assert parse_file(q3_objective).one(id="kr-checkout-bugs").find("p", cls="kr-graduated") is None
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # no longer graduated: both sides lose their links
+    edit(web_store, "    graduated_from: 2026-Q3/web-store/launch-store/mobile-checkout\n", "")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Graduated into" not in q3_objective.read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # a growth goal's key result, then the goal made an objective like the others, and a growth goal again
+    mei = site / Q4 / "people/mei-chen.md"
+    edit(mei, "{date: 2026-11-10, value: 14}", "{date: 2026-11-10, value: 20}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_same_as_clean_build(site, out, tmp_path)
+    growth, aligned = "it\n    growth: true\n", "it\n    aligns_to: formulation-lab/winter-scents\n"
+    edit(mei, growth, aligned)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert (out / "2026-q4/mei-chen/lead-the-lab/index.html").is_file()
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(mei, aligned, growth)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert not (out / "2026-q4/mei-chen/lead-the-lab").exists()
+    assert_same_as_clean_build(site, out, tmp_path)

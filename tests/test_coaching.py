@@ -97,6 +97,12 @@ def test_owner_with_six_objectives(coach):
         "(with more, none gets real attention); move the rest to a later cycle"]
 
 
+def test_a_growth_goal_counts_in_no_coaching(coach):
+    """Five objectives and a growth goal with one key result, aligned to nothing: not six, not unaligned."""
+    growth = objective("learn", metric("a"), aligns_to=None, extra="    growth: true\n")
+    assert coach({TEAM: team(*[objective(f"o{i}", *GOOD) for i in range(5)], growth, kind="person")}) == []
+
+
 def test_a_private_objective_is_coached_too(coach):
     text = team(objective("x", *GOOD), objective("y", metric("a"), extra="    visibility: private\n"))
     assert coach({TEAM: text}) == [

@@ -120,15 +120,16 @@ def test_urls_are_the_contract_paths(data):
         for owner in cycle["owners"]:
             assert re.fullmatch(rf"{re.escape(slug)}/[a-z0-9-]+/", owner["url"])
             for objective in owner["objectives"]:
-                assert objective["url"] == f"{owner['url']}{objective['id']}/"
+                place = f"#growth-{objective['id']}" if objective["growth"] else f"{objective['id']}/"
+                assert objective["url"] == f"{owner['url']}{place}"
 
 
 def test_objectives(data, site):
     for item, cycle in zip(data["cycles"], site.cycles):
         refs = {f"{o.owner.id}/{o.id}" for o in cycle.objectives}
         for entry, owner in zip(item["owners"], cycle.owners.values()):
-            assert [o["id"] for o in entry["objectives"]] == [o.id for o in owner.objectives]
-            for obj, objective in zip(entry["objectives"], owner.objectives):
+            assert [o["id"] for o in entry["objectives"]] == [o.id for o in owner.objectives + owner.growth]
+            for obj, objective in zip(entry["objectives"], owner.objectives + owner.growth):
                 assert {"id", "ref", "title", "aligns_to", "progress", "score", "status", "url", "key_results"} <= set(obj)
                 assert obj["ref"] == f"{owner.id}/{objective.id}"
                 assert obj["title"] == objective.title
@@ -214,7 +215,7 @@ def test_key_results_carry_the_latest_confidence_and_each_checkin_its_own(data, 
 
 def test_key_result_fractions_are_the_model_rounded(data, site):
     for item, cycle in zip(data["cycles"], site.cycles):
-        objectives = {o.ref: o for o in cycle.objectives}
+        objectives = {o.ref: o for owner in cycle.owners.values() for o in owner.objectives + owner.growth}
         for owner in item["owners"]:
             for obj in owner["objectives"]:
                 model = objectives[obj["ref"]]
@@ -222,6 +223,31 @@ def test_key_result_fractions_are_the_model_rounded(data, site):
                     fraction(kr["progress"], key_result.progress)
                     if "score" in kr:
                         fraction(kr["score"], key_result.score)
+
+
+def test_growth_goals_are_in_okrs_json_after_the_owners_objectives_and_marked(data):
+    growth = {(c["id"], o["ref"]): o["growth"] for c in data["cycles"] for owner in c["owners"] for o in owner["objectives"]}
+    assert [key for key, is_growth in growth.items() if is_growth] == [("2026-Q4", "mei-chen/lead-the-lab")]
+    mei = next(o for o in data["cycles"][0]["owners"] if o["id"] == "mei-chen")
+    assert [(o["id"], o["growth"], o["aligns_to"], o["progress"]) for o in mei["objectives"]] == [
+        ("stable-winter", False, ["formulation-lab/winter-scents"], 0.7271), ("lead-the-lab", True, [], 0.2917)]
+    assert mei["progress"] == 0.7271  # the growth goal is not in it
+    assert mei["objectives"][1]["url"] == "2026-q4/mei-chen/#growth-lead-the-lab"
+
+
+def test_kpis_carry_their_check_ins_and_the_key_result_they_graduated_from(data):
+    kpis = {(c["id"], o["id"], k["id"]): k for c in data["cycles"] for o in c["owners"] for k in o["kpis"]}
+    assert kpis[("2026-Q4", "web-store", "checkout-bugs")] == {
+        "id": "checkout-bugs", "title": "Open checkout bugs", "current": 3, "target": 5, "direction": "lower",
+        "unit": "bugs", "healthy": True,
+        "checkins": [{"date": "2026-10-05", "value": 7}, {"date": "2026-10-19", "value": 4, "note": "Bug bash week"},
+                     {"date": "2026-11-02", "value": 6, "note": "Two new bugs from the Safari update"},
+                     {"date": "2026-11-16", "value": 3}],
+        "graduated_from": "2026-Q3/web-store/launch-store/checkout-bugs"}
+    assert kpis[("2026-Q4", "suds", "aov")] == {
+        "id": "aov", "title": "Average order value", "current": 31.4, "target": 30, "direction": "higher",
+        "unit": "EUR", "healthy": True, "checkins": [], "graduated_from": None}
+    assert sum(1 for k in kpis.values() if k["checkins"]) == 3
 
 
 def test_kpis_keep_the_numbers_as_written(data, raw):

@@ -20,7 +20,7 @@ from okrsite.schema import build_owner
 from conftest import REPO
 
 VALIDATOR_KEYS = {"owner": schema.OWNER_KEYS, "objective": schema.OBJECTIVE_KEYS, "key_result": schema.KR_KEYS,
-                  "checkin": schema.CHECKIN_KEYS, "kpi": schema.KPI_KEYS}
+                  "checkin": schema.CHECKIN_KEYS, "kpi": schema.KPI_KEYS, "kpi_checkin": schema.KPI_CHECKIN_KEYS}
 
 
 def front_matter(text: str):
@@ -101,7 +101,9 @@ objectives:
       - {id: apple-pay, title: Apple Pay live, type: milestone, done: true}
       - {id: teams, title: Teams on plan, type: rollup, weight: 2}
 kpis:
-  - {id: returns, title: Return rate, current: 3.1, target: 4, direction: lower, unit: "%"}
+  - {id: returns, title: Return rate, current: 3.1, target: 4, direction: lower, unit: "%",
+     graduated_from: 2026-Q3/web-store/fast-checkout/checkout-time,
+     checkins: [{date: 2026-10-01, value: 4.2, note: Before the fix}, {date: 2026-11-01, value: 3.1}]}
 ---
 """
 
@@ -126,6 +128,8 @@ def test_a_good_file_matches():
     ("direction: lower", "direction: down"),                                        # bad direction
     ("date: 2026-10-09", "date: soon"),                                             # bad date
     ("    title: Build the fastest checkout\n", ""),                                # objective without title
+    ("2026-Q3/web-store/fast-checkout/checkout-time", "web-store/fast-checkout"),   # graduated_from without cycle
+    ("value: 4.2, note", "value: 4.2, confidence: 0.5, note"),                      # confidence in a KPI check-in
 ])
 @pytest.mark.parametrize("draft", VALIDATORS)
 def test_known_mistakes_do_not_match(mistake, fragment, draft):
@@ -155,6 +159,7 @@ def _parts(data: dict) -> dict[str, dict]:
     objective = data["objectives"][0]
     return {"owner": data, "objective": objective, "key_result": objective["key_results"][0],
             "checkin": objective["key_results"][0]["checkins"][0], "kpi": data["kpis"][0],
+            "kpi_checkin": data["kpis"][0]["checkins"][0],
             "milestone": objective["key_results"][1]}
 
 

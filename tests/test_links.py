@@ -269,7 +269,7 @@ def test_okrs_json_carries_contributors_and_dependencies_of_objectives_and_key_r
         ([], []), (["bob"], ["web/checkout/a"])]
     checkout = owners["web"]["objectives"][0]
     assert (checkout["contributors"], checkout["depends_on"]) == ([], [])
-    assert list(ship)[:6] == ["id", "ref", "title", "type", "aligns_to", "contributors"]
+    assert list(ship)[:7] == ["id", "ref", "title", "type", "growth", "aligns_to", "contributors"]
 
 
 def test_private_people_and_objectives_are_never_named_on_the_other_side(built):

@@ -292,7 +292,12 @@ def test_owner_pages_show_each_objective_with_key_results_and_status(site, pages
         cycle, path = owner.cycle, page_of(owner.url)
         main = pages(path).one("main")
         cards = main.find_all("article")
-        assert len(cards) == len(owner.objectives), path
+        assert len(cards) == len(owner.objectives) + len(owner.growth), path
+        for goal in owner.growth:  # in the growth section: the same key result rows
+            rows = main.one("section", cls="growth-goals").one("article", id=f"growth-{goal.id}").find_all("li", cls="kr")
+            assert len(rows) == len(goal.key_results), goal.ref
+            for kr, row in zip(goal.key_results, rows):
+                check_kr_row(kr, row, cycle)
         for objective in owner.objectives:
             card = objective_card(main, path, objective)
             assert objective.title in card.text()
@@ -353,7 +358,7 @@ def test_owner_pages_show_kpis(site, pages):
         main = pages(page_of(owner.url)).one("main")
         for kpi in owner.kpis:
             seen += 1
-            heads = [th for th in main.find_all("th") if th.text() == kpi.title]
+            heads = [th for th in main.find_all("th") if kpi_title(th) == kpi.title]
             assert len(heads) == 1, (owner.url, kpi.id)
             cells = [td.text() for td in heads[0].parent.find_all("td")]
             assert numbers(cells[0]) == ([kpi.current] if kpi.current is not None else []), (owner.url, kpi.id)
@@ -367,6 +372,12 @@ def test_owner_pages_show_kpis(site, pages):
 
 
 # --- the KPI page ---
+
+def kpi_title(th) -> str:
+    """A KPI row's title: its header's text without the key result it graduated from."""
+    origin = th.find(cls="kpi-origin")
+    return th.text() if origin is None else th.text()[:-len(origin.text())].strip()
+
 
 def verdict(kpi) -> str:
     """A KPI's verdict in words, worked out here from its numbers and direction."""
@@ -390,7 +401,7 @@ def test_kpi_page_lists_every_kpi_by_owner_in_org_chart_order_with_its_verdict(s
         assert [linked_targets(s.one("h2"), path) for s in sections] == [[page_of(o.url)] for o in owners]
         for owner, section in zip(owners, sections):
             rows = section.one("tbody").find_all("tr")
-            assert [r.one("th").text() for r in rows] == [k.title for k in owner.kpis], owner.id
+            assert [kpi_title(r.one("th")) for r in rows] == [k.title for k in owner.kpis], owner.id
             for kpi, row in zip(owner.kpis, rows):
                 cells = [td.text() for td in row.find_all("td")]
                 assert numbers(cells[0]) == [kpi.current] and numbers(cells[1]) == [kpi.target], (owner.id, kpi.id)
@@ -1032,3 +1043,112 @@ def test_numbers_show_as_written(pages):
     assert [td.text() for td in card.find_all("td", cls="n")] == ["24.4 EUR", "25.3 EUR", "26.4 EUR", "27.1 EUR", "27.8 EUR"]
     subscribers = pages("2026-q4/marketing/holiday-campaign/index.html").find(id="kr-newsletter")
     assert subscribers.find(cls="values").text() == "24,000 \u2192 32,440 \u2192 40,000 subscribers"
+
+
+# --- KPIs over time, graduation, growth goals ---
+
+EXAMPLE_TRENDS = {  # (cycle, owner, KPI) -> the check-ins in words, and the verdict's history
+    ("2026-Q4", "web-store", "checkout-bugs"): (
+        "Check-ins: 7 bugs on 5 Oct 2026, 4 bugs on 19 Oct 2026, 6 bugs on 2 Nov 2026, 3 bugs on 16 Nov 2026.",
+        "Healthy at 2 of the last 4 check-ins; became healthy on 19 Oct 2026, not healthy on 2 Nov 2026, "
+        "healthy on 16 Nov 2026"),
+    ("2026-Q4", "customer-care", "csat"): (
+        "Check-ins: 92 % on 1 Oct 2026, 88 % on 15 Oct 2026, 90 % on 1 Nov 2026, 91 % on 15 Nov 2026.",
+        "Healthy at 3 of the last 4 check-ins; became not healthy on 15 Oct 2026, healthy on 1 Nov 2026"),
+    ("2026-Q4", "ecommerce", "lcp"): (
+        "Check-ins: 2.9 s on 1 Oct 2026, 2.6 s on 15 Oct 2026, 2.4 s on 1 Nov 2026, 2.3 s on 15 Nov 2026.",
+        "Healthy at 2 of the last 4 check-ins; became healthy on 1 Nov 2026"),
+}
+
+
+def kpi_row(main, kpi):
+    rows = [th.parent for th in main.find_all("th") if kpi_title(th) == kpi.title]
+    assert len(rows) == 1, kpi.id
+    return rows[0]
+
+
+def test_kpis_with_check_ins_show_their_trend_values_and_verdicts_history(site, pages):
+    with_checkins = {(c.id, o.id, k.id): (o, k) for c in site.cycles for o in c.owners.values() for k in o.kpis
+                     if k.checkins}
+    assert set(with_checkins) == set(EXAMPLE_TRENDS)
+    for (cycle_id, _, _), (owner, kpi) in with_checkins.items():
+        values, history = EXAMPLE_TRENDS[(cycle_id, owner.id, kpi.id)]
+        for path in (page_of(owner.url), f"{owner.cycle.slug}/kpis/index.html"):
+            row = kpi_row(pages(path).one("main"), kpi)
+            trend = row.one("td", cls="kpi-trend")
+            assert trend.one(cls="visually-hidden").text() == values, path
+            assert trend.one(cls="verdicts").text() == history, path
+            svg = trend.one("svg")
+            assert svg.get("aria-hidden") == "true"
+            assert len(svg.one("polyline").get("points").split()) == len(kpi.checkins)
+            assert svg.one("circle").get("class") == f"spark-{'healthy' if kpi.verdicts[-1][1] else 'unhealthy'}"
+            assert row.closest("table").one("thead").texts("th")[-1] == "Trend"
+
+
+def test_kpi_tables_without_check_ins_have_no_trend_column(site, pages):
+    owner = site.current.company
+    assert owner.kpis and not any(k.checkins for k in owner.kpis)
+    table = pages(page_of(owner.url)).one("main").one("table", cls="kpis")
+    assert table.one("thead").texts("th") == ["Metric", "Current", "Target", "Health"]
+    assert table.find("td", cls="kpi-trend") is None and table.find("tr", id=True) is None
+
+
+def test_a_graduated_kpi_and_its_key_result_link_to_each_other(site, pages):
+    graduated = [(o, k) for c in site.cycles for o in c.owners.values() for k in o.kpis if k.graduated_from]
+    assert len(graduated) == 1
+    owner, kpi = graduated[0]
+    kr = kpi.graduated_from_kr
+    assert (kr.cycle.id, kr.ref) == ("2026-Q3", "web-store/launch-store/checkout-bugs")
+    for path in (page_of(owner.url), f"{owner.cycle.slug}/kpis/index.html"):
+        row = kpi_row(pages(path).one("main"), kpi)
+        origin = row.one(cls="kpi-origin")
+        assert origin.text() == f"Graduated from {kr.title} (Q3 2026)"
+        assert origin.one("a").get("href").endswith("#kr-checkout-bugs")
+        assert linked_targets(origin, path) == [page_of(kr.objective.url)]
+    owner_path = page_of(owner.url)
+    assert pages(owner_path).one("tr", id="kpi-checkout-bugs") is kpi_row(pages(owner_path).one("main"), kpi)
+    objective_path = page_of(kr.objective.url)
+    for path, card in ((objective_path, pages(objective_path).one(id="kr-checkout-bugs")),
+                       (page_of(kr.objective.owner.url), None)):
+        where = card or pages(path).one("main")
+        line = where.one("p", cls="kr-graduated")
+        assert line.text() == "Graduated into a KPI Open checkout bugs (Web Store, Q4 2026)"
+        assert line.one("a").get("href").endswith("#kpi-checkout-bugs")
+        assert linked_targets(line, path) == [owner_path]
+    assert sum(len(kr.graduated_to) for c in site.cycles for o in c.objectives for kr in o.key_results) == 1
+
+
+def test_a_growth_goal_is_shown_apart_on_its_persons_page_only(site, pages):
+    cycle = site.current
+    mei = cycle.owners["mei-chen"]
+    goal = mei.growth[0]
+    main = pages(page_of(mei.url)).one("main")
+    section = main.one("section", cls="growth-goals")
+    assert section.one("h2").text() == "Growth"
+    card = section.one("article", id="growth-lead-the-lab")
+    assert card.one("h3").text() == goal.title
+    assert card.one(cls="obj-measure").text().startswith(pct(goal.progress)) and pct(goal.progress) == "29 %"
+    assert says_status(card.one("header").text(), goal.status)
+    assert [li.one(cls="kr-title").text() for li in card.find_all("li", cls="kr")] == [kr.title for kr in goal.key_results]
+    objectives = [s for s in main.find_all("section") if s.find("h2") and s.one("h2").text() == "Objectives"][0]
+    assert goal.title not in objectives.text()
+    assert main.one(cls="big-number").one(cls="value").text() == pct(mei.objectives[0].progress) == "73 %"
+    for path in ("tree/index.html", "status/index.html", "index.html", "health/index.html"):
+        assert goal.title not in pages(f"{cycle.slug}/{path}").text(), path
+    entry = [li for li in pages(f"{cycle.slug}/people/index.html").one("ul", cls="directory").child_elements
+             if li.find("a") and li.find("a").text() == "Mei Chen"][0]
+    assert goal.title not in entry.text() and "1 growth goal" in entry.text()
+
+
+def test_a_person_with_growth_goals_only_has_no_progress_and_points_to_them(make_site, tmp_path):
+    person = ("---\nname: Ada\nkind: person\nparent: test-co\nobjectives:\n  - id: speak\n    title: Speak at a conference\n"
+              "    growth: true\n    key_results:\n      - {id: talks, title: Talks given, start: 0, target: 4, current: 1}\n---\n")
+    root = make_site({"content/2026-Q4/test-co.md": COMPANY, "content/2026-Q4/ada.md": person})
+    out = build(root, tmp_path)
+    main = parse_file(out / "2026-q4/ada/index.html").one("main")
+    hero = main.one(cls="hero-counts")
+    assert hero.text() == "No objectives this cycle. Growth goals below."
+    assert hero.one("a").get("href") == "#growth-speak" and main.find(id="growth-speak") is not None
+    assert main.one(id="growth-speak").one(cls="obj-measure").text().startswith("25 %")
+    directory = parse_file(out / "2026-q4/people/index.html").one("ul", cls="directory")
+    assert "1 growth goal" in directory.text() and "Speak at a conference" not in directory.text()

@@ -534,3 +534,89 @@ def test_an_id_of_the_longest_length_builds(make_site, tmp_path):
     root = make_site({f"{CYCLE}/test-co.md": COMPANY.replace("  - id: grow\n", f"  - id: {long_id}\n")})
     assert build_site(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE)).ok(False)
     assert (tmp_path / f"out/badges/2026-q4/test-co/{long_id}.svg").is_file()
+
+
+# --- KPIs over time and growth goals -------------------------------------------------------
+
+PERSON = f"{CYCLE}/ada.md"
+
+
+def person(objectives: str) -> str:
+    """Ada's file: lines 2-4 are her header, line 5 ``objectives:``, the given YAML from line 6."""
+    return team(objectives, header="name: Ada\nkind: person\nparent: test-co\n")
+
+
+GROWTH = (
+    "  - id: speak\n"                                                # 6
+    "    title: Speak at a conference\n"                             # 7
+    "    growth: true\n"                                             # 8
+    "    key_results:\n"                                             # 9
+    "      - {id: talks, title: Talks given, start: 0, target: 2, current: 1}\n"  # 10
+)
+
+
+def test_kpi_check_ins_are_read_and_the_latest_is_the_current_value(check):
+    kpis = ("kpis:\n"
+            "  - id: churn\n"                                          # 6
+            "    title: Churn\n"
+            "    target: 3\n"
+            "    direction: lower\n"
+            "    checkins:\n"
+            "      - {date: 2026-10-01, value: 3.5, note: Price rise}\n"
+            "      - {date: 2026-11-01, value: 2.8}\n"
+            "  - {id: nps, title: NPS, current: 41, target: 40, checkins: [{date: 2026-10-01, value: 30}]}\n")
+    site, diagnostics = check({TEAM: team("").replace("objectives:\n", kpis)})
+    assert reported(diagnostics) == []
+    churn, nps = site.cycles[0].owners["team"].kpis
+    assert [(c.date, c.value, c.note) for c in churn.checkins] == [
+        (dt.date(2026, 10, 1), 3.5, "Price rise"), (dt.date(2026, 11, 1), 2.8, "")]
+    assert churn.current == 2.8 and churn.graduated_from is None
+    assert nps.current == 41  # a current value written wins over the check-ins
+    assert (churn.source.path, churn.source.line) == (TEAM, 6)
+
+
+@pytest.mark.parametrize("kpi, line, message, severity", [
+    ("{id: k, title: K, target: 1, checkins: [{date: 2026-11-01, value: 2}, {date: 2026-10-01, value: 1}]}", 6,
+     "check-ins must be in date order: 2026-10-01 comes after 2026-11-01", "error"),
+    ("{id: k, title: K, target: 1, checkins: [{date: 2026-11-01, value: 2, confidence: 0.5}]}", 6,
+     "unknown key 'confidence' in a check-in", "warning"),
+    ("{id: k, title: K, target: 1, graduated_from: test-co/grow/revenue}", 6,
+     "'graduated_from' 'test-co/grow/revenue' must look like 'CYCLE/owner/objective/key-result'", "error"),
+    ("{id: k, title: K, target: 1, graduated_from: 2026-Q3/Test/grow/revenue}", 6,
+     "'graduated_from' '2026-Q3/Test/grow/revenue' must look like 'CYCLE/owner/objective/key-result'", "error"),
+])
+def test_kpi_check_in_and_graduation_mistakes_are_reported_at_their_line(check, kpi, line, message, severity):
+    site, diagnostics = check({TEAM: team("").replace("objectives:\n", f"kpis:\n  - {kpi}\n")})
+    assert_one(diagnostics, line, message, severity)
+
+
+def test_a_growth_goal_is_kept_apart_from_the_persons_objectives(check):
+    mine = GROWTH + "  - id: ship\n    title: Ship it\n    aligns_to: test-co/grow\n" + (
+        "    key_results:\n      - {id: done, title: Done, type: milestone, done: true}\n")
+    site, diagnostics = check({PERSON: person(mine)})
+    assert reported(diagnostics) == []
+    ada = site.cycles[0].owners["ada"]
+    assert [o.id for o in ada.objectives] == ["ship"] and [o.id for o in ada.growth] == ["speak"]
+    assert ada.growth[0].growth and not ada.objectives[0].growth
+    assert ada.growth[0].url == "2026-q4/ada/#growth-speak"
+
+
+def test_growth_is_only_for_a_persons_objectives(check):
+    site, diagnostics = check({TEAM: team(GROWTH)})
+    assert_one(diagnostics, 8, "'growth: true' is for a person's own development goals, and 'team' is a team")
+
+
+def test_a_growth_goal_does_not_align(check):
+    site, diagnostics = check({PERSON: person(GROWTH.replace("    growth: true\n", "    growth: true\n    aligns_to: test-co/grow\n"))})
+    assert_one(diagnostics, 9, "a growth goal is personal: it does not align to other objectives", path=PERSON)
+
+
+def test_nothing_aligns_to_a_growth_goal(check):
+    site, diagnostics = check({PERSON: person(GROWTH), TEAM: team(one_kr_objective("").replace("test-co/grow", "ada/speak"))})
+    assert_one(diagnostics, 8, "'aligns_to' names 'ada/speak', a growth goal of Ada: growth goals are personal and "
+                               "nothing aligns to them")
+
+
+def test_growth_must_be_true_or_false(check):
+    site, diagnostics = check({PERSON: person(GROWTH.replace("growth: true", "growth: yes please"))})
+    assert_one(diagnostics, 8, "'growth' must be true or false, not 'yes please'", path=PERSON)

@@ -20,6 +20,7 @@ from okrsite.scoring import (
     grade,
     key_result_progress,
     kpi_healthy,
+    kpi_verdicts,
     mean,
     metric_progress,
     metric_progresses,
@@ -516,7 +517,7 @@ def test_an_upcoming_cycle_is_not_started(make_site):
     (2.4, None, "higher", None),  # no target: no verdict
 ])
 def test_a_kpi_is_healthy_when_it_meets_its_target_in_its_direction(current, target, direction, healthy):
-    assert kpi_healthy(Kpi("k", "K", current=current, target=target, direction=direction)) is healthy
+    assert kpi_healthy(Kpi("k", "K", current_given=current, target=target, direction=direction)) is healthy
 
 
 def test_scoring_a_cycle_gives_every_kpi_its_health(make_site):
@@ -534,6 +535,65 @@ def test_scoring_a_cycle_gives_every_kpi_its_health(make_site):
     assert not diagnostics.errors, diagnostics.items
     kpis = site.cycles[0].owners["test-co"].kpis
     assert [k.healthy for k in kpis] == [False, True, None]
+
+
+def test_a_kpis_verdict_at_each_check_in_follows_its_target_and_direction():
+    checkins = [CheckIn(dt.date(2026, 10, day), value) for day, value in ((1, 3.5), (8, 3.0), (15, 2.9), (22, 3.1))]
+    lower = Kpi("churn", "Churn", target=3, direction="lower", checkins=checkins)
+    assert lower.current == 3.1 and kpi_healthy(lower) is False
+    assert kpi_verdicts(lower) == [(dt.date(2026, 10, 1), False), (dt.date(2026, 10, 8), True),
+                                   (dt.date(2026, 10, 15), True), (dt.date(2026, 10, 22), False)]
+    higher = Kpi("nps", "NPS", target=3, checkins=checkins)
+    assert [healthy for _, healthy in kpi_verdicts(higher)] == [True, True, False, True]
+    assert kpi_verdicts(Kpi("x", "X", checkins=checkins)) == []  # no target: no verdicts
+
+
+GROWTH_PERSON = """\
+    ---
+    name: Ada
+    kind: person
+    parent: test-co
+    objectives:
+      - id: ship
+        title: Ship
+        aligns_to: test-co/grow
+        key_results:
+          - {id: done, title: Done, start: 0, target: 10, current: 8}
+      - id: speak
+        title: Speak at a conference
+        growth: true
+        key_results:
+          - {id: talks, title: Talks, start: 0, target: 4, current: 1}
+          - {id: course, title: Course, type: milestone, done: true}
+    ---
+    """
+
+
+def test_a_growth_goal_is_scored_but_counts_in_no_owners_progress_nor_the_cycles_counts(make_site):
+    root = make_site({f"{CYCLE}/test-co.md": """\
+        ---
+        name: Test Co
+        kind: company
+        objectives:
+          - id: grow
+            title: Grow
+            key_results:
+              - {id: revenue, title: Revenue, start: 0, target: 100, current: 50}
+        ---
+        """, f"{CYCLE}/ada.md": GROWTH_PERSON,
+        f"{CYCLE}/bo.md": GROWTH_PERSON.replace("Ada", "Bo").replace(GROWTH_PERSON[GROWTH_PERSON.index("  - id: ship"):
+                                                                                GROWTH_PERSON.index("  - id: speak")], "")})
+    site, diagnostics = load(root)
+    assert not diagnostics.errors, diagnostics.items
+    cycle = site.cycles[0]
+    ada, bo = cycle.owners["ada"], cycle.owners["bo"]
+    goal = ada.growth[0]
+    assert goal.progress == (0.25 + 1.0) / 2 and goal.status
+    assert ada.progress == 0.8 and ada.score == 0.8  # "ship" alone
+    assert bo.objectives == [] and bo.growth[0].progress == 0.625
+    assert bo.progress is None and bo.score is None and bo.status == ""  # like an owner without objectives
+    assert sum(cycle.status_counts.values()) == 2  # grow and ship: no growth goal
+    assert goal not in cycle.objectives
 
 
 def test_metric_progress_at_the_ends_of_the_float_range():

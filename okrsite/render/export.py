@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
+from okrsite.model import CheckIn, Cycle, KeyResult, Kpi, Objective, Owner, Site
 from okrsite.render.formatting import fraction
 
 
@@ -63,16 +63,28 @@ def _owner(owner: Owner) -> dict:
         "progress": fraction(owner.progress), "score": fraction(owner.score),
         "status": owner.status or None,
         "url": owner.url,
-        "objectives": [_objective(o) for o in owner.objectives],
+        "objectives": [_objective(o) for o in owner.objectives + owner.growth],
         **({"private": True} if owner.private else {}),
-        "kpis": [{"id": k.id, "title": k.title, "current": k.current, "target": k.target,
-                  "direction": k.direction, "unit": k.unit, "healthy": k.healthy} for k in owner.kpis],
+        "kpis": [_kpi(k) for k in owner.kpis],
     }
+
+
+def _kpi(kpi: Kpi) -> dict:
+    origin = kpi.graduated_from_kr  # named only when it is in the site: a private key result stays unnamed
+    return {"id": kpi.id, "title": kpi.title, "current": kpi.current, "target": kpi.target,
+            "direction": kpi.direction, "unit": kpi.unit, "healthy": kpi.healthy,
+            "checkins": [_checkin(c) for c in kpi.checkins],
+            "graduated_from": f"{origin.cycle.id}/{origin.ref}" if origin is not None else None}
+
+
+def _checkin(checkin: CheckIn) -> dict:
+    return {"date": checkin.date.isoformat(), "value": checkin.value, **({"note": checkin.note} if checkin.note else {})}
 
 
 def _objective(objective: Objective) -> dict:
     return {
         "id": objective.id, "ref": objective.ref, "title": objective.title, "type": objective.type,
+        "growth": objective.growth,
         "aligns_to": [a.ref for a in objective.parents],
         **_work(objective),
         "progress": fraction(objective.progress), "score": fraction(objective.score),
@@ -94,8 +106,7 @@ def _key_result(kr: KeyResult) -> dict:
     data.update(_work(kr))
     data.update(weight=kr.weight, progress=fraction(kr.progress), score=fraction(kr.score), status=kr.status,
                 updated=kr.updated.isoformat() if kr.updated else None, stale=kr.stale, confidence=kr.confidence,
-                checkins=[{"date": c.date.isoformat(), "value": c.value, **({"note": c.note} if c.note else {}),
-                           "confidence": c.confidence} for c in kr.checkins])
+                checkins=[{**_checkin(c), "confidence": c.confidence} for c in kr.checkins])
     return data
 
 

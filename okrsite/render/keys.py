@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from okrsite.config import StatusBands
 from okrsite.fingerprint import code_version, combine, stable_hash
-from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
+from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner, Site
 from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children, subtree_children
 
 
@@ -36,13 +36,15 @@ def _declared_objective(objective: Objective) -> tuple:
 
 
 def _objective(objective: Objective) -> int:
-    """Everything a page can show about an objective: what its file says, and what the build linked and computed."""
+    """Everything a page can show about an objective: what its file says, and what the build linked and computed
+    (with the KPIs of later cycles its key results graduated into)."""
     return stable_hash((_declared_objective(objective), objective.ref, objective.private_parents, objective.progress,
                         objective.score, objective.status,
                         tuple((kr.progress, kr.score, kr.status, kr.stale, tuple(o.ref for o in kr.aligned))
                               for kr in objective.key_results),
                         tuple(a.ref for a in objective.parents), tuple(c.ref for c in objective.children),
-                        tuple(_work(part) for part in (objective, *objective.key_results))))
+                        tuple(_work(part) for part in (objective, *objective.key_results)),
+                        tuple(graduation(k) for kr in objective.key_results for k in kr.graduated_to)))
 
 
 def _work(part: Objective | KeyResult) -> tuple:
@@ -61,17 +63,47 @@ def _linked_work(objective: Objective) -> tuple[list[Objective], list[Owner]]:
     return objectives, people
 
 
+def graduation(kpi: Kpi) -> tuple:
+    """What the pages of both cycles show of a KPI that graduated from a key result of an earlier cycle."""
+    owner, kr = kpi.owner, kpi.graduated_from_kr
+    return (owner.cycle.id, owner.cycle.title, owner.id, owner.name, kpi.id, kpi.title,
+            kr.cycle.id, kr.cycle.title, kr.ref, kr.title, kr.objective.growth)
+
+
+def graduations(site: Site) -> dict[str, int]:
+    """For each cycle with KPIs that graduated from key results, or key results that graduated into KPIs,
+    the signature of those links: the pages of a cycle planned in an earlier build show the other cycle's
+    side of them (see ``_Plan._cycle_plan``)."""
+    found: dict[str, list[tuple]] = {}
+    for cycle in site.cycles:
+        for owner in cycle.owners.values():
+            for kpi in owner.kpis:
+                if kpi.graduated_from_kr is not None:
+                    link = graduation(kpi)
+                    found.setdefault(cycle.id, []).append(link)
+                    found.setdefault(kpi.graduated_from_kr.cycle.id, []).append(link)
+    return {cycle_id: stable_hash(tuple(links)) for cycle_id, links in found.items()}
+
+
 def _kpis(owner: Owner) -> tuple:
-    return tuple((k.id, k.title, k.current, k.target, k.direction, k.unit) for k in owner.kpis)
+    return tuple((k.id, k.title, k.current, k.target, k.direction, k.unit, k.graduated_from,
+                  tuple((c.date, c.value, c.note) for c in k.checkins)) for k in owner.kpis)
+
+
+def _linked_kpis(owner: Owner) -> tuple:
+    """What the build linked and computed of the owner's KPIs."""
+    return tuple((k.healthy, graduation(k) if k.graduated_from_kr is not None else None) for k in owner.kpis)
 
 
 def _owner(owner: Owner) -> int:
-    """Everything a page can show about an owner itself: what its file says, and its place and numbers."""
+    """Everything a page can show about an owner itself: what its file says, and its place and numbers
+    (with its KPIs' links and its growth goals)."""
     declared = owner.digest or (owner.name, owner.kind, owner.role, owner.private, owner.body_html, _kpis(owner))
     return stable_hash((declared, owner.id, owner.progress, owner.score, owner.status,
                         owner.parent.id if owner.parent else None, owner.lead.id if owner.lead else None,
                         tuple(c.id for c in owner.children), tuple(o.id for o in owner.objectives),
-                        tuple(p.ref for p in owner.contributions)))
+                        tuple(p.ref for p in owner.contributions),
+                        _linked_kpis(owner) if owner.kpis else (), tuple(_objective(o) for o in owner.growth)))
 
 
 def owner_extras(line: tuple[float, ...] | None, history: int | None) -> int:
@@ -173,7 +205,8 @@ class CycleKeys:
 
     def kpis(self, owners: list[Owner]) -> int:
         """The cycle's KPI page: ``owners`` in the order shown, each with its KPIs."""
-        return combine(self.frame, stable_hash(tuple((o.id, o.name, o.kind, o.private, _kpis(o)) for o in owners)))
+        return combine(self.frame, stable_hash(tuple((o.id, o.name, o.kind, o.private, _kpis(o), _linked_kpis(o))
+                                                     for o in owners)))
 
     def digest(self, bands: StatusBands) -> int:
         """The current cycle's weekly digest: everything in the cycle (check-ins, numbers, staleness) and the

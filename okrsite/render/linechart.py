@@ -23,7 +23,7 @@ import functools
 import html
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from okrsite.render import palette

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from okrsite import __version__, urls
+from okrsite.render.kpitrend import sparkline, trend_values, verdict_history
 from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, TREND_ARROWS, confidence_change, \
     confidence_series, confidence_text, confidence_word, format_number, format_score, headline, headline_text, \
     days_ago, long_date, percent, short_date
@@ -39,7 +40,8 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
                        health=HEALTH.__getitem__, health_label=health_label,
                        confidence_value=confidence_text, confidence_change=kr_confidence_change,
                        confidence_level=confidence_level, confidence_series=kr_confidence_series,
-                       trend_arrow=TREND_ARROWS.__getitem__)
+                       trend_arrow=TREND_ARROWS.__getitem__, sparkline=sparkline, trend_values=trend_values,
+                       verdict_history=verdict_history)
     env.globals.update(version=__version__, url_for=url_for)
     return env
 

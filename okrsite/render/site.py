@@ -28,7 +28,7 @@ from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import by_status
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.fingerprint import combine, stable_hash
-from okrsite.render.keys import CycleKeys, owner_extras, site_key
+from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
@@ -59,6 +59,7 @@ class _CyclePlan:
     cycle: Cycle  # held, so the ids that ``keys`` uses stay this cycle's
     site_key: int
     history: int  # the other cycles' department scores that its pages show
+    graduations: int  # the other cycles' side of the links between KPIs and key results its pages show
     keys: CycleKeys
     outputs: list[Output]
 
@@ -147,6 +148,7 @@ class _Plan:
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
         self.history = score_history(site)
         self.pace_lines: dict[str, dict] = {}
+        self.graduations = graduations(site)
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
@@ -168,10 +170,12 @@ class _Plan:
         known = self.renderer.cycle_plans.get(cycle.id)
         shown = self.history.shown(cycle)
         history = signature(shown, [d for c in shown for d in self.history.departments[c.id].values()])
-        if known is not None and known.cycle is cycle and known.site_key == self.site_key and known.history == history:
+        graduated = self.graduations.get(cycle.id, 0)
+        if (known is not None and known.cycle is cycle and known.site_key == self.site_key and known.history == history
+                and known.graduations == graduated):
             return known
         keys = CycleKeys(cycle, self.site_key)
-        return _CyclePlan(cycle, self.site_key, history, keys, list(self._cycle(cycle, keys)))
+        return _CyclePlan(cycle, self.site_key, history, graduated, keys, list(self._cycle(cycle, keys)))
 
     def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
