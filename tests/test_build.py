@@ -82,6 +82,15 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert "Senior " in directory and "Fulfilment &amp; Dispatch" in directory
     assert_same_as_clean_build(site, out, tmp_path)
 
+    # move a team to another department: its people's files are the same, their department (which
+    # the filters of the tree, the status page and the people know them by) is not
+    edit(fulfillment, "parent: manufacturing", "parent: customer-care")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    entry = parse_file(out / "2026-q4/people/index.html").one("a", href="../../2026-q4/oluwaseun-adeyemi/index.html")
+    assert entry.closest("li").get("data-dept") == "customer-care"
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(fulfillment, "parent: customer-care", "parent: manufacturing")
+
     # add an objective
     edit(fulfillment, "objectives:\n", "objectives:\n"
          "  - id: calm-peak\n    title: A calm peak week\n    aligns_to: manufacturing/ship-faster\n"
