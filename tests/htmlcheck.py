@@ -187,6 +187,28 @@ def parse_file(path: Path) -> Element:
     return parse(Path(path).read_text(encoding="utf-8"))
 
 
+FILTERED_PAGES = ("tree", "status", "people")  # the cycle's pages whose lists filter (static/filter.js)
+
+
+def theme_scripts(path: str | Path) -> list[str]:
+    """The scripts a page of the default theme loads, in order: the filter on the pages listing a
+    cycle's items, and the search (``path`` is the page's file, from the site root or absolute)."""
+    parts = Path(path).parts
+    filtered = len(parts) >= 2 and parts[-2] in FILTERED_PAGES and parts[-1] == "index.html"
+    return ["static/filter.js", "static/search.js"] if filtered else ["static/search.js"]
+
+
+def script_sources(page: Element) -> list[str]:
+    """The pages' scripts as ``static/NAME`` (the rest of each address dropped), in order; an inline
+    script (one with text) or one from elsewhere comes out whole, to fail a comparison."""
+    found = []
+    for script in page.find_all("script"):
+        src = script.get("src") or ""
+        tail = src[src.rfind("static/"):] if "static/" in src and not is_absolute(src) else src
+        found.append(tail if not script.raw_text().strip() else "inline: " + script.raw_text())
+    return found
+
+
 def links(document: Element) -> list[tuple[Element, str, str]]:
     """``(element, attribute, value)`` for every href and src in the document."""
     found = []

@@ -273,19 +273,149 @@ def test_search_finds_a_person_and_opens_their_page(browser, base):
         assert visit.errors == []
 
 
-def test_the_people_directory_filters_as_you_type(browser, base):
-    with Visit(browser, base + PAGES["people"]) as visit:
-        entries = visit.page.locator("#people > li")
-        everyone = entries.count()
-        assert everyone >= 10
-        box = visit.page.get_by_role("searchbox", name="Filter the people")
-        box.fill("oluwaseun")
-        visible = visit.page.locator("#people > li:visible")
-        assert visible.count() == 1 and visible.first.locator("a").first.inner_text() == "Oluwaseun Adeyemi"
-        assert visit.page.get_by_text(f"1 of {everyone} people").is_visible()
-        box.fill("")
-        assert visible.count() == everyone
+COUNT = ".filters-count"
+OWN_LINE = "li => (li.querySelector(':scope > .node') || li).querySelector('a').textContent"
+SHOWN_ITEMS = "main li[data-status]:not([data-also])"
+VISIBLE = "e => e.checkVisibility({visibilityProperty: true})"  # a filtered-out person keeps an empty box
+
+
+def shown_titles(page) -> list[str]:
+    """The titles of the items (tree items and objectives: their own first link) a reader sees."""
+    return page.evaluate(f"Array.from(document.querySelectorAll('{SHOWN_ITEMS}')).filter({VISIBLE}).map({OWN_LINE})")
+
+
+def counted(page, selector: str) -> int:
+    return page.evaluate(f"document.querySelectorAll({selector!r}).length")
+
+
+def test_typing_filters_the_tree_keeping_what_a_match_rolls_up_to(browser, base):
+    with Visit(browser, base + PAGES["tree"]) as visit:
+        page = visit.page
+        assert page.locator(COUNT).inner_text() == "Showing all 43 objectives"
+        page.get_by_role("searchbox", name="Filter").fill("compost")
+        page.wait_for_function("document.querySelector('.filters-count').textContent.startsWith('Showing 2 ')")
+        assert page.locator(COUNT).inner_text() == "Showing 2 of 43 objectives"
+        # the matches, deep down, with the objectives they roll up to shown and their branches opened
+        assert shown_titles(page) == ["Be the soap brand with the lightest footprint on the shelf",
+                                      "Take plastic out of everything we ship",
+                                      "Ship in mailers that go in the compost, not the bin",
+                                      "Find a compostable mailer we can count on"]
+        assert page.get_by_role("link", name="Ship in mailers that go in the compost, not the bin").is_visible()
+        assert page.evaluate("Array.from(document.querySelectorAll('ul.tree details')).filter(d => d.open && "
+                             "d.checkVisibility()).length") == 3
+        assert visit.page.url.endswith(PAGES["tree"] + "?q=compost")
+        page.get_by_role("button", name="Clear").click()
+        assert page.locator(COUNT).inner_text() == "Showing all 43 objectives"
+        assert page.evaluate("Array.from(document.querySelectorAll('main li[data-status]')).every(e => !e.hidden)")
+        assert visit.page.url.endswith(PAGES["tree"])
         assert visit.errors == []
+
+
+@pytest.mark.parametrize("kind, noun", [("tree", "objectives"), ("status", "objectives"), ("people", "people")])
+def test_status_department_and_attention_filter_each_page(browser, base, kind, noun):
+    with Visit(browser, base + PAGES[kind]) as visit:
+        page = visit.page
+        everything = counted(page, SHOWN_ITEMS)
+        page.get_by_label("Status").select_option("at-risk")
+        at_risk = counted(page, "main li[data-status~='at-risk']:not([data-also])")
+        assert 0 < at_risk < everything
+        assert page.locator(COUNT).inner_text() == f"Showing {at_risk} of {everything} {noun}"
+        page.get_by_label("Department").select_option(label="Product & Formulation")
+        both = counted(page, "main li[data-status~='at-risk'][data-dept='product']:not([data-also])")
+        assert page.locator(COUNT).inner_text() == f"Showing {both} of {everything} {noun}"
+        assert page.url.endswith("?status=at-risk&dept=product")
+        page.get_by_label("Status").select_option("")
+        page.get_by_label("Only what needs attention").check()
+        attention = counted(page, "main li:is([data-status~='at-risk'], [data-status~='off-track'])"
+                                  "[data-dept='product']:not([data-also])")
+        assert page.locator(COUNT).inner_text() == f"Showing {attention} of {everything} {noun}"
+        assert page.url.endswith("?dept=product&attention=1")
+        shown = page.evaluate(f"Array.from(document.querySelectorAll('{SHOWN_ITEMS}')).filter({VISIBLE})"
+                              ".filter(e => e.dataset.dept === 'product' && /at-risk|off-track/.test(e.dataset.status))"
+                              ".length")
+        assert shown == attention
+        if kind == "status":  # the groups with nothing left are hidden, headings and all
+            headings = page.evaluate("Array.from(document.querySelectorAll('main h2, main h3')).filter(h => h.checkVisibility())"
+                                     ".map(h => h.textContent.trim().split(/\\s+/)[0])")
+            assert headings[0] == "department" and all(h != "department" for h in headings[1:])
+        assert visit.errors == []
+
+
+def test_a_shared_link_opens_the_filtered_view_and_escape_clears_the_text(browser, base):
+    with Visit(browser, base + PAGES["people"] + "?q=pack&status=on-track&dept=nowhere&utm=x") as visit:
+        page = visit.page
+        box = page.get_by_role("searchbox", name="Filter")
+        assert box.input_value() == "pack" and page.get_by_label("Status").input_value() == "on-track"
+        assert page.get_by_label("Department").input_value() == ""  # not one of the cycle's: all
+        names = page.evaluate(f"Array.from(document.querySelectorAll('#people > li')).filter({VISIBLE})"
+                              ".map(e => e.querySelector('a').textContent)")
+        assert names == ["Oluwaseun Adeyemi"]
+        assert page.locator(COUNT).inner_text() == "Showing 1 of 19 people"
+        assert page.url.endswith("?utm=x&q=pack&status=on-track")  # the page's own parameters stay
+        box.focus()
+        page.keyboard.press("Escape")
+        assert box.input_value() == "" and page.locator(COUNT).inner_text().startswith("Showing ")
+        assert page.url.endswith("?utm=x&status=on-track")
+        assert visit.errors == []
+
+
+def test_the_filter_works_from_the_keyboard_alone(browser, base):
+    with Visit(browser, base + PAGES["status"]) as visit:
+        page = visit.page
+        names = []
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            names.append(page.evaluate("document.activeElement.closest('.filters') ? document.activeElement.name : ''"))
+            if names[-1] == "q":
+                break
+        page.keyboard.type("holiday")
+        page.keyboard.press("Enter")  # filters at once, stays on the page
+        typed = page.locator(COUNT).inner_text()
+        assert typed.startswith("Showing ") and " of " in typed and page.url.endswith("?q=holiday")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == "status"
+        page.keyboard.press("ArrowDown")
+        assert page.get_by_label("Status").input_value() == "on-track"
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name") == "attention"
+        page.keyboard.press("Space")
+        assert page.get_by_label("Only what needs attention").is_checked()
+        assert page.locator(COUNT).inner_text() == "Showing 0 of 43 objectives"
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # Clear
+        assert page.locator(COUNT).inner_text() == "Showing all 43 objectives"
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none"
+        assert visit.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", ["tree", "status", "people"])
+def test_the_filter_fits_a_phone_and_reads_well(browser, base, kind, scheme):
+    with Visit(browser, base + PAGES[kind], color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
+        page = visit.page
+        page.get_by_role("searchbox", name="Filter").fill("a")
+        controls = page.evaluate("Array.from(document.querySelectorAll('.filters input, .filters select, .filters button'))"
+                                 ".map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; })")
+        assert len(controls) == 5 and all(0 <= left and right <= 375 and width > 10 for left, right, width in controls)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert page.evaluate(CONTRAST, ".filters label, .filters select, .filters input, .filters button, .filters-count") == []
+        if AXE.is_file():
+            assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("kind", ["tree", "status", "people"])
+def test_without_javascript_every_item_shows_and_no_control(browser, base, kind):
+    with Visit(browser, base + PAGES[kind], java_script_enabled=False) as visit:
+        page = visit.page
+        assert not page.locator("form.filters").is_visible()
+        items = page.locator("main li[data-status]")
+        assert items.count() > 15
+        if kind != "tree":  # the tree's deeper branches start closed, as they always have
+            assert page.evaluate("Array.from(document.querySelectorAll('main li[data-status]')).every(e => e.checkVisibility())")
+        else:
+            assert page.evaluate("Array.from(document.querySelectorAll('ul.tree > li')).every(e => e.checkVisibility())")
 
 
 SHOWN = "e => e.checkVisibility()"  # false inside a closed <details>, unlike getClientRects

@@ -98,6 +98,14 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert "banner-held" in campaign
     assert "Dr Priya" in (out / "2026-q4/web-store/fast-checkout/index.html").read_text(encoding="utf-8")
     assert_same_as_clean_build(site, out, tmp_path)
+    # move a team to another department: its people's files are the same, their department (which
+    # the filters of the tree, the status page and the people know them by) is not
+    edit(fulfillment, "parent: manufacturing", "parent: customer-care")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    entry = parse_file(out / "2026-q4/people/index.html").one("a", href="../../2026-q4/oluwaseun-adeyemi/index.html")
+    assert entry.closest("li").get("data-dept") == "customer-care"
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(fulfillment, "parent: customer-care", "parent: manufacturing")
 
     # add an objective
     edit(fulfillment, "objectives:\n", "objectives:\n"

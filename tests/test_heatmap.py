@@ -170,7 +170,7 @@ def test_every_heatmap_cell_links_to_the_list_of_exactly_its_objectives(site, ou
         assert target.endswith("/status/index.html")
         status_page = parse_file(out / target)
         heading = status_page.one(id=anchor)
-        owner_link = heading.parent.one("h2").find("a")
+        owner_link = heading.closest("section").one("h2").find("a")
         department = resolve(target, owner_link.get("href"))
         assert department == resolve(path, td.parent.one("th").find("a").get("href"))
         listed = linked_targets(following_list(heading), target)

@@ -142,8 +142,10 @@ def test_a_renamed_objective_up_the_chain_changes_the_people_directory(make_site
     assert changed_pages(make_site, files, f"{CYCLE}/crew.md", "Objective ship", "Objective sail") == {"2026-q4/people/index.html"}
 
 
-def test_a_team_moving_in_the_org_chart_reorders_the_kpi_page(make_site, files):
+def test_a_team_moving_in_the_org_chart_reorders_the_kpi_page_and_moves_its_people(make_site, files):
     files = {**files, f"{CYCLE}/alpha.md": owner("Alpha", "department", "test-co", objective("a1", "test-co/grow")),
              f"{CYCLE}/crew.md": owner("Crew", "team", "alpha", objective("ship", "ops/run"), extra=KPIS)}
-    # Alpha's crew comes before Operations; moved under Operations it comes after it
-    assert changed_pages(make_site, files, f"{CYCLE}/crew.md", "parent: alpha", "parent: ops") == {"2026-q4/kpis/index.html"}
+    # Alpha's crew comes before Operations; moved under Operations it comes after it, and its
+    # people's entries in the directory say their new department (for its filter)
+    assert changed_pages(make_site, files, f"{CYCLE}/crew.md", "parent: alpha", "parent: ops") == {
+        "2026-q4/kpis/index.html", "2026-q4/people/index.html"}

@@ -17,6 +17,7 @@ from __future__ import annotations
 from okrsite.config import StatusBands
 from okrsite.fingerprint import code_version, combine, stable_hash
 from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner, Site
+from okrsite.render.heatmap import row_owners
 from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children, subtree_children
 
 
@@ -126,7 +127,8 @@ END = 0  # the key of an item that closes a branch: the same everywhere
 
 
 class CycleKeys:
-    """Signatures of one cycle's objects and the keys of its pages.
+    """Signatures of one cycle's objects and the keys of its pages, and the department of each
+    owner that the filterable items (tree items, people entries) carry.
 
     Objects are known by ``id()``: an instance must not outlive the cycle it signs.
     """
@@ -144,6 +146,12 @@ class CycleKeys:
         everything = combine(tuple(self.owners[id(o)] for o in cycle.owners.values()),
                              tuple(self.objectives[id(o)] for o in cycle.objectives))
         self.cycle = combine(self.frame, everything)  # anything in the cycle: overview, tree
+        self.departments = {id(owner): row.id for owner, row in row_owners(cycle)}
+
+    def department(self, owner: Owner) -> str:
+        """The id of the owner's row on the status page, which the pages' filters know it by: its
+        nearest department, else the company ('' for an owner outside the company's org chart)."""
+        return self.departments.get(id(owner), "")
 
     def owner_data(self, owner: Owner) -> int:
         """The owner's entry in okrs.json: the owner and its objectives."""
@@ -178,11 +186,11 @@ class CycleKeys:
         return combine(self.frame, self.objectives[id(objective)])
 
     def person_entry(self, person: Owner) -> int:
-        """A person's entry in the people directory: the person, their team's name, and their
-        objectives with the objectives (titles, owners) of the chain above each."""
+        """A person's entry in the people directory: the person, their team's name, their department
+        (for the filter), and their objectives with the objectives (titles, owners) of the chain above each."""
         team = person.parent
         return combine(self.frame, stable_hash((
-            self.owners[id(person)], (team.id, team.name) if team else None,
+            self.owners[id(person)], (team.id, team.name) if team else None, self.department(person),
             tuple((self.objectives[id(o)], tuple((up.ref, up.title, up.owner.name) for up in o.chain))
                   for o in person.objectives))))
 
@@ -191,13 +199,14 @@ class CycleKeys:
         feed): the owner, its objectives, its cycle, its parent's name."""
         return combine(self.frame, self.owner_data(owner), owner.parent.name if owner.parent else None)
 
-    def tree_item(self, item: TreeItem) -> int:
-        """An item of an alignment tree: its objective and where it stands in the tree."""
+    def tree_item(self, item: TreeItem, department: str | None = None) -> int:
+        """An item of an alignment tree: its objective, where it stands in the tree and the
+        ``department`` it carries for the filter (None where the tree is not filtered)."""
         if item.kind == "end":
             return END
         parents = tuple(self.objectives[id(a.objective)] for a in item.objective.parents)  # "also aligns to"
         return combine(self.frame, self.objectives[id(item.objective)], item.kind, item.descendants, item.expanded,
-                       parents)
+                       parents, stable_hash(department))
 
     def org_item(self, item: OrgItem) -> int:
         """An item of the org chart: its owner and where it stands."""

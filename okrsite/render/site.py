@@ -33,9 +33,9 @@ from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
-from okrsite.render.tree import org_items, shown_below, subtree_children, tree_items
-from okrsite.render.views import (alignment_roots, confidence_falling, departments, needs_attention, status_rows,
-                                  status_summary, unaligned)
+from okrsite.render.tree import TreeItem, org_items, shown_below, subtree_children, tree_items
+from okrsite.render.views import (alignment_roots, confidence_falling, departments, filter_form, needs_attention,
+                                  status_rows, status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
 
 FRAGMENTS_KEPT = 100_000
@@ -110,10 +110,14 @@ class SiteRenderer:
         return html
 
     def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
-             fold: int | None = None) -> list[Markup]:
-        """The alignment trees of ``roots`` (see :func:`tree_items`), drawn item by item, each item once per key."""
-        return [self.fragment(keys.tree_item(item), root, "tree_item", item, item.objective.owner.cycle)
-                for item in tree_items(roots, depth, fold)]
+             fold: int | None = None, filterable: bool = False) -> list[Markup]:
+        """The alignment trees of ``roots`` (see :func:`tree_items`, which ``fold`` is passed to), drawn item by
+        item, each item once per key; ``filterable`` items carry their status and department for the page's filter."""
+        def draw(item: TreeItem) -> Markup:
+            department = keys.department(item.objective.owner) if filterable else None
+            return self.fragment(keys.tree_item(item, department), root, "tree_item", item,
+                                 item.objective.owner.cycle, department)
+        return [draw(item) for item in tree_items(roots, depth, fold)]
 
     def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
         """The org chart below ``owners``, drawn item by item, each item once per key."""
@@ -258,20 +262,25 @@ class _Plan:
 
     def _tree(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         root = urls.root_of(url)
-        return keys.cycle, lambda: dict(cycle=cycle, roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root),
-                                        unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root))
+        return keys.cycle, lambda: dict(
+            cycle=cycle, filters=filter_form(cycle, "objective", "objectives"),
+            roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root, filterable=True),
+            unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root, filterable=True))
 
     def _status(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
-        return keys.cycle, lambda: dict(cycle=cycle, groups=[(row, by_status(row)) for row in status_rows(cycle)])
+        return keys.cycle, lambda: dict(cycle=cycle, filters=filter_form(cycle, "objective", "objectives"),
+                                        groups=[(row, by_status(row)) for row in status_rows(cycle)])
 
     def _people(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The people directory, drawn person by person (each entry kept until it changes)."""
         everyone = people(cycle)
         entries = [keys.person_entry(p) for p in everyone]
+        filters = filter_form(cycle, "person", "people")  # its departments' names are on the page
         root = urls.root_of(url)
-        return combine(keys.frame, tuple(entries)), lambda: dict(cycle=cycle, entries=[
-            self.renderer.fragment(entry, root, "person_entry", person, cycle)
-            for person, entry in zip(everyone, entries)])
+        return combine(keys.frame, tuple(entries), stable_hash(filters)), lambda: dict(
+            cycle=cycle, filters=filters, entries=[
+                self.renderer.fragment(entry, root, "person_entry", person, cycle, keys.department(person))
+                for person, entry in zip(everyone, entries)])
 
     def _kpis(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         owners = kpi_owners(cycle)

@@ -6,9 +6,11 @@ the roots of its alignment trees. Plain functions of the model, for the file map
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner
-from okrsite.render.heatmap import Row, department_rows
+from okrsite.render.formatting import STATUS_LABELS
+from okrsite.render.heatmap import Row, department_rows, row_owners
 from okrsite.render.tree import forest
 
 STATUS_ORDER = {
@@ -18,6 +20,28 @@ STATUS_ORDER = {
 }
 NEEDS_ATTENTION = ("at-risk", "off-track", "missed")
 FALLING_SHOWN = 8  # the key results with falling confidence an overview lists; the rest are counted
+
+
+@dataclass(frozen=True, slots=True)
+class FilterForm:
+    """What the filter of a page listing a cycle's items (the tree, the status page, the people)
+    offers: the statuses of the cycle's state, the departments the items belong to (those of the
+    status page's rows: the company, then each department in org-chart order) and the statuses
+    that need attention. A choice of one is no choice: such a list is empty."""
+
+    one: str  # what the page lists: "objective", "person"
+    many: str  # "objectives", "people"
+    statuses: tuple[tuple[str, str], ...]  # (status, label)
+    departments: tuple[tuple[str, str], ...]  # (owner id, name)
+    attention: tuple[tuple[str, str], ...]  # (status, label)
+
+
+def filter_form(cycle: Cycle, one: str, many: str) -> FilterForm:
+    statuses = STATUS_ORDER[cycle.state]
+    rows = {row.id: row.name for _, row in row_owners(cycle)}
+    return FilterForm(one, many, tuple((s, STATUS_LABELS[s]) for s in statuses) if len(statuses) > 1 else (),
+                      tuple(rows.items()) if len(rows) > 1 else (),
+                      tuple((s, STATUS_LABELS[s]) for s in statuses if s in NEEDS_ATTENTION))
 
 
 def departments(cycle: Cycle) -> list[Owner]:

@@ -1,5 +1,5 @@
-/* okrsite search: finds owners, objectives and key results as you type, and
-   filters the people directory.
+/* okrsite search: finds owners, objectives and key results as you type
+   (the pages listing many items filter them with filter.js).
    The index (search-index.js at the site root) is loaded on first use with a
    <script> tag, which also works for a site opened from disk. Without JavaScript
    the search box is a link to the site index page. */
@@ -111,36 +111,7 @@
     });
   }
 
-  /* The people directory: a box above it that keeps only the people whose entry
-     (name, role, team, objectives) has every word typed. */
-  function setUpFilter(directory) {
-    var box = document.createElement("input");
-    box.type = "search";
-    box.className = "filter";
-    box.placeholder = "Filter by name, role, team or objective";
-    box.setAttribute("aria-label", "Filter the people");
-    box.setAttribute("aria-controls", directory.id);
-    var count = document.createElement("p");
-    count.className = "muted small";
-    count.setAttribute("aria-live", "polite");
-    directory.parentNode.insertBefore(box, directory);
-    directory.parentNode.insertBefore(count, directory);
-    var entries = Array.prototype.slice.call(directory.children), texts = null;
-    box.addEventListener("input", function () {
-      texts = texts || entries.map(function (entry) { return fold(entry.textContent); });
-      var words = fold(box.value).split(/\s+/).filter(Boolean), shown = 0;
-      entries.forEach(function (entry, position) {
-        var hit = words.every(function (word) { return texts[position].indexOf(word) >= 0; });
-        entry.hidden = !hit;
-        shown += hit ? 1 : 0;
-      });
-      count.textContent = words.length ? shown + " of " + entries.length + " people" : "";
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form.search"), setUp);
-    var directory = document.getElementById("people");
-    if (directory) setUpFilter(directory);
   });
 })();

@@ -1,0 +1,203 @@
+/* okrsite filters: the alignment tree, the status page and the people directory
+   keep only the items matching what is typed, a status, a department and "only
+   what needs attention", as you type. The filter lives in the address
+   (?q=...&status=...&dept=...&attention=1), so a filtered view is a link to share.
+
+   Each item carries data-status (one status, or a person's: those of their
+   objectives) and data-dept; its text is its own (a tree item's: its line, not
+   its branch). A tree item matching deep down keeps the items above it shown,
+   their branches open. Elements marked data-filter-group hide when none of their
+   items shows. Without JavaScript the form stays hidden and every item shows.
+
+   Light on a page of many thousand items: the items are read once, on first
+   use; each change is one pass over them in arrays, then one batch of writes
+   touching only the items whose state changed. */
+(function () {
+  "use strict";
+
+  var DELAY = 100;  /* ms of typing before the text filters */
+  var PARAMS = ["q", "status", "dept", "attention"];
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function number(n) {
+    return n.toLocaleString("en-US");
+  }
+
+  /* The page's items, read once: what each is matched on and where it stands. */
+  function readItems(scope) {
+    var elements = scope.querySelectorAll("[data-status]");
+    var index = new Map(), groupIndex = new Map(), groups = [];
+    var items = {
+      elements: elements, statuses: [], depts: [], texts: [], parents: [], counted: [],
+      branches: [], opened: [], groupsOf: [], groups: groups, total: 0
+    };
+    function groupOf(element) {  /* the index of the nearest group around element, or -1 */
+      var group = element && element.closest("[data-filter-group]");
+      if (!group) return -1;
+      if (!groupIndex.has(group)) {
+        groupIndex.set(group, groups.length);
+        groups.push({ element: group, parent: -1, hidden: group.hidden });
+        groups[groupIndex.get(group)].parent = groupOf(group.parentElement);
+      }
+      return groupIndex.get(group);
+    }
+    for (var i = 0; i < elements.length; i++) {
+      var element = elements[i], up = element.parentElement.closest("[data-status]");
+      var line = element.querySelector(":scope > .node") || element;
+      var branch = element.querySelector(":scope > details");
+      index.set(element, i);
+      items.statuses.push(element.getAttribute("data-status").split(" "));
+      items.depts.push(element.getAttribute("data-dept"));
+      items.texts.push(fold(line.textContent));
+      items.parents.push(up ? index.get(up) : -1);
+      items.counted.push(!element.hasAttribute("data-also"));  /* a tree's "also aligns here" line */
+      items.branches.push(branch);
+      items.opened.push(branch ? branch.open : false);
+      items.groupsOf.push(groupOf(element));
+      if (items.counted[i]) items.total++;
+    }
+    return items;
+  }
+
+  /* Which items show for `state`: 0 hidden, 1 matching, 2 shown for a match below it; and
+     which branches hold a shown item. One pass over the items, one walk up from each match
+     that stops where an earlier walk passed. */
+  function match(items, state, attention) {
+    var n = items.texts.length, shown = new Uint8Array(n), open = new Uint8Array(n), count = 0;
+    var words = fold(state.q).split(/\s+/).filter(Boolean);
+    for (var i = 0; i < n; i++) {
+      if (state.dept && items.depts[i] !== state.dept) continue;
+      var statuses = items.statuses[i];
+      if (state.status && statuses.indexOf(state.status) < 0) continue;
+      if (state.attention && !needsAttention(statuses, attention)) continue;
+      var text = items.texts[i], hit = true;
+      for (var w = 0; w < words.length && hit; w++) hit = text.indexOf(words[w]) >= 0;
+      if (!hit) continue;
+      shown[i] = 1;
+      if (items.counted[i]) count++;
+      for (var p = items.parents[i]; p >= 0 && !open[p]; p = items.parents[p]) {
+        open[p] = 1;
+        if (!shown[p]) shown[p] = 2;
+      }
+    }
+    return { shown: shown, open: open, count: count };
+  }
+
+  function needsAttention(statuses, attention) {
+    for (var s = 0; s < statuses.length; s++) if (attention.indexOf(statuses[s]) >= 0) return true;
+    return false;
+  }
+
+  function setUp(form) {
+    var scope = document.querySelector("main") || document.body;
+    if (!scope.querySelector("[data-status]")) return;  /* nothing to filter: no controls */
+    var text = form.elements.q, status = form.elements.status, dept = form.elements.dept;
+    var attentionBox = form.elements.attention;
+    var attention = attentionBox ? attentionBox.getAttribute("data-statuses").split(" ") : [];
+    var count = form.querySelector(".filters-count");
+    var one = form.getAttribute("data-one"), many = form.getAttribute("data-many");
+    var items = null, hiddenNow = null, timer = 0;
+
+    function state() {
+      return {
+        q: text.value.trim(), status: status ? status.value : "", dept: dept ? dept.value : "",
+        attention: attentionBox ? attentionBox.checked : false
+      };
+    }
+
+    function active(s) { return Boolean(s.q || s.status || s.dept || s.attention); }
+
+    /* Show what matches `s`, writing only what changed since the last time. */
+    function apply(s) {
+      items = items || readItems(scope);
+      var on = active(s), n = items.texts.length, result = on ? match(items, s, attention) : null;
+      hiddenNow = hiddenNow || new Uint8Array(n);
+      var groupsShown = new Uint32Array(items.groups.length);
+      for (var i = 0; i < n; i++) {
+        var shown = on ? result.shown[i] : 1, element = items.elements[i];
+        var hidden = shown ? 0 : 1;
+        if (hiddenNow[i] !== hidden) { element.hidden = Boolean(hidden); hiddenNow[i] = hidden; }
+        var branch = items.branches[i];
+        if (branch) {
+          var open = on ? Boolean(result.open[i]) : items.opened[i];
+          if (branch.open !== open) branch.open = open;
+          var empty = on && !result.open[i];  /* a branch whose items are all filtered out */
+          if (branch.hidden !== empty) branch.hidden = empty;
+        }
+        if (shown) for (var g = items.groupsOf[i]; g >= 0 && !groupsShown[g]; g = items.groups[g].parent) groupsShown[g] = 1;
+      }
+      items.groups.forEach(function (group, g) {
+        var hidden = on && !groupsShown[g];
+        if (group.hidden !== hidden) { group.element.hidden = hidden; group.hidden = hidden; }
+      });
+      say(on ? result.count : null, items.total);
+      remember(s);
+    }
+
+    /* "Showing 42 of 1,380 objectives", or all of them (`shown` null). */
+    function say(shown, total) {
+      var noun = total === 1 ? one : many;
+      count.textContent = shown === null ? "Showing all " + number(total) + " " + noun
+                                         : "Showing " + number(shown) + " of " + number(total) + " " + noun;
+    }
+
+    /* The filter in the address, for a link to this view; other parameters are kept. */
+    function remember(s) {
+      var params = new URLSearchParams(window.location.search);
+      PARAMS.forEach(function (name) { params.delete(name); });
+      if (s.q) params.set("q", s.q);
+      if (s.status) params.set("status", s.status);
+      if (s.dept) params.set("dept", s.dept);
+      if (s.attention) params.set("attention", "1");
+      var query = params.toString();
+      var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+      try { window.history.replaceState(window.history.state, "", url); } catch (e) { /* a page opened from disk */ }
+    }
+
+    function choose(select, value) {  /* a value the select offers, else none */
+      if (!select) return;
+      select.value = value || "";
+      if (select.value !== (value || "")) select.value = "";
+    }
+
+    function applyNow() { window.clearTimeout(timer); apply(state()); }
+
+    function later() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { apply(state()); }, DELAY);
+    }
+
+    function clear() {
+      text.value = "";
+      choose(status, "");
+      choose(dept, "");
+      if (attentionBox) attentionBox.checked = false;
+      applyNow();
+    }
+
+    text.addEventListener("input", later);
+    text.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && text.value) { event.preventDefault(); text.value = ""; applyNow(); }
+    });
+    form.addEventListener("change", function (event) { if (event.target !== text) applyNow(); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); applyNow(); });
+    form.querySelector(".filters-clear").addEventListener("click", clear);
+
+    var params = new URLSearchParams(window.location.search);
+    text.value = params.get("q") || "";
+    choose(status, params.get("status"));
+    choose(dept, params.get("dept"));
+    if (attentionBox) attentionBox.checked = params.get("attention") === "1";
+    form.hidden = false;
+    var first = state();
+    if (active(first)) apply(first);
+    else say(null, scope.querySelectorAll("[data-status]:not([data-also])").length);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form.filters"), setUp);
+  });
+})();
