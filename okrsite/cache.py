@@ -16,6 +16,7 @@ okrsite code that wrote it, and a file of any other version is ignored.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
@@ -93,6 +94,9 @@ class OwnerCache:
                 path, _, stat, _, digest = stale[index]
                 self._entries[path] = Entry(stat, digest, *pickle.loads(parsed), parsed if self.keep_parsed else b"")
                 self.parsed.append(path)
+            # a file parsed here leaves its model in reference cycles (an objective and its owner name
+            # each other) once pickled; builds run with the collector off, so free them chunk by chunk
+            gc.collect(0)
         self.changed = self.changed or bool(stale)
 
     def load(self, disk: DiskCache) -> None:

@@ -51,7 +51,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping.line = node.start_mark.line + 1 + loader.line_offset
     mapping.lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         line = key_node.start_mark.line + 1 + loader.line_offset
         try:
             duplicate = key in mapping
@@ -59,9 +59,20 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", key_node.start_mark)
         if duplicate:
             raise _DuplicateKey(key, line)
-        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping[key] = _construct(loader, value_node)
         mapping.lines[key] = line
     return mapping
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _LineLoader, node: yaml.Node):
+    """The value of ``node``: a text's at once (most values are texts, and PyYAML's dispatch
+    would only give back ``node.value``), any other through the loader's constructors."""
+    if node.tag == _STR and type(node) is yaml.ScalarNode:
+        return node.value
+    return loader.construct_object(node, deep=True)
 
 
 def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
@@ -88,8 +99,7 @@ def _construct_float(loader: _LineLoader, node: yaml.ScalarNode):
     other floats (``1.5e3``, ``.inf``, longer than a float keeps) as floats."""
     value = yaml.SafeLoader.construct_yaml_float(loader, node)
     written = _DECIMAL.fullmatch(node.value.strip())
-    digits = sum(c.isdigit() for c in node.value)
-    if written is None or digits > MAX_WRITTEN_DIGITS:
+    if written is None or sum(map(str.isdigit, node.value)) > MAX_WRITTEN_DIGITS:
         return value
     return Written(value, len(written.group(1).replace("_", "")))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from okrsite.model import CheckIn, Cycle, KeyResult, Kpi, Objective, Owner, Site
 from okrsite.render.formatting import fraction
@@ -21,10 +21,21 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _filled(data: dict, key: str, parts: list[str]) -> str:
+def _filled(data: dict, key: str, parts: Iterable[str]) -> str:
     """JSON for ``data`` plus a last ``key`` whose list items are already JSON."""
+    return "".join(_pieces(data, key, parts))
+
+
+def _pieces(data: dict, key: str, parts: Iterable[str]) -> Iterator[str]:
+    """:func:`_filled` in pieces, to be joined once: at company scale its parts are tens of
+    megabytes, and each concatenation would copy them all again."""
     text = _dumps({**data, key: []})
-    return text[: -len("[]}")] + "[" + ",".join(parts) + "]}"
+    yield text[: -len("[]}")] + "["
+    for index, part in enumerate(parts):
+        if index:
+            yield ","
+        yield part
+    yield "]}"
 
 
 def render_owner_json(owner: Owner) -> str:
@@ -42,7 +53,8 @@ def render_json(site: Site, cycle_json: Callable[[Cycle], str] = render_cycle_js
     """okrs.json, of every cycle or of ``cycles`` (a cycle's own okrs.json has the same shape);
     ``cycle_json`` may supply each cycle's part, e.g. from a cache."""
     cycles = site.cycles if cycles is None else cycles
-    return (_filled(_head(site), "cycles", [cycle_json(c) for c in cycles]) + "\n").encode("utf-8")
+    encoded = (text.encode("utf-8") for text in _pieces(_head(site), "cycles", (cycle_json(c) for c in cycles)))
+    return b"".join([*encoded, b"\n"])
 
 
 def _cycle(cycle: Cycle) -> dict:

@@ -122,9 +122,10 @@ def place(wanted: list[Wanted], plot: Box, dots: list[tuple[float, float]], line
     boxes = [(b.left, b.top, b.right, b.bottom) for b in taken or []]
     boxes += [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y in dots]
     edges = (plot.left, plot.top, plot.right, plot.bottom)
+    hard, softer = _spans(lines), _spans(soft or [])
     placed: list[Label | None] = []
     for item in wanted:
-        found = _best(item, edges, boxes, lines, soft or [])
+        found = _best(item, edges, boxes, hard, softer)
         if found is None:
             placed.append(None)
             continue
@@ -135,9 +136,22 @@ def place(wanted: list[Wanted], plot: Box, dots: list[tuple[float, float]], line
 
 
 _Edges = tuple[float, float, float, float]
+_Span = tuple[float, float, float, float, Segment]  # a segment's extent (left, top, right, bottom) and itself
 
 
-def _best(item: Wanted, plot: _Edges, taken: list[_Edges], lines: list[Segment], soft: list[Segment]):
+def _spans(segments: list[Segment]) -> list[_Span]:
+    """Each segment with its extent, worked out once per chart rather than once per box tried."""
+    return [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), (x0, y0, x1, y1)) for x0, y0, x1, y1 in segments]
+
+
+def _crossed(box: _Edges, spans: list[_Span]) -> bool:
+    """Whether any of the segments of ``spans`` passes through ``box`` (:func:`crosses` of those whose
+    extent meets the box: the others cannot)."""
+    l, t, r, b = box
+    return any(crosses(box, segment) for L, T, R, B, segment in spans if L <= r and R >= l and T <= b and B >= t)
+
+
+def _best(item: Wanted, plot: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
     """``(x, y, anchor, box)`` of the first place around ``item`` that is inside, free and clear of
     all lines; else of the first free one clear of the hard ones; else, if ``item`` is required, of
     the first free one, or of the one overlapping the fewest boxes; else None."""
@@ -158,9 +172,9 @@ def _best(item: Wanted, plot: _Edges, taken: list[_Edges], lines: list[Segment],
             if item.required:
                 crowded.append((sum(l < R and L < r and t < B and T < b for L, T, R, B in taken), found))
             continue
-        if any(crosses(box, segment) for segment in lines):
+        if _crossed(box, lines):
             fallback = fallback or found
-        elif not any(crosses(box, segment) for segment in soft):
+        elif not _crossed(box, soft):
             return found
         else:
             softly = softly or found

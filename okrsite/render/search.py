@@ -50,5 +50,9 @@ def render_search_index(site: Site, owner_entries: Callable[[Owner], str] = rend
     head = json.dumps({"fields": ["kind", "title", "detail", "url", "words", "cycle"],
                        "current": site.current.id if site.current else None}, separators=(",", ":"))
     cycles = sorted(site.cycles, key=lambda c: c is not site.current)
-    entries = ",".join(text for cycle in cycles for owner in cycle.owners.values() if (text := owner_entries(owner)))
-    return f'okrsiteSearch({head[:-1]},"entries":[{entries}]}});\n'.encode("utf-8")
+    entries = (text for cycle in cycles for owner in cycle.owners.values() if (text := owner_entries(owner)))
+    # joined once, as bytes: at company scale the entries are tens of megabytes
+    pieces = [f'okrsiteSearch({head[:-1]},"entries":['.encode("utf-8")]
+    for index, text in enumerate(entries):
+        pieces += [b",", text.encode("utf-8")] if index else [text.encode("utf-8")]
+    return b"".join([*pieces, b"]});\n"])

@@ -77,6 +77,7 @@ class SiteRenderer:
         self.cycle_plans: dict[str, _CyclePlan] = {}
         self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
+        self._macros: dict[str, object] = {}  # _macros.html as a module for pages at each depth, this build
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
@@ -84,6 +85,7 @@ class SiteRenderer:
         if templates != self.templates:  # compile the templates again, once
             self.templates, self.env = templates, make_environment(self.dirs)
             self.fragments.clear()
+        self._macros = {}  # made again for the new site (and templates)
         for kept in (self.fragments, self.parts):
             if len(kept) > FRAGMENTS_KEPT:
                 kept.clear()
@@ -105,9 +107,19 @@ class SiteRenderer:
         key = hash((key, root, macro))
         html = self.fragments.get(key)
         if html is None:
-            module = self.env.get_template("_macros.html").make_module({"root": root, "site": self.site, **names})
-            html = self.fragments[key] = Markup(getattr(module, macro)(*args))
+            html = self.fragments[key] = Markup(getattr(self._macros_module(root, names), macro)(*args))
         return html
+
+    def _macros_module(self, root: str, names: dict):
+        """``_macros.html`` made into a module for pages at depth ``root``: once per depth and build
+        (its macros read only their arguments, ``root`` and ``site``), or anew with more ``names``."""
+        if names:
+            return self.env.get_template("_macros.html").make_module({"root": root, "site": self.site, **names})
+        module = self._macros.get(root)
+        if module is None:
+            module = self._macros[root] = self.env.get_template("_macros.html").make_module(
+                {"root": root, "site": self.site})
+        return module
 
     def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
              fold: int | None = None, filterable: bool = False) -> list[Markup]:
