@@ -38,6 +38,8 @@ SHOTS = [  # file name, page (with an optional #fragment), viewport, colour sche
     ("people", "2026-q4/people/index.html", (1280, 1000), "light"),
     ("kpis", "2026-q4/kpis/index.html", (1280, 1000), "light"),
     ("digest", "2026-q4/digest/index.html", (1280, 1000), "light"),
+    ("health", "2026-q4/health/index.html", (1280, 1000), "light"),
+    ("department", "2026-q4/marketing/index.html", (1280, 1000), "light"),
     ("objective-dark", "2026-q4/marketing/holiday-campaign/index.html#kr-newsletter", (1280, 900), "dark"),
     ("objective-phone", "2026-q4/marketing/holiday-campaign/index.html#kr-cpa", (390, 844), "light"),
 ]
