@@ -7,9 +7,9 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 from __future__ import annotations
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
-from okrsite.links import key_line, link_work, objective_index, resolve
+from okrsite.links import cut_loops, key_line, link_work, objective_index, resolve
 from okrsite.urls import CYCLE_PAGES
-from okrsite.model import KINDS, Cycle, Owner
+from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
     """Fill ``cycle.owners`` and every link between owners and objectives.
@@ -152,36 +152,17 @@ def _link_alignments(cycle: Cycle, index: dict, diagnostics: Diagnostics) -> Non
 
 
 def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
-    """Depth-first search for loops upward through ``parents``; each is reported and cut."""
-    state: dict[int, int] = {}  # id(objective) -> 1 on the current path, 2 finished
-    for root in cycle.objectives:
-        if id(root) in state:
-            continue
-        stack = [(root, iter(list(root.parents)))]
-        path = [root]
-        state[id(root)] = 1
-        while stack:
-            objective, parents = stack[-1]
-            alignment = next(parents, None)
-            if alignment is None:
-                stack.pop()
-                path.pop()
-                state[id(objective)] = 2
-                continue
-            parent = alignment.objective
-            if state.get(id(parent)) == 1:
-                loop = path[path.index(parent):] + [parent]
-                diagnostics.error(objective.owner.source.path, key_line(objective, "aligns_to"),
-                                  "the alignment has a loop: " + " -> ".join(o.ref for o in loop))
-                objective.parents.remove(alignment)
-                if objective in parent.children:
-                    parent.children.remove(objective)
-                if alignment.key_result is not None:
-                    alignment.key_result.aligned.remove(objective)
-            elif id(parent) not in state:
-                state[id(parent)] = 1
-                path.append(parent)
-                stack.append((parent, iter(list(parent.parents))))
+    """Loops upward through ``parents``: each is reported at the ``aligns_to`` that closes it, and cut there."""
+    def cut(loop: list[Objective], alignment: Alignment) -> None:
+        objective, parent = loop[-2], alignment.objective
+        diagnostics.error(objective.owner.source.path, key_line(objective, "aligns_to"),
+                          "the alignment has a loop: " + " -> ".join(o.ref for o in loop))
+        objective.parents.remove(alignment)
+        if objective in parent.children:
+            parent.children.remove(objective)
+        if alignment.key_result is not None:
+            alignment.key_result.aligned.remove(objective)
+    cut_loops(cycle.objectives, lambda o: list(o.parents), lambda a: a.objective, cut)
 
 
 def _check_checkin_dates(cycle: Cycle, diagnostics: Diagnostics) -> None:

@@ -8,10 +8,14 @@ the size of the cycle, and a chain of needs thousands deep is fine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.model import Alignment, Cycle, Dependency, KeyResult, Objective, Owner
+
+T = TypeVar("T")
+E = TypeVar("E")
 
 Part = Objective | KeyResult  # what may have contributors and dependencies
 Index = dict[str, dict[str, Objective]]  # owner id -> objective id -> objective
@@ -126,27 +130,37 @@ def _needs(part: Part) -> list[Part]:
 
 
 def _break_dependency_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
-    """Depth-first search, without recursion, for loops of needs; each is reported once, at the
-    ``depends_on`` of its last need, and cut there so that later walks end."""
-    state: dict[int, int] = {}  # id(part) -> 1 on the current path, 2 finished
-    for root in parts(cycle):
-        if id(root) in state or not (root.dependencies or isinstance(root, Objective)):
+    """Loops of needs: each is reported once, at the ``depends_on`` of its last need, and cut there."""
+    roots = [part for part in parts(cycle) if part.dependencies or isinstance(part, Objective)]
+    cut_loops(roots, _needs, lambda need: need, lambda loop, need: _cut(loop, diagnostics))
+
+
+def cut_loops(roots: Iterable[T], edges: Callable[[T], list[E]], target: Callable[[E], T],
+              cut: Callable[[list[T], E], None]) -> None:
+    """Depth-first search, without recursion, from each of ``roots`` along ``edges`` (each node's
+    ``edges`` are read once, so ``cut`` may change them). Each loop found, its nodes with the first
+    repeated at the end, is handed to ``cut`` with the edge that closes it."""
+    state: dict[int, int] = {}  # id(node) -> 1 on the current path, 2 finished
+    for root in roots:
+        if id(root) in state:
             continue
-        stack, path = [(root, iter(_needs(root)))], [root]
+        stack, path = [(root, iter(edges(root)))], [root]
         state[id(root)] = 1
         while stack:
-            part, needs = stack[-1]
-            need = next(needs, None)
-            if need is None:
+            node, pending = stack[-1]
+            edge = next(pending, None)
+            if edge is None:
                 stack.pop()
                 path.pop()
-                state[id(part)] = 2
-            elif state.get(id(need)) == 1:
-                _cut(path[path.index(need):] + [need], diagnostics)
-            elif id(need) not in state:
-                state[id(need)] = 1
-                path.append(need)
-                stack.append((need, iter(_needs(need))))
+                state[id(node)] = 2
+                continue
+            to = target(edge)
+            if state.get(id(to)) == 1:
+                cut(path[path.index(to):] + [to], edge)
+            elif id(to) not in state:
+                state[id(to)] = 1
+                path.append(to)
+                stack.append((to, iter(edges(to))))
 
 
 def _cut(loop: list[Part], diagnostics: Diagnostics) -> None:
