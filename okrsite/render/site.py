@@ -196,8 +196,8 @@ class _Plan:
     def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
         cycle = getattr(item, "cycle", None)  # the site has none
-        for kind in PAGES.values():
-            if kind.of == of and (cycle is None or cycle.state in kind.states) and kind.wanted(self.site):
+        for kind in _KINDS_OF[of]:
+            if (cycle is None or cycle.state in kind.states) and kind.wanted(self.site):
                 url = kind.url(item)
                 key, context = kind.inputs(self, item, keys, url)
                 yield self._page(kind.template, url, key, context)
@@ -420,6 +420,10 @@ PAGES = {
     "search": PageKind("search.html", "site", lambda site: urls.SEARCH, _Plan._search),
     "not_found": PageKind("404.html", "site", lambda site: urls.NOT_FOUND, _Plan._not_found),
 }
+
+
+_KINDS_OF = {of: [kind for kind in PAGES.values() if kind.of == of]
+             for of in ("current", "cycle", "ended", "owner", "objective", "site")}
 
 
 def _scored_cycles(site: Site) -> list[Cycle]:
