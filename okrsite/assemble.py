@@ -102,7 +102,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
     """``cycle`` linked, coached, made public and scored; the cached one when nothing it depends on changed.
 
     Coaching waits until the cycle has no errors; which checks of the scores run depends on
-    the cycle (``last_closed``: the most recently closed one), see :data:`okrsite.coaching.SCORED_FOR`.
+    the cycle (``last_closed``: the most recently closed one), see :func:`okrsite.coaching.coach_scored`.
     """
     config, options, cache, histories = loading.config, loading.options, loading.cache, loading.histories
     build_date = options.build_date()

@@ -4,8 +4,8 @@ Every check is a small function named like its switch in ``[checks]`` of site.to
 (:data:`okrsite.config.CHECKS`) and yields ``(path, line, message)``. Most read the
 cycle as written, private objectives included, right after linking
 (:func:`coach_linked`); ``stretch`` and ``dependencies`` need the scores and read
-the cycle as the site shows it (:func:`coach_scored`), each for the cycles
-:data:`SCORED_FOR` gives it. Each check is one pass over the cycle.
+the cycle as the site shows it (:func:`coach_scored`). A check runs only for the
+cycles :data:`APPLIES` gives it. Each check is one pass over the cycle.
 """
 
 from __future__ import annotations
@@ -107,10 +107,8 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     """Key results of the running cycle whose latest check-in is too old: one note per owner.
 
     Only key results kept up by check-ins are judged (one updated through ``current``
-    alone does not say when), and only while the build date lies in the cycle.
+    alone does not say when), and only while the build date lies in the cycle (:data:`APPLIES`).
     """
-    if not is_running(cycle, today):
-        return
     for owner in cycle.owners.values():
         late = [kr for objective in owner.objectives for kr in objective.key_results
                 if is_stale(kr, today, settings.stale_days)]
@@ -126,7 +124,7 @@ def stale(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
 
 def stretch(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Found:
     scored = [o for o in cycle.objectives if o.type != "committed"]  # committed ones are meant to reach 1.0
-    if cycle.state == "archived" and scored and all(o.score >= STRETCH for o in scored):
+    if scored and all(o.score >= STRETCH for o in scored):
         yield Finding(cycle.folder, None,
                       f"every aspirational objective of cycle {cycle.id} scored {STRETCH} or more: OKRs are meant "
                       "to stretch (about 0.7 is the usual sweet spot); set bolder targets next cycle", cycle)
@@ -161,19 +159,17 @@ ABOUT = {
                 "is the sweet spot."),
 }
 
-#: Checks that have something to say only at some point of a cycle: the others apply throughout.
+#: Checks that have something to say only at some point of a cycle: ``stale`` and ``dependencies``
+#: while it runs (what is held up can still be helped), ``stretch`` once it is closed. The others
+#: apply throughout.
 APPLIES: dict[str, Callable[[Cycle, dt.date], bool]] = {
     "stale": is_running, "dependencies": is_running, "stretch": lambda cycle, today: cycle.state == "archived"}
 
 LINKED: dict[str, Check] = {check.__name__: check for check in (
     key_result_count, objective_count, outputs, units, unaligned, unsupported, stale)}
 SCORED: dict[str, Check] = {check.__name__: check for check in (dependencies, stretch)}
-#: The cycles of a build each check of :data:`SCORED` runs for, from the cycle, the build date and
-#: whether the cycle is the most recently closed one: ``stretch`` judges that one alone (older ones
-#: are history), ``dependencies`` the running cycle (what is held up can still be helped).
-SCORED_FOR: dict[str, Callable[[Cycle, dt.date, bool], bool]] = {
-    "stretch": lambda cycle, today, last_closed: last_closed,
-    "dependencies": lambda cycle, today, last_closed: is_running(cycle, today)}
+#: Checks that the build runs for the most recently closed cycle alone (older ones are history).
+LAST_CLOSED_ONLY = frozenset({"stretch"})
 # Checks that depend on the date, not on what the files say, report notes: they never fail --strict,
 # so a pull request or a publishing job does not fail because time passed (a dependency falls off
 # track as the weeks go by, and one team's pull request should not fail for another team's pace).
@@ -187,16 +183,22 @@ def coach_linked(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnost
 
 def coach_scored(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics,
                  last_closed: bool = False) -> None:
-    """The checks that need the scores, of the cycle as the site shows it: those that
-    :data:`SCORED_FOR` runs for this cycle (``last_closed``: the most recently closed one)."""
-    checks = {name: check for name, check in SCORED.items() if SCORED_FOR[name](cycle, today, last_closed)}
+    """The checks that need the scores, of the cycle as the site shows it (``last_closed``: the
+    most recently closed one, the only cycle :data:`LAST_CLOSED_ONLY` checks judge)."""
+    checks = {name: check for name, check in SCORED.items() if last_closed or name not in LAST_CLOSED_ONLY}
     _run(checks, cycle, settings, today, diagnostics)
+
+
+def applies(name: str, cycle: Cycle, today: dt.date) -> bool:
+    """Whether check ``name`` has something to say about ``cycle`` on ``today`` (see :data:`APPLIES`)."""
+    rule = APPLIES.get(name)
+    return rule is None or rule(cycle, today)
 
 
 def _run(checks: dict[str, Check], cycle: Cycle, settings: CheckSettings, today: dt.date,
          diagnostics: Diagnostics) -> None:
     for name, check in checks.items():
-        if settings.on(name):
+        if settings.on(name) and applies(name, cycle, today):
             report = diagnostics.note if name in REMINDERS else diagnostics.warning
             for found in check(cycle, settings, today):
                 report(found.path, found.line, found.message)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from okrsite.coaching import ABOUT, APPLIES, LINKED, MAX_KEY_RESULTS, MIN_KEY_RESULTS, SCORED, Finding
+from okrsite.coaching import ABOUT, LINKED, MAX_KEY_RESULTS, MIN_KEY_RESULTS, SCORED, Finding, applies
 from okrsite.config import CheckSettings
 from okrsite.model import Cycle, KeyResult, Objective, Owner
 from okrsite.outcomes import is_output
@@ -95,15 +95,11 @@ class Health:
 def cycle_health(cycle: Cycle, settings: CheckSettings, today: dt.date) -> Health:
     rows = {id(owner): row for owner, row in row_owners(cycle)}
     order = {id(row): index for index, row in enumerate(dict.fromkeys(rows.values()))}
-    checks = [_check(name, check(cycle, settings, today), rows, order)
-              for name, check in {**LINKED, **SCORED}.items()
-              if settings.on(name) and APPLIES.get(name, _always)(cycle, today)]
-    off = [ABOUT[name][0] for name in {**LINKED, **SCORED} if not settings.on(name)]
+    every = {**LINKED, **SCORED}
+    checks = [_check(name, check(cycle, settings, today), rows, order) for name, check in every.items()
+              if settings.on(name) and applies(name, cycle, today)]
+    off = [ABOUT[name][0] for name in every if not settings.on(name)]
     return Health(checks, off, figures(cycle, settings, today))
-
-
-def _always(cycle: Cycle, today: dt.date) -> bool:
-    return True
 
 
 def _check(name: str, found, rows: dict[int, Owner], order: dict[int, int]) -> CheckResult:
