@@ -69,11 +69,17 @@ class Live:
         """What a rebuild prints above its summary: every error, and the warnings and notes not
         printed before, each kind at most :data:`SHOWN` lines (a site of 10,000 people can have
         thousands of notes; ``okrsite check`` lists them all)."""
+        errors, others, told = [], [], set()
+        for item in diagnostics.sorted():
+            line = item.format()
+            if item.severity == "error":
+                errors.append(line)
+            else:
+                told.add(line)
+                if line not in self.told:
+                    others.append(line)
+        self.told = told
         lines = []
-        errors = [d.format() for d in diagnostics.sorted() if d.severity == "error"]
-        others = [line for line in (d.format() for d in diagnostics.sorted() if d.severity != "error")
-                  if line not in self.told]
-        self.told = {d.format() for d in diagnostics.items if d.severity != "error"}
         for found, kind in ((errors, "errors"), (others, "new warnings and notes")):
             lines += found[:SHOWN]
             if len(found) > SHOWN:
