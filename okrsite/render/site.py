@@ -196,7 +196,7 @@ class _Plan:
     def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
         cycle = getattr(item, "cycle", None)  # the site has none
-        for kind in _KINDS_OF[of]:
+        for kind in _KINDS_OF.get(of, ()):
             if (cycle is None or cycle.state in kind.states) and kind.wanted(self.site):
                 url = kind.url(item)
                 key, context = kind.inputs(self, item, keys, url)
@@ -422,8 +422,9 @@ PAGES = {
 }
 
 
-_KINDS_OF = {of: [kind for kind in PAGES.values() if kind.of == of]
-             for of in ("current", "cycle", "ended", "owner", "objective", "site")}
+_KINDS_OF: dict[str, list[PageKind]] = {}  # PAGES by what they are pages of, in their order
+for _kind in PAGES.values():
+    _KINDS_OF.setdefault(_kind.of, []).append(_kind)
 
 
 def _scored_cycles(site: Site) -> list[Cycle]:
