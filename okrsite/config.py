@@ -19,7 +19,8 @@ from okrsite.markdown import show_images_from
 from okrsite.theme import check_links
 from okrsite.xmltext import describe_invalid, first_invalid
 
-SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "cycles", "status", "checks", "markdown")
+SITE_KEYS = ("title", "base_url", "theme", "current_cycle", "cname", "history", "split_above", "cycles", "status", "checks",
+             "markdown")
 HISTORY_SOURCES = ("none", "git")  # where check-ins may come from besides the files: see okrsite.history
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")  # a domain name: okrs.example.com
@@ -84,6 +85,9 @@ class SiteConfig:
     status: StatusBands = field(default_factory=StatusBands)
     checks: CheckSettings = field(default_factory=CheckSettings)
     image_hosts: tuple[str, ...] = ()  # hosts whose images Markdown shows; others are links (okrsite.markdown)
+    # a cycle with more objectives than this gets its alignment tree, status page and people directory as one
+    # page per department behind each (render/views.py: sections); 0 splits every cycle
+    split_above: int = 1000
 
     @property
     def path(self) -> Path:
@@ -154,6 +158,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     if config.history not in HISTORY_SOURCES:
         where.error("history", f"history must be \"git\" or \"none\", not {config.history!r}")
         config.history = "none"
+    config.split_above = _split_above(data, where)
     config.cycles = _cycles(data.get("cycles", {}), where)
     config.status = _status(data.get("status", {}), where)
     config.checks = _checks(data.get("checks", {}), where)
@@ -184,6 +189,15 @@ def _string(table: dict, key: str, default, where: _Where, name: str | None = No
     if index is not None:
         where.error(key, f"'{key}' contains {describe_invalid(value, index)}: remove it", name)
         return default
+    return value
+
+
+def _split_above(data: dict, where: _Where) -> int:
+    value = data.get("split_above", SiteConfig.split_above)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        where.error("split_above", "split_above must be a whole number of objectives like 1000 (0 splits every "
+                                   f"cycle's long pages by department), not {_shown(value)}")
+        return SiteConfig.split_above
     return value
 
 

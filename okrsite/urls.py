@@ -35,6 +35,11 @@ CURRENT_BADGES = "current"  # badges/current/ always shows the current cycle
 CYCLE_PAGES = {"tree": "alignment tree", "status": "status by department", "retro": "retrospective",
                "people": "people directory", "kpis": "KPI", "health": "OKR health", "digest": "weekly digest"}
 
+#: The cycle pages that list every objective or person: past a size (``split_above`` in site.toml) each is
+#: split into a page per department below it (:func:`cycle_section`), the page itself leading to them.
+SPLIT_PAGES = ("tree", "status", "people")
+PEOPLE_INDEX = "people.js"  # beside a split people directory: everyone, for its filter to find anyone
+
 #: What the top of the site holds besides the cycles' folders, with what each is called
 #: in messages: no cycle folder may take one of these names. (Hidden names like
 #: ``.nojekyll`` need not be here: hidden folders are never cycles.)
@@ -55,6 +60,19 @@ def cycle_page(cycle_: Any, name: str) -> str:
     if name not in CYCLE_PAGES:
         raise KeyError(f"no cycle page {name!r}: one of {', '.join(CYCLE_PAGES)}")
     return f"{cycle(cycle_)}{name}/"
+
+
+def cycle_section(cycle_: Any, name: str, owner_: Any) -> str:
+    """A department's part of a split cycle page (:data:`SPLIT_PAGES`): ``2026-q4/tree/marketing/``. Owner
+    ids never clash here: the folder holds only these parts."""
+    if name not in SPLIT_PAGES:
+        raise KeyError(f"no split cycle page {name!r}: one of {', '.join(SPLIT_PAGES)}")
+    return f"{cycle_page(cycle_, name)}{owner_.id}/"
+
+
+def people_index(cycle_: Any) -> str:
+    """Everyone of a cycle whose people directory is split, for the directory's filter: ``2026-q4/people/people.js``."""
+    return f"{cycle_page(cycle_, 'people')}{PEOPLE_INDEX}"
 
 
 def cycle_csv(cycle_: Any) -> str:
@@ -156,7 +174,8 @@ def local(url: str, page_path: str) -> str:
 
 
 _KINDS = {"home": lambda: HOME, "cycles": lambda: CYCLES, "search": lambda: SEARCH, "export": lambda: EXPORT,
-          "feed": lambda: FEED, "cycle": cycle, "cycle_page": cycle_page, "cycle_csv": cycle_csv, "cycle_export": cycle_export,
+          "feed": lambda: FEED, "cycle": cycle, "cycle_page": cycle_page, "cycle_section": cycle_section,
+          "people_index": people_index, "cycle_csv": cycle_csv, "cycle_export": cycle_export,
           "departments_chart": departments_chart, "score_distribution": score_distribution,
           "score_history": lambda: SCORE_HISTORY, "owner": owner, "objective": objective,
           "checkin_chart": checkin_chart, "owner_badge": owner_badge, "objective_badge": objective_badge,

@@ -7,6 +7,8 @@ real builds through the command line.
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +102,33 @@ def test_the_packaged_default_theme_needs_no_folder(make_site, monkeypatch):
     monkeypatch.chdir(root)
     assert build(root) == 0
     assert (root / "out/static/style.css").is_file() and not os.path.exists(root / "themes")
+
+
+def _blocks_depth(css: str) -> list[tuple[int, str]]:
+    """Each rule's selector in the stylesheet with how deep in blocks it stands (0: top level)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules, depth, start = [], 0, 0
+    for index, char in enumerate(css):
+        if char == "{":
+            rules.append((depth, css[start:index].strip()))
+            depth += 1
+            start = index + 1
+        elif char == "}":
+            depth -= 1
+            assert depth >= 0, f"a '}}' closes nothing near: {css[max(0, index - 80):index]!r}"
+            start = index + 1
+        elif char == ";" and depth:
+            start = index + 1
+    assert depth == 0, "a block of the stylesheet is never closed"
+    return rules
+
+
+def test_every_block_of_the_default_stylesheet_closes_and_only_media_queries_nest():
+    """An unclosed @media once put every rule after it (the filters' styles) inside a phone-width query."""
+    css = (Path(__file__).parent.parent / "themes/default/static/style.css").read_text(encoding="utf-8")
+    rules = _blocks_depth(css)
+    assert all(depth == 0 or not selector.startswith("@") for depth, selector in rules)
+    nested = {selector for depth, selector in rules if depth == 1}
+    top = {selector for depth, selector in rules if depth == 0}
+    assert ".filters" in top and ".filters-controls" in top and ".tree" not in nested
+    assert all(depth <= 1 for depth, _ in rules)

@@ -119,7 +119,7 @@ def site_key(site: Site, theme: str) -> int:
     """What every page shows around its content: site settings, build date, theme, cycles' names and states,
     which pages exist."""
     return stable_hash((site.config.title, site.config.base_url, site.config.history, site.build_date, code_version(), theme,
-                        site.include_private, site.config.checks.health_page,
+                        site.include_private, site.config.checks.health_page, site.config.split_above,
                         tuple((c.id, c.title, c.state) for c in site.cycles)))
 
 

@@ -8,7 +8,7 @@ template, chart or badge makes it. Each :class:`Output` carries a key from
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +27,7 @@ from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, r
 from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import by_status
 from okrsite.render.search import render_search_entries, render_search_index
+from okrsite.render.sections import Section, render_people_index, sections, tree_groups
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
@@ -34,7 +35,7 @@ from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import TreeItem, org_items, shown_below, subtree_children, tree_items
-from okrsite.render.views import (alignment_roots, confidence_falling, departments, filter_form, needs_attention,
+from okrsite.render.views import (FilterForm, alignment_roots, confidence_falling, departments, filter_form, needs_attention,
                                   status_rows, status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
 
@@ -125,11 +126,15 @@ class SiteRenderer:
              fold: int | None = None, filterable: bool = False) -> list[Markup]:
         """The alignment trees of ``roots`` (see :func:`tree_items`, which ``fold`` is passed to), drawn item by
         item, each item once per key; ``filterable`` items carry their status and department for the page's filter."""
+        return self.draw_tree(tree_items(roots, depth, fold), keys, root, filterable)
+
+    def draw_tree(self, items: list[TreeItem], keys: CycleKeys, root: str, filterable: bool = False) -> list[Markup]:
+        """Tree items drawn one by one, each once per key (see :meth:`tree`)."""
         def draw(item: TreeItem) -> Markup:
             department = keys.department(item.objective.owner) if filterable else None
             return self.fragment(keys.tree_item(item, department), root, "tree_item", item,
                                  item.objective.owner.cycle, department)
-        return [draw(item) for item in tree_items(roots, depth, fold)]
+        return [draw(item) for item in items]
 
     def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
         """The org chart below ``owners``, drawn item by item, each item once per key."""
@@ -164,6 +169,7 @@ class _Plan:
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
         self.history = score_history(site)
         self.pace_lines: dict[str, dict] = {}
+        self.sections: dict[str, list[Section]] = {}
         self.graduations = graduations(site)
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
@@ -214,6 +220,11 @@ class _Plan:
 
     def _cycle(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         yield from self._pages("cycle", cycle, keys)
+        split = self._sections(cycle)
+        for section in split:
+            yield from self._pages("section", section, keys)
+        if split:
+            yield Output(urls.people_index(cycle), keys.cycle, partial(render_people_index, cycle, split))
         yield Output(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
         yield Output(urls.cycle_export(cycle), keys.cycle, partial(render_json, self.site, self._cycle_json, [cycle]))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
@@ -269,28 +280,74 @@ class _Plan:
         return keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
             attention=needs_attention(cycle), falling=confidence_falling(cycle), heatmap=status_rows(cycle),
+            split=bool(self._sections(cycle)),
             directory=self.renderer.directory(below, keys, urls.root_of(url)),
             kpi_summary=kpi_summary(kpi_owners(cycle)))
 
+    def _sections(self, cycle: Cycle) -> list[Section]:
+        """The sections the cycle's long pages are split into (none: they are whole), once per cycle."""
+        found = self.sections.get(cycle.id)
+        if found is None:
+            found = self.sections[cycle.id] = sections(cycle, self.site.config.split_above)
+        return found
+
     def _tree(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
-        root = urls.root_of(url)
+        """The alignment tree; split, the company's objectives and what aligns to them, folded one level
+        down, and the sections' trees."""
+        root, split = urls.root_of(url), self._sections(cycle)
         return keys.cycle, lambda: dict(
-            cycle=cycle, filters=filter_form(cycle, "objective", "objectives"),
-            roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root, filterable=True),
-            unaligned=self.renderer.tree(unaligned(cycle), keys, 2, root, filterable=True))
+            cycle=cycle, filters=filter_form(cycle, "objective", "objectives"), sections=split,
+            roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root, fold=1 if split else None, filterable=True),
+            unaligned=[] if split else self.renderer.tree(unaligned(cycle), keys, 2, root, filterable=True))
+
+    def _tree_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        """A section's alignment trees, each under what it rolls up to outside the section."""
+        cycle, root = section.cycle, urls.root_of(url)
+        groups = [(parent, tree_items(roots)) for parent, roots in tree_groups(section)]
+        shown = tuple((keys.objectives[id(parent)] if parent else None,
+                       tuple(keys.tree_item(item, keys.department(item.objective.owner)) for item in items))
+                      for parent, items in groups)
+        return combine(keys.frame, section.owner.id, section.owner.name, shown), lambda: dict(
+            cycle=cycle, section=section, filters=replace(filter_form(cycle, "objective", "objectives"), departments=()),
+            groups=[(parent, self.renderer.draw_tree(items, keys, root, filterable=True)) for parent, items in groups])
 
     def _status(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        """The status page; split, the heat map of the departments leads to their sections' pages."""
+        split = bool(self._sections(cycle))
         return keys.cycle, lambda: dict(cycle=cycle, filters=filter_form(cycle, "objective", "objectives"),
-                                        groups=[(row, by_status(row)) for row in status_rows(cycle)])
+                                        section=None, split=split, rows=status_rows(cycle),
+                                        groups=[] if split else [(row, by_status(row)) for row in status_rows(cycle)])
+
+    def _status_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        cycle = section.cycle
+        row = next(r for r in status_rows(cycle) if r.owner is section.owner)
+        shown = (tuple(keys.owners[id(o)] for o in section.owners), tuple(keys.objectives[id(o)] for o in row.objectives))
+        return combine(keys.frame, shown), lambda: dict(
+            cycle=cycle, section=section, split=False, groups=[(row, by_status(row))],
+            filters=replace(filter_form(cycle, "objective", "objectives"), departments=()))
 
     def _people(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
-        """The people directory, drawn person by person (each entry kept until it changes)."""
-        everyone = people(cycle)
-        entries = [keys.person_entry(p) for p in everyone]
+        """The people directory, drawn person by person (each entry kept until it changes); split,
+        the sections and a filter that finds anyone in ``people.js``."""
         filters = filter_form(cycle, "person", "people")  # its departments' names are on the page
+        split = self._sections(cycle)
+        if split:
+            return keys.cycle, lambda: dict(cycle=cycle, filters=filters, sections=split, section=None, entries=[])
+        return self._people_entries(cycle, people(cycle), keys, url, filters, None)
+
+    def _people_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
+        everyone = sorted(section.people, key=lambda o: (o.name.lower(), o.id))
+        filters = replace(filter_form(section.cycle, "person", "people"), departments=())
+        return self._people_entries(section.cycle, everyone, keys, url, filters, section)
+
+    def _people_entries(self, cycle: Cycle, everyone: list[Owner], keys: CycleKeys, url: str, filters: FilterForm,
+                        section: Section | None) -> tuple[int, Callable[[], dict]]:
+        """A directory of ``everyone`` (the cycle's people, or a ``section``'s)."""
+        entries = [keys.person_entry(p) for p in everyone]
         root = urls.root_of(url)
-        return combine(keys.frame, tuple(entries), stable_hash(filters)), lambda: dict(
-            cycle=cycle, filters=filters, entries=[
+        named = (section.owner.id, section.owner.name) if section else None
+        return combine(keys.frame, tuple(entries), stable_hash(filters), stable_hash(named)), lambda: dict(
+            cycle=cycle, filters=filters, section=section, sections=(), entries=[
                 self.renderer.fragment(entry, root, "person_entry", person, cycle, keys.department(person))
                 for person, entry in zip(everyone, entries)])
 
@@ -323,7 +380,8 @@ class _Plan:
         history_cycles, history_rows = self.history.table(cycle)
         shown_history = signature(history_cycles, [d for _, row in history_rows for d in row])
         return combine(keys.cycle, shown_later, shown_history), lambda: dict(
-            cycle=cycle, rows=rows, status_counts=status_summary(cycle), bands=retro.score_bands(cycle.objectives),
+            cycle=cycle, rows=rows, split=bool(self._sections(cycle)), status_counts=status_summary(cycle),
+            bands=retro.score_bands(cycle.objectives),
             later=later, carried=carried, notes=retro.with_notes(rows), committed=committed,
             fell_short=retro.fell_short(committed), history_cycles=history_cycles, history_rows=history_rows)
 
@@ -398,6 +456,10 @@ def _cycle_page(name: str) -> Callable[[Cycle], str]:
     return partial(urls.cycle_page, name=name)
 
 
+def _section_page(name: str) -> Callable[[Section], str]:
+    return lambda section: urls.cycle_section(section.cycle, name, section.owner)
+
+
 STARTED = ("current", "archived")
 
 #: Every kind of page of the site, in the order the sitemap lists them within what they are pages of.
@@ -414,6 +476,10 @@ PAGES = {
     "health": PageKind("health.html", "cycle", _cycle_page("health"), _Plan._health,
                        wanted=lambda site: site.config.checks.health_page),
     "retro": PageKind("retro.html", "ended", _cycle_page("retro"), _Plan._retro, states=("archived",)),
+    "tree_section": PageKind("tree_section.html", "section", _section_page("tree"), _Plan._tree_section),
+    "status_section": PageKind("status.html", "section", _section_page("status"), _Plan._status_section,
+                               states=STARTED),
+    "people_section": PageKind("people.html", "section", _section_page("people"), _Plan._people_section),
     "owner": PageKind("owner.html", "owner", urls.owner, _Plan._owner_page),
     "objective": PageKind("objective.html", "objective", urls.objective, _Plan._objective_page),
     "cycles": PageKind("cycles.html", "site", lambda site: urls.CYCLES, _Plan._cycles),

@@ -91,15 +91,89 @@
     return false;
   }
 
+  /* A split people directory lists no one: its filter finds people in the cycle's people.js,
+     loaded with a <script> tag on first use (which also works from disk), and lists the first
+     FOUND_SHOWN of them in place of the departments. */
+  var FOUND_SHOWN = 50, people = null, peopleWaiting = [];
+  window.okrsitePeople = function (data) {
+    people = data;
+    people.texts = data.people.map(function (p) {
+      var team = p[3] >= 0 ? data.teams[p[3]][1] : "";
+      return fold(p[0] + " " + p[2] + " " + team);
+    });
+    peopleWaiting.splice(0).forEach(function (callback) { callback(); });
+  };
+
+  function loadPeople(src, callback) {
+    if (people) return callback();
+    peopleWaiting.push(callback);
+    if (peopleWaiting.length > 1) return;
+    var script = document.createElement("script");
+    script.src = src;
+    document.head.appendChild(script);
+  }
+
+  /* The people matching `state`, by name: the indices of at most `limit`, and how many match. */
+  function findPeople(state, attention, limit) {
+    var words = fold(state.q).split(/\s+/).filter(Boolean), found = [], count = 0;
+    for (var i = 0; i < people.people.length; i++) {
+      var person = people.people[i], statuses = person[5].split(" ");
+      if (state.dept && people.sections[person[4]][0] !== state.dept) continue;
+      if (state.status && statuses.indexOf(state.status) < 0) continue;
+      if (state.attention && !needsAttention(statuses, attention)) continue;
+      var text = people.texts[i], hit = true;
+      for (var w = 0; w < words.length && hit; w++) hit = text.indexOf(words[w]) >= 0;
+      if (!hit) continue;
+      if (count++ < limit) found.push(i);
+    }
+    return { found: found, count: count };
+  }
+
+  function make(name, className, text) {
+    var made = document.createElement(name);
+    if (className) made.className = className;
+    if (text) made.textContent = text;
+    return made;
+  }
+
+  function link(href, text) {
+    var made = make("a", "", text);
+    made.href = href;
+    return made;
+  }
+
+  /* A found person as the directory shows one: name, role, team and department, their statuses. */
+  function personItem(index, root, labels) {
+    var person = people.people[index], folder = root + people.cycle + "/";
+    var item = make("li"), line = make("p");
+    line.appendChild(link(folder + person[1] + "/index.html", person[0]));
+    if (person[2]) { line.appendChild(document.createTextNode(" ")); line.appendChild(make("span", "muted", person[2])); }
+    if (person[3] >= 0) {
+      var team = people.teams[person[3]];
+      line.appendChild(document.createTextNode(" in "));
+      line.appendChild(link(folder + team[0] + "/index.html", team[1]));
+    }
+    line.appendChild(make("span", "muted", " · " + people.sections[person[4]][1]));
+    item.appendChild(line);
+    var statuses = make("p", "small");
+    person[5].split(" ").filter(Boolean).forEach(function (status) {
+      statuses.appendChild(make("span", "pill pill-" + status, labels[status] || status));
+      statuses.appendChild(document.createTextNode(" "));
+    });
+    if (statuses.firstChild) item.appendChild(statuses);
+    return item;
+  }
+
   function setUp(form) {
     var scope = document.querySelector("main") || document.body;
-    if (!scope.querySelector("[data-status]")) return;  /* nothing to filter: no controls */
+    var finder = form.getAttribute("data-people");
+    if (!finder && !scope.querySelector("[data-status]")) return;  /* nothing to filter: no controls */
     var text = form.elements.q, status = form.elements.status, dept = form.elements.dept;
     var attentionBox = form.elements.attention;
     var attention = attentionBox ? attentionBox.getAttribute("data-statuses").split(" ") : [];
     var count = form.querySelector(".filters-count");
     var one = form.getAttribute("data-one"), many = form.getAttribute("data-many");
-    var items = null, hiddenNow = null, timer = 0;
+    var items = null, hiddenNow = null, timer = 0, found = null;
 
     function state() {
       return {
@@ -110,8 +184,13 @@
 
     function active(s) { return Boolean(s.q || s.status || s.dept || s.attention); }
 
-    /* Show what matches `s`, writing only what changed since the last time. */
     function apply(s) {
+      if (finder) findFor(s); else filter(s);
+      remember(s);
+    }
+
+    /* Show what matches `s`, writing only what changed since the last time. */
+    function filter(s) {
       items = items || readItems(scope);
       var on = active(s), n = items.texts.length, result = on ? match(items, s, attention) : null;
       hiddenNow = hiddenNow || new Uint8Array(n);
@@ -134,12 +213,45 @@
         if (group.hidden !== hidden) { group.element.hidden = hidden; group.hidden = hidden; }
       });
       say(on ? result.count : null, items.total);
-      remember(s);
     }
 
-    /* "Showing 42 of 1,380 objectives", or all of them (`shown` null). */
-    function say(shown, total) {
+    /* A split directory: the people matching `s` from people.js, in place of the departments. */
+    function findFor(s) {
+      var on = active(s);
+      Array.prototype.forEach.call(scope.querySelectorAll("[data-finder-hide]"), function (part) { part.hidden = on; });
+      if (!on) {
+        if (found) found.hidden = true;
+        return say(null, null);
+      }
+      loadPeople(finder, function () {
+        var now = state();
+        if (!active(now)) return;  /* cleared while loading */
+        var result = findPeople(now, attention, FOUND_SHOWN), labels = {};
+        if (status) Array.prototype.forEach.call(status.options, function (o) { labels[o.value] = o.textContent; });
+        if (!found) {
+          found = make("ul", "directory finder-results");
+          form.parentNode.insertBefore(found, form.nextSibling);
+        }
+        found.textContent = "";
+        result.found.forEach(function (index) { found.appendChild(personItem(index, form.getAttribute("data-root"), labels)); });
+        found.hidden = !result.found.length;
+        say(result.count, people.people.length, result.found.length);
+      });
+    }
+
+    /* "Showing 42 of 1,380 objectives", or all of them (`shown` null); a finder "10,000 people:
+       type to find anyone" (`total` null) or "Showing the first 50 of 312 matching of 10,000 people". */
+    function say(shown, total, listed) {
+      if (total === null) {
+        count.textContent = "Type a name, a title or a team to find anyone, or choose a status or a department.";
+        return;
+      }
       var noun = total === 1 ? one : many;
+      if (listed !== undefined && listed < shown) {
+        count.textContent = "Showing the first " + number(listed) + " of " + number(shown) + " matching, of " +
+          number(total) + " " + noun + ": type more to narrow";
+        return;
+      }
       count.textContent = shown === null ? "Showing all " + number(total) + " " + noun
                                          : "Showing " + number(shown) + " of " + number(total) + " " + noun;
     }
@@ -194,6 +306,7 @@
     form.hidden = false;
     var first = state();
     if (active(first)) apply(first);
+    else if (finder) say(null, null);
     else say(null, scope.querySelectorAll("[data-status]:not([data-also])").length);
   }
 
