@@ -318,3 +318,19 @@ def test_dates_from_name_at_the_ends_of_the_calendar():
     assert dates_from_name("9999-Q4") == (dt.date(9999, 10, 1), dt.date(9999, 12, 31))
     assert dates_from_name("0001-H1") == (dt.date(1, 1, 1), dt.date(1, 6, 30))
     assert dates_from_name("0000-H1") is None and dates_from_name("0000") is None
+
+
+def test_split_above_defaults_to_a_thousand_objectives_and_takes_zero(config_of):
+    config, diagnostics = config_of('title = "X"\n')
+    assert config.split_above == 1000 and not diagnostics.items
+    config, diagnostics = config_of('split_above = 0\n')
+    assert config.split_above == 0 and not diagnostics.items
+
+
+@pytest.mark.parametrize("value, shown", [("-1", "-1"), ("true", "True"), ('"500"', "'500'"), ("2.5", "2.5")])
+def test_split_above_that_is_not_a_whole_number_of_objectives_is_an_error_at_its_line(config_of, value, shown):
+    config, diagnostics = config_of(f'title = "X"\nsplit_above = {value}\n')
+    assert formatted(diagnostics) == [
+        f"site.toml:2: error: split_above must be a whole number of objectives like 1000 (0 splits every "
+        f"cycle's long pages by department), not {shown}"]
+    assert config.split_above == 1000

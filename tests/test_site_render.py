@@ -460,7 +460,8 @@ def test_every_kind_of_page_is_made_for_what_it_is_a_page_of(out, site):
 
     things = {"current": [site.current], "cycle": site.cycles, "ended": site.cycles, "site": [site],
               "owner": [o for c in site.cycles for o in c.owners.values()],
-              "objective": [o for c in site.cycles for o in c.objectives]}
+              "objective": [o for c in site.cycles for o in c.objectives],
+              "section": []}  # the example is not split: tests/test_sections.py builds it split
     for name, kind in PAGES.items():
         assert (default_theme_dir() / "templates" / kind.template).is_file(), name
         made = 0
@@ -469,4 +470,4 @@ def test_every_kind_of_page_is_made_for_what_it_is_a_page_of(out, site):
             exists = (out / urls.file_of(kind.url(thing))).is_file()
             assert exists == (state is None or state in kind.states), (name, kind.url(thing))
             made += exists
-        assert made, f"the example has no {name} page"
+        assert made or kind.of == "section", f"the example has no {name} page"

@@ -38,6 +38,12 @@ class Section:
         return "Outside departments" if self.owner.kind == "company" else self.owner.name
 
     @property
+    def listed(self) -> bool:
+        """Whether it has a tree and a people page: the company's only when it holds teams or people
+        outside every department (its own objectives are on the tree page itself)."""
+        return self.owner.kind != "company" or len(self.owners) > 1
+
+    @property
     def people(self) -> list[Owner]:
         return [o for o in self.owners if o.kind == "person"]
 

@@ -147,7 +147,8 @@ class PageKind:
 
     ``of`` names what :attr:`url` and :attr:`inputs` take: the ``current`` cycle (the home page), a
     ``cycle`` (planned with the cycle, kept while the cycle does not change), an ``ended`` cycle
-    (an archived cycle's page that also reads the next cycle: planned anew each build), an
+    (an archived cycle's page that also reads the next cycle: planned anew each build), a
+    ``section`` (a department's part of a split cycle page: :mod:`okrsite.render.sections`), an
     ``owner``, an ``objective``, or the ``site``. ``inputs(plan, item, keys, url)`` gives the
     page's key and a function making its template's context."""
 
@@ -157,6 +158,7 @@ class PageKind:
     inputs: Callable[..., tuple[int, Callable[[], dict]]]
     states: tuple[str, ...] = ("current", "archived", "upcoming")  # the states of the cycles that have it
     wanted: Callable[[Site], bool] = lambda site: True  # whether the site has pages of this kind at all
+    has: Callable[[object], bool] = lambda item: True  # whether ``item`` has a page of this kind
 
 
 class _Plan:
@@ -203,7 +205,7 @@ class _Plan:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
         cycle = getattr(item, "cycle", None)  # the site has none
         for kind in _KINDS_OF.get(of, ()):
-            if (cycle is None or cycle.state in kind.states) and kind.wanted(self.site):
+            if (cycle is None or cycle.state in kind.states) and kind.wanted(self.site) and kind.has(item):
                 url = kind.url(item)
                 key, context = kind.inputs(self, item, keys, url)
                 yield self._page(kind.template, url, key, context)
@@ -296,7 +298,7 @@ class _Plan:
         down, and the sections' trees."""
         root, split = urls.root_of(url), self._sections(cycle)
         return keys.cycle, lambda: dict(
-            cycle=cycle, filters=filter_form(cycle, "objective", "objectives"), sections=split,
+            cycle=cycle, filters=filter_form(cycle, "objective", "objectives"), sections=[s for s in split if s.listed],
             roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root, fold=1 if split else None, filterable=True),
             unaligned=[] if split else self.renderer.tree(unaligned(cycle), keys, 2, root, filterable=True))
 
@@ -332,7 +334,8 @@ class _Plan:
         filters = filter_form(cycle, "person", "people")  # its departments' names are on the page
         split = self._sections(cycle)
         if split:
-            return keys.cycle, lambda: dict(cycle=cycle, filters=filters, sections=split, section=None, entries=[])
+            return keys.cycle, lambda: dict(cycle=cycle, filters=filters, sections=[s for s in split if s.listed],
+                                            section=None, entries=[])
         return self._people_entries(cycle, people(cycle), keys, url, filters, None)
 
     def _people_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
@@ -460,6 +463,10 @@ def _section_page(name: str) -> Callable[[Section], str]:
     return lambda section: urls.cycle_section(section.cycle, name, section.owner)
 
 
+def _listed(section: Section) -> bool:
+    return section.listed
+
+
 STARTED = ("current", "archived")
 
 #: Every kind of page of the site, in the order the sitemap lists them within what they are pages of.
@@ -476,10 +483,12 @@ PAGES = {
     "health": PageKind("health.html", "cycle", _cycle_page("health"), _Plan._health,
                        wanted=lambda site: site.config.checks.health_page),
     "retro": PageKind("retro.html", "ended", _cycle_page("retro"), _Plan._retro, states=("archived",)),
-    "tree_section": PageKind("tree_section.html", "section", _section_page("tree"), _Plan._tree_section),
+    "tree_section": PageKind("tree_section.html", "section", _section_page("tree"), _Plan._tree_section,
+                             has=_listed),
     "status_section": PageKind("status.html", "section", _section_page("status"), _Plan._status_section,
                                states=STARTED),
-    "people_section": PageKind("people.html", "section", _section_page("people"), _Plan._people_section),
+    "people_section": PageKind("people.html", "section", _section_page("people"), _Plan._people_section,
+                               has=_listed),
     "owner": PageKind("owner.html", "owner", urls.owner, _Plan._owner_page),
     "objective": PageKind("objective.html", "objective", urls.objective, _Plan._objective_page),
     "cycles": PageKind("cycles.html", "site", lambda site: urls.CYCLES, _Plan._cycles),

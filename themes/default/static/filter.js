@@ -153,7 +153,8 @@
       line.appendChild(document.createTextNode(" in "));
       line.appendChild(link(folder + team[0] + "/index.html", team[1]));
     }
-    line.appendChild(make("span", "muted", " · " + people.sections[person[4]][1]));
+    var section = people.sections[person[4]];
+    if (person[3] < 0 || people.teams[person[3]][0] !== section[0]) line.appendChild(make("span", "muted", " · " + section[1]));
     item.appendChild(line);
     var statuses = make("p", "small");
     person[5].split(" ").filter(Boolean).forEach(function (status) {
@@ -230,6 +231,7 @@
         if (status) Array.prototype.forEach.call(status.options, function (o) { labels[o.value] = o.textContent; });
         if (!found) {
           found = make("ul", "directory finder-results");
+          found.setAttribute("aria-label", "People found");
           form.parentNode.insertBefore(found, form.nextSibling);
         }
         found.textContent = "";
