@@ -565,3 +565,104 @@ def test_home_puts_find_your_team_near_the_top(browser, base):
         page.fill("#find-box", "lucia")
         page.wait_for_selector(".find .search-results a")
         assert "Lucía Fernández" in page.locator(".find .search-results").inner_text()
+
+
+# --- a split cycle (render/sections.py): the example built with split_above = 0 ---
+
+SPLIT_PAGES = {
+    "split tree": "2026-q4/tree/index.html",
+    "department tree": "2026-q4/tree/marketing/index.html",
+    "split status": "2026-q4/status/index.html",
+    "department status": "2026-q4/status/marketing/index.html",
+    "split people": "2026-q4/people/index.html",
+    "department people": "2026-q4/people/marketing/index.html",
+}
+FOUND = "ul.finder-results > li"
+
+
+@pytest.fixture(scope="module")
+def split_base(tmp_path_factory):
+    root = tmp_path_factory.mktemp("split-browser")
+    shutil.copytree(REPO / "content", root / "content")
+    toml = (REPO / "site.toml").read_text(encoding="utf-8")
+    (root / "site.toml").write_text(toml.replace("[cycles.", "split_above = 0\n\n[cycles.", 1), encoding="utf-8")
+    assert build_site(root, root / "public", BuildOptions(EXAMPLE_DATE, strict=True)).ok(True)
+    with serving(root / "public") as port:
+        yield f"http://127.0.0.1:{port}{PREFIX}"
+
+
+def found_names(page) -> list[str]:
+    return page.evaluate(f"Array.from(document.querySelectorAll('{FOUND}')).filter({VISIBLE})"
+                         ".map(li => li.querySelector('a').textContent)")
+
+
+def test_the_split_people_directory_finds_anyone_as_you_type_and_loads_people_js_once(browser, split_base):
+    with Visit(browser, split_base + SPLIT_PAGES["split people"]) as visit:
+        page = visit.page
+        assert page.locator("table.sections").is_visible()
+        assert not any(url.endswith("people.js") for url in visit.requests)  # loaded on first use only
+        box = page.get_by_role("searchbox", name="Find")
+        box.fill("fat")
+        page.wait_for_selector(FOUND)
+        assert found_names(page) == ["Fatima El-Amrani"]
+        assert page.locator(COUNT).inner_text() == "Showing 1 of 19 people"
+        assert not page.locator("table.sections").is_visible()
+        assert page.url.endswith("?q=fat")
+        box.fill("content social")  # a team's name finds its people
+        page.wait_for_function("document.querySelector('.filters-count').textContent.startsWith('Showing 1 ')")
+        assert found_names(page) == ["Fatima El-Amrani"]
+        box.fill("marketing")  # and a title
+        page.wait_for_function("document.querySelector('.filters-count').textContent.startsWith('Showing 2 ')")
+        assert found_names(page) == ["Diego Álvarez", "Lucía Fernández"]
+        assert sum(url.endswith("people.js") for url in visit.requests) == 1
+        page.get_by_role("link", name="Lucía Fernández").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/2026-q4/lucia-fernandez/index.html")
+        assert visit.errors == []
+
+
+def test_the_finder_filters_by_department_and_status_and_escape_brings_the_departments_back(browser, split_base):
+    with Visit(browser, split_base + SPLIT_PAGES["split people"] + "?dept=product&attention=1") as visit:
+        page = visit.page
+        page.wait_for_selector(FOUND)
+        names = found_names(page)
+        assert names and page.locator(COUNT).inner_text() == f"Showing {len(names)} of 19 people"
+        pills = page.evaluate(f"Array.from(document.querySelectorAll('{FOUND}')).map(li => "
+                              "Array.from(li.querySelectorAll('.pill')).map(p => p.textContent))")
+        assert all(any(p in ("At risk", "Off track") for p in person) for person in pills)
+        departments = page.evaluate(f"Array.from(document.querySelectorAll('{FOUND}')).map(li => li.textContent)")
+        assert all("Product & Formulation" in text for text in departments)
+        page.get_by_role("button", name="Clear").click()
+        assert page.locator("table.sections").is_visible() and found_names(page) == []
+        box = page.get_by_role("searchbox", name="Find")
+        box.fill("amara")
+        page.wait_for_selector(FOUND)
+        box.press("Escape")
+        assert page.locator("table.sections").is_visible() and found_names(page) == []
+        assert visit.errors == []
+
+
+def test_without_javascript_the_split_directory_shows_its_departments(browser, split_base):
+    with Visit(browser, split_base + SPLIT_PAGES["split people"], java_script_enabled=False) as visit:
+        page = visit.page
+        assert not page.locator("form.filters").is_visible()
+        assert page.locator("table.sections a").count() == 6
+        assert "Without JavaScript" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", SPLIT_PAGES)
+def test_split_pages_fit_a_phone_read_well_and_pass_axe(browser, split_base, kind, scheme):
+    with Visit(browser, split_base + SPLIT_PAGES[kind], color_scheme=scheme,
+               viewport={"width": 375, "height": 800}) as visit:
+        page = visit.page
+        if page.locator("form.filters").count():
+            page.locator("form.filters input[type=search]").fill("a")
+            page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert page.evaluate(CONTRAST, "main p, main a, main td, main th, .filters-count") == []
+        if AXE.is_file():
+            assert serious_violations(page) == []
+        elif os.environ.get("CI") == "true":
+            _missing(f"axe-core ({AXE})")
+        assert visit.errors == []
