@@ -268,3 +268,12 @@ def test_a_cycle_without_committed_objectives_has_no_such_section(make_site, tmp
     assert build_site(make_site(files), out, BuildOptions(EXAMPLE_DATE)).ok(False)
     page = parse_file(out / RETRO).one("main")
     assert page.find(cls="commitments") is None and committed_section(page) is None
+
+
+def test_shown_caps_the_objectives_carried_over_per_department_and_counts_the_rest():
+    from okrsite.render.retro import shown
+
+    rows = ["a", "b"]
+    carried = [(rows[0], [(1, 11), (2, 12), (3, 13)]), (rows[1], [(4, 14)])]
+    assert shown(carried, None) == [("a", [(1, 11), (2, 12), (3, 13)], 0), ("b", [(4, 14)], 0)]
+    assert shown(carried, 2) == [("a", [(1, 11), (2, 12)], 1), ("b", [(4, 14)], 0)]

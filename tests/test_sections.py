@@ -243,3 +243,41 @@ def test_each_section_has_the_pages_its_kinds_say_in_the_states_they_name(split)
             for kind in kinds:
                 exists = (public / urls.file_of(kind.url(section))).is_file()
                 assert exists == (cycle.state in kind.states and kind.has(section)), kind.url(section)
+
+
+def test_a_split_cycle_overview_charts_departments_and_teams_and_leaves_people_to_the_directory(split, out):
+    site, public = split
+    cycle = cycle_of(site, "2026-q4")
+    people = {f"{o.url}index.html" for o in cycle.owners.values() if o.kind == "person"}
+    teams = {f"{o.url}index.html" for o in cycle.owners.values() if o.kind in ("team", "department")}
+
+    def charted(folder):
+        chart = parse_file(folder / "2026-q4/index.html").one("details", cls="org-browse")
+        return chart, {resolve("2026-q4/index.html", a.get("href")) for a in chart.find_all("a")}
+    chart, links = charted(public)
+    assert teams <= links and not links & people
+    assert "their people are in the people directory" in chart.find("summary").text()
+    _, whole = charted(out)  # not split: everyone
+    assert teams | people <= whole
+
+
+def test_the_search_page_of_a_split_cycle_lists_its_departments_and_teams_only(split):
+    site, public = split
+    page = parse_file(public / "search/index.html")
+    section = next(s for s in page.find_all("section", cls="section") if "Q4 2026" in s.find("h2").text())
+    links = {resolve("search/index.html", a.get("href")) for a in section.find_all("a")}
+    cycle = cycle_of(site, "2026-q4")
+    owners = {f"{o.url}index.html" for o in cycle.owners.values() if o.kind != "person"}
+    assert owners | {"2026-q4/index.html", "2026-q4/people/index.html"} == links
+
+
+def test_a_split_retrospective_lists_a_few_carried_objectives_per_department_and_counts_the_rest(tmp_path, monkeypatch):
+    import okrsite.render.site
+
+    monkeypatch.setattr(okrsite.render.site, "CARRIED_SHOWN", 0)
+    root = copy_example(tmp_path / "site", 0)
+    assert build_site(root, root / "public", BuildOptions(EXAMPLE_DATE, jobs=1)).ok(False)
+    page = parse_file(root / "public/2026-q3/retro/index.html")
+    carried = next(s for s in page.find_all("section", cls="section") if s.find("h2").text() == "Carried into Q4 2026")
+    assert carried.find("ul", cls="carried").find("li") is None
+    assert "and 1 more of Product & Formulation's objectives go on in Q4 2026" in carried.text()

@@ -47,6 +47,12 @@ def carried_over(rows: list[Row], later: Cycle | None) -> list[tuple[Row, list[t
     return [(row, pairs) for row, pairs in groups if pairs]
 
 
+def shown(carried: list[tuple[Row, list[tuple[Objective, Objective]]]], cap: int | None
+          ) -> list[tuple[Row, list[tuple[Objective, Objective]], int]]:
+    """``carried`` with at most ``cap`` pairs per row (None: all) and how many more each row has."""
+    return [(row, pairs[:cap], len(pairs) - len(pairs[:cap])) for row, pairs in carried]
+
+
 def committed(rows: list[Row]) -> list[Objective]:
     """The committed objectives, in org-chart order."""
     return [o for row in rows for o in row.objectives if o.type == "committed"]

@@ -42,6 +42,7 @@ from okrsite.theme import static_files, templates_key
 FRAGMENTS_KEPT = 100_000
 SUBTREE_LIMIT = 200  # objectives an objective page shows below it before it folds its tree
 SUBTREE_FOLD = 2  # the depth at which it folds: its children are shown, what aligns to them folded
+CARRIED_SHOWN = 10  # the objectives carried over a split cycle's retrospective lists per department
 T = TypeVar("T")
 
 
@@ -136,9 +137,10 @@ class SiteRenderer:
                                  item.objective.owner.cycle, department)
         return [draw(item) for item in items]
 
-    def directory(self, owners: list[Owner], keys: CycleKeys, root: str) -> list[Markup]:
-        """The org chart below ``owners``, drawn item by item, each item once per key."""
-        return [self.fragment(keys.org_item(item), root, "org_item", item) for item in org_items(owners)]
+    def directory(self, owners: list[Owner], keys: CycleKeys, root: str, people: bool = True) -> list[Markup]:
+        """The org chart below ``owners`` (without ``people``: its departments and teams), drawn item by
+        item, each item once per key."""
+        return [self.fragment(keys.org_item(item), root, "org_item", item) for item in org_items(owners, people)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,11 +281,11 @@ class _Plan:
 
     def _overview(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         below = cycle.company.children if cycle.company else []
+        split = bool(self._sections(cycle))  # its people are in the people directory's sections
         return keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
             attention=needs_attention(cycle), falling=confidence_falling(cycle), heatmap=status_rows(cycle),
-            split=bool(self._sections(cycle)),
-            directory=self.renderer.directory(below, keys, urls.root_of(url)),
+            split=split, directory=self.renderer.directory(below, keys, urls.root_of(url), people=not split),
             kpi_summary=kpi_summary(kpi_owners(cycle)))
 
     def _sections(self, cycle: Cycle) -> list[Section]:
@@ -375,6 +377,7 @@ class _Plan:
         rows = status_rows(cycle)
         committed = retro.committed(rows)
         later = retro.next_cycle(self.site, cycle)
+        split = bool(self._sections(cycle))
         carried = retro.carried_over(rows, later)
         # of the next cycle the page shows only which objectives go on there (links; their progress is
         # on their own pages), so an edit in the running cycle leaves the retrospective alone
@@ -383,9 +386,10 @@ class _Plan:
         history_cycles, history_rows = self.history.table(cycle)
         shown_history = signature(history_cycles, [d for _, row in history_rows for d in row])
         return combine(keys.cycle, shown_later, shown_history), lambda: dict(
-            cycle=cycle, rows=rows, split=bool(self._sections(cycle)), status_counts=status_summary(cycle),
+            cycle=cycle, rows=rows, split=split, status_counts=status_summary(cycle),
             bands=retro.score_bands(cycle.objectives),
-            later=later, carried=carried, notes=retro.with_notes(rows), committed=committed,
+            later=later, carried=retro.shown(carried, CARRIED_SHOWN if split else None), notes=retro.with_notes(rows),
+            committed=committed,
             fell_short=retro.fell_short(committed), history_cycles=history_cycles, history_rows=history_rows)
 
     def _owner_page(self, owner: Owner, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
@@ -421,8 +425,14 @@ class _Plan:
     def _search(self, site: Site, keys: None, url: str) -> tuple[int, Callable[[], dict]]:
         root = urls.root_of(url)
         return self._everything(), lambda: dict(sections=[
-            self.renderer.fragment(self.keys[id(c)].cycle, root, "index_section", c,
-                                   partial(sorted, c.owners.values(), key=org_order)) for c in site.cycles])
+            self.renderer.fragment(self.keys[id(c)].cycle, root, "index_section", c, partial(self._index_owners, c),
+                                   bool(self._sections(c))) for c in site.cycles])
+
+    def _index_owners(self, cycle: Cycle) -> list[Owner]:
+        """The owners the search page lists for a cycle: all of them, or of a split cycle its departments
+        and teams (its people are in the people directory's sections)."""
+        split = bool(self._sections(cycle))
+        return sorted((o for o in cycle.owners.values() if not split or o.kind != "person"), key=org_order)
 
     def _not_found(self, site: Site, keys: None, url: str) -> tuple[int, Callable[[], dict]]:
         css = self.static.get("static/style.css", b"")

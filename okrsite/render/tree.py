@@ -123,18 +123,21 @@ def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | 
     return items
 
 
-def org_items(owners: list[Owner]) -> list[OrgItem]:
-    """``owners`` and everyone below each of them in the org chart, as items."""
+def org_items(owners: list[Owner], people: bool = True) -> list[OrgItem]:
+    """``owners`` and everyone below each of them in the org chart, as items; without ``people``,
+    the departments and teams alone."""
+    def below(owner: Owner) -> list[Owner]:
+        return owner.children if people else [o for o in owner.children if o.kind != "person"]
     items: list[OrgItem] = []
-    stack: list = list(reversed(owners))
+    stack: list = list(reversed(owners if people else [o for o in owners if o.kind != "person"]))
     while stack:
         entry = stack.pop()
         if isinstance(entry, OrgItem):
             items.append(entry)
-        elif entry.children:
+        elif children := below(entry):
             items.append(OrgItem(entry, "branch"))
             stack.append(OrgItem(entry, "end"))
-            stack.extend(reversed(entry.children))
+            stack.extend(reversed(children))
         else:
             items.append(OrgItem(entry, "leaf"))
     return items
