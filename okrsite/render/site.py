@@ -25,7 +25,7 @@ from okrsite.render import badges, charts, linechart, pacechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
 from okrsite.render.health import cycle_health
-from okrsite.render.heatmap import by_status
+from okrsite.render.heatmap import Row, by_status
 from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.render.sections import Section, render_people_index, sections, tree_groups
 from okrsite.fingerprint import combine, stable_hash
@@ -174,6 +174,7 @@ class _Plan:
         self.history = score_history(site)
         self.pace_lines: dict[str, dict] = {}
         self.sections: dict[str, list[Section]] = {}
+        self.status_rows: dict[str, dict[int, Row]] = {}
         self.graduations = graduations(site)
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
@@ -295,6 +296,13 @@ class _Plan:
             found = self.sections[cycle.id] = sections(cycle, self.site.config.split_above)
         return found
 
+    def _status_rows(self, cycle: Cycle) -> dict[int, Row]:
+        """The rows of the cycle's status page by their owner's ``id()``, made once per cycle."""
+        rows = self.status_rows.get(cycle.id)
+        if rows is None:
+            rows = self.status_rows[cycle.id] = {id(row.owner): row for row in status_rows(cycle)}
+        return rows
+
     def _tree(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The alignment tree; split, the company's objectives and what aligns to them, folded one level
         down, and the sections' trees."""
@@ -324,7 +332,7 @@ class _Plan:
 
     def _status_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         cycle = section.cycle
-        row = next(r for r in status_rows(cycle) if r.owner is section.owner)
+        row = self._status_rows(cycle)[id(section.owner)]
         shown = (tuple(keys.owners[id(o)] for o in section.owners), tuple(keys.objectives[id(o)] for o in row.objectives))
         return combine(keys.frame, shown), lambda: dict(
             cycle=cycle, section=section, split=False, groups=[(row, by_status(row))],
