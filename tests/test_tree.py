@@ -8,7 +8,7 @@ import pytest
 from conftest import COMPANY, CYCLE, EXAMPLE_DATE, write_site
 from htmlcheck import by_href, parse_file
 from okrsite.build import build_site
-from okrsite.render.tree import forest, org_items, tree_items
+from okrsite.render.tree import fold_depth, forest, org_items, primary_children, shown_below, tree_items
 from okrsite.options import BuildOptions
 
 DEPTH = 300  # far deeper than Python's recursion limit allows for nested calls of a few frames each
@@ -128,3 +128,17 @@ def test_a_deep_org_chart_is_drawn_nested_in_the_directory(deep):
     [link] = by_href(page, "2026-q4/index.html", f"2026-q4/t{DEPTH - 1}/index.html")
     assert sum(1 for e in link.ancestors() if e.tag == "ul" and e.has_class("org")) == DEPTH + 1
 
+
+
+def test_fold_depth_folds_two_levels_down_unless_those_two_levels_alone_are_too_many(tmp_path):
+    root = write_site(tmp_path, {f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/team.md": TEAM, f"{CYCLE}/pat.md": PERSON,
+                                 f"{CYCLE}/dept.md": DEPT, f"{CYCLE}/crew.md": CREW, f"{CYCLE}/wo.md": WORKER})
+    report = build_site(root, tmp_path / "public", BuildOptions(EXAMPLE_DATE, jobs=1))
+    grow = next(o for o in report.site.cycles[0].objectives if o.ref == "test-co/grow")
+    below = shown_below(grow, {})
+    children = primary_children(grow)
+    two_levels = len(children) + sum(len(primary_children(c)) for c in children)
+    assert 0 < two_levels < below
+    assert fold_depth(grow, below, 10) is None  # not more than the limit below it: whole
+    assert fold_depth(grow, below - 1, two_levels) == 2
+    assert fold_depth(grow, below - 1, two_levels - 1) == 1

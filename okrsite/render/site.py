@@ -34,14 +34,14 @@ from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import make_environment, render_page
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
-from okrsite.render.tree import TreeItem, org_items, shown_below, subtree_children, tree_items
+from okrsite.render.tree import TreeItem, fold_depth, org_items, subtree_children, tree_items
 from okrsite.render.views import (FilterForm, alignment_roots, confidence_falling, departments, filter_form, needs_attention,
                                   status_rows, status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
 
 FRAGMENTS_KEPT = 100_000
 SUBTREE_LIMIT = 200  # objectives an objective page shows below it before it folds its tree
-SUBTREE_FOLD = 2  # the depth at which it folds: its children are shown, what aligns to them folded
+SUBTREE_SHOWN = 1000  # at most this many shown above the fold: its children and theirs, else its children alone
 CARRIED_SHOWN = 10  # the objectives carried over a split cycle's retrospective lists per department
 T = TypeVar("T")
 
@@ -420,9 +420,9 @@ class _Plan:
 
     def _objective_page(self, objective: Objective, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         def context() -> dict:
-            # a big subtree (a company objective's at 1,000 people) is folded two levels down: each
-            # folded objective's own page shows what is below it
-            fold = SUBTREE_FOLD if shown_below(objective, {}) > SUBTREE_LIMIT else None
+            # a big subtree (a company objective's at 1,000 people) is folded two levels down, or one at
+            # 10,000 people: each folded objective's own page shows what is below it
+            fold = fold_depth(objective, SUBTREE_LIMIT, SUBTREE_SHOWN)
             below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(url), fold)
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
         return keys.objective(objective), context

@@ -91,6 +91,18 @@ def shown_below(objective: Objective, counts: dict[int, int]) -> int:
                       lambda o: sum(1 + counts[id(c)] for c in primary_children(o)))
 
 
+def fold_depth(objective: Objective, limit: int, most: int) -> int | None:
+    """Where the objective page of ``objective`` folds its subtree (see :func:`tree_items`, its
+    children at depth 1): nowhere (None) when at most ``limit`` objectives are below it; else two
+    levels down (its children whole, theirs folded) when those two levels hold at most ``most``
+    objectives, else one (its children folded)."""
+    children = primary_children(objective)
+    if shown_below(objective, {}) <= limit:
+        return None
+    grandchildren = sum(len(primary_children(child)) for child in children)
+    return 2 if len(children) + grandchildren <= most else 1
+
+
 def forest(objectives: list[Objective]) -> list[tuple[Objective, bool]]:
     """``objectives`` as the roots of trees, in tree order, each drawn in full."""
     return [(objective, True) for objective in sorted(objectives, key=sort_key)]
