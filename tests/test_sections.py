@@ -156,6 +156,9 @@ def test_the_status_page_leads_to_each_section_and_a_section_lists_its_objective
     targets = {resolve("2026-q4/status/index.html", a.get("href")).split("#")[0]
                for a in table.find_all("a") if "/status/" in a.get("href")}
     assert targets == {f"2026-q4/status/{row.id}/index.html" for row in {r for _, r in row_owners(cycle)}}
+    # an address of the whole page's lists (2026-q4/status/#marketing-at-risk) lands on that cell of the heat map
+    cell = table.one("td", id="marketing-at-risk")
+    assert "heat-at-risk" in cell.get("class")
     section = parse_file(public / "2026-q4/status/marketing/index.html")
     listed = [resolve("2026-q4/status/marketing/index.html", a.get("href"))
               for a in section.find_all("ul", cls="status-list") for a in a.find_all("a")]
