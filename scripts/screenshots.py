@@ -43,6 +43,10 @@ SHOTS = [  # file name, page (with an optional #fragment), viewport, colour sche
     ("objective-dark", "2026-q4/marketing/holiday-campaign/index.html#kr-newsletter", (1280, 900), "dark"),
     ("objective-phone", "2026-q4/marketing/holiday-campaign/index.html#kr-cpa", (390, 844), "light"),
 ]
+SPLIT_SHOTS = [  # the example built with split_above = 0, as a big company's pages are; what is typed in the filter
+    ("people-finder", "2026-q4/people/index.html", (1280, 900), "light", "an"),
+    ("tree-department", "2026-q4/tree/marketing/index.html", (1280, 1000), "light", ""),
+]
 
 
 def main() -> None:
@@ -52,24 +56,41 @@ def main() -> None:
     if chromium is None:
         sys.exit("screenshots: Chromium is not installed (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "public"
-        report = build_site(REPO, out, BuildOptions(DATE, strict=True))
-        if not report.ok(True):
-            sys.exit("screenshots: the example site does not build")
+        out, split = Path(scratch) / "public", Path(scratch) / "split"
+        build(REPO, out)
+        shutil.copytree(REPO / "content", split / "content")
+        toml = (REPO / "site.toml").read_text(encoding="utf-8")
+        (split / "site.toml").write_text(toml.replace("[cycles.", "split_above = 0\n\n[cycles.", 1), encoding="utf-8")
+        build(split, split / "public")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
-            for name, page_path, (width, height), scheme in SHOTS:
-                context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
-                                              device_scale_factor=1)
-                page = context.new_page()
-                path, hash_sign, fragment = page_path.partition("#")  # a fragment scrolls to its section
-                page.goto((out / path).as_uri() + hash_sign + fragment, wait_until="load")
-                page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
-                page.wait_for_function("Array.from(document.images).every(i => i.complete)")
-                page.screenshot(path=str(target / f"{name}.png"))
-                context.close()
-                print(f"wrote {target / f'{name}.png'}")
+            for name, page_path, size, scheme in SHOTS:
+                shoot(browser, out, page_path, size, scheme, "", target / f"{name}.png")
+            for name, page_path, size, scheme, typed in SPLIT_SHOTS:
+                shoot(browser, split / "public", page_path, size, scheme, typed, target / f"{name}.png")
             browser.close()
+
+
+def build(root: Path, out: Path) -> None:
+    if not build_site(root, out, BuildOptions(DATE, strict=True)).ok(True):
+        sys.exit(f"screenshots: the example site does not build ({root})")
+
+
+def shoot(browser, out: Path, page_path: str, size: tuple[int, int], scheme: str, typed: str, png: Path) -> None:
+    """A screenshot of the page at ``page_path`` of ``out``, with ``typed`` typed into its filter."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme, device_scale_factor=1)
+    page = context.new_page()
+    path, hash_sign, fragment = page_path.partition("#")  # a fragment scrolls to its section
+    page.goto((out / path).as_uri() + hash_sign + fragment, wait_until="load")
+    if typed:
+        page.fill("form.filters input[type=search]", typed)
+        page.wait_for_timeout(500)
+    page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+    page.screenshot(path=str(png))
+    context.close()
+    print(f"wrote {png}")
 
 
 if __name__ == "__main__":
