@@ -284,3 +284,15 @@ def test_a_split_retrospective_lists_a_few_carried_objectives_per_department_and
     carried = next(s for s in page.find_all("section", cls="section") if s.find("h2").text() == "Carried into Q4 2026")
     assert carried.find("ul", cls="carried").find("li") is None
     assert "and 1 more of Product & Formulation's objectives go on in Q4 2026" in carried.text()
+
+
+def test_a_department_page_of_a_split_cycle_links_its_own_tree_people_and_status_pages(split, out):
+    _, public = split
+    path = "2026-q4/marketing/index.html"
+    facts = parse_file(public / path).one("dl", cls="facts")
+    links = {a.text(): resolve(path, a.get("href")) for a in facts.find_all("a") if a.closest("dd")}
+    assert {k: v for k, v in links.items() if k in ("alignment tree", "people", "objectives by status")} == {
+        "alignment tree": "2026-q4/tree/marketing/index.html", "people": "2026-q4/people/marketing/index.html",
+        "objectives by status": "2026-q4/status/marketing/index.html"}
+    assert "Its whole department" not in parse_file(out / path).one("dl", cls="facts").text()  # not split
+    assert "Its whole department" not in parse_file(public / "2026-q4/web-store/index.html").one("dl", cls="facts").text()

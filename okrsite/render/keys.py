@@ -107,12 +107,13 @@ def _owner(owner: Owner) -> int:
                         _linked_kpis(owner) if owner.kpis else (), tuple(_objective(o) for o in owner.growth)))
 
 
-def owner_extras(line: tuple[float, ...] | None, history: int | None) -> int:
+def owner_extras(line: tuple[float, ...] | None, history: int | None, split: bool = False) -> int:
     """What an owner's page shows beyond its objectives and neighbours: its progress through the
     cycle (the rounded values its chart draws; the days follow from the cycle's dates and the build
-    date, which every key holds) and its department's final scores in other cycles (the
-    ``scorehistory.signature`` of those it shows)."""
-    return combine(line or (), history or 0)
+    date, which every key holds), its department's final scores in other cycles (the
+    ``scorehistory.signature`` of those it shows) and whether it links its department's parts of
+    the split cycle pages."""
+    return combine(line or (), history or 0, split)
 
 
 def site_key(site: Site, theme: str) -> int:

@@ -405,11 +405,12 @@ class _Plan:
         departments' their final scores in earlier cycles: both are part of its key."""
         line = self._pace_lines(owner.cycle).get(id(owner))
         scores = self.history.of(owner) if owner.kind == "department" else []
+        split = owner.kind == "department" and bool(self._sections(owner.cycle))  # it has pages of its own there
         shown = owner_extras(line.values if line else None,
-                             signature([c for c, _ in scores], [d for _, d in scores]) if scores else None)
+                             signature([c for c, _ in scores], [d for _, d in scores]) if scores else None, split)
         return keys.owner(owner, shown), lambda: dict(
             cycle=owner.cycle, owner=owner, pace=line and pacechart.draw(line, owner.name), pace_line=line,
-            scores=scores)
+            scores=scores, split=split)
 
     def _pace_lines(self, cycle: Cycle) -> dict:
         """The weekly progress lines of the cycle's owners (see pacechart), computed once per cycle."""
