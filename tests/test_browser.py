@@ -666,3 +666,14 @@ def test_split_pages_fit_a_phone_read_well_and_pass_axe(browser, split_base, kin
         elif os.environ.get("CI") == "true":
             _missing(f"axe-core ({AXE})")
         assert visit.errors == []
+
+
+@pytest.mark.parametrize("name", ["tree", "status"])
+def test_a_link_to_a_split_page_filtered_by_department_opens_the_department_page(browser, split_base, name):
+    with Visit(browser, split_base + f"2026-q4/{name}/index.html?dept=marketing&status=on-track") as visit:
+        page = visit.page
+        page.wait_for_url(f"**/2026-q4/{name}/marketing/index.html?status=on-track")
+        page.wait_for_selector(".filters-count:not(:empty)")
+        assert page.get_by_label("Status").input_value() == "on-track"
+        assert page.locator(COUNT).inner_text().startswith("Showing ")
+        assert visit.errors == []

@@ -307,8 +307,10 @@ class _Plan:
         """The alignment tree; split, the company's objectives and what aligns to them, folded one level
         down, and the sections' trees."""
         root, split = urls.root_of(url), self._sections(cycle)
+        filters = filter_form(cycle, "objective", "objectives")  # split, a department is a page: no choice of one
         return keys.cycle, lambda: dict(
-            cycle=cycle, filters=filter_form(cycle, "objective", "objectives"), sections=[s for s in split if s.listed],
+            cycle=cycle, filters=replace(filters, departments=()) if split else filters,
+            sections=[s for s in split if s.listed],
             roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root, fold=1 if split else None, filterable=True),
             unaligned=[] if split else self.renderer.tree(unaligned(cycle), keys, 2, root, filterable=True))
 

@@ -1,7 +1,8 @@
 /* okrsite filters: the alignment tree, the status page and the people directory
    keep only the items matching what is typed, a status, a department and "only
    what needs attention", as you type. The filter lives in the address
-   (?q=...&status=...&dept=...&attention=1), so a filtered view is a link to share.
+   (?q=...&status=...&dept=...&attention=1), so a filtered view is a link to share; on a page
+   split by department (render/sections.py) a link with a department opens that department's page.
 
    Each item carries data-status (one status, or a person's: those of their
    objectives) and data-dept; its text is its own (a tree item's: its line, not
@@ -312,7 +313,21 @@
     else say(null, scope.querySelectorAll("[data-status]:not([data-also])").length);
   }
 
+  /* A link to a split page filtered by department (?dept=marketing&status=at-risk, made before the
+     split, or by hand) opens that department's page with the rest of the filter. */
+  function followSection() {
+    var params = new URLSearchParams(window.location.search), dept = params.get("dept");
+    if (!dept || document.querySelector("form.filters[data-people]")) return false;
+    var link = document.querySelector("a[data-section='" + CSS.escape(dept) + "']");
+    if (!link) return false;
+    params.delete("dept");
+    var query = params.toString();
+    window.location.replace(link.href + (query ? "?" + query : "") + window.location.hash);
+    return true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    if (followSection()) return;
     Array.prototype.forEach.call(document.querySelectorAll("form.filters"), setUp);
   });
 })();
