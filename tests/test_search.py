@@ -49,7 +49,7 @@ def load_index(out) -> tuple[dict, dict[str, dict], list[list]]:
 
 
 def decode(code: str) -> list[tuple[int, int]]:
-    """A word's postings as (entry number, flag) pairs (search.js's ``postings``)."""
+    """A word's postings as (entry number, flag) pairs (as search.js's ``mark`` reads them)."""
     found, number, value, shift = [], -1, 0, 0
     for char in code:
         digit = search.DIGITS.index(char)

@@ -37,7 +37,7 @@ from okrsite.fingerprint import stable_hash
 from okrsite.model import Owner, Site
 
 FIELDS = ("kind", "title", "detail", "url")
-PART_SIZE = 64_000  # bytes of a word part before it is split by the next letter
+PART_SIZE = 64_000  # characters of a word part before it is split by the next letter
 CHUNK_OWNERS = 16  # owners in a chunk of entries, on average
 CHUNK_MAX = 600  # entries in a chunk at most
 
@@ -45,6 +45,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 _ACCENTS = re.compile("[\u0300-\u036f]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
 #: Postings are written as numbers in base 32, low digits first: a digit of this alphabet's
 #: second half says that more digits follow.
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
@@ -68,6 +69,8 @@ def words(text: str) -> list[str]:
     text = fold(text)
     if text.isascii():
         return _ASCII_WORD.findall(text)
+    if not any(unicodedata.category(c)[0] == "M" for c in set(text) if c > "\u036f"):
+        return _WORD.findall(text)  # letters and digits: ``\w`` leaves marks out
     return "".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else " " for c in text).split()
 
 

@@ -37,49 +37,48 @@
     return prefix ? [prefix].concat(found) : found;
   }
 
-  /* A word's postings, [entry number, flag] pairs: flag 2 for the title's first word, 1 the title's, 0 the rest. */
-  function postings(code) {
-    var found = [], number = -1, value = 0, shift = 0;
-    for (var i = 0; i < code.length; i++) {
-      var digit = DIGITS.indexOf(code.charAt(i));
-      value += (digit & 31) * Math.pow(32, shift);
-      if (digit >= 32) { shift++; continue; }
-      number += Math.floor(value / 3) + 1;
-      found.push([number, value % 3]);
-      value = 0; shift = 0;
-    }
-    return found;
+  var VALUE = new Int8Array(128);  /* each digit's value, by its character's code */
+  for (var d = 0; d < DIGITS.length; d++) VALUE[DIGITS.charCodeAt(d)] = d;
+
+  /* Marks in `seen`, by entry number, where the words of `part` starting with `word` are: 3 in the
+     title's first word, 2 elsewhere in the title, 1 in the rest (the best of them). A word's entries
+     are written as numbers in base 32, low digits first (a digit above 31 says more follow): for
+     each, the gap from the one before times 3, plus its flag (search.py's _code). */
+  function mark(seen, part, word) {
+    Object.keys(part).forEach(function (token) {
+      if (token.indexOf(word) !== 0) return;
+      var code = part[token], number = -1, value = 0, scale = 1;
+      for (var i = 0; i < code.length; i++) {
+        var digit = VALUE[code.charCodeAt(i)];
+        value += (digit & 31) * scale;
+        if (digit > 31) { scale *= 32; continue; }
+        number += Math.floor(value / 3) + 1;
+        if (seen[number] <= value % 3) seen[number] = value % 3 + 1;
+        value = 0; scale = 1;
+      }
+    });
   }
 
   /* The numbers of the entries matching every word of the query, best first, at most `limit`:
      the title starting with the first word, then every word in the title, then the others;
-     the current cycle before past ones. `parts` holds the loaded parts by name. */
+     the current cycle (the lower numbers) before past ones. `parts` holds the loaded parts by name. */
   function match(head, parts, query, limit) {
     var searched = queryWords(query);
     if (!searched.length) return [];
-    var flags = searched.map(function (word) {
-      var best = new Map();
-      partsFor(head, word).forEach(function (name) {
-        var part = parts[name];
-        Object.keys(part).forEach(function (token) {
-          if (token.indexOf(word) !== 0) return;
-          postings(part[token]).forEach(function (posting) {
-            if (!(best.get(posting[0]) >= posting[1])) best.set(posting[0], posting[1]);
-          });
-        });
-      });
-      return best;
+    var seen = searched.map(function (word) {
+      var marks = new Uint8Array(head.entries);
+      partsFor(head, word).forEach(function (name) { if (parts[name]) mark(marks, parts[name], word); });
+      return marks;
     });
-    var fewest = flags.reduce(function (a, b) { return b.size < a.size ? b : a; });
-    var found = [];
-    fewest.forEach(function (flag, number) {
-      var each = flags.map(function (best) { return best.get(number); });
-      if (each.some(function (f) { return f === undefined; })) return;
-      var rank = each[0] === 2 ? 0 : (each.every(function (f) { return f > 0; }) ? 1 : 2);
-      found.push([number < head.current ? rank : rank + 3, number]);
-    });
-    found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-    return found.slice(0, limit).map(function (item) { return item[1]; });
+    var ranks = [[], [], [], [], [], []];
+    for (var number = 0; number < head.entries; number++) {
+      var inTitle = true, w;
+      for (w = 0; w < seen.length && seen[w][number]; w++) inTitle = inTitle && seen[w][number] > 1;
+      if (w < seen.length) continue;
+      var rank = (seen[0][number] === 3 ? 0 : (inTitle ? 1 : 2)) + (number < head.current ? 0 : 3);
+      if (ranks[rank].length < limit) ranks[rank].push(number);
+    }
+    return [].concat.apply([], ranks).slice(0, limit);
   }
 
   /* The chunk holding entry `number`. */
@@ -94,7 +93,7 @@
   }
 
   if (typeof module !== "undefined") {
-    module.exports = { match: match, fold: fold, words: words, partsFor: partsFor, postings: postings, chunkOf: chunkOf, hex: hex };
+    module.exports = { match: match, fold: fold, words: words, partsFor: partsFor, chunkOf: chunkOf, hex: hex };
     return;
   }
 
