@@ -123,7 +123,8 @@ def owner_words(owner: Owner) -> dict[str, Postings]:
 
 def _codes(codes: list[int]) -> str:
     """Every posting but the first, each as the gap from the one before and its flag."""
-    return "".join(_code((b // 3 - a // 3 - 1) * 3 + b % 3) for a, b in zip(codes, codes[1:]))
+    values = ((b // 3 - a // 3 - 1) * 3 + b % 3 for a, b in zip(codes, codes[1:]))
+    return "".join(_SMALL[v] if v < len(_SMALL) else _code(v) for v in values)
 
 
 def _code(value: int) -> str:
@@ -133,6 +134,9 @@ def _code(value: int) -> str:
         value >>= 5
     digits.append(DIGITS[value])
     return "".join(digits)
+
+
+_SMALL = [_code(value) for value in range(1024)]  # the codes of most postings, made once
 
 
 def _json(value: object) -> str:
