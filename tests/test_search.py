@@ -102,7 +102,8 @@ def test_every_word_is_in_its_part_with_the_entries_it_occurs_in(site, out):
 
 def test_a_big_part_is_split_by_the_next_letter(make_site, tmp_path, monkeypatch):
     monkeypatch.setattr(search, "PART_SIZE", 20)
-    root = make_site({"content/2026-Q4/test-co.md": COMPANY.replace("Grow the business", "Grow groceries and greenhouses")})
+    company = COMPANY.replace("Grow the business", "Grow groceries and greenhouses")
+    root = make_site({"content/2026-Q4/test-co.md": company})
     assert build_site(root, tmp_path / "out", BuildOptions(EXAMPLE_DATE)).ok(False)
     head, parts, _ = load_index(tmp_path / "out")
     assert {"gre", "gro"} <= set(parts) and "gr" not in parts
@@ -138,7 +139,7 @@ def test_hostile_titles_stay_data_in_every_file(make_site, tmp_path):
     _, _, entries = load_index(out)
     assert ["objective", title] in [e[:2] for e in entries]
     files = [out / urls.SEARCH_INDEX, *sorted((out / urls.SEARCH).glob("*.js"))]
-    assert not any("\u2028" in f.read_text(encoding="utf-8") or "\u2029" in f.read_text(encoding="utf-8") for f in files)
+    assert not any(char in f.read_text(encoding="utf-8") for f in files for char in "\u2028\u2029")
     if NODE is not None:  # each file is a script that only calls okrsiteSearch, whatever the titles
         loaded = run_script(f"const files = {{}}; global.okrsiteSearch = (path, data) => {{ files[path] = data; }};"
                             f"{json.dumps([f.read_text(encoding='utf-8') for f in files])}.forEach(eval);", "files")
@@ -170,7 +171,7 @@ def test_an_edit_rewrites_the_chunk_of_its_owner_and_the_parts_of_its_words_only
     person.write_text(person.read_text().replace("Orders with a picking error", "Orders with a Xylophone error"))
     assert builder.build(EXAMPLE_DATE).ok(False)
     after = {p: p.read_bytes() for p in [out / urls.SEARCH_INDEX, *(out / urls.SEARCH).glob("*.js")]}
-    changed = sorted(p.relative_to(out).as_posix() for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    changed = sorted(p.relative_to(out).as_posix() for p in before | after if before.get(p) != after.get(p))
     head, _, entries = load_index(out)
     number = next(n for n, e in enumerate(entries) if e[1] == "Orders with a Xylophone error")
     chunk = max(c for c, start in enumerate(head["chunks"]) if start <= number)

@@ -26,7 +26,8 @@ from okrsite.render.export import render_cycle_json, render_json, render_owner_j
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
 from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import by_status
-from okrsite.render.search import chunks, ordered_owners, owner_words, render_chunk, render_head_and_parts, render_search_entries
+from okrsite.render.search import (chunks, ordered_owners, owner_words, render_chunk, render_head_and_parts,
+                                   render_search_entries)
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text

@@ -88,8 +88,11 @@
     return chunk;
   }
 
+  /* The name's UTF-8 bytes in hex: how a word part's file is named (okrsite/urls.py's search_words). */
   function hex(name) {
-    return Array.prototype.map.call(new TextEncoder().encode(name), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+    return Array.prototype.map.call(new TextEncoder().encode(name), function (byte) {
+      return (byte < 16 ? "0" : "") + byte.toString(16);
+    }).join("");
   }
 
   if (typeof module !== "undefined") {
@@ -126,7 +129,9 @@
       var head = files[HEAD];
       if (!head) return callback([]);
       var searched = queryWords(query), names = {};
-      searched.forEach(function (word) { partsFor(head, word).forEach(function (name) { names[name] = "search/words-" + hex(name) + ".js"; }); });
+      searched.forEach(function (word) {
+        partsFor(head, word).forEach(function (name) { names[name] = "search/words-" + hex(name) + ".js"; });
+      });
       load(root, Object.keys(names).map(function (name) { return names[name]; }), function () {
         var parts = {};
         Object.keys(names).forEach(function (name) { parts[name] = files[names[name]]; });
