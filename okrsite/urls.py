@@ -18,7 +18,7 @@ from typing import Any
 HOME = ""
 CYCLES = "cycles/"
 SEARCH = "search/"
-SEARCH_INDEX = "search-index.js"
+SEARCH_INDEX = "search-index.js"  # the head of the search index; its parts are in search/
 EXPORT = "okrs.json"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
@@ -132,6 +132,17 @@ def owner_badge(owner_: Any, current: bool = False) -> str:
 
 def objective_badge(objective_: Any) -> str:
     return f"{BADGES}{objective_.owner.cycle.slug}/{objective_.owner.id}/{objective_.id}.svg"
+
+
+def search_words(name: str) -> str:
+    """A part of the search index: the words starting with ``name``, in a file named by its UTF-8 bytes in hex
+    (``search/words-6d61.js`` for "ma"; search.js spells these names too)."""
+    return f"{SEARCH}words-{name.encode('utf-8').hex()}.js"
+
+
+def search_chunk(number: int) -> str:
+    """A chunk of the search index's entries: ``search/entries-3.js`` (search.js spells these names too)."""
+    return f"{SEARCH}entries-{number}.js"
 
 
 def static(name: str) -> str:

@@ -9,6 +9,7 @@ Without Chromium (or Playwright) these tests are skipped with the reason; under 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -70,10 +71,16 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
+def public(tmp_path_factory) -> Path:
+    """The example site, built."""
     out = tmp_path_factory.mktemp("browser") / "public"
     assert build_site(REPO, out, BuildOptions(EXAMPLE_DATE, strict=True)).ok(True)
-    with serving(out) as port:
+    return out
+
+
+@pytest.fixture(scope="module")
+def base(public):
+    with serving(public) as port:
         yield f"http://127.0.0.1:{port}{PREFIX}"
 
 
@@ -260,6 +267,23 @@ def test_tree_branches_open_and_close_by_click(browser, base):
         assert visit.page.url.endswith(PAGES["tree"])
 
 
+def search_requests(visit) -> list[str]:
+    """The files of the search index the page asked for, from the site's root, in order."""
+    root = visit.page.url.split(PREFIX)[0] + PREFIX
+    return [url[len(root):] for url in visit.requests if url.startswith(root)
+            and (url.endswith("/search-index.js") or "/search/" in url and url.endswith(".js"))]
+
+
+def search_results(visit, query: str) -> list[tuple[str, str]]:
+    """Type ``query`` in the top bar's search box: the results' kinds and titles."""
+    box = visit.page.get_by_role("searchbox", name="Search owners and objectives")
+    box.fill(query)
+    visit.page.wait_for_function("q => { const list = document.getElementById('search-results');"
+                                 " return list && list.getAttribute('data-query') === q; }", arg=query)
+    return [(a.locator(".kind").text_content(), a.locator(".result-title").text_content())
+            for a in visit.page.locator(".search-results a").all()]
+
+
 def test_search_finds_a_person_and_opens_their_page(browser, base):
     with Visit(browser, base + PAGES["cycles"]) as visit:
         box = visit.page.get_by_role("searchbox", name="Search owners and objectives")
@@ -267,9 +291,45 @@ def test_search_finds_a_person_and_opens_their_page(browser, base):
         first = visit.page.locator(".search-results a").first
         first.wait_for(state="visible")
         assert "Oluwaseun Adeyemi" in first.inner_text()
+        asked = search_requests(visit)
+        assert asked[:2] == ["search-index.js", "search/words-6f6c.js"]  # the head, then the part of "ol..."
+        assert asked[2:] and all(re.fullmatch(r"search/entries-\d+\.js", path) for path in asked[2:])
         first.click()
         visit.page.wait_for_url("**/2026-q4/oluwaseun-adeyemi/index.html")
         assert visit.page.locator("h1").inner_text() == "Oluwaseun Adeyemi"
+        assert visit.errors == []
+
+
+def test_search_finds_objectives_and_key_results_current_cycle_first_loading_only_what_it_needs(browser, base):
+    with Visit(browser, base + PAGES["objective"]) as visit:
+        assert search_requests(visit) == []  # nothing before the reader types
+        visit.page.get_by_role("searchbox", name="Search owners and objectives").fill("o")
+        visit.page.wait_for_selector(".search-results li.muted")
+        assert visit.page.locator(".search-results").inner_text() == "Type one more letter."
+        assert search_requests(visit) == ["search-index.js"]  # one letter loads no part
+        adeyemi = visit.page.locator(".search-results a")
+        lines = search_results(visit, "adeyemi")
+        assert lines[0] == ("person", "Oluwaseun Adeyemi")
+        links = [adeyemi.nth(i).get_attribute("href") for i in range(adeyemi.count())]
+        cycles = [re.search(r"2026-q\d", link).group() for link in links]
+        assert cycles == sorted(cycles, reverse=True) and cycles[0] == "2026-q4" and "2026-q3" in cycles
+        assert search_results(visit, "ines mor")[0] == ("person", "Inès Moreau")  # accents folded
+        assert search_results(visit, "every parcel")[0] == ("objective", "Every parcel contains exactly what was ordered")
+        assert search_results(visit, "shelf locat")[0] == ("key result", "Shelf locations with barcode labels")
+        asked = search_requests(visit)
+        words = [path for path in asked if path.startswith("search/words-")]
+        # each part once: "ad", "in", "mo", "ev", "pa", "sh", "lo" (the hex of their UTF-8 bytes)
+        assert sorted(words) == sorted(f"search/words-{name.encode().hex()}.js"
+                                       for name in ("ad", "in", "mo", "ev", "pa", "sh", "lo"))
+        assert len(asked) == len(set(asked)) and asked[0] == "search-index.js"
+        chunks = [path for path in asked if path.startswith("search/entries-")]
+        assert len(chunks) == len(asked) - 1 - len(words) and len(chunks) <= 8
+        assert visit.errors == []
+
+
+def test_search_works_on_a_site_opened_from_disk(browser, public):
+    with Visit(browser, (public / PAGES["person"]).as_uri()) as visit:
+        assert search_results(visit, "lucia")[0] == ("person", "Lucía Fernández")
         assert visit.errors == []
 
 

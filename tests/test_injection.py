@@ -13,6 +13,7 @@ from htmlcheck import links, parse_file, script_sources, theme_scripts
 from okrsite.build import build_site
 from okrsite.markdown import is_remote, scheme
 from okrsite.options import BuildOptions
+from test_search import load_index
 
 EVIL = '<script>alert("x")</script> \' " {{ 7*7 }} {% raw %} &amp;'
 YAML_EVIL = json.dumps(EVIL)  # a YAML double-quoted string
@@ -114,6 +115,5 @@ def test_every_other_output_keeps_the_text_exactly(make_site, tmp_path):
     assert any(EVIL in (e.text or "") for e in feed.iter())
     rows = list(csv.DictReader(io.StringIO((out / "2026-q4/okrs.csv").read_text(encoding="utf-8-sig"), newline="")))
     assert {r["owner_name"] for r in rows if r["owner"] == "evil-co"} == {EVIL}
-    index = (out / "search-index.js").read_text()
-    entries = json.loads(index[len("okrsiteSearch("):-len(");\n")])["entries"]
+    _, _, entries = load_index(out)
     assert any(entry[1] == EVIL for entry in entries)

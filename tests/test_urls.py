@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from okrsite import urls
+from test_search import load_index
 
 
 def test_the_contracts_addresses(site):
@@ -44,6 +45,8 @@ def test_every_output_of_the_example_is_one_of_the_declared_kinds(site, out):
             for objective in owner.objectives:
                 declared |= {urls.file_of(objective.url), urls.objective_badge(objective)}
                 declared |= {urls.checkin_chart(kr) for kr in objective.key_results}
+    head, _, _ = load_index(out)  # the search index's parts, as its head names them
+    declared |= {*map(urls.search_words, head["parts"]), *map(urls.search_chunk, range(len(head["chunks"])))}
     static = {w for w in written if w.startswith(urls.STATIC)}
     assert written - static <= declared, sorted(written - static - declared)[:10]
 

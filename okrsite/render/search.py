@@ -1,21 +1,54 @@
-"""The search index: every owner, objective and key result, written at build time.
+"""The search index, written at build time in parts that the browser loads as the reader types.
 
-It is a JSON document wrapped in a call, ``okrsiteSearch({...});``, in
-``search-index.js``, so the theme's script can load it with a ``<script>`` tag:
-that also works when the site is opened from disk, where browsers refuse to
-fetch files. Private content is never in it: the model it reads is already public.
+Every owner, objective and key result is an *entry*, numbered in the order the
+search breaks ties: the current cycle's first. The index is three kinds of file:
+
+- ``search-index.js``, the head: how many entries there are and how many of them
+  are the current cycle's, the first number of each chunk of entries, and the
+  names of the word parts;
+- ``search/words-<name>.js``, a word part: for every word that starts with the
+  part's name, the entries it occurs in and whether in the title (its first word
+  or another). A part is named by the first two letters of its words (a word of
+  one letter has a part of its own); a part bigger than :data:`PART_SIZE` is split
+  by the next letter, and so on. The file name is the name's UTF-8 bytes in hex;
+- ``search/entries-<n>.js``, a chunk of entries (kind, title, detail, url), loaded
+  only for the results shown. A chunk ends after an owner whose id hashes to a
+  multiple of :data:`CHUNK_OWNERS` (or at :data:`CHUNK_MAX` entries), so adding an
+  objective changes one chunk, not all the chunks after it.
+
+A *word* is a run of letters, digits and marks of the folded text: lower case,
+then NFD with the accents U+0300 to U+036F dropped, as the theme's search.js
+folds the query. Each file is one call of ``okrsiteSearch(path, data)``, so that
+search.js can load it with a ``<script>`` tag: that also works when the site is
+opened from disk, where browsers refuse to fetch files. Private content is never
+in them: the model they read is already public.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
+from okrsite import urls
+from okrsite.fingerprint import stable_hash
 from okrsite.model import Owner, Site
+
+FIELDS = ("kind", "title", "detail", "url")
+PART_SIZE = 64_000  # characters of a word part before it is split by the next letter
+CHUNK_OWNERS = 16  # owners in a chunk of entries, on average
+CHUNK_MAX = 600  # entries in a chunk at most
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
+_ACCENTS = re.compile("[\u0300-\u036f]")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
+#: Postings are written as numbers in base 32, low digits first: a digit of this alphabet's
+#: second half says that more digits follow.
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 
 def _plain(html: str) -> str:
@@ -26,33 +59,156 @@ def _plain(html: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def search_entries(owner: Owner) -> list[list]:
-    """``[kind, title, detail, url, more words, cycle]`` for an owner, its objectives and key results."""
+def fold(text: str) -> str:
+    """Lower case without accents, as search.js folds: ``Inès`` -> ``ines``."""
+    return _ACCENTS.sub("", unicodedata.normalize("NFD", text.lower()))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``: its runs of letters, digits and marks (search.js's ``words``)."""
+    text = fold(text)
+    if text.isascii():
+        return _ASCII_WORD.findall(text)
+    if not any(unicodedata.category(c)[0] == "M" for c in set(text) if c > "\u036f"):
+        return _WORD.findall(text)  # letters and digits: ``\w`` leaves marks out
+    return "".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else " " for c in text).split()
+
+
+def search_entries(owner: Owner) -> list[tuple[list[str], str]]:
+    """``([kind, title, detail, url], more words)`` for an owner, its objectives and key results."""
     cycle = owner.cycle
     detail = " · ".join(part for part in (owner.role, owner.parent.name if owner.parent else "", cycle.title) if part)
-    entries = [[owner.kind, owner.name, detail, owner.url, owner.id, cycle.id]]
+    entries = [([owner.kind, owner.name, detail, owner.url], owner.id)]
     for objective in owner.objectives:
         where = f"{owner.name} · {cycle.title}"
-        entries.append(["objective", objective.title, where, objective.url, _plain(objective.description_html), cycle.id])
+        entries.append((["objective", objective.title, where, objective.url], _plain(objective.description_html)))
         for kr in objective.key_results:
-            entries.append(["key result", kr.title, f"{objective.title} · {where}", objective.url, kr.unit, cycle.id])
+            entries.append((["key result", kr.title, f"{objective.title} · {where}", objective.url], kr.unit))
     return entries
+
+
+def entry_count(owner: Owner) -> int:
+    """How many entries :func:`search_entries` gives for the owner (without making them)."""
+    return 1 + sum(1 + len(objective.key_results) for objective in owner.objectives)
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """Where one word occurs among an owner's entries: the first (its code: the entry's index among the
+    owner's entries times 3, plus its flag), the others written out (see :func:`_codes`), and the index of the last."""
+
+    first: int
+    rest: str
+    last: int
 
 
 def render_search_entries(owner: Owner) -> str:
     """An owner's entries as JSON list items (without the brackets around them)."""
-    return json.dumps(search_entries(owner), ensure_ascii=False, separators=(",", ":"))[1:-1]
+    return _json([entry for entry, _ in search_entries(owner)])[1:-1]
 
 
-def render_search_index(site: Site, owner_entries: Callable[[Owner], str] = render_search_entries) -> bytes:
-    """Every owner, objective and key result, the current cycle first. ``owner_entries`` gives an owner's
-    entries (by default :func:`render_search_entries`); a renderer can pass one that reuses unchanged ones."""
-    head = json.dumps({"fields": ["kind", "title", "detail", "url", "words", "cycle"],
-                       "current": site.current.id if site.current else None}, separators=(",", ":"))
+def owner_words(owner: Owner) -> dict[str, Postings]:
+    """Where each word occurs among the owner's entries. A word's flag in an entry: 2 for the title's
+    first word, 1 for another word of the title, 0 for a word of the rest."""
+    found: dict[str, list[int]] = {}
+    for index, (entry, more) in enumerate(search_entries(owner)):
+        title = words(entry[1])
+        flags = dict.fromkeys(words(f"{entry[2]} {more}"), 0) | dict.fromkeys(title, 1)
+        if title:
+            flags[title[0]] = 2
+        for word, flag in flags.items():
+            found.setdefault(word, []).append(index * 3 + flag)
+    return {word: Postings(codes[0], _codes(codes), codes[-1] // 3) for word, codes in found.items()}
+
+
+def _codes(codes: list[int]) -> str:
+    """Every posting but the first, each as the gap from the one before and its flag."""
+    values = ((b // 3 - a // 3 - 1) * 3 + b % 3 for a, b in zip(codes, codes[1:]))
+    return "".join(_SMALL[v] if v < len(_SMALL) else _code(v) for v in values)
+
+
+def _code(value: int) -> str:
+    digits = []
+    while value >= 32:
+        digits.append(DIGITS[32 + (value & 31)])
+        value >>= 5
+    digits.append(DIGITS[value])
+    return "".join(digits)
+
+
+_SMALL = [_code(value) for value in range(1024)]  # the codes of most postings, made once
+
+
+def _json(value: object) -> str:
+    """Compact JSON as a JavaScript expression (U+2028 and U+2029 escaped for older browsers)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _call(path: str, data: str) -> bytes:
+    return f"okrsiteSearch({_json(path)},{data});\n".encode("utf-8")
+
+
+def ordered_owners(site: Site) -> list[Owner]:
+    """Every owner in the order of their entries' numbers: the current cycle's first."""
     cycles = sorted(site.cycles, key=lambda c: c is not site.current)
-    entries = (text for cycle in cycles for owner in cycle.owners.values() if (text := owner_entries(owner)))
-    # joined once, as bytes: at company scale the entries are tens of megabytes
-    pieces = [f'okrsiteSearch({head[:-1]},"entries":['.encode("utf-8")]
-    for index, text in enumerate(entries):
-        pieces += [b",", text.encode("utf-8")] if index else [text.encode("utf-8")]
-    return b"".join([*pieces, b"]});\n"])
+    return [owner for cycle in cycles for owner in cycle.owners.values()]
+
+
+def chunks(owners: list[Owner]) -> list[list[Owner]]:
+    """The owners of each chunk of entries (see the module's notes)."""
+    found: list[list[Owner]] = [[]]
+    size = 0
+    for owner in owners:
+        found[-1].append(owner)
+        size += entry_count(owner)
+        if size >= CHUNK_MAX or stable_hash((owner.cycle.id, owner.id)) % CHUNK_OWNERS == 0:
+            found.append([])
+            size = 0
+    return [chunk for chunk in found if chunk]
+
+
+def render_chunk(path: str, owners: list[Owner], entries: Callable[[Owner], str] = render_search_entries) -> bytes:
+    """A chunk of entries; ``entries`` gives an owner's (a renderer can pass one that reuses unchanged ones)."""
+    return _call(path, "[" + ",".join(text for owner in owners if (text := entries(owner))) + "]")
+
+
+def render_head_and_parts(site: Site, groups: list[list[Owner]],
+                          owner_words: Callable[[Owner], dict[str, Postings]] = owner_words) -> dict[str, bytes]:
+    """The head and the word parts, by path, from the owners' words in the order of ``groups`` (the chunks)."""
+    merged: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    starts, number, current = [], 0, 0
+    for group in groups:
+        starts.append(number)
+        for owner in group:
+            for word, postings in owner_words(owner).items():
+                gap = number + postings.first // 3 - last.get(word, -1) - 1
+                merged.setdefault(word, []).extend((_code(gap * 3 + postings.first % 3), postings.rest))
+                last[word] = number + postings.last
+            count = entry_count(owner)
+            number += count
+            current += count if owner.cycle is site.current else 0
+    by_prefix: dict[str, dict[str, str]] = {}
+    for word in sorted(merged):
+        by_prefix.setdefault(word[:2], {})[word] = "".join(merged[word])
+    parts = dict(part for prefix, group in by_prefix.items() for part in _split(prefix, group))
+    head = {"fields": FIELDS, "entries": number, "current": current, "chunks": starts, "parts": sorted(parts)}
+    files = {urls.SEARCH_INDEX: _call(urls.SEARCH_INDEX, _json(head))}
+    for name, group in parts.items():
+        path = urls.search_words(name)
+        files[path] = _call(path, _json(group))
+    return files
+
+
+def _split(name: str, group: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """The part ``name`` of ``group`` (its words, each with its postings), split by the next letter while
+    it is bigger than :data:`PART_SIZE`; a word as long as the name stays in the part of that name."""
+    if len(group) == 1 or sum(len(w) + len(p) for w, p in group.items()) <= PART_SIZE:
+        yield name, group
+        return
+    longer: dict[str, dict[str, str]] = {}
+    for word, postings in group.items():
+        longer.setdefault(word[:len(name) + 1], {})[word] = postings
+    for prefix, smaller in longer.items():
+        yield from [(prefix, smaller)] if prefix == name else _split(prefix, smaller)
