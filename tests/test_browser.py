@@ -737,3 +737,15 @@ def test_a_link_to_a_split_page_filtered_by_department_opens_the_department_page
         assert page.get_by_label("Status").input_value() == "on-track"
         assert page.locator(COUNT).inner_text().startswith("Showing ")
         assert visit.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_top_bar_search_results_open_inside_the_window(browser, base, width):
+    with Visit(browser, base + PAGES["tree"], viewport={"width": width, "height": 800}) as visit:
+        page = visit.page
+        page.fill(".topbar input[type=search]", "holiday")
+        page.wait_for_selector(".topbar .search-results a")
+        left, right = page.evaluate("(() => { const r = document.querySelector('.topbar .search-results')"
+                                    ".getBoundingClientRect(); return [r.left, r.right]; })()")
+        assert 0 <= left and right <= width
+        assert visit.errors == []
