@@ -107,6 +107,26 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert_same_as_clean_build(site, out, tmp_path)
     edit(fulfillment, "parent: customer-care", "parent: manufacturing")
 
+    # a person's objective: its title, shown on the pages it aligns to, then where it aligns
+    person = site / Q4 / "people/oluwaseun-adeyemi.md"
+    edit(person, "title: Every parcel contains exactly what was ordered", "title: Every parcel is right")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Every parcel is right" in (out / "2026-q4/fulfillment/same-day/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(person, "aligns_to: fulfillment/same-day", "aligns_to: fulfillment/gentle-parcels")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Every parcel is right" in (out / "2026-q4/fulfillment/gentle-parcels/index.html").read_text(encoding="utf-8")
+    assert "Every parcel is right" not in (out / "2026-q4/fulfillment/same-day/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # add an owner: a new person in the team, on the team's page and in the directory
+    (person.parent / "new-starter.md").write_text(person.read_text(encoding="utf-8").replace(
+        "name: Oluwaseun Adeyemi", "name: Nova Starter"), encoding="utf-8")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Nova Starter" in (out / "2026-q4/fulfillment/index.html").read_text(encoding="utf-8")
+    assert "Nova Starter" in (out / "2026-q4/people/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
     # add an objective
     edit(fulfillment, "objectives:\n", "objectives:\n"
          "  - id: calm-peak\n    title: A calm peak week\n    aligns_to: manufacturing/ship-faster\n"
