@@ -295,15 +295,14 @@ class _TemplateFailure(Exception):
 
 
 def _render(output: Output) -> bytes:
-    import jinja2
-
     try:
         return output.render()
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # a template error, or a template calling a filter or method on the wrong thing
+        import jinja2
+
         path, line = _template_location(exc)
-        raise _TemplateFailure(path, line, f"template error: {exc.message or exc}") from None
-    except Exception as exc:  # a template that calls a filter or method on the wrong thing
-        path, line = _template_location(exc)
+        if isinstance(exc, jinja2.TemplateError):
+            raise _TemplateFailure(path, line, f"template error: {exc.message or exc}") from None
         if line is None:
             raise  # not from a template: okrsite's own bug
         raise _TemplateFailure(path, line, f"template error: {type(exc).__name__}: {exc}") from None
