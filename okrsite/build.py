@@ -112,6 +112,20 @@ class Builder:
             self._spare.discard()
             self._spare = None
 
+    def prepare(self) -> None:
+        """Make, or bring up to date, the tree that the next build will update and swap in (watch mode,
+        before the first save: linking every file into a new tree would cost that save 0.3 s at 1,000
+        people)."""
+        if not self.again or not self.out.is_dir():
+            return
+        spare, self._spare = self._spare, None
+        try:
+            with Staging(self.out, spare, self._listing) as staging:
+                self._spare = staging.unused() if staging.recycled else staging.mirror()
+                self._listing = staging.listing_after
+        except OSError:  # no spare: the next build links every file, as without one
+            self._spare = None
+
     def save_cache(self) -> None:
         """Keep what the builds so far learnt in the disk cache, for the next run."""
         if self.disk is None:

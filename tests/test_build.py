@@ -439,6 +439,32 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
     assert [p.name for p in out.parent.iterdir()] == ["public"]
 
 
+def test_watch_mode_prepares_the_tree_of_the_first_edit_before_it(example_copy, tmp_path, monkeypatch):
+    """Made ready after its first build, the watch builder has a copy of the output to update: the
+    first edit then links only the files that differ, as later ones do, and the output stays whole."""
+    site, out = example_copy, tmp_path / "watched" / "public"
+    assert build_site(site, out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    (out / "notes.txt").write_text("by hand")
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)  # it replaced the whole tree: the old one is far behind
+    builder.prepare()
+    files = len(tree(out))
+    links = []
+    real_link = write._link
+    monkeypatch.setattr(write, "_link", lambda source, target: (links.append(target), real_link(source, target)))
+    edit(site / Q4 / "teams/fulfillment.md", "{date: 2026-11-20, value: 64}", "{date: 2026-11-20, value: 71}")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and 0 < report.files < 40
+    assert len(links) < 40 < files
+    actual = tree(out)
+    assert actual.pop("notes.txt") == b"by hand"
+    clean = tmp_path / "clean"
+    assert build_site(site, clean, BuildOptions(EXAMPLE_DATE)).ok(False)
+    assert actual == tree(clean)
+    builder.close()
+    assert [p.name for p in out.parent.iterdir()] == ["public"]
+
+
 ROLLUP_CHAIN = {
     "content/2026-Q4/test-co.md": "---\nname: Test Co\nkind: company\nobjectives:\n  - id: grow\n    title: Grow\n"
                                   "    key_results:\n      - {id: teams, title: Teams, type: rollup}\n---\n",
