@@ -30,7 +30,7 @@ def metric_progress(start: float, target: float, current: float) -> float:
     -1e308, target 1e308) a difference would overflow to infinity: then every value
     is halved first, which gives the same fraction.
     """
-    if not all(isinstance(v, int) for v in (start, target, current)):
+    if not (isinstance(start, int) and isinstance(target, int) and isinstance(current, int)):
         start, target, current = float(start), float(target), float(current)
     done, span = current - start, target - start
     if isinstance(span, float) and not (math.isfinite(done) and math.isfinite(span)):
