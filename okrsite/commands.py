@@ -93,12 +93,10 @@ def run_build(args) -> int:
               file=sys.stderr)
         return 1
     if not args.quiet:
-        site = report.site
-        owners = sum(len(c.owners) for c in site.cycles)
-        objectives = sum(len(c.objectives) for c in site.cycles)
+        cycles, owners, objectives = report.sizes
         wrote = f"{report.pages} pages ({report.files} files) written to {out}" if report.files else \
             f"nothing changed in {out}"
-        print(f"built {plural(len(site.cycles), 'cycle')}, {owners} owners, "
+        print(f"built {plural(cycles, 'cycle')}, {owners} owners, "
               f"{objectives} objectives: {wrote} in {report.seconds:.2f} s")
     return 0
 

@@ -44,6 +44,7 @@ class Live:
     def __enter__(self) -> Live:
         self.rebuild(set())
         self.builder.save_cache()
+        self.builder.prepare()
         return self
 
     def __exit__(self, *exc) -> None:

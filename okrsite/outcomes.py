@@ -18,6 +18,7 @@ The words are English; anything else is given the benefit of the doubt (an outco
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 OUTPUT_VERBS = frozenset({
     "build", "complete", "conduct", "create", "deliver", "deploy", "design", "develop", "document", "draft",
@@ -40,6 +41,7 @@ _MOVES = re.compile(r"\bfrom\b.*\d.*\bto\b.*\d|\d.*(->|→|=>)", re.IGNORECASE)
 _WORD = re.compile(r"[a-z][a-z'-]*")
 
 
+@lru_cache(maxsize=1 << 18)  # coaching and the health page ask of every key result at every build
 def is_output(title: str) -> bool:
     """Whether ``title`` names work to deliver rather than a change to bring about."""
     words = _WORD.findall(title.lower())

@@ -12,6 +12,9 @@ from okrsite.model import Cycle, Owner
 
 def remove_private(cycle: Cycle) -> None:
     """Drop private owners and objectives and every link to them, in place."""
+    if not any(owner.private or any(o.private for o in owner.declared_objectives) for owner in cycle.owners.values()):
+        cycle.hidden = set()
+        return  # nothing to leave out: every link stays as it is
     public = {oid: owner for oid, owner in cycle.owners.items() if not owner.private}
     for owner in public.values():
         owner.parent = _public_ancestor(owner.parent)

@@ -16,6 +16,7 @@ from functools import cache
 
 from okrsite.config import StatusBands
 from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner
+from okrsite.written import Written
 
 
 def clamp(value: float) -> float:
@@ -29,7 +30,7 @@ def metric_progress(start: float, target: float, current: float) -> float:
     -1e308, target 1e308) a difference would overflow to infinity: then every value
     is halved first, which gives the same fraction.
     """
-    if not all(isinstance(v, int) for v in (start, target, current)):
+    if not (isinstance(start, int) and isinstance(target, int) and isinstance(current, int)):
         start, target, current = float(start), float(target), float(current)
     done, span = current - start, target - start
     if isinstance(span, float) and not (math.isfinite(done) and math.isfinite(span)):
@@ -47,7 +48,8 @@ _SAFE_INT, _SAFE_FLOAT = 2 ** 52, 1e300  # below these, numbers and their differ
 
 def _plain(number: float) -> bool:
     kind = type(number)
-    return (kind is int and -_SAFE_INT < number < _SAFE_INT) or (kind is float and -_SAFE_FLOAT < number < _SAFE_FLOAT)
+    return ((kind is int and -_SAFE_INT < number < _SAFE_INT)
+            or ((kind is float or kind is Written) and -_SAFE_FLOAT < number < _SAFE_FLOAT))
 
 
 def metric_progresses(start: float, target: float, values: list[float]) -> list[float]:

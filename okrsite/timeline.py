@@ -97,18 +97,20 @@ def _key_result_line(kr: KeyResult, days: list[dt.date], today: dt.date, line: T
     if kr.type == "rollup":
         aligned = [line.objectives[id(o)] for o in kr.aligned]
         return [mean(list(values)) or 0.0 for values in _by_day(aligned, days)]
-    now = key_result_progress(kr)
-    if not kr.checkins:
+    now = key_result_progress(kr) if kr.progress is None else kr.progress  # scoring's, when scored
+    checkins = kr.checkins
+    if not checkins:
         return [now] * len(days)
-    dates = [checkin.date for checkin in kr.checkins]
-    steps = _steps(kr)
-    return [now if day >= today else steps[bisect.bisect_right(dates, day)] for day in days]
+    dates = [checkin.date for checkin in checkins]
+    made = [bisect.bisect_right(dates, day) for day in days]  # how many check-ins were made by each day
+    return [now if day >= today else step for day, step in zip(days, _steps(kr, checkins, made))]
 
 
-def _steps(kr: KeyResult) -> list[float]:
-    """A metric's or a milestone's progress once its first 0, 1, 2 ... check-ins were made."""
+def _steps(kr: KeyResult, checkins: list, made: list[int]) -> list[float]:
+    """A metric's or a milestone's progress once its first ``count`` check-ins were made, for each
+    ``count`` of ``made`` (only those: the digest needs one of a key result's many)."""
     if kr.type == "milestone":
-        return [0.0, *(1.0 if c.value else 0.0 for c in kr.checkins)]
+        return [1.0 if count and checkins[count - 1].value else 0.0 for count in made]
     if kr.start is None or kr.target is None or kr.start == kr.target:
-        return [0.0] * (len(kr.checkins) + 1)
-    return metric_progresses(kr.start, kr.target, [kr.start, *(c.value for c in kr.checkins)])
+        return [0.0] * len(made)
+    return metric_progresses(kr.start, kr.target, [checkins[count - 1].value if count else kr.start for count in made])

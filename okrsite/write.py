@@ -296,6 +296,17 @@ class Staging:
         _unlock(self._lock)  # held on the new output now
         return old
 
+    def mirror(self) -> Spare:
+        """Make this new tree what the output is (hard links) and keep it as the next build's spare,
+        so the first build that changes anything costs what it changes, as later ones do."""
+        self._keep(sorted(self.before.files))  # the manifest and the files okrsite did not write too
+        for folder in self.before.empty_folders:
+            os.makedirs(f"{self._root}/{folder}", exist_ok=True)
+        os.chmod(self.folder, 0o755)
+        self._committed = True
+        self.listing_after = self.before.listing
+        return Spare(self.folder, self._lock, set(), self.before.foreign, {})
+
     def unused(self) -> Spare | None:
         """When the build writes nothing after all: a spare brought up to date stays the spare."""
         if not self.recycled:

@@ -107,6 +107,26 @@ def test_incremental_builds_are_byte_identical_to_clean_builds(example_copy, tmp
     assert_same_as_clean_build(site, out, tmp_path)
     edit(fulfillment, "parent: customer-care", "parent: manufacturing")
 
+    # a person's objective: its title, shown on the pages it aligns to, then where it aligns
+    person = site / Q4 / "people/oluwaseun-adeyemi.md"
+    edit(person, "title: Every parcel contains exactly what was ordered", "title: Every parcel is right")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Every parcel is right" in (out / "2026-q4/fulfillment/same-day/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(person, "aligns_to: fulfillment/same-day", "aligns_to: fulfillment/gentle-parcels")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Every parcel is right" in (out / "2026-q4/fulfillment/gentle-parcels/index.html").read_text(encoding="utf-8")
+    assert "Every parcel is right" not in (out / "2026-q4/fulfillment/same-day/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    # add an owner: a new person in the team, on the team's page and in the directory
+    (person.parent / "new-starter.md").write_text(person.read_text(encoding="utf-8").replace(
+        "name: Oluwaseun Adeyemi", "name: Nova Starter"), encoding="utf-8")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Nova Starter" in (out / "2026-q4/fulfillment/index.html").read_text(encoding="utf-8")
+    assert "Nova Starter" in (out / "2026-q4/people/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+
     # add an objective
     edit(fulfillment, "objectives:\n", "objectives:\n"
          "  - id: calm-peak\n    title: A calm peak week\n    aligns_to: manufacturing/ship-faster\n"
@@ -415,6 +435,32 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
     assert builder.build(EXAMPLE_DATE).ok(False)
     assert_output(foreign)
 
+    builder.close()
+    assert [p.name for p in out.parent.iterdir()] == ["public"]
+
+
+def test_watch_mode_prepares_the_tree_of_the_first_edit_before_it(example_copy, tmp_path, monkeypatch):
+    """Made ready after its first build, the watch builder has a copy of the output to update: the
+    first edit then links only the files that differ, as later ones do, and the output stays whole."""
+    site, out = example_copy, tmp_path / "watched" / "public"
+    assert build_site(site, out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    (out / "notes.txt").write_text("by hand")
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)  # it replaced the whole tree: the old one is far behind
+    builder.prepare()
+    files = len(tree(out))
+    links = []
+    real_link = write._link
+    monkeypatch.setattr(write, "_link", lambda source, target: (links.append(target), real_link(source, target)))
+    edit(site / Q4 / "teams/fulfillment.md", "{date: 2026-11-20, value: 64}", "{date: 2026-11-20, value: 71}")
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and 0 < report.files < 40
+    assert len(links) < 40 < files
+    actual = tree(out)
+    assert actual.pop("notes.txt") == b"by hand"
+    clean = tmp_path / "clean"
+    assert build_site(site, clean, BuildOptions(EXAMPLE_DATE)).ok(False)
+    assert actual == tree(clean)
     builder.close()
     assert [p.name for p in out.parent.iterdir()] == ["public"]
 

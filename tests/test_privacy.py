@@ -80,6 +80,21 @@ def test_private_objective_vanishes(site):
     assert sorted(c.ref for c in grow.children) == ["ads/clicks", "sales/deals"]
 
 
+@pytest.mark.parametrize("hidden", ["objective", "growth goal"])
+def test_a_private_objective_vanishes_where_nothing_else_is_private(make_site, hidden):
+    quiet = objective("quiet", "test-co/grow", extra="    visibility: private\n")
+    if hidden == "growth goal":  # aligned to nothing
+        quiet = quiet.replace("    aligns_to: test-co/grow\n", "    growth: true\n")
+    root = make_site({f"{CYCLE}/test-co.md": COMPANY,
+                      f"{CYCLE}/people/ada.md": owner("Ada", "person", "test-co",
+                                                      objective("deals", "test-co/grow") + quiet)})
+    loaded, diagnostics = load(root)
+    assert loaded is not None, [d.format() for d in diagnostics.items]
+    ada = loaded.current.owners["ada"]
+    assert [o.id for o in (*ada.objectives, *ada.growth)] == ["deals"]
+    assert "ada/quiet" not in all_refs(loaded.current)
+
+
 def test_private_objective_does_not_count_in_progress(site):
     sales = site.current.owners["sales"]
     assert sales.progress == pytest.approx(0.5, abs=1e-12)

@@ -28,6 +28,7 @@ from okrsite.scoring import (
     weighted_mean,
     weighted_means,
 )
+from okrsite.written import Written
 
 D = dt.date
 BANDS = StatusBands()
@@ -182,7 +183,9 @@ def test_metric_progress_is_always_between_0_and_1(start, target, current):
 
 
 NUMBERS = st.one_of(st.integers(-2 ** 60, 2 ** 60), st.integers(-1000, 1000),
-                    st.floats(allow_nan=False, allow_infinity=False), st.floats(-1e6, 1e6))
+                    st.floats(allow_nan=False, allow_infinity=False), st.floats(-1e6, 1e6),
+                    st.builds(Written, st.floats(allow_nan=False, allow_infinity=False), st.integers(0, 3)),
+                    st.builds(Written, st.floats(-1e6, 1e6), st.integers(0, 3)))  # numbers with decimals, as loaded
 
 
 @given(start=NUMBERS, target=NUMBERS, values=st.lists(NUMBERS, max_size=6))
@@ -207,6 +210,7 @@ def test_metric_progresses_of_everyday_numbers():
     assert metric_progresses(14, 7, [14, 9, 7, 3, 20]) == [0.0, 5 / 7, 1.0, 1.0, 0.0]
     assert metric_progresses(7.5, 9.0, [8.4]) == [metric_progress(7.5, 9.0, 8.4)]
     assert metric_progresses(10, 10.0, [12]) == [0.0]
+    assert metric_progresses(Written(7.5, 1), 9, [Written(8.40, 2)]) == [metric_progress(7.5, 9.0, 8.4)]
 
 
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(0.01, 100)), min_size=1, max_size=20))
