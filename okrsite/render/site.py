@@ -30,7 +30,7 @@ from okrsite.render.search import render_search_entries, render_search_index
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
-from okrsite.render.pages import make_environment, render_page
+from okrsite.render.pages import Page, make_environment, render_page, rendering
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import TreeItem, org_items, shown_below, subtree_children, tree_items
@@ -77,7 +77,6 @@ class SiteRenderer:
         self.cycle_plans: dict[str, _CyclePlan] = {}
         self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
-        self._macros: dict[str, object] = {}  # _macros.html as a module for pages at each depth, this build
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
@@ -85,7 +84,6 @@ class SiteRenderer:
         if templates != self.templates:  # compile the templates again, once
             self.templates, self.env = templates, make_environment(self.dirs)
             self.fragments.clear()
-        self._macros = {}  # made again for the new site (and templates)
         for kept in (self.fragments, self.parts):
             if len(kept) > FRAGMENTS_KEPT:
                 kept.clear()
@@ -101,25 +99,14 @@ class SiteRenderer:
             text = self.parts[key] = make()
         return text
 
-    def fragment(self, key: int, root: str, macro: str, *args, **names) -> Markup:
-        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key.
-        ``names`` are more variables for the macro."""
+    def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
+        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
         key = hash((key, root, macro))
         html = self.fragments.get(key)
         if html is None:
-            html = self.fragments[key] = Markup(getattr(self._macros_module(root, names), macro)(*args))
+            with rendering(Page(root, self.site)):
+                html = self.fragments[key] = Markup(getattr(self.env.get_template("_macros.html").module, macro)(*args))
         return html
-
-    def _macros_module(self, root: str, names: dict):
-        """``_macros.html`` made into a module for pages at depth ``root``: once per depth and build
-        (its macros read only their arguments, ``root`` and ``site``), or anew with more ``names``."""
-        if names:
-            return self.env.get_template("_macros.html").make_module({"root": root, "site": self.site, **names})
-        module = self._macros.get(root)
-        if module is None:
-            module = self._macros[root] = self.env.get_template("_macros.html").make_module(
-                {"root": root, "site": self.site})
-        return module
 
     def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
              fold: int | None = None, filterable: bool = False) -> list[Markup]:
