@@ -20,11 +20,12 @@ TEMPLATES = {
         "{% for x in items %}{{ pill(x) }}{{ loop.index }}{% endfor %}"
         "{{ many(text, 1, '<2>', key='&') }}{% call framed() %}{{ text }}{% endcall %}"
         "{% set block %}<i>{{ text }}</i>{% endset %}{{ block }}{{ text|upper }}{{ [text]|join }}"
-        "{% autoescape false %}{{ text }}{% endautoescape %}"
+        "{% autoescape false %}{{ text }}{% endautoescape %}{{ page_name() }}{{ twice(text) }}{{ text.upper() }}"
     ),
 }
 VALUES = dict(text="<a href=\"x\">'Tom' & Jerry</a>", safe=Markup("<em>safe</em>"), number=0.5, nothing=None,
-              html_object=type("Snippet", (), {"__html__": lambda self: "<hr>"})(), items=["<1>", "2"])
+              html_object=type("Snippet", (), {"__html__": lambda self: "<hr>"})(), items=["<1>", "2"],
+              page_name=jinja2.pass_context(lambda context: context.name), twice=lambda text: text * 2)
 
 
 def render(environment_class) -> str:
