@@ -89,6 +89,15 @@ class SiteRenderer:
                 kept.clear()
         return _Plan(site, self).outputs
 
+    def compile_templates(self) -> None:
+        """Compile the theme's templates now (before the build forks, so that its workers need not); one that
+        fails is left for the page that uses it to report, at its line, as it would have been."""
+        for name in self.env.list_templates():
+            try:
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001 - a template in error, or not a template at all
+                pass
+
     def part(self, file: str, key: int, make: Callable[[], T]) -> T:
         """A part of a ``file`` made of many (okrs.json, a CSV, the search index, the feed), made once per key."""
         if not self.keep_parts:
