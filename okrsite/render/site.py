@@ -90,12 +90,12 @@ class SiteRenderer:
         return _Plan(site, self).outputs
 
     def compile_templates(self) -> None:
-        """Compile the theme's templates now (before the build forks, so that its workers need not); one that
+        """Compile the pages' templates now (before the build forks, so that its workers need not); one that
         fails is left for the page that uses it to report, at its line, as it would have been."""
-        for name in self.env.list_templates():
+        for name in dict.fromkeys([*(kind.template for kind in PAGES.values()), "base.html", "_macros.html"]):
             try:
                 self.env.get_template(name)
-            except Exception:  # noqa: BLE001 - a template in error, or not a template at all
+            except Exception:  # noqa: BLE001 - a template in error, or one this theme does without
                 pass
 
     def part(self, file: str, key: int, make: Callable[[], T]) -> T:
