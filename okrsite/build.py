@@ -256,7 +256,8 @@ class Builder:
 
     def _render(self, site: Site, report: BuildReport, progress: _Progress) -> None:
         """Render what changed into a new output tree and put it in place of the old (see okrsite.write)."""
-        outputs = self.renderer(site).plan(site)
+        renderer = self.renderer(site)
+        outputs = renderer.plan(site)
         before = self._written if self._written is not None and self.out.is_dir() else {}
         stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
         if before and not stale and len(outputs) == len(before):
@@ -282,7 +283,7 @@ class Builder:
             written = {o.path: before[o.path] for o in outputs if o.path in before and before[o.path].key == o.key
                        and o.path in ours}
             fresh = []  # the files written into the new tree; all others are kept from the old
-            for chunk in run_all(render, stale, self.options.jobs):
+            for chunk in run_all(render, stale, self.options.jobs, prepare=renderer.compile_templates):
                 for index, (digest, stat) in chunk:
                     output = stale[index]
                     written[output.path] = _Written(output.key, digest, stat or before[output.path].stat)

@@ -16,7 +16,6 @@ okrsite code that wrote it, and a file of any other version is ignored.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import os
@@ -90,13 +89,11 @@ class OwnerCache:
             else:
                 stale.append((path, cycle_id, stat, raw, digest))
         for chunk in run_all(_parse, stale, jobs):
-            for index, parsed in chunk:
+            for index, (owner, diagnostics) in chunk:
                 path, _, stat, _, digest = stale[index]
-                self._entries[path] = Entry(stat, digest, *pickle.loads(parsed), parsed if self.keep_parsed else b"")
+                parsed = pickle.dumps((owner, diagnostics), protocol=pickle.HIGHEST_PROTOCOL) if self.keep_parsed else b""
+                self._entries[path] = Entry(stat, digest, owner, diagnostics, parsed)
                 self.parsed.append(path)
-            # a file parsed here leaves its model in reference cycles (an objective and its owner name
-            # each other) once pickled; builds run with the collector off, so free them chunk by chunk
-            gc.collect(0)
         self.changed = self.changed or bool(stale)
 
     def load(self, disk: DiskCache) -> None:
@@ -123,15 +120,15 @@ class OwnerCache:
             del self.cycles[cycle_id]
 
 
-def _parse(file: tuple[Path, str, tuple[int, int, int], bytes, str]) -> bytes:
-    """The owner and diagnostics of one file, pickled: as they cross from a worker and go to disk."""
+def _parse(file: tuple[Path, str, tuple[int, int, int], bytes, str]) -> tuple[Owner | None, list[Diagnostic]]:
+    """The owner and diagnostics of one file (pickled only to cross from a worker, or for the disk cache)."""
     path, cycle_id, _, raw, digest = file
     found = Diagnostics()
     document = parse_document(raw, path, display_path(path), cycle_id, found)
     owner = build_owner(document, found) if document is not None else None
     if owner is not None:
         owner.digest = digest
-    return pickle.dumps((owner, found.items), protocol=pickle.HIGHEST_PROTOCOL)
+    return owner, found.items
 
 
 class DiskCache:

@@ -7,6 +7,7 @@ report ``path:line``. Nothing here knows what the keys mean.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -44,6 +45,23 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     line_offset = 0
 
+    def resolve(self, kind, value, implicit):
+        """The tag of a node, as PyYAML's resolver gives it; a short plain text's (a key, a number, a
+        date: the same few thousand over and over) from a table kept for the process."""
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > _RESOLVED_LENGTH:
+            return super().resolve(kind, value, implicit)
+        tag = _RESOLVED.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_MAX:
+                _RESOLVED[value] = tag
+        return tag
+
+
+_RESOLVED: dict[str, str] = {}  # the tags of plain texts of at most _RESOLVED_LENGTH characters
+_RESOLVED_LENGTH = 24
+_RESOLVED_MAX = 200_000
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
@@ -75,8 +93,14 @@ def _construct(loader: _LineLoader, node: yaml.Node):
     return loader.construct_object(node, deep=True)
 
 
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
 def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
     try:
+        day = _DAY.fullmatch(node.value) if type(node) is yaml.ScalarNode else None
+        if day is not None:  # a day, as check-ins give them: what PyYAML makes of it, without its dispatch
+            return dt.date(int(day[1]), int(day[2]), int(day[3]))
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
         raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a real date", node.start_mark) from None

@@ -48,19 +48,23 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def run_all(function: Callable[[Any], Any], items: Sequence[Any], jobs: int) -> Iterator[Results]:
+def run_all(function: Callable[[Any], Any], items: Sequence[Any], jobs: int,
+            prepare: Callable[[], None] | None = None) -> Iterator[Results]:
     """``function(item)`` for every item, yielded in chunks of ``(index, result)`` as they finish.
 
     With ``jobs`` > 1 and enough items, chunks come from this process and forked
     workers, in any order; otherwise from this process in order. An exception in
     ``function`` is raised here; it must be picklable (plain arguments) to cross
-    from a worker.
+    from a worker. ``prepare()``, if given, is called before the workers are forked:
+    work that every process would otherwise do for itself (compiling templates).
     """
     jobs = min(jobs, -(-len(items) // CHUNK))
     if jobs < 2 or len(items) < MIN_ITEMS or not can_fork():
         for start in range(0, len(items), CHUNK):
             yield _chunk(function, items, start)
         return
+    if prepare is not None:
+        prepare()
     global _job
     _job = job = _Job(function, items)
     gc.freeze()  # the workers' collectors leave the inherited objects alone (and their memory shared)

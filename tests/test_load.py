@@ -251,3 +251,22 @@ def test_decimals_keep_how_they_were_written():
     assert [getattr(v, "places", None) for v in values] == [1, 2, None, 1, None, 2]  # too long to keep: a plain float
     assert values[0] == 9 and values[1] + 1 == 13.5 and type(values[1] + 1) is float
     assert pickle.loads(pickle.dumps(values[1])).places == 2
+
+
+PLAIN_VALUES = ("yes", "No", "on", "OFF", "null", "~", "true", "1_000", "0x1F", "0o17", "-12", "+3.50", ".inf", "-.INF",
+                "1e3", "2026-11-20", "2026-1-5", "2026-11-20 10:30:00", "2026-11-20T10:30:00Z", "12:30",
+                "a text", "2026-11-20 but text", "x" * 30)
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_plain_and_quoted_values_read_as_pyyaml_reads_them_every_time(quoted):
+    """Short plain texts have their tags remembered across files, and days are read without PyYAML's
+    dispatch: the values stay exactly those PyYAML gives, in the first file and in every later one."""
+    lines = "\n".join(f"v{i}: " + (f'"{v}"' if quoted else v) for i, v in enumerate(PLAIN_VALUES))
+    text = f"---\n{lines}\ndays: [2026-11-20, '2026-11-20', !!str 2026-11-20]\n---\n"
+    expected = yaml.safe_load(text.split("---")[1])
+    for _ in range(2):
+        document = parse_document(text.encode(), Path("a.md"), "a.md", "2026-Q4", Diagnostics())
+        assert dict(document.front) == expected
+        kinds = [float if isinstance(v, float) else type(v) for v in document.front.values()]  # or a Written float
+        assert kinds == [type(v) for v in expected.values()]

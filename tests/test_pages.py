@@ -1152,3 +1152,19 @@ def test_a_person_with_growth_goals_only_has_no_progress_and_points_to_them(make
     assert main.one(id="growth-speak").one(cls="obj-measure").text().startswith("25 %")
     directory = parse_file(out / "2026-q4/people/index.html").one("ul", cls="directory")
     assert "1 growth goal" in directory.text() and "Speak at a conference" not in directory.text()
+
+
+def test_a_theme_that_imports_the_macros_with_context_makes_the_same_pages(example_copy, out, tmp_path):
+    """The default theme imports ``_macros.html`` without the page's context (a module made once); a theme
+    that imports it ``with context`` still links from the page being rendered, at every depth."""
+    templates = example_copy / "themes/default/templates"
+    templates.mkdir(parents=True)
+    for name in ("objective.html", "owner.html"):
+        text = (REPO / "themes/default/templates" / name).read_text(encoding="utf-8")
+        theirs, count = re.subn(r'(\{% from "_macros.html" import [^%]*?) %\}', r"\1 with context %}", text)
+        assert count == 1
+        (templates / name).write_text(theirs, encoding="utf-8")
+    theirs = tmp_path / "theirs"
+    assert build_site(example_copy, theirs, BuildOptions(EXAMPLE_DATE, strict=True)).ok(True)
+    pages = [p.relative_to(out) for p in [*out.glob("2026-q4/*/*/index.html"), out / "2026-q4/mei-chen/index.html"]]
+    assert len(pages) > 20 and all((theirs / p).read_bytes() == (out / p).read_bytes() for p in pages)

@@ -107,6 +107,33 @@ def test_a_template_error_in_a_worker_is_reported_at_its_line(always_parallel, e
 
 
 @forking
+def test_templates_are_compiled_before_forking_and_a_broken_unused_one_is_no_error(always_parallel, example_copy,
+                                                                                  tmp_path, monkeypatch):
+    templates = example_copy / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "unused.html").write_text("{% if %}\n")
+    (templates / "notes.bin").write_bytes(b"\xff\xfe not a template")
+    compiled = []
+    original = parallel.run_all
+
+    def run_all(function, items, jobs, prepare=None):
+        def counted():
+            prepare()
+            compiled.append(os.getpid())
+        return original(function, items, jobs, prepare=counted if prepare else None)
+    monkeypatch.setattr("okrsite.build.run_all", run_all)
+    report = build_site(example_copy, tmp_path / "out", BuildOptions(EXAMPLE_DATE, strict=True, jobs=2))
+    assert report.ok(True) and compiled == [os.getpid()]
+    assert tree(tmp_path / "out") == tree(example_build_folder(tmp_path))
+
+
+def example_build_folder(tmp_path):
+    out = tmp_path / "serial"
+    assert build_site(REPO, out, BuildOptions(EXAMPLE_DATE, strict=True, jobs=1)).ok(True)
+    return out
+
+
+@forking
 def test_files_with_errors_parsed_in_workers_are_reported(always_parallel, make_site):
     root = make_site({f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/broken.md": "---\nname: [unclosed\n---\n"})
     diagnostics = Diagnostics()

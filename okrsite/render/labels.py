@@ -15,6 +15,7 @@ so that any of the fonts the charts name fits.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 CHAR_WIDTH = 0.62  # of the font size: wider than the digits of any of the charts' fonts, bold
@@ -148,7 +149,21 @@ def _crossed(box: _Edges, spans: list[_Span]) -> bool:
     """Whether any of the segments of ``spans`` passes through ``box`` (:func:`crosses` of those whose
     extent meets the box: the others cannot)."""
     l, t, r, b = box
-    return any(crosses(box, segment) for L, T, R, B, segment in spans if L <= r and R >= l and T <= b and B >= t)
+    for L, T, R, B, segment in spans:
+        if L <= r and R >= l and T <= b and B >= t and crosses(box, segment):
+            return True
+    return False
+
+
+@functools.cache
+def _tried(first: tuple[float, float, str]) -> tuple[tuple[float, float, str], ...]:
+    """The offsets a label tries, in order: the one its lines leave free first, then the others of AROUND."""
+    return (first, *(a for a in AROUND if a != first))
+
+
+def _overlaps(l: float, t: float, r: float, b: float, boxes: list[_Edges]) -> int:
+    """How many of ``boxes`` the box ``l, t, r, b`` overlaps."""
+    return sum(l < R and L < r and t < B and T < b for L, T, R, B in boxes)
 
 
 def _best(item: Wanted, plot: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
@@ -159,19 +174,26 @@ def _best(item: Wanted, plot: _Edges, taken: list[_Edges], lines: list[_Span], s
     fallback = softly = None
     crowded = []
     p_left, p_top, p_right, p_bottom = plot
-    for dx, dy, anchor in (item.first, *(a for a in AROUND if a != item.first)):
+    p_left_in, p_top_in, p_right_in, p_bottom_in = p_left - 1e-6, p_top - 1e-6, p_right + 1e-6, p_bottom + 1e-6
+    above, below = ASCENT * SIZE, DESCENT * SIZE
+    for dx, dy, anchor in _tried(item.first):
         x, y = item.x + dx, item.y + dy
         left = x - (0.0 if anchor == "start" else width / 2 if anchor == "middle" else width) - 2
         right = left + width + 4
         shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
-        box = (left + shift, y - ASCENT * SIZE - 1, right + shift, y + DESCENT * SIZE + 1)
-        found = (x + shift, y, anchor, box)
-        l, t, r, b = box
-        inside = t >= p_top - 1e-6 and b <= p_bottom + 1e-6 and l >= p_left - 1e-6 and r <= p_right + 1e-6
-        if not inside or any(l < R and L < r and t < B and T < b for L, T, R, B in taken):
+        l, t, r, b = left + shift, y - above - 1, right + shift, y + below + 1
+        found = (x + shift, y, anchor, (l, t, r, b))
+        free = t >= p_top_in and b <= p_bottom_in and l >= p_left_in and r <= p_right_in
+        if free:
+            for L, T, R, B in taken:
+                if l < R and L < r and t < B and T < b:
+                    free = False
+                    break
+        if not free:
             if item.required:
-                crowded.append((sum(l < R and L < r and t < B and T < b for L, T, R, B in taken), found))
+                crowded.append((_overlaps(l, t, r, b, taken), found))
             continue
+        box = found[3]
         if _crossed(box, lines):
             fallback = fallback or found
         elif not _crossed(box, soft):

@@ -44,8 +44,10 @@ MAX_TICKS = 8
 Y_TICKS = 5  # at most, on these small charts
 NICE_STEPS = (1, 2, 2.5, 5, 10)
 
+@functools.lru_cache(maxsize=4096)
 def escape(text: str) -> str:
-    """``text`` for SVG element content or attribute values: escaped, without characters XML forbids."""
+    """``text`` for SVG element content or attribute values: escaped, without characters XML forbids
+    (remembered: a chart's ticks, units and values come back chart after chart)."""
     return html.escape(clean(text))
 
 

@@ -6,11 +6,17 @@ been computed by :mod:`okrsite.scoring` and is formatted here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from okrsite import __version__, urls
+from okrsite.model import Site
+from okrsite.render.engine import Environment
 from okrsite.render.kpitrend import sparkline, trend_values, verdict_history
 from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, TREND_ARROWS, confidence_change, \
     confidence_series, confidence_text, confidence_word, format_number, format_score, headline, headline_text, \
@@ -24,7 +30,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     Templates are compiled once and not looked at again (no ``auto_reload``): a
     change to a template makes a new environment (see ``SiteRenderer.plan``).
     """
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in template_dirs]),
         autoescape=True,
         auto_reload=False,
@@ -46,27 +52,53 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The page being rendered, as the filters and functions that link from it or date by it see it."""
+
+    root: str  # the way from the page up to the site's root: "../../"
+    site: Site  # the site being rendered
+    path: str | None = None  # relative to the site's root; None for a fragment drawn for every page at ``root``
+
+
+_page: ContextVar[Page] = ContextVar("okrsite_page")
+
+
+@contextmanager
+def rendering(page: Page) -> Iterator[None]:
+    """Render for ``page`` within the block: ``href``, ``url_for`` and ``ago`` read it, wherever they are
+    called from, so that ``_macros.html`` can be imported without the page's context (a module made once)."""
+    token = _page.set(page)
+    try:
+        yield
+    finally:
+        _page.reset(token)
+
+
 def render_page(env: jinja2.Environment, template: str, path: str, context: dict) -> bytes:
     """Render ``template`` for the page at ``path`` (relative to the site root)."""
-    return env.get_template(template).render(context, root=urls.root_of(path), page_path=path).encode("utf-8")
+    root = urls.root_of(path)
+    with rendering(Page(root, context["site"], path)):
+        return env.get_template(template).render(context, root=root, page_path=path).encode("utf-8")
 
 
-@jinja2.pass_context
-def href(context, url: str) -> str:
+def href(url: str) -> str:
     """A link from the current page to a site-relative ``url`` (a model object's ``url``)."""
-    return urls.relative(url, context["root"])
+    return urls.relative(url, _page.get().root)
 
 
-@jinja2.pass_context
-def url_for(context, kind: str, *args, local: bool = False, absolute: bool = False) -> str:
+def url_for(kind: str, *args, local: bool = False, absolute: bool = False) -> str:
     """A link from the current page to an output of ``kind`` (see :func:`okrsite.urls.url_for`);
     with ``local``, to a file in the page's own folder, by its name alone; with ``absolute``,
     its full address under the site's ``base_url`` (for snippets used elsewhere)."""
+    page = _page.get()
     if local:
-        return urls.local(urls.url_for(kind, *args), context["page_path"])
+        if page.path is None:
+            raise ValueError(f"url_for({kind!r}, local=true) in a fragment drawn for many pages")
+        return urls.local(urls.url_for(kind, *args), page.path)
     if absolute:
-        return context["site"].config.base_url + urls.url_for(kind, *args)
-    return urls.url_for(kind, *args, root=context["root"])
+        return page.site.config.base_url + urls.url_for(kind, *args)
+    return urls.url_for(kind, *args, root=page.root)
 
 
 def bar_width(fraction: float | None) -> str:
@@ -74,10 +106,9 @@ def bar_width(fraction: float | None) -> str:
     return f"{round((fraction or 0) * 100, 1):g}%"
 
 
-@jinja2.pass_context
-def ago(context, day: dt.date) -> str:
+def ago(day: dt.date) -> str:
     """How long before the build date ``day`` was: 'yesterday', '12 days ago'."""
-    return days_ago(day, context["site"].build_date)
+    return days_ago(day, _page.get().site.build_date)
 
 
 def format_date(date: dt.date | None, style: str = "long") -> str:

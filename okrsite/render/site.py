@@ -32,7 +32,7 @@ from okrsite.render.sections import Section, render_people_index, sections, tree
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
-from okrsite.render.pages import make_environment, render_page
+from okrsite.render.pages import Page, make_environment, render_page, rendering
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import TreeItem, fold_depth, org_items, subtree_children, tree_items
@@ -81,7 +81,6 @@ class SiteRenderer:
         self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
         self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
-        self._macros: dict[str, object] = {}  # _macros.html as a module for pages at each depth, this build
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
@@ -89,11 +88,19 @@ class SiteRenderer:
         if templates != self.templates:  # compile the templates again, once
             self.templates, self.env = templates, make_environment(self.dirs)
             self.fragments.clear()
-        self._macros = {}  # made again for the new site (and templates)
         for kept in (self.fragments, self.parts):
             if len(kept) > FRAGMENTS_KEPT:
                 kept.clear()
         return _Plan(site, self).outputs
+
+    def compile_templates(self) -> None:
+        """Compile the pages' templates now (before the build forks, so that its workers need not); one that
+        fails is left for the page that uses it to report, at its line, as it would have been."""
+        for name in dict.fromkeys([*(kind.template for kind in PAGES.values()), "base.html", "_macros.html"]):
+            try:
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001 - a template in error, or one this theme does without
+                pass
 
     def part(self, file: str, key: int, make: Callable[[], T]) -> T:
         """A part of a ``file`` made of many (okrs.json, a CSV, the search index, the feed), made once per key."""
@@ -114,25 +121,14 @@ class SiteRenderer:
             known = self.kept[name] = (key, make())
         return known[1]
 
-    def fragment(self, key: int, root: str, macro: str, *args, **names) -> Markup:
-        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key.
-        ``names`` are more variables for the macro."""
+    def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
+        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
         key = hash((key, root, macro))
         html = self.fragments.get(key)
         if html is None:
-            html = self.fragments[key] = Markup(getattr(self._macros_module(root, names), macro)(*args))
+            with rendering(Page(root, self.site)):
+                html = self.fragments[key] = Markup(getattr(self.env.get_template("_macros.html").module, macro)(*args))
         return html
-
-    def _macros_module(self, root: str, names: dict):
-        """``_macros.html`` made into a module for pages at depth ``root``: once per depth and build
-        (its macros read only their arguments, ``root`` and ``site``), or anew with more ``names``."""
-        if names:
-            return self.env.get_template("_macros.html").make_module({"root": root, "site": self.site, **names})
-        module = self._macros.get(root)
-        if module is None:
-            module = self._macros[root] = self.env.get_template("_macros.html").make_module(
-                {"root": root, "site": self.site})
-        return module
 
     def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
              fold: int | None = None, filterable: bool = False) -> list[Markup]:
