@@ -25,6 +25,9 @@ from okrsite.options import BuildOptions
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DATE = dt.date(2026, 11, 20)
 CYCLE = "content/2026-Q4"
+# A clean build made to compare another build with runs in this process: a forked worker adds a third to its
+# CPU, and test_parallel holds the parallel build to the serial one byte for byte.
+CLEAN = BuildOptions(EXAMPLE_DATE, jobs=1)
 
 SITE_TOML = """\
 title = "Test Co OKRs"
