@@ -49,6 +49,18 @@ The company.
 """
 
 
+# Modules with tests of several seconds of CPU each, slowest first (docs/scale.md, "Tests"): they run before the
+# others, so that under pytest-xdist (-n auto hands the tests out in this order) they start early and no worker
+# is left alone with one of them at the end.
+SLOW_MODULES = ("test_publish.py", "test_build.py", "test_write.py", "test_properties.py", "test_scale.py",
+                "test_cache.py", "test_corpus.py", "test_package.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: index for index, name in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort: each module stays whole
+
+
 def write_site(root: Path, files: dict[str, str], site_toml: str = SITE_TOML) -> Path:
     """Write ``site.toml`` and ``files`` (paths relative to ``root``, text dedented) and return ``root``."""
     root.mkdir(parents=True, exist_ok=True)
