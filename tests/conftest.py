@@ -98,6 +98,40 @@ def example_copy(tmp_path) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def new_venv(tmp_path_factory):
+    """``new_venv(path)``: a new virtual environment at ``path`` with what ``venv.create(path, with_pip=True)``
+    puts in it (pip, and setuptools before Python 3.12); -> its folder of commands. ensurepip runs once a
+    session (3.7 s of CPU) and each new environment gets a copy of the files it installed."""
+    import os
+    import venv
+
+    template = tmp_path_factory.mktemp("venv-with-pip") / "venv"
+    venv.create(template, with_pip=True)
+    bare = tmp_path_factory.mktemp("venv-without-pip") / "venv"
+    venv.create(bare, with_pip=False)
+
+    def listed(folder: Path) -> set[str]:
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+    new = listed(template) - listed(bare)
+    added = [template / r for r in sorted(new) if r.rpartition("/")[0] not in new]  # pip/, bin/pip, ...
+
+    def make(path: Path) -> Path:
+        venv.create(path, with_pip=False)
+        for source in added:
+            target = path / source.relative_to(template)
+            if source.is_dir():
+                shutil.copytree(source, target, symlinks=True)
+            else:
+                shutil.copy2(source, target)
+                if source.read_bytes().startswith(b"#!"):  # a command: its first line names the interpreter
+                    target.write_text(source.read_text(encoding="utf-8").replace(str(template), str(path)),
+                                      encoding="utf-8")
+        return path / ("Scripts" if os.name == "nt" else "bin")
+    return make
+
+
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
     """For okrsite diff: the site at the top of a repository: tag v1 the first commit, main the second."""
