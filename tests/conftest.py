@@ -25,6 +25,9 @@ from okrsite.options import BuildOptions
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DATE = dt.date(2026, 11, 20)
 CYCLE = "content/2026-Q4"
+# A clean build made to compare another build with runs in this process: a forked worker adds a third to its
+# CPU, and test_parallel holds the parallel build to the serial one byte for byte.
+CLEAN = BuildOptions(EXAMPLE_DATE, jobs=1)
 
 SITE_TOML = """\
 title = "Test Co OKRs"
@@ -44,6 +47,18 @@ objectives:
 ---
 The company.
 """
+
+
+# Modules with tests of several seconds of CPU each, slowest first (docs/scale.md, "Tests"): they run before the
+# others, so that under pytest-xdist (-n auto hands the tests out in this order) they start early and no worker
+# is left alone with one of them at the end.
+SLOW_MODULES = ("test_publish.py", "test_build.py", "test_write.py", "test_properties.py", "test_scale.py",
+                "test_cache.py", "test_corpus.py", "test_package.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: index for index, name in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort: each module stays whole
 
 
 def write_site(root: Path, files: dict[str, str], site_toml: str = SITE_TOML) -> Path:
@@ -81,6 +96,40 @@ def example_copy(tmp_path) -> Path:
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "site.toml", site / "site.toml")
     return site
+
+
+@pytest.fixture(scope="session")
+def new_venv(tmp_path_factory):
+    """``new_venv(path)``: a new virtual environment at ``path`` with what ``venv.create(path, with_pip=True)``
+    puts in it (pip, and setuptools before Python 3.12); -> its folder of commands. ensurepip runs once a
+    session (3.7 s of CPU) and each new environment gets a copy of the files it installed."""
+    import os
+    import venv
+
+    template = tmp_path_factory.mktemp("venv-with-pip") / "venv"
+    venv.create(template, with_pip=True)
+    bare = tmp_path_factory.mktemp("venv-without-pip") / "venv"
+    venv.create(bare, with_pip=False)
+
+    def listed(folder: Path) -> set[str]:
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+    new = listed(template) - listed(bare)
+    added = [template / r for r in sorted(new) if r.rpartition("/")[0] not in new]  # pip/, bin/pip, ...
+
+    def make(path: Path) -> Path:
+        venv.create(path, with_pip=False)
+        for source in added:
+            target = path / source.relative_to(template)
+            if source.is_dir():
+                shutil.copytree(source, target, symlinks=True)
+            else:
+                shutil.copy2(source, target)
+                if source.read_bytes().startswith(b"#!"):  # a command: its first line names the interpreter
+                    target.write_text(source.read_text(encoding="utf-8").replace(str(template), str(path)),
+                                      encoding="utf-8")
+        return path / ("Scripts" if os.name == "nt" else "bin")
+    return make
 
 
 @pytest.fixture

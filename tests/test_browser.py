@@ -71,37 +71,86 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory) -> Path:
-    """The example site, built."""
-    out = tmp_path_factory.mktemp("browser") / "public"
-    assert build_site(REPO, out, BuildOptions(EXAMPLE_DATE, strict=True)).ok(True)
-    return out
-
-
-@pytest.fixture(scope="module")
-def base(public):
-    with serving(public) as port:
+def base(out):
+    """The example as the session built it (conftest's ``out``), served under the sub-path."""
+    with serving(out) as port:
         yield f"http://127.0.0.1:{port}{PREFIX}"
 
 
-class Visit:
-    """A page opened in a new browser context, with every request and console error recorded."""
+PLAYWRIGHT_VIEWPORT = {"width": 1280, "height": 720}  # what a new browser context has unless told
 
-    def __init__(self, browser, url: str, **context):
-        self.context = browser.new_context(**context)
+
+class Tab:
+    """One tab kept for the module: each visit in it is a new document, at the viewport and in the colour
+    scheme it asks for, after a blank page. Its renderer process and cache are reused: a new browser context
+    for every visit cost four times the CPU. A visit that counts the requests a page makes, clicks (the
+    mouse would stay where it clicked and hover the next page), prints or needs a context of its own
+    (JavaScript off) opens a new context instead: ``Visit(browser, ...)``."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.open()
+
+    def open(self) -> None:
+        self.context = self.browser.new_context()
         self.page = self.context.new_page()
+
+    def replace(self) -> None:
+        """After a failed test: a new tab, so that nothing it left behind reaches the next test."""
+        self.context.close()
+        self.open()
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    kept = Tab(browser)
+    yield kept
+    kept.context.close()
+
+
+class Visit:
+    """A page opened in the module's tab (``Visit(tab, ...)``) or in a new browser context
+    (``Visit(browser, ...)``), with every request and console error of its document recorded."""
+
+    def __init__(self, where, url: str, viewport: dict | None = None, color_scheme: str = "light", **context):
+        self.tab = where if isinstance(where, Tab) else None
+        if self.tab:
+            assert not context, f"a context option ({context}) needs a new context: Visit(browser, ...)"
+            self.context, self.page = None, self.tab.page
+            self.page.set_viewport_size(viewport or PLAYWRIGHT_VIEWPORT)
+            self.page.emulate_media(color_scheme=color_scheme)
+        else:
+            self.context = where.new_context(viewport=viewport or PLAYWRIGHT_VIEWPORT, color_scheme=color_scheme,
+                                             **context)
+            self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.response = self.page.goto(url, wait_until="load")
+        self.listeners = {"request": lambda request: self.requests.append(request.url),
+                          "console": lambda message: message.type == "error" and self.errors.append(message.text),
+                          "pageerror": lambda error: self.errors.append(str(error))}
+        for event, listener in self.listeners.items():
+            self.page.on(event, listener)
+        try:
+            self.response = self.page.goto(url, wait_until="load")
+            shown = self.page.evaluate("[innerWidth, matchMedia('(prefers-color-scheme: dark)').matches]")
+            assert shown == [(viewport or PLAYWRIGHT_VIEWPORT)["width"], color_scheme == "dark"], shown
+        except BaseException:
+            self.__exit__(True)
+            raise
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.context.close()
+    def __exit__(self, failed, *exc):
+        if self.context:
+            self.context.close()
+            return
+        for event, listener in self.listeners.items():
+            self.page.remove_listener(event, listener)
+        if failed:
+            self.tab.replace()
+        else:
+            self.page.goto("about:blank")
 
 
 def all_images_loaded(page) -> list[str]:
@@ -125,8 +174,8 @@ def test_page_loads_cleanly_and_only_from_loopback(browser, base, kind):
 
 
 @pytest.mark.parametrize("kind", PAGES)
-def test_nothing_overflows_on_a_phone(browser, base, kind):
-    with Visit(browser, base + PAGES[kind], viewport={"width": 375, "height": 800}) as visit:
+def test_nothing_overflows_on_a_phone(tab, base, kind):
+    with Visit(tab, base + PAGES[kind], viewport={"width": 375, "height": 800}) as visit:
         overflow = visit.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
 
@@ -153,8 +202,8 @@ TEXT = "h1, h2, p, a, li, td, th, .pill, .num, .muted, .kind, .committed-tag, su
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", PAGES)
-def test_text_contrast_is_readable(browser, base, kind, scheme):
-    with Visit(browser, base + PAGES[kind], color_scheme=scheme) as visit:
+def test_text_contrast_is_readable(tab, base, kind, scheme):
+    with Visit(tab, base + PAGES[kind], color_scheme=scheme) as visit:
         dark = visit.page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         assert dark == (scheme == "dark")
         assert visit.page.evaluate(CONTRAST, TEXT) == []
@@ -166,11 +215,11 @@ CONFIDENCE_TEXT = ".kr-confidence, .confidence-word, .trend, .confidence-series"
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
-def test_confidence_reads_well_in_dark_mode_and_on_a_phone(browser, base, width, scheme):
+def test_confidence_reads_well_in_dark_mode_and_on_a_phone(tab, base, width, scheme):
     """The confidence beside each key result's progress, the home page's falling list and the series
     of the check-in list: on screen, inside the page's width, readable in either colour scheme."""
     for path in CONFIDENCE_PAGES:
-        with Visit(browser, base + path, viewport={"width": width, "height": 900}, color_scheme=scheme) as visit:
+        with Visit(tab, base + path, viewport={"width": width, "height": 900}, color_scheme=scheme) as visit:
             page = visit.page
             assert page.locator(".kr-confidence").count() > 0, path
             assert page.locator(".kr-confidence").first.is_visible(), path
@@ -189,8 +238,8 @@ def test_confidence_reads_well_in_dark_mode_and_on_a_phone(browser, base, width,
 
 
 @pytest.mark.parametrize("scheme, stroke", [("light", "rgb(31, 111, 178)"), ("dark", "rgb(143, 176, 255)")])
-def test_the_pace_chart_follows_the_colour_scheme_and_fits_a_phone(browser, base, scheme, stroke):
-    with Visit(browser, base + PAGES["department"], color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
+def test_the_pace_chart_follows_the_colour_scheme_and_fits_a_phone(tab, base, scheme, stroke):
+    with Visit(tab, base + PAGES["department"], color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
         svg = visit.page.locator("svg.pace-svg")
         assert svg.evaluate("s => getComputedStyle(s.querySelector('polyline.pace-actual')).stroke") == stroke
         text, ideal = svg.evaluate("""s => [getComputedStyle(s.querySelector('text')).fill,
@@ -204,11 +253,11 @@ def test_the_pace_chart_follows_the_colour_scheme_and_fits_a_phone(browser, base
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_departments_across_cycles_on_a_retrospective_read_well_on_a_phone(browser, tmp_path, scheme):
+def test_departments_across_cycles_on_a_retrospective_read_well_on_a_phone(tab, tmp_path, scheme):
     """The example has one archived cycle; this site has three cycles, so its retrospective has the table."""
     out = tmp_path / "out"
     assert build_site(write_site(tmp_path / "site", history_files()), out, BuildOptions(EXAMPLE_DATE)).ok(False)
-    with serving(out) as port, Visit(browser, f"http://127.0.0.1:{port}{PREFIX}2026-q3/retro/index.html",
+    with serving(out) as port, Visit(tab, f"http://127.0.0.1:{port}{PREFIX}2026-q3/retro/index.html",
                                      color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
         table = visit.page.locator("table.score-history")
         assert table.locator("tbody tr").count() == 2 and table.is_visible()
@@ -218,10 +267,10 @@ def test_departments_across_cycles_on_a_retrospective_read_well_on_a_phone(brows
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [1280, 375])
-def test_kpi_trends_read_well_in_dark_mode_and_on_a_phone(browser, base, width, scheme):
+def test_kpi_trends_read_well_in_dark_mode_and_on_a_phone(tab, base, width, scheme):
     """Each KPI's trend line is drawn in the theme's colours (the last point green when healthy), inside the
     screen, its verdicts readable; the values are there for screen readers."""
-    with Visit(browser, base + PAGES["kpis"], viewport={"width": width, "height": 900}, color_scheme=scheme) as visit:
+    with Visit(tab, base + PAGES["kpis"], viewport={"width": width, "height": 900}, color_scheme=scheme) as visit:
         page = visit.page
         sparks = page.locator("svg.spark")
         assert sparks.count() == 3
@@ -327,8 +376,8 @@ def test_search_finds_objectives_and_key_results_current_cycle_first_loading_onl
         assert visit.errors == []
 
 
-def test_search_works_on_a_site_opened_from_disk(browser, public):
-    with Visit(browser, (public / PAGES["person"]).as_uri()) as visit:
+def test_search_works_on_a_site_opened_from_disk(browser, out):
+    with Visit(browser, (out / PAGES["person"]).as_uri()) as visit:
         assert search_results(visit, "lucia")[0] == ("person", "Lucía Fernández")
         assert visit.errors == []
 
@@ -401,8 +450,8 @@ def test_status_department_and_attention_filter_each_page(browser, base, kind, n
         assert visit.errors == []
 
 
-def test_a_shared_link_opens_the_filtered_view_and_escape_clears_the_text(browser, base):
-    with Visit(browser, base + PAGES["people"] + "?q=pack&status=on-track&dept=nowhere&utm=x") as visit:
+def test_a_shared_link_opens_the_filtered_view_and_escape_clears_the_text(tab, base):
+    with Visit(tab, base + PAGES["people"] + "?q=pack&status=on-track&dept=nowhere&utm=x") as visit:
         page = visit.page
         box = page.get_by_role("searchbox", name="Filter")
         assert box.input_value() == "pack" and page.get_by_label("Status").input_value() == "on-track"
@@ -419,8 +468,8 @@ def test_a_shared_link_opens_the_filtered_view_and_escape_clears_the_text(browse
         assert visit.errors == []
 
 
-def test_the_filter_works_from_the_keyboard_alone(browser, base):
-    with Visit(browser, base + PAGES["status"]) as visit:
+def test_the_filter_works_from_the_keyboard_alone(tab, base):
+    with Visit(tab, base + PAGES["status"]) as visit:
         page = visit.page
         names = []
         for _ in range(30):
@@ -452,8 +501,8 @@ def test_the_filter_works_from_the_keyboard_alone(browser, base):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", ["tree", "status", "people"])
-def test_the_filter_fits_a_phone_and_reads_well(browser, base, kind, scheme):
-    with Visit(browser, base + PAGES[kind], color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
+def test_the_filter_fits_a_phone_and_reads_well(tab, base, kind, scheme):
+    with Visit(tab, base + PAGES[kind], color_scheme=scheme, viewport={"width": 375, "height": 800}) as visit:
         page = visit.page
         page.get_by_role("searchbox", name="Filter").fill("a")
         controls = page.evaluate("Array.from(document.querySelectorAll('.filters input, .filters select, .filters button'))"
@@ -479,18 +528,27 @@ def test_without_javascript_every_item_shows_and_no_control(browser, base, kind)
 
 
 SHOWN = "e => e.checkVisibility()"  # false inside a closed <details>, unlike getClientRects
+# What has the focus once each Tab key is let go, read in the page as the key's keyup reaches the document (the
+# focused element, or the document's body): the same as asking after each press, without a call per press.
+RECORD_FOCUS = """() => { window.focusAfterTab = [];
+  document.addEventListener('keyup', event => { if (event.key !== 'Tab') return;
+    const el = document.activeElement, s = getComputedStyle(el);
+    window.focusAfterTab.push([el.tagName, el.getAttribute('href') + '|' + el.textContent.trim(), s.outlineStyle, s.outlineWidth]);
+  }, true); }"""
 
 
 @pytest.mark.parametrize("kind", PAGES)
-def test_keyboard_reaches_every_link_with_a_visible_focus(browser, base, kind):
-    with Visit(browser, base + PAGES[kind]) as visit:
+def test_keyboard_reaches_every_link_with_a_visible_focus(tab, base, kind):
+    with Visit(tab, base + PAGES[kind]) as visit:
         page = visit.page
         stops = page.evaluate(f"Array.from(document.querySelectorAll('a[href], summary, input, button')).filter({SHOWN}).length")
-        reached, unmarked = set(), []
+        page.evaluate(RECORD_FOCUS)
         for _ in range(stops + 10):
             page.keyboard.press("Tab")
-            focused = page.evaluate("""() => { const el = document.activeElement; const s = getComputedStyle(el);
-                return [el.tagName, el.getAttribute('href') + '|' + el.textContent.trim(), s.outlineStyle, s.outlineWidth]; }""")
+        presses = page.evaluate("window.focusAfterTab")
+        assert len(presses) == stops + 10
+        reached, unmarked = set(), []
+        for focused in presses:
             if focused[0] == "A":
                 reached.add(focused[1])
                 if focused[2] == "none" or focused[3] == "0px":
@@ -503,10 +561,10 @@ def test_keyboard_reaches_every_link_with_a_visible_focus(browser, base, kind):
 
 @pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("kind", PAGES)
-def test_no_serious_accessibility_violations(browser, base, kind, width):
+def test_no_serious_accessibility_violations(tab, base, kind, width):
     if not AXE.is_file():
         _missing(f"axe-core ({AXE})")
-    with Visit(browser, base + PAGES[kind], viewport={"width": width, "height": 900}) as visit:
+    with Visit(tab, base + PAGES[kind], viewport={"width": width, "height": 900}) as visit:
         assert serious_violations(visit.page) == []
 
 
@@ -547,9 +605,9 @@ CHART_CORNERS = """async () => {
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", CHARTED)
-def test_charts_follow_the_colour_scheme(browser, base, kind, scheme):
+def test_charts_follow_the_colour_scheme(tab, base, kind, scheme):
     """A chart in an <img> draws itself on the card's colour in either scheme: no white block in dark mode."""
-    with Visit(browser, base + CHARTED[kind], color_scheme=scheme) as visit:
+    with Visit(tab, base + CHARTED[kind], color_scheme=scheme) as visit:
         card = visit.page.evaluate("getComputedStyle(document.querySelector('.chart')).backgroundColor")
         corners = visit.page.evaluate(CHART_CORNERS)
         assert corners, "no chart on the page"
@@ -559,9 +617,9 @@ def test_charts_follow_the_colour_scheme(browser, base, kind, scheme):
 
 
 @pytest.mark.parametrize("kind", CHARTED)
-def test_charts_fit_a_phone_whole(browser, base, kind):
+def test_charts_fit_a_phone_whole(tab, base, kind):
     """At 375 px every chart is drawn whole inside the screen: nothing to scroll sideways, nothing cut off."""
-    with Visit(browser, base + CHARTED[kind], viewport={"width": 375, "height": 800}) as visit:
+    with Visit(tab, base + CHARTED[kind], viewport={"width": 375, "height": 800}) as visit:
         page = visit.page
         assert all_images_loaded(page) == []
         boxes = page.evaluate("""Array.from(document.querySelectorAll('.chart img')).map(img => {
@@ -575,10 +633,10 @@ def test_charts_fit_a_phone_whole(browser, base, kind):
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-def test_an_objective_with_three_key_results_is_short(browser, base):
+def test_an_objective_with_three_key_results_is_short(tab, base):
     """The holiday campaign (three charted key results) was 3,213 px tall at 1280 px: each chart now sits beside
     its key result's numbers."""
-    with Visit(browser, base + CHARTED["objective"], viewport={"width": 1280, "height": 900}) as visit:
+    with Visit(tab, base + CHARTED["objective"], viewport={"width": 1280, "height": 900}) as visit:
         page = visit.page
         all_images_loaded(page)
         assert page.evaluate("document.documentElement.scrollHeight") < 2300
@@ -590,9 +648,9 @@ def test_an_objective_with_three_key_results_is_short(browser, base):
 
 @pytest.mark.parametrize("width", [1280, 1024, 768, 375])
 @pytest.mark.parametrize("kind", ["home", "archived cycle", "retrospective"])
-def test_status_tiles_leave_no_holes(browser, base, kind, width):
+def test_status_tiles_leave_no_holes(tab, base, kind, width):
     """Every line of status tiles is filled from edge to edge, whatever the width."""
-    with Visit(browser, base + PAGES[kind], viewport={"width": width, "height": 900}) as visit:
+    with Visit(tab, base + PAGES[kind], viewport={"width": width, "height": 900}) as visit:
         lines = visit.page.evaluate("""() => {
             const list = document.querySelector('.counts'), edge = list.getBoundingClientRect(), lines = {};
             for (const tile of list.children) { const box = tile.getBoundingClientRect();
@@ -606,8 +664,8 @@ def test_status_tiles_leave_no_holes(browser, base, kind, width):
 
 
 @pytest.mark.parametrize("page_path", ["2026-q4/tree/index.html", "2026-q3/tree/index.html"])
-def test_tree_bars_line_up_whatever_the_status_word(browser, base, page_path):
-    with Visit(browser, base + page_path, viewport={"width": 1280, "height": 900}) as visit:
+def test_tree_bars_line_up_whatever_the_status_word(tab, base, page_path):
+    with Visit(tab, base + page_path, viewport={"width": 1280, "height": 900}) as visit:
         visit.page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         bars = visit.page.evaluate("""Array.from(document.querySelectorAll('.node-measure .bar')).map(bar => {
             const box = bar.getBoundingClientRect(); return [Math.round(box.left), Math.round(box.width)]; })""")
@@ -616,8 +674,8 @@ def test_tree_bars_line_up_whatever_the_status_word(browser, base, page_path):
         assert words > 1 or page_path.startswith("2026-q4")  # the archived tree mixes 'Achieved' and 'Progress made'
 
 
-def test_home_puts_find_your_team_near_the_top(browser, base):
-    with Visit(browser, base + PAGES["home"], viewport={"width": 1280, "height": 900}) as visit:
+def test_home_puts_find_your_team_near_the_top(tab, base):
+    with Visit(tab, base + PAGES["home"], viewport={"width": 1280, "height": 900}) as visit:
         page = visit.page
         headings = page.evaluate("Array.from(document.querySelectorAll('main h2:not(.visually-hidden)')).map(h => h.textContent)")
         assert headings[0] == "Find your team or yourself"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_DATE, REPO, write_site
+from conftest import CLEAN, EXAMPLE_DATE, REPO, write_site
 from htmlcheck import parse_file
 from test_scorehistory import history_files
 from okrsite import write
@@ -25,7 +25,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def assert_same_as_clean_build(site: Path, out: Path, scratch: Path) -> None:
     clean = scratch / "clean"
     shutil.rmtree(clean, ignore_errors=True)
-    report = build_site(site, clean, BuildOptions(EXAMPLE_DATE))
+    report = build_site(site, clean, CLEAN)
     assert report.ok(False), [d.format() for d in report.diagnostics.items]
     expected, actual = tree(clean), tree(out)
     assert sorted(actual) == sorted(expected)
@@ -230,7 +230,7 @@ def test_a_new_day_updates_the_pace(example_copy, tmp_path):
     later = EXAMPLE_DATE.replace(day=EXAMPLE_DATE.day + 3)
     assert builder.build(later).ok(False)
     clean = tmp_path / "clean"
-    build_site(example_copy, clean, BuildOptions(later))
+    build_site(example_copy, clean, BuildOptions(later, jobs=1))
     assert tree(out) == tree(clean)
 
 
@@ -393,7 +393,7 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
             assert actual.pop(path) == data
         clean = tmp_path / "clean"
         shutil.rmtree(clean, ignore_errors=True)
-        assert build_site(site, clean, BuildOptions(EXAMPLE_DATE)).ok(False)
+        assert build_site(site, clean, CLEAN).ok(False)
         assert actual == tree(clean)
         assert len(list(out.parent.iterdir())) <= 2, "more than the output and its one spare"
 

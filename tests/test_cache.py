@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_DATE
+from conftest import CLEAN, EXAMPLE_DATE
 from okrsite.build import CACHE_FOLDER, Builder, build_site
 from okrsite.cache import DiskCache, signing_key
 from okrsite.options import BuildOptions
@@ -102,7 +102,7 @@ def test_a_run_after_an_edit_redoes_only_what_changed_and_equals_a_clean_build(s
     person.write_text(person.read_text().replace("title: ", "title: Edited ", 1))
     report = cached_build(site, out)
     assert report.parsed == 1 and 0 < report.rendered < 100
-    build_site(site, tmp_path / "clean", BuildOptions(EXAMPLE_DATE))
+    build_site(site, tmp_path / "clean", CLEAN)
     assert tree(out) == tree(tmp_path / "clean")
 
 
@@ -161,7 +161,7 @@ def test_image_hosts_reach_files_parsed_before_in_memory_and_on_disk(site, tmp_p
             (site / "site.toml").write_text(f"{text}\n[markdown]\nimage_hosts = {hosts}\n")
         assert cached_build(site, tmp_path / "out").parsed == 65  # every file: the disk cache's are out of date
         assert watching.build(EXAMPLE_DATE).ok(True)
-        build_site(site, tmp_path / "clean", BuildOptions(EXAMPLE_DATE))
+        build_site(site, tmp_path / "clean", CLEAN)
         for out in ("out", "watched", "clean"):
             photo = parse_file(tmp_path / out / page)
             assert (photo.find("img", alt="Team photo") is not None) == shown, (hosts, out)

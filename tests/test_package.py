@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import venv
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -77,12 +76,11 @@ def test_the_wheel_carries_the_theme_the_starter_files_and_the_license(dist):
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory, dist) -> Path:
+def installed(tmp_path_factory, dist, new_venv) -> Path:
     """A fresh virtual environment with okrsite installed from its wheel; -> its bin folder."""
     work = tmp_path_factory.mktemp("package")
     [wheel] = list(dist[0].glob("okrsite-*.whl"))
-    venv.create(work / "venv", with_pip=True)
-    bin_dir = work / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    bin_dir = new_venv(work / "venv")
     run(str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel), cwd=work)
     return bin_dir
 

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tomllib
 import threading
-import venv
 from collections.abc import Iterator
 from functools import partial
 from html.parser import HTMLParser
@@ -220,11 +219,10 @@ def _site_repository(root: Path) -> None:
     _run(git + ["commit", "-q", "-am", "Sales: a check-in, and calls"], root)
 
 
-def _run_workflow(workflow: Path, root: Path, work: Path, env: dict[str, str]) -> dict[str, str]:
+def _run_workflow(workflow: Path, root: Path, work: Path, env: dict[str, str], new_venv) -> dict[str, str]:
     """Each `run:` step of the workflow's jobs in order, with bash as GitHub runs it, in a new virtual
     environment (on GitHub, setup-python's Python); the `uses:` actions are left out. -> step: output."""
-    bin_dir = work / "venv" / "bin"
-    venv.create(work / "venv", with_pip=True)
+    bin_dir = new_venv(work / "venv")
     env = dict(env, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", XDG_CACHE_HOME=str(work / "cache"),
                PIP_CACHE_DIR=str(work / "cache/pip"))
     outputs = {}
@@ -237,7 +235,7 @@ def _run_workflow(workflow: Path, root: Path, work: Path, env: dict[str, str]) -
     return outputs
 
 
-def test_the_workflows_of_a_new_site_work_before_okrsite_is_on_the_package_index(wheelhouse, tmp_path):
+def test_the_workflows_of_a_new_site_work_before_okrsite_is_on_the_package_index(wheelhouse, tmp_path, new_venv):
     """`okrsite new`, then both workflows' `run:` steps as GitHub runs them, each workflow in a fresh
     virtual environment whose package index has okrsite's dependencies but not okrsite.
 
@@ -261,11 +259,11 @@ def test_the_workflows_of_a_new_site_work_before_okrsite_is_on_the_package_index
                      GITHUB_BASE_REF="main", GITHUB_STEP_SUMMARY=str(summary))
     with _source_repository(tmp_path / "source") as url:
         requirements.write_text(requirements.read_text().replace(f"git+{SOURCE}@", f"git+{url}@"))
-        published = _run_workflow(root / ".github/workflows/pages.yml", root, tmp_path / "pages", env)
-        checked = _run_workflow(root / ".github/workflows/check.yml", root, tmp_path / "check", env)
+        published = _run_workflow(root / ".github/workflows/pages.yml", root, tmp_path / "pages", env, new_venv)
+        checked = _run_workflow(root / ".github/workflows/check.yml", root, tmp_path / "check", env, new_venv)
         digest_summary = tmp_path / "digest-summary.md"
         digested = _run_workflow(root / ".github/workflows/digest.yml", root, tmp_path / "digest",
-                                 dict(env, GITHUB_STEP_SUMMARY=str(digest_summary)))
+                                 dict(env, GITHUB_STEP_SUMMARY=str(digest_summary)), new_venv)
 
     assert list(published) == ["pip install -r okrsite-requirements.txt", "okrsite build"]
     assert re.search(r"sales\.md:\d+: warning: .*'calls' has no unit", published["okrsite build"])  # and it published

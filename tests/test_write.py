@@ -23,7 +23,7 @@ from okrsite.build import build_site
 from okrsite import write
 from okrsite.write import OutputConflict, Staging
 from okrsite.options import BuildOptions
-from conftest import COMPANY, EXAMPLE_DATE, REPO
+from conftest import CLEAN, COMPANY, EXAMPLE_DATE, REPO
 
 TEAM = """\
 ---
@@ -366,7 +366,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole(e
     for title in ("Suds A", "Suds B"):
         _set_title(site, title)
         reference = tmp_path / title
-        assert build_site(site, reference, BuildOptions(EXAMPLE_DATE)).ok(False)
+        assert build_site(site, reference, CLEAN).ok(False)
         versions[title] = snapshot(reference)
     assert versions["Suds A"] != versions["Suds B"]
     subprocess.run(_build_command(site, out, cached), check=True, env={**os.environ, "PYTHONPATH": str(REPO)})
