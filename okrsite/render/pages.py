@@ -52,6 +52,23 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     return env
 
 
+_ENVIRONMENTS: dict[tuple[tuple[Path, ...], str], jinja2.Environment] = {}
+ENVIRONMENTS_KEPT = 4
+
+
+def environment(template_dirs: list[Path], templates: str) -> jinja2.Environment:
+    """The environment of :func:`make_environment` for these theme folders, whose templates have the key
+    ``templates`` (:func:`okrsite.theme.templates_key`), shared by every build of this process: its
+    templates are compiled once, not once per build (a test session builds sites hundreds of times)."""
+    key = (tuple(template_dirs), templates)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        if len(_ENVIRONMENTS) >= ENVIRONMENTS_KEPT:
+            _ENVIRONMENTS.clear()
+        env = _ENVIRONMENTS[key] = make_environment(template_dirs)
+    return env
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """The page being rendered, as the filters and functions that link from it or date by it see it."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+import jinja2
 from markupsafe import Markup
 
 from okrsite import urls
@@ -32,7 +33,7 @@ from okrsite.render.sections import Section, render_people_index, sections, tree
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
-from okrsite.render.pages import Page, make_environment, render_page, rendering
+from okrsite.render.pages import Page, environment, render_page, rendering
 from okrsite.render.people import kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import TreeItem, fold_depth, org_items, subtree_children, tree_items
@@ -75,7 +76,7 @@ class SiteRenderer:
         self.dirs = dirs
         self.keep_parts = keep_parts  # keep the parts of site-wide files for the next build
         self.templates: str | None = None  # the key of the templates that ``env`` has compiled
-        self.env = make_environment(dirs)
+        self.env: jinja2.Environment | None = None  # made by plan()
         self.site: Site | None = None  # the site being rendered: every page sees the latest
         self.cycle_plans: dict[str, _CyclePlan] = {}
         self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
@@ -86,7 +87,7 @@ class SiteRenderer:
         self.site = site
         templates = templates_key(self.dirs)
         if templates != self.templates:  # compile the templates again, once
-            self.templates, self.env = templates, make_environment(self.dirs)
+            self.templates, self.env = templates, environment(self.dirs, templates)
             self.fragments.clear()
         for kept in (self.fragments, self.parts):
             if len(kept) > FRAGMENTS_KEPT:
