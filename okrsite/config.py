@@ -86,7 +86,7 @@ class SiteConfig:
     checks: CheckSettings = field(default_factory=CheckSettings)
     image_hosts: tuple[str, ...] = ()  # hosts whose images Markdown shows; others are links (okrsite.markdown)
     # a cycle with more objectives than this gets its alignment tree, status page and people directory as one
-    # page per department behind each (render/views.py: sections); 0 splits every cycle
+    # page per department behind each (okrsite/render/sections.py); 0 splits every cycle
     split_above: int = 1000
 
     @property

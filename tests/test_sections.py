@@ -296,3 +296,17 @@ def test_a_department_page_of_a_split_cycle_links_its_own_tree_people_and_status
         "objectives by status": "2026-q4/status/marketing/index.html"}
     assert "Its whole department" not in parse_file(out / path).one("dl", cls="facts").text()  # not split
     assert "Its whole department" not in parse_file(public / "2026-q4/web-store/index.html").one("dl", cls="facts").text()
+
+
+def test_people_js_keeps_hostile_names_as_plain_data(tmp_path):
+    """A name with a line separator, quotes and a closing script tag stays one string of the call."""
+    root = copy_example(tmp_path / "site", 0)
+    target = root / "content/2026-Q4/people/diego-alvarez.md"
+    text = target.read_text(encoding="utf-8")
+    hostile = 'Diego \u2028"</script>\u2029 Álvarez'
+    target.write_text(text.replace("name: Diego Álvarez", f"name: {json.dumps(hostile)}"), encoding="utf-8")
+    assert build_site(root, root / "public", BuildOptions(EXAMPLE_DATE)).ok(False)
+    script = (root / "public/2026-q4/people/people.js").read_text(encoding="utf-8")
+    assert "\u2028" not in script and "\u2029" not in script
+    data = json.loads(script[len("okrsitePeople("):-3])
+    assert hostile in [p[0] for p in data["people"]]

@@ -104,7 +104,7 @@ class Postings:
 
 def render_search_entries(owner: Owner) -> str:
     """An owner's entries as JSON list items (without the brackets around them)."""
-    return _json([entry for entry, _ in search_entries(owner)])[1:-1]
+    return script_json([entry for entry, _ in search_entries(owner)])[1:-1]
 
 
 def owner_words(owner: Owner) -> dict[str, Postings]:
@@ -139,14 +139,15 @@ def _code(value: int) -> str:
 _SMALL = [_code(value) for value in range(1024)]  # the codes of most postings, made once
 
 
-def _json(value: object) -> str:
-    """Compact JSON as a JavaScript expression (U+2028 and U+2029 escaped for older browsers)."""
+def script_json(value: object) -> str:
+    """Compact JSON as a JavaScript expression, U+2028 and U+2029 escaped for older browsers (the search
+    index's files, and people.js of :mod:`okrsite.render.sections`)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _call(path: str, data: str) -> bytes:
-    return f"okrsiteSearch({_json(path)},{data});\n".encode("utf-8")
+    return f"okrsiteSearch({script_json(path)},{data});\n".encode("utf-8")
 
 
 def ordered_owners(site: Site) -> list[Owner]:
@@ -194,10 +195,10 @@ def render_head_and_parts(site: Site, groups: list[list[Owner]],
         by_prefix.setdefault(word[:2], {})[word] = "".join(merged[word])
     parts = dict(part for prefix, group in by_prefix.items() for part in _split(prefix, group))
     head = {"fields": FIELDS, "entries": number, "current": current, "chunks": starts, "parts": sorted(parts)}
-    files = {urls.SEARCH_INDEX: _call(urls.SEARCH_INDEX, _json(head))}
+    files = {urls.SEARCH_INDEX: _call(urls.SEARCH_INDEX, script_json(head))}
     for name, group in parts.items():
         path = urls.search_words(name)
-        files[path] = _call(path, _json(group))
+        files[path] = _call(path, script_json(group))
     return files
 
 

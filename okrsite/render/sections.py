@@ -14,12 +14,12 @@ each person in a few words for its filter (``static/filter.js``) to find anyone.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from okrsite.model import Cycle, Objective, Owner
 from okrsite.render.heatmap import row_owners
 from okrsite.render.people import org_chart
+from okrsite.render.search import script_json
 from okrsite.render.tree import forest, sort_key
 
 
@@ -106,5 +106,4 @@ def render_people_index(cycle: Cycle, found: list[Section]) -> bytes:
     people.sort(key=lambda p: (p[0].lower(), p[1]))
     data = {"cycle": cycle.slug, "sections": [[s.owner.id, s.owner.name] for s in found], "teams": team_rows,
             "people": people}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"okrsitePeople({text});\n".encode("utf-8")
+    return f"okrsitePeople({script_json(data)});\n".encode("utf-8")
