@@ -61,6 +61,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort: each module stays whole
 
 
+def interruptible() -> None:
+    """For ``Popen(preexec_fn=...)``: the child takes SIGINT as a program started from a terminal does,
+    with Python's KeyboardInterrupt, even when the test session runs with SIGINT ignored (started as
+    a background job, as ``cmd &`` does), which the child would inherit."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def write_site(root: Path, files: dict[str, str], site_toml: str = SITE_TOML) -> Path:
     """Write ``site.toml`` and ``files`` (paths relative to ``root``, text dedented) and return ``root``."""
     root.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import COMPANY, REPO, write_site
+from conftest import COMPANY, REPO, interruptible, write_site
 
 TIMEOUT = 10.0
 
@@ -42,7 +42,8 @@ def watching(root: Path, out: Path):
     """``okrsite watch`` running in a new process: ``(process, output)``; killed if still running at the end."""
     process = subprocess.Popen([sys.executable, "-m", "okrsite", "watch", str(root), "-o", str(out), "--date", "2026-11-20"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"})
+                               env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"},
+                               preexec_fn=interruptible)
     try:
         yield process, Output(process)
     finally:

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from conftest import COMPANY, EXAMPLE_DATE, REPO, write_site
+from conftest import COMPANY, EXAMPLE_DATE, REPO, interruptible, write_site
 from okrsite.live import Live
 from okrsite.serve import SCRIPT_TAG, Hub, PreviewServer
 from okrsite.options import BuildOptions
@@ -204,7 +204,8 @@ class Serving:
         env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(self.tmp)}
         self.process = subprocess.Popen([sys.executable, "-m", "okrsite", "serve", str(root), "--port", "0",
                                          "--date", "2026-11-20"],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                                        preexec_fn=interruptible)
         self.lines: list[str] = []
 
     def __enter__(self) -> Serving:
