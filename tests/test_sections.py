@@ -310,3 +310,35 @@ def test_people_js_keeps_hostile_names_as_plain_data(tmp_path):
     assert "\u2028" not in script and "\u2029" not in script
     data = json.loads(script[len("okrsitePeople("):-3])
     assert hostile in [p[0] for p in data["people"]]
+
+
+def test_incremental_builds_of_a_split_site_are_byte_identical_to_clean_builds(tmp_path):
+    """The department pages and people.js follow edits in watch mode: a title, a team's name, a team
+    moved to another department, and the cycle crossing split_above both ways."""
+    from okrsite.build import Builder
+    from test_build import assert_same_as_clean_build, edit
+
+    site, out = copy_example(tmp_path / "site", 0), tmp_path / "out"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_same_as_clean_build(site, out, tmp_path)
+    q4 = site / "content/2026-Q4"
+    edit(q4 / "people/fatima-el-amrani.md", "title: Tell the story of the mill", "title: Tell the tale of the mill")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Tell the tale of the mill" in (out / "2026-q4/tree/marketing/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(q4 / "teams/content-social.md", "name: Content & Social", "name: Stories & Social")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Stories & Social" in (out / "2026-q4/people/people.js").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(q4 / "teams/fulfillment.md", "parent: manufacturing", "parent: customer-care")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert "Fulfillment" in (out / "2026-q4/tree/customer-care/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(site / "site.toml", "split_above = 0", "split_above = 1000")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert not (out / "2026-q4/tree/marketing").exists()
+    assert_same_as_clean_build(site, out, tmp_path)
+    edit(site / "site.toml", "split_above = 1000", "split_above = 0")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert_same_as_clean_build(site, out, tmp_path)
