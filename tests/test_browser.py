@@ -20,6 +20,7 @@ from okrsite.build import build_site
 from okrsite.options import BuildOptions
 from pages_server import PREFIX, serving
 from test_scorehistory import history_files
+from test_sections import copy_example
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -700,10 +701,7 @@ FOUND = "ul.finder-results > li"
 
 @pytest.fixture(scope="module")
 def split_base(tmp_path_factory):
-    root = tmp_path_factory.mktemp("split-browser")
-    shutil.copytree(REPO / "content", root / "content")
-    toml = (REPO / "site.toml").read_text(encoding="utf-8")
-    (root / "site.toml").write_text(toml.replace("[cycles.", "split_above = 0\n\n[cycles.", 1), encoding="utf-8")
+    root = copy_example(tmp_path_factory.mktemp("split-browser"), 0)
     assert build_site(root, root / "public", BuildOptions(EXAMPLE_DATE, strict=True)).ok(True)
     with serving(root / "public") as port:
         yield f"http://127.0.0.1:{port}{PREFIX}"

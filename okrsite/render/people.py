@@ -11,9 +11,14 @@ from okrsite.model import Cycle, Kpi, Owner
 HEALTH_ORDER = (True, False, None)  # healthy, not healthy, no verdict
 
 
+def by_name(owner: Owner) -> tuple[str, str]:
+    """The order of the people directory: by name, then id."""
+    return owner.name.lower(), owner.id
+
+
 def people(cycle: Cycle) -> list[Owner]:
     """Every person of the cycle, by name."""
-    return sorted((o for o in cycle.owners.values() if o.kind == "person"), key=lambda o: (o.name.lower(), o.id))
+    return sorted((o for o in cycle.owners.values() if o.kind == "person"), key=by_name)
 
 
 def org_chart(cycle: Cycle) -> list[Owner]:

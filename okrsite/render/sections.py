@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from okrsite.model import Cycle, Objective, Owner
 from okrsite.render.heatmap import row_owners
-from okrsite.render.people import org_chart
+from okrsite.render.people import by_name, org_chart
 from okrsite.render.search import script_json
 from okrsite.render.tree import forest, sort_key
 
@@ -95,15 +95,15 @@ def render_people_index(cycle: Cycle, found: list[Section]) -> bytes:
     teams: dict[str, int] = {}
     team_rows: list[list[str]] = []
     people = []
-    for index, section in enumerate(found):
-        for person in section.people:
-            team = person.parent
-            if team is not None and team.id not in teams:
-                teams[team.id] = len(team_rows)
-                team_rows.append([team.id, team.name])
-            statuses = " ".join(dict.fromkeys(o.status for o in person.objectives))
-            people.append([person.name, person.id, person.role or "", teams[team.id] if team else -1, index, statuses])
-    people.sort(key=lambda p: (p[0].lower(), p[1]))
+    everyone = sorted(((person, index) for index, section in enumerate(found) for person in section.people),
+                      key=lambda pair: by_name(pair[0]))
+    for person, index in everyone:
+        team = person.parent
+        if team is not None and team.id not in teams:
+            teams[team.id] = len(team_rows)
+            team_rows.append([team.id, team.name])
+        statuses = " ".join(dict.fromkeys(o.status for o in person.objectives))
+        people.append([person.name, person.id, person.role or "", teams[team.id] if team else -1, index, statuses])
     data = {"cycle": cycle.slug, "sections": [[s.owner.id, s.owner.name] for s in found], "teams": team_rows,
             "people": people}
     return f"okrsitePeople({script_json(data)});\n".encode("utf-8")

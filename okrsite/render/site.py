@@ -8,7 +8,7 @@ template, chart or badge makes it. Each :class:`Output` carries a key from
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
@@ -34,7 +34,7 @@ from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
 from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import Page, environment, render_page, rendering
-from okrsite.render.people import kpi_owners, kpi_summary, people
+from okrsite.render.people import by_name, kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import TreeItem, fold_depth, org_items, subtree_children, tree_items
 from okrsite.render.views import (FilterForm, alignment_roots, confidence_falling, departments, filter_form, needs_attention,
@@ -290,7 +290,7 @@ class _Plan:
 
     def _overview(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         below = cycle.company.children if cycle.company else []
-        split = bool(self._sections(cycle))  # its people are in the people directory's sections
+        split = self._split(cycle)  # its people are in the people directory's sections
         return keys.cycle, lambda: dict(
             cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
             attention=needs_attention(cycle), falling=confidence_falling(cycle), heatmap=status_rows(cycle),
@@ -304,6 +304,10 @@ class _Plan:
             found = self.sections[cycle.id] = sections(cycle, self.site.config.split_above)
         return found
 
+    def _split(self, cycle: Cycle) -> bool:
+        """Whether the cycle's long pages are split by department."""
+        return bool(self._sections(cycle))
+
     def _status_rows(self, cycle: Cycle) -> dict[int, Row]:
         """The rows of the cycle's status page by their owner's ``id()``, made once per cycle."""
         rows = self.status_rows.get(cycle.id)
@@ -315,9 +319,8 @@ class _Plan:
         """The alignment tree; split, the company's objectives and what aligns to them, folded one level
         down, and the sections' trees."""
         root, split = urls.root_of(url), self._sections(cycle)
-        filters = filter_form(cycle, "objective", "objectives")  # split, a department is a page: no choice of one
-        return keys.cycle, lambda: dict(
-            cycle=cycle, filters=replace(filters, departments=()) if split else filters,
+        return keys.cycle, lambda: dict(  # split, a department is a page: no choice of one
+            cycle=cycle, filters=filter_form(cycle, "objective", "objectives", departments=not split),
             sections=[s for s in split if s.listed],
             roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root, fold=1 if split else None, filterable=True),
             unaligned=[] if split else self.renderer.tree(unaligned(cycle), keys, 2, root, filterable=True))
@@ -330,12 +333,12 @@ class _Plan:
                        tuple(keys.tree_item(item, keys.department(item.objective.owner)) for item in items))
                       for parent, items in groups)
         return combine(keys.frame, section.owner.id, section.owner.name, shown), lambda: dict(
-            cycle=cycle, section=section, filters=replace(filter_form(cycle, "objective", "objectives"), departments=()),
+            cycle=cycle, section=section, filters=filter_form(cycle, "objective", "objectives", departments=False),
             groups=[(parent, self.renderer.draw_tree(items, keys, root, filterable=True)) for parent, items in groups])
 
     def _status(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The status page; split, the heat map of the departments leads to their sections' pages."""
-        split = bool(self._sections(cycle))
+        split = self._split(cycle)
         return keys.cycle, lambda: dict(cycle=cycle, filters=filter_form(cycle, "objective", "objectives"),
                                         section=None, split=split, rows=status_rows(cycle),
                                         groups=[] if split else [(row, by_status(row)) for row in status_rows(cycle)])
@@ -346,7 +349,7 @@ class _Plan:
         shown = (tuple(keys.owners[id(o)] for o in section.owners), tuple(keys.objectives[id(o)] for o in row.objectives))
         return combine(keys.frame, shown), lambda: dict(
             cycle=cycle, section=section, split=False, groups=[(row, by_status(row))],
-            filters=replace(filter_form(cycle, "objective", "objectives"), departments=()))
+            filters=filter_form(cycle, "objective", "objectives", departments=False))
 
     def _people(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The people directory, drawn person by person (each entry kept until it changes); split,
@@ -359,8 +362,8 @@ class _Plan:
         return self._people_entries(cycle, people(cycle), keys, url, filters, None)
 
     def _people_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
-        everyone = sorted(section.people, key=lambda o: (o.name.lower(), o.id))
-        filters = replace(filter_form(section.cycle, "person", "people"), departments=())
+        everyone = sorted(section.people, key=by_name)
+        filters = filter_form(section.cycle, "person", "people", departments=False)
         return self._people_entries(section.cycle, everyone, keys, url, filters, section)
 
     def _people_entries(self, cycle: Cycle, everyone: list[Owner], keys: CycleKeys, url: str, filters: FilterForm,
@@ -395,7 +398,7 @@ class _Plan:
         rows = status_rows(cycle)
         committed = retro.committed(rows)
         later = retro.next_cycle(self.site, cycle)
-        split = bool(self._sections(cycle))
+        split = self._split(cycle)
         carried = retro.carried_over(rows, later)
         # of the next cycle the page shows only which objectives go on there (links; their progress is
         # on their own pages), so an edit in the running cycle leaves the retrospective alone
@@ -415,7 +418,7 @@ class _Plan:
         departments' their final scores in earlier cycles: both are part of its key."""
         line = self._pace_lines(owner.cycle).get(id(owner))
         scores = self.history.of(owner) if owner.kind == "department" else []
-        split = owner.kind == "department" and bool(self._sections(owner.cycle))  # it has pages of its own there
+        split = owner.kind == "department" and self._split(owner.cycle)  # it has pages of its own there
         shown = owner_extras(line.values if line else None,
                              signature([c for c, _ in scores], [d for _, d in scores]) if scores else None, split)
         return keys.owner(owner, shown), lambda: dict(
@@ -445,12 +448,12 @@ class _Plan:
         root = urls.root_of(url)
         return self._everything(), lambda: dict(sections=[
             self.renderer.fragment(self.keys[id(c)].cycle, root, "index_section", c, partial(self._index_owners, c),
-                                   bool(self._sections(c))) for c in site.cycles])
+                                   self._split(c)) for c in site.cycles])
 
     def _index_owners(self, cycle: Cycle) -> list[Owner]:
         """The owners the search page lists for a cycle: all of them, or of a split cycle its departments
         and teams (its people are in the people directory's sections)."""
-        split = bool(self._sections(cycle))
+        split = self._split(cycle)
         return sorted((o for o in cycle.owners.values() if not split or o.kind != "person"), key=org_order)
 
     def _not_found(self, site: Site, keys: None, url: str) -> tuple[int, Callable[[], dict]]:

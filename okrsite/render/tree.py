@@ -138,15 +138,15 @@ def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | 
 def org_items(owners: list[Owner], people: bool = True) -> list[OrgItem]:
     """``owners`` and everyone below each of them in the org chart, as items; without ``people``,
     the departments and teams alone."""
-    def below(owner: Owner) -> list[Owner]:
-        return owner.children if people else [o for o in owner.children if o.kind != "person"]
+    def shown(found: list[Owner]) -> list[Owner]:
+        return found if people else [o for o in found if o.kind != "person"]
     items: list[OrgItem] = []
-    stack: list = list(reversed(owners if people else [o for o in owners if o.kind != "person"]))
+    stack: list = list(reversed(shown(owners)))
     while stack:
         entry = stack.pop()
         if isinstance(entry, OrgItem):
             items.append(entry)
-        elif children := below(entry):
+        elif children := shown(entry.children):
             items.append(OrgItem(entry, "branch"))
             stack.append(OrgItem(entry, "end"))
             stack.extend(reversed(children))

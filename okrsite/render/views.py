@@ -36,9 +36,11 @@ class FilterForm:
     attention: tuple[tuple[str, str], ...]  # (status, label)
 
 
-def filter_form(cycle: Cycle, one: str, many: str) -> FilterForm:
+def filter_form(cycle: Cycle, one: str, many: str, departments: bool = True) -> FilterForm:
+    """The filter of a page listing the cycle's items; without ``departments`` (a page of one department,
+    or of a split cycle where each department is a page) it offers no choice of department."""
     statuses = STATUS_ORDER[cycle.state]
-    rows = {row.id: row.name for _, row in row_owners(cycle)}
+    rows = {row.id: row.name for _, row in row_owners(cycle)} if departments else {}
     return FilterForm(one, many, tuple((s, STATUS_LABELS[s]) for s in statuses) if len(statuses) > 1 else (),
                       tuple(rows.items()) if len(rows) > 1 else (),
                       tuple((s, STATUS_LABELS[s]) for s in statuses if s in NEEDS_ATTENTION))
