@@ -12,18 +12,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from okrsite.cache import OwnerCache
-from okrsite.coaching import coach_linked, coach_scored
+from okrsite.coaching import LINKED, coach_linked, coach_scored, find, report
 from okrsite.config import CheckSettings, SiteConfig, StatusBands, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.graduation import link_graduations
-from okrsite.graph import link_cycle
+from okrsite.graph import check_checkin_dates, link_cycle
 from okrsite.history import FileHistory, GitHistory, apply_history
 from okrsite.load import discover
-from okrsite.model import Cycle, Site
+from okrsite.model import Cycle, Owner, Site
 from okrsite.options import BuildOptions
 from okrsite.parallel import available_jobs
 from okrsite.privacy import remove_private
+from okrsite.relink import alone, link_shape, merged, numbers, take_content
 from okrsite.scoring import score_cycle
 
 
@@ -85,6 +86,11 @@ class _LinkedCycle:
     inputs: _CycleInputs
     cycle: Cycle
     diagnostics: list
+    owners: dict[Path, Owner]  # the linked owner of each file
+    public: bool  # nothing in it is private: the cycle as written is the cycle as shown
+    # what the checks of the cycle as written found: the check-ins' dates (under "dates") and coaching's
+    # checks, so an edit in place finds again only what is about the edited files
+    written: dict[str, list]
 
 
 @dataclass
@@ -113,7 +119,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
         cycle=(cycle.title, cycle.start, cycle.end, cycle.state, cycle.folder), status=config.status,
         checks=config.checks, build_date=build_date, include_private=options.include_private, last_closed=last_closed)
     known = cache.cycles.get(cycle.id)
-    if known is not None and known.inputs == inputs:
+    if known is not None and (known.inputs == inputs or _edit_in_place(known, inputs, paths, entries, loading)):
         for item in known.diagnostics:
             loading.diagnostics.add(item)
         return known.cycle
@@ -129,14 +135,87 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
             apply_history(entry.owner, histories.get(path), cycle)
             owners.append(entry.owner)
     link_cycle(cycle, owners, found, broken)
+    dates = Diagnostics()
+    check_checkin_dates(cycle, dates)
+    _add(found, dates.items)
     cache.cycles.pop(cycle.id, None)
     if not found.errors:
-        coach_linked(cycle, config.checks, build_date, found)
+        public = options.include_private or not any(_private(owner) for owner in owners)
+        written = {"dates": dates.items, **coach_linked(cycle, config.checks, build_date, found)}
         if not options.include_private:
             remove_private(cycle)
-        score_cycle(cycle, build_date, config.status, config.checks.stale_days)
-        coach_scored(cycle, config.checks, build_date, found, last_closed)
-        cache.cycles[cycle.id] = _LinkedCycle(inputs, cycle, found.items)
+        _score(cycle, loading, found, last_closed)
+        linked = {path: entry.owner for path, entry in zip(paths, entries)}
+        cache.cycles[cycle.id] = _LinkedCycle(inputs, cycle, found.items, linked, public, written)
     for item in found.items:
         loading.diagnostics.add(item)
     return cycle
+
+
+def _score(cycle: Cycle, loading: _Loading, found: Diagnostics, last_closed: bool) -> None:
+    config, build_date = loading.config, loading.options.build_date()
+    score_cycle(cycle, build_date, config.status, config.checks.stale_days)
+    coach_scored(cycle, config.checks, build_date, found, last_closed)
+
+
+def _add(found: Diagnostics, items) -> None:
+    for item in items:
+        found.add(item)
+
+
+def _private(owner: Owner) -> bool:
+    """Whether the owner or one of its objectives is private (left out of the site as shown)."""
+    return owner.private or any(o.private for o in owner.declared_objectives)
+
+
+def _edit_in_place(known: _LinkedCycle, inputs: _CycleInputs, paths: list[Path], entries: list, loading: _Loading) -> bool:
+    """Take the edited files of ``known``'s cycle into its linked objects (:mod:`okrsite.relink`), then check,
+    coach and score it again; ``False`` (nothing done) unless only what its files say changed, not how they
+    link, and the edited files have nothing private (the checks of the cycle as written, private objectives
+    included, are then found again for the edited files alone)."""
+    if loading.histories or replace(known.inputs, files=inputs.files) != inputs:
+        return False
+    if [f[0] for f in known.inputs.files] != paths:
+        return False
+    edited = [(known.owners[path], entry) for path, entry, before, now in zip(paths, entries, known.inputs.files, inputs.files)
+              if before != now]
+    cycle = known.cycle
+    if any(entry.owner is None or any(d.severity == "error" for d in entry.diagnostics)
+           or link_shape(entry.owner) != link_shape(owner)
+           or not known.public and (_private(entry.owner) or owner is cycle.company) for owner, entry in edited):
+        return False
+    config, build_date = loading.config, loading.options.build_date()
+    before = numbers(cycle)
+    for owner, entry in edited:
+        take_content(owner, entry.owner)
+        entry.owner = owner
+    found = Diagnostics()
+    for entry in entries:  # what linking would report: the files' own problems, then the check-ins' dates
+        _add(found, entry.diagnostics)
+    known.written = _found_again(known, [owner for owner, _ in edited], config.checks, build_date)
+    _add(found, known.written["dates"])
+    report({name: items for name, items in known.written.items() if name != "dates"}, found)
+    _score(cycle, loading, found, inputs.last_closed)
+    after = numbers(cycle)
+    changed = {item for item, value in after.items() if before.get(item) != value}
+    for owner, _ in edited:
+        changed.add(owner)
+        changed.update(owner.objectives)
+    cycle.changes.append(frozenset(changed))
+    known.inputs, known.diagnostics = inputs, found.items
+    return True
+
+
+def _found_again(known: _LinkedCycle, edited: list[Owner], checks: CheckSettings, today: dt.date) -> dict[str, list]:
+    """What the checks of the cycle as written find after an edit in place of the ``edited`` owners: what
+    they found about the other files, and what they find about these, looked at alone (the company's
+    objectives alone are checked against what aligns to them, in a cycle with nothing private)."""
+    view, paths = alone(known.cycle, edited), {owner.source.path for owner in edited}
+    order = {owner.source.path: index for index, owner in enumerate(known.owners.values())}
+    dates = Diagnostics()
+    check_checkin_dates(view, dates)
+    fresh = find({name: check for name, check in LINKED.items() if name != "unsupported"}, view, checks, today)
+    if known.cycle.company in edited:
+        fresh.update(find({"unsupported": LINKED["unsupported"]}, known.cycle, checks, today))
+    return {name: merged(kept, fresh.get(name, ()) if name != "dates" else dates.items, paths, order)
+            for name, kept in known.written.items()}

@@ -176,9 +176,14 @@ LAST_CLOSED_ONLY = frozenset({"stretch"})
 REMINDERS = frozenset({"stale", "dependencies"})
 
 
-def coach_linked(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics) -> None:
-    """The checks of a linked cycle as written, private objectives included."""
-    _run(LINKED, cycle, settings, today, diagnostics)
+Findings = dict[str, list[Finding]]  # what each check that ran found, by its name, in the order of its checks
+
+
+def coach_linked(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics) -> Findings:
+    """The checks of a linked cycle as written, private objectives included; returns what they found."""
+    findings = find(LINKED, cycle, settings, today)
+    report(findings, diagnostics)
+    return findings
 
 
 def coach_scored(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnostics: Diagnostics,
@@ -186,19 +191,24 @@ def coach_scored(cycle: Cycle, settings: CheckSettings, today: dt.date, diagnost
     """The checks that need the scores, of the cycle as the site shows it (``last_closed``: the
     most recently closed one, the only cycle :data:`LAST_CLOSED_ONLY` checks judge)."""
     checks = {name: check for name, check in SCORED.items() if last_closed or name not in LAST_CLOSED_ONLY}
-    _run(checks, cycle, settings, today, diagnostics)
+    report(find(checks, cycle, settings, today), diagnostics)
+
+
+def find(checks: dict[str, Check], cycle: Cycle, settings: CheckSettings, today: dt.date) -> Findings:
+    """What each of ``checks`` that is on and applies to ``cycle`` finds."""
+    return {name: list(check(cycle, settings, today)) for name, check in checks.items()
+            if settings.on(name) and applies(name, cycle, today)}
+
+
+def report(findings: Findings, diagnostics: Diagnostics) -> None:
+    """Each finding as a warning, or a note for :data:`REMINDERS`."""
+    for name, found in findings.items():
+        add = diagnostics.note if name in REMINDERS else diagnostics.warning
+        for finding in found:
+            add(finding.path, finding.line, finding.message)
 
 
 def applies(name: str, cycle: Cycle, today: dt.date) -> bool:
     """Whether check ``name`` has something to say about ``cycle`` on ``today`` (see :data:`APPLIES`)."""
     rule = APPLIES.get(name)
     return rule is None or rule(cycle, today)
-
-
-def _run(checks: dict[str, Check], cycle: Cycle, settings: CheckSettings, today: dt.date,
-         diagnostics: Diagnostics) -> None:
-    for name, check in checks.items():
-        if settings.on(name) and applies(name, cycle, today):
-            report = diagnostics.note if name in REMINDERS else diagnostics.warning
-            for found in check(cycle, settings, today):
-                report(found.path, found.line, found.message)

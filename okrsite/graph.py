@@ -12,7 +12,8 @@ from okrsite.urls import CYCLE_PAGES
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
-    """Fill ``cycle.owners`` and every link between owners and objectives.
+    """Fill ``cycle.owners`` and every link between owners and objectives (then
+    :func:`check_checkin_dates` warns of check-ins dated outside the cycle).
 
     ``broken`` holds the ids of files that had errors of their own: references to
     them are not reported again, so one mistake gives one message.
@@ -23,7 +24,6 @@ def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, brok
     index = objective_index(cycle)
     _link_alignments(cycle, index, diagnostics)
     link_work(cycle, index, diagnostics)
-    _check_checkin_dates(cycle, diagnostics)
 
 
 def _collect(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics) -> None:
@@ -165,7 +165,7 @@ def _break_alignment_loops(cycle: Cycle, diagnostics: Diagnostics) -> None:
     cut_loops(cycle.objectives, lambda o: list(o.parents), lambda a: a.objective, cut)
 
 
-def _check_checkin_dates(cycle: Cycle, diagnostics: Diagnostics) -> None:
+def check_checkin_dates(cycle: Cycle, diagnostics: Diagnostics) -> None:
     """A check-in dated outside its cycle is most likely a typo in the date."""
     for objective in cycle.objectives:
         for kr in objective.key_results:

@@ -456,6 +456,9 @@ class Cycle:
     score: float | None = None
     expected: float = 0.0  # the elapsed fraction of the cycle at the build date
     status_counts: dict[str, int] = field(default_factory=dict)  # objectives by status
+    # edits taken in place since the cycle was linked (okrsite.relink), oldest first: for each, the
+    # owners and objectives whose content or numbers changed
+    changes: list[frozenset] = field(default_factory=list, repr=False)
 
     @property
     def slug(self) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from okrsite.config import StatusBands
 from okrsite.fingerprint import code_version, combine, stable_hash
+from okrsite.graph import org_walk
 from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner, Site
 from okrsite.render.heatmap import row_owners
 from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children, subtree_children
@@ -62,6 +63,27 @@ def _linked_work(objective: Objective) -> tuple[list[Objective], list[Owner]]:
         objectives += [d.target.objective for d in part.dependencies] + [d.dependent.objective for d in part.needed_by]
         people += part.contributors
     return objectives, people
+
+
+def _above(objectives: list[Objective]) -> list[Objective]:
+    """``objectives`` and every objective they align to, directly or not."""
+    return _reach(objectives, lambda o: [a.objective for a in o.parents])
+
+
+def _below(objectives: list[Objective]) -> list[Objective]:
+    """``objectives`` and every objective aligned to them, directly or not."""
+    return _reach(objectives, lambda o: o.children)
+
+
+def _reach(start: list[Objective], step) -> list[Objective]:
+    seen, found, stack = set(), [], list(start)
+    while stack:
+        objective = stack.pop()
+        if id(objective) not in seen:
+            seen.add(id(objective))
+            found.append(objective)
+            stack.extend(step(objective))
+    return found
 
 
 def graduation(kpi: Kpi) -> tuple:
@@ -135,6 +157,7 @@ class CycleKeys:
     """
 
     def __init__(self, cycle: Cycle, site: int):
+        self._signed = cycle
         self.objectives: dict[int, int] = {}
         self.owners: dict[int, int] = {}
         self.subtrees: dict[int, int] = {}
@@ -144,10 +167,60 @@ class CycleKeys:
             for objective in owner.objectives:
                 self.objectives[id(objective)] = _objective(objective)
         self.frame = stable_hash((site, cycle.id, cycle.title, cycle.start, cycle.end, cycle.state, cycle.expected))
-        everything = combine(tuple(self.owners[id(o)] for o in cycle.owners.values()),
-                             tuple(self.objectives[id(o)] for o in cycle.objectives))
-        self.cycle = combine(self.frame, everything)  # anything in the cycle: overview, tree
+        self.cycle = self._everything()  # anything in the cycle: overview, tree
         self.departments = {id(owner): row.id for owner, row in row_owners(cycle)}
+        self._led: dict[int, list[Owner]] = {}  # the people each person leads (``Owner.lead``), by the lead's id()
+        for owner in cycle.owners.values():
+            if owner.lead is not None:
+                self._led.setdefault(id(owner.lead), []).append(owner)
+
+    def _everything(self) -> int:
+        cycle = self._signed
+        return combine(self.frame, combine(tuple(self.owners[id(o)] for o in cycle.owners.values()),
+                                           tuple(self.objectives[id(o)] for o in cycle.objectives)))
+
+    def update(self, changed: frozenset[Owner | Objective]) -> set[Owner]:
+        """Sign again the owners and objectives in ``changed`` (edited in place: their links are as
+        they were, see :mod:`okrsite.relink`), and return the owners whose outputs' keys may read
+        those signatures: the only ones whose keys must be made again."""
+        objectives = [item for item in changed if isinstance(item, Objective)]
+        for item in changed:
+            if isinstance(item, Objective):
+                self.objectives[id(item)] = _objective(item)
+            else:
+                self.owners[id(item)] = _owner(item)
+        for objective in _above(objectives):  # their subtrees hold the changed objectives
+            self.subtrees.pop(id(objective), None)
+        affected = self._around(changed)
+        for owner in affected:
+            for objective in owner.objectives:
+                self.neighbourhoods.pop(id(objective), None)
+        self.cycle = self._everything()
+        return affected
+
+    def _around(self, changed: frozenset[Owner | Objective]) -> set[Owner]:
+        """The owners whose pages, badges, charts and parts may show something of ``changed``: what
+        the methods below read. For an objective, the owners of every objective whose chains, links,
+        needs or subtree hold it, and the people who contribute to it; for an owner, everyone below it
+        in the org chart (their ancestors), its parent (its children), the people it leads, the
+        people contributing to its objectives and the owners of the work it contributes to."""
+        owners: set[Owner] = set()
+        objectives = [item for item in changed if isinstance(item, Objective)]
+        owners.update(objective.owner for objective in (*_above(objectives), *_below(objectives)))
+        for objective in objectives:
+            needs, people = _linked_work(objective)
+            owners.update(o.owner for o in needs)
+            owners.update(people)
+        for owner in changed:
+            if isinstance(owner, Owner):
+                owners.update(org_walk(owner))
+                owners.update(self._led.get(id(owner), ()))
+                if owner.parent is not None:
+                    owners.add(owner.parent)
+                owners.update(part.owner for part in owner.contributions)
+                for objective in owner.objectives:
+                    owners.update(_linked_work(objective)[1])
+        return owners
 
     def department(self, owner: Owner) -> str:
         """The id of the owner's row on the status page, which the pages' filters know it by: its

@@ -64,8 +64,14 @@ class _CyclePlan:
     site_key: int
     history: int  # the other cycles' department scores that its pages show
     graduations: int  # the other cycles' side of the links between KPIs and key results its pages show
+    revision: int  # the cycle's edits in place (``Cycle.changes``) that it takes in
     keys: CycleKeys
-    outputs: list[Output]
+    files: list[Output]  # the cycle's own: its pages and their sections, exports and charts
+    owned: dict[int, list[Output]]  # each owner's, by the owner's ``id()``, in the cycle's order
+
+    @property
+    def outputs(self) -> list[Output]:
+        return [*self.files, *(output for outputs in self.owned.values() for output in outputs)]
 
 
 class SiteRenderer:
@@ -208,9 +214,18 @@ class _Plan:
         graduated = self.graduations.get(cycle.id, 0)
         if (known is not None and known.cycle is cycle and known.site_key == self.site_key and known.history == history
                 and known.graduations == graduated):
-            return known
-        keys = CycleKeys(cycle, self.site_key)
-        return _CyclePlan(cycle, self.site_key, history, graduated, keys, list(self._cycle(cycle, keys)))
+            if known.revision == len(cycle.changes):
+                return known
+            # edited in place since (okrsite.relink): only the owners around the edits get new keys
+            keys = known.keys
+            affected = keys.update(frozenset().union(*cycle.changes[known.revision:]))
+            owned = {id(o): list(self._owner(o, keys)) if o in affected else known.owned[id(o)]
+                     for o in cycle.owners.values()}
+        else:
+            keys = CycleKeys(cycle, self.site_key)
+            owned = {id(o): list(self._owner(o, keys)) for o in cycle.owners.values()}
+        return _CyclePlan(cycle, self.site_key, history, graduated, len(cycle.changes), keys,
+                          list(self._cycle_files(cycle, keys)), owned)
 
     def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
@@ -231,7 +246,7 @@ class _Plan:
 
     # The other files of a cycle, an owner, an objective and the site.
 
-    def _cycle(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
+    def _cycle_files(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
         yield from self._pages("cycle", cycle, keys)
         split = self._sections(cycle)
         for section in split:
@@ -250,8 +265,6 @@ class _Plan:
             bands = tuple((b.label, b.counts) for b in retro.score_bands(cycle.objectives))
             yield Output(urls.score_distribution(cycle), stable_hash(("distribution", title, bands)),
                          partial(_svg, charts.score_distribution_chart, title, bands))
-        for owner in cycle.owners.values():
-            yield from self._owner(owner, keys)
 
     def _owner(self, owner: Owner, keys: CycleKeys) -> Iterator[Output]:
         yield from self._pages("owner", owner, keys)
