@@ -111,6 +111,16 @@ def test_every_owner_with_objectives_gets_its_line_from_one_timeline_of_the_cycl
     assert ops.rows[3] == (D(2026, 10, 22), 0.4, 0.2308)
 
 
+def test_the_lines_of_some_owners_are_theirs_in_the_whole_cycles(built):
+    """Watch mode asks only for the owners around an edit: their lines are what the whole cycle gives them."""
+    site, _ = built
+    cycle = site.current
+    ops = cycle.owners["ops"]
+    some = pacechart.pace_lines(cycle, EXAMPLE_DATE, {ops, cycle.owners["idle"]})
+    assert set(some) == {id(ops)}
+    assert list(some[id(ops)].values) == OPS_LINE
+
+
 def test_no_line_before_a_cycle_has_two_days_behind_it(built):
     site, _ = built
     upcoming = next(c for c in site.cycles if c.id == "2027-Q1")

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import CLEAN, EXAMPLE_DATE
 from test_build import Q4, edit, tree
+from test_sections import copy_example
 from okrsite.build import Builder
 from okrsite.diagnostics import Diagnostics
 from okrsite.model import Objective, Owner
@@ -72,6 +73,22 @@ def test_an_edit_that_links_alike_is_taken_in_place(change, example_copy, tmp_pa
     assert q4(report) is cycle and len(cycle.changes) == 1
     edited = cycle.owners[Path(file).stem]
     assert edited in cycle.changes[0] and set(edited.objectives) <= cycle.changes[0]
+    assert_as_clean(builder, report, site, tmp_path)
+
+
+SPLIT = ["a person's check-in", "a department's check-in, rolled up to the company", "a key result that names an output"]
+
+
+@pytest.mark.parametrize("change", SPLIT)
+def test_an_edit_in_place_on_a_split_site_makes_the_sections_around_it_again(change, tmp_path):
+    """Split by department, the sections without an owner around the edit keep their keys: they must
+    still be those of a clean build."""
+    site, (file, old, new) = copy_example(tmp_path / "site", 0), IN_PLACE[change]
+    builder = Builder(site, tmp_path / "out")
+    cycle = q4(builder.build(EXAMPLE_DATE))
+    edit(site / Q4 / file, old, new)
+    report = builder.build(EXAMPLE_DATE)
+    assert report.ok(False) and q4(report) is cycle and len(cycle.changes) == 1
     assert_as_clean(builder, report, site, tmp_path)
 
 

@@ -12,11 +12,12 @@ inline ``<style>`` reaches the whole page.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from okrsite.model import Cycle
+from okrsite.model import Cycle, Owner
 from okrsite.render import palette
 from okrsite.render.formatting import percent, short_date
 from okrsite.timeline import timeline, weekly_days
@@ -57,16 +58,17 @@ class PaceLine:
         return list(zip(self.days, self.values, self.expected))
 
 
-def pace_lines(cycle: Cycle, today: dt.date) -> dict[int, PaceLine]:
-    """The line of every company, department and team with objectives, by ``id()`` of the owner, in a
-    current or archived cycle with at least two weekly days behind the build date; computed once for
-    the whole cycle."""
+def pace_lines(cycle: Cycle, today: dt.date, among: Collection[Owner] | None = None) -> dict[int, PaceLine]:
+    """The line of every company, department and team with objectives (``among`` some owners only), by
+    ``id()`` of the owner, in a current or archived cycle with at least two weekly days behind the build
+    date; computed at once for them all."""
     if cycle.state not in ("current", "archived"):
         return {}
     days = weekly_days(cycle, today)
     if len(days) < 2:
         return {}
-    charted = [owner for owner in cycle.owners.values() if owner.objectives and owner.kind in CHARTED]
+    charted = [owner for owner in cycle.owners.values() if owner.objectives and owner.kind in CHARTED
+               and (among is None or owner in among)]
     line = timeline(cycle, days, today, charted)
     shared_days, expected = tuple(days), tuple(round(e, PLACES) for e in line.expected)
     return {id(owner): PaceLine(cycle.start, cycle.end, shared_days, expected,

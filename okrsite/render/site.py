@@ -67,6 +67,7 @@ class _CyclePlan:
     revision: int  # the cycle's edits in place (``Cycle.changes``) that it takes in
     keys: CycleKeys
     files: list[Output]  # the cycle's own: its pages and their sections, exports and charts
+    sectioned: dict[str, list[Output]]  # the pages of each section of a split cycle, by its owner's id
     owned: dict[int, list[Output]]  # each owner's, by the owner's ``id()``, in the cycle's order
 
     @property
@@ -187,6 +188,7 @@ class _Plan:
         self.static = {relative: path.read_bytes() for relative, path in static_files(renderer.dirs).items()}
         self.history = score_history(site)
         self.pace_lines: dict[str, dict] = {}
+        self.charting: dict[str, set[Owner]] = {}  # of a cycle planned around its edits, the owners planned again
         self.sections: dict[str, list[Section]] = {}
         self.status_rows: dict[str, dict[int, Row]] = {}
         self.graduations = graduations(site)
@@ -216,16 +218,20 @@ class _Plan:
                 and known.graduations == graduated):
             if known.revision == len(cycle.changes):
                 return known
-            # edited in place since (okrsite.relink): only the owners around the edits get new keys
+            # edited in place since (okrsite.relink): only the owners around the edits, and the sections
+            # holding them, get new keys
             keys = known.keys
-            affected = keys.update(frozenset().union(*cycle.changes[known.revision:]))
+            affected = self.charting[cycle.id] = keys.update(frozenset().union(*cycle.changes[known.revision:]))
+            sectioned = {s.owner.id: known.sectioned[s.owner.id] if affected.isdisjoint(s.owners)
+                         else list(self._pages("section", s, keys)) for s in self._sections(cycle)}
             owned = {id(o): list(self._owner(o, keys)) if o in affected else known.owned[id(o)]
                      for o in cycle.owners.values()}
         else:
             keys = CycleKeys(cycle, self.site_key)
+            sectioned = {s.owner.id: list(self._pages("section", s, keys)) for s in self._sections(cycle)}
             owned = {id(o): list(self._owner(o, keys)) for o in cycle.owners.values()}
         return _CyclePlan(cycle, self.site_key, history, graduated, len(cycle.changes), keys,
-                          list(self._cycle_files(cycle, keys)), owned)
+                          list(self._cycle_files(cycle, keys, sectioned)), sectioned, owned)
 
     def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
         """The pages of ``item``, one per kind of :data:`PAGES` that is a page of what it is."""
@@ -246,11 +252,11 @@ class _Plan:
 
     # The other files of a cycle, an owner, an objective and the site.
 
-    def _cycle_files(self, cycle: Cycle, keys: CycleKeys) -> Iterator[Output]:
+    def _cycle_files(self, cycle: Cycle, keys: CycleKeys, sectioned: dict[str, list[Output]]) -> Iterator[Output]:
         yield from self._pages("cycle", cycle, keys)
+        for outputs in sectioned.values():
+            yield from outputs
         split = self._sections(cycle)
-        for section in split:
-            yield from self._pages("section", section, keys)
         if split:
             yield Output(urls.people_index(cycle), keys.cycle, partial(render_people_index, cycle, split))
         yield Output(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
@@ -442,7 +448,8 @@ class _Plan:
         """The weekly progress lines of the cycle's owners (see pacechart), computed once per cycle."""
         lines = self.pace_lines.get(cycle.id)
         if lines is None:
-            lines = self.pace_lines[cycle.id] = pacechart.pace_lines(cycle, self.site.build_date)
+            lines = self.pace_lines[cycle.id] = pacechart.pace_lines(cycle, self.site.build_date,
+                                                                     self.charting.get(cycle.id))
         return lines
 
     def _objective_page(self, objective: Objective, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
