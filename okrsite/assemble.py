@@ -24,8 +24,8 @@ from okrsite.model import Cycle, Owner, Site
 from okrsite.options import BuildOptions
 from okrsite.parallel import available_jobs
 from okrsite.privacy import remove_private
-from okrsite.relink import alone, link_shape, merged, numbers, take_content
-from okrsite.scoring import score_cycle
+from okrsite.relink import alone, link_shape, merged, take_content
+from okrsite.scoring import rescore, score_cycle
 
 
 def load_site(root: Path, options: BuildOptions, diagnostics: Diagnostics, cache: OwnerCache | None = None,
@@ -184,21 +184,19 @@ def _edit_in_place(known: _LinkedCycle, inputs: _CycleInputs, paths: list[Path],
            or link_shape(entry.owner) != link_shape(owner)
            or not known.public and (_private(entry.owner) or owner is cycle.company) for owner, entry in edited):
         return False
-    config, build_date = loading.config, loading.options.build_date()
-    before = numbers(cycle)
+    config, build_date, owners = loading.config, loading.options.build_date(), [owner for owner, _ in edited]
     for owner, entry in edited:
         take_content(owner, entry.owner)
         entry.owner = owner
     found = Diagnostics()
     for entry in entries:  # what linking would report: the files' own problems, then the check-ins' dates
         _add(found, entry.diagnostics)
-    known.written = _found_again(known, [owner for owner, _ in edited], config.checks, build_date)
+    known.written = _found_again(known, owners, config.checks, build_date)
     _add(found, known.written["dates"])
     report({name: items for name, items in known.written.items() if name != "dates"}, found)
-    _score(cycle, loading, found, inputs.last_closed)
-    after = numbers(cycle)
-    changed = {item for item, value in after.items() if before.get(item) != value}
-    for owner, _ in edited:
+    changed = rescore(cycle, owners, build_date, config.status, config.checks.stale_days)
+    coach_scored(cycle, config.checks, build_date, found, inputs.last_closed)
+    for owner in owners:
         changed.add(owner)
         changed.update(owner.objectives)
     cycle.changes.append(frozenset(changed))

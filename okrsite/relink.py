@@ -63,22 +63,6 @@ def _fields(kind: type, links: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind) if not f.metadata.get("per_build") and f.name not in links)
 
 
-def numbers(cycle: Cycle) -> dict[Owner | Objective, tuple]:
-    """What scoring gave each owner and objective of ``cycle`` (a growth goal's with its owner's)."""
-    found: dict[Owner | Objective, tuple] = {}
-    for owner in cycle.owners.values():
-        found[owner] = (owner.progress, owner.score, owner.status, tuple(_numbers(g) for g in owner.growth),
-                        tuple((k.healthy, tuple(k.verdicts)) for k in owner.kpis))
-        for objective in owner.objectives:
-            found[objective] = _numbers(objective)
-    return found
-
-
-def _numbers(objective: Objective) -> tuple:
-    return (objective.progress, objective.score, objective.status,
-            tuple((kr.progress, kr.score, kr.status, kr.stale) for kr in objective.key_results))
-
-
 def alone(cycle: Cycle, owners: list[Owner]) -> Cycle:
     """``cycle`` with only ``owners`` in it, for the checks that look at each owner on its own."""
     return Cycle(cycle.id, cycle.title, cycle.start, cycle.end, cycle.folder, owners={o.id: o for o in owners},

@@ -176,39 +176,110 @@ def is_running(cycle: Cycle, today: dt.date) -> bool:
 def score_cycle(cycle: Cycle, today: dt.date, bands: StatusBands, stale_days: int = 14) -> None:
     """Fill the computed fields of everything in a linked cycle; key results go stale only in the
     running cycle, while the build date lies in it."""
-    archived = cycle.state == "archived"
-    cycle.expected = elapsed_fraction(cycle.start, cycle.end, today)
-    running = is_running(cycle, today)
+    scorer = _Scorer(cycle, today, bands, stale_days)
+    for objective in children_first(cycle.objectives):
+        scorer.objective(objective)
+    for owner in cycle.owners.values():
+        scorer.owner(owner)
+    scorer.totals()
 
-    def status(progress: float, score: float, bands: StatusBands = bands) -> str:
-        if cycle.state == "upcoming":
+
+def rescore(cycle: Cycle, edited: list[Owner], today: dt.date, bands: StatusBands,
+            stale_days: int = 14) -> set[Owner | Objective]:
+    """Score again, in a scored cycle, what an edit of the ``edited`` owners' files can change (their
+    objectives, what those roll up into through rollup key results, and the owners of all these),
+    as :func:`score_cycle` would; returns the owners and objectives whose numbers changed."""
+    objectives = _rolled_into([o for owner in edited for o in owner.objectives])
+    owners = list({id(o.owner): o.owner for o in objectives}.values())
+    owners += [owner for owner in edited if owner not in owners]
+    before = {item: numbers(item) for item in (*objectives, *owners)}
+    scorer = _Scorer(cycle, today, bands, stale_days)
+    for objective in objectives:
+        scorer.objective(objective)
+    for owner in owners:
+        scorer.owner(owner)
+    scorer.totals()
+    return {item for item, value in before.items() if numbers(item) != value}
+
+
+def numbers(item: Owner | Objective) -> tuple:
+    """What scoring gave an owner (with its growth goals and KPIs) or an objective (with its key results)."""
+    if isinstance(item, Objective):
+        return (item.progress, item.score, item.status,
+                tuple((kr.progress, kr.score, kr.status, kr.stale) for kr in item.key_results))
+    return (item.progress, item.score, item.status, tuple(numbers(g) for g in item.growth),
+            tuple((k.healthy, tuple(k.verdicts)) for k in item.kpis))
+
+
+class _Scorer:
+    """The rules of one cycle's numbers on one day, applied one objective or owner at a time."""
+
+    def __init__(self, cycle: Cycle, today: dt.date, bands: StatusBands, stale_days: int):
+        self.cycle, self.today, self.bands, self.stale_days = cycle, today, bands, stale_days
+        self.archived = cycle.state == "archived"
+        cycle.expected = elapsed_fraction(cycle.start, cycle.end, today)
+        self.running = is_running(cycle, today)
+
+    def status(self, progress: float, score: float, bands: StatusBands | None = None) -> str:
+        if self.cycle.state == "upcoming":
             return "not-started"
-        return grade(score, bands) if archived else pace_status(progress, cycle.expected, bands)
+        bands = bands or self.bands
+        return grade(score, bands) if self.archived else pace_status(progress, self.cycle.expected, bands)
 
-    def score(objective: Objective) -> None:
-        measured_by = bands_for(objective.type, bands)
+    def objective(self, objective: Objective) -> None:
+        """Score the objective and its key results (after what its rollups reach)."""
+        measured_by = bands_for(objective.type, self.bands)
         for kr in objective.key_results:
             kr.progress = key_result_progress(kr)
             kr.score = kr.progress if kr.score_given is None else kr.score_given
-            kr.status = status(kr.progress, kr.score, measured_by)
-            kr.stale = running and is_stale(kr, today, stale_days)
+            kr.status = self.status(kr.progress, kr.score, measured_by)
+            kr.stale = self.running and is_stale(kr, self.today, self.stale_days)
         _score_objective(objective)
-        objective.status = status(objective.progress, objective.score, measured_by)
-        if objective.status_given and cycle.state == "current":
+        objective.status = self.status(objective.progress, objective.score, measured_by)
+        if objective.status_given and self.cycle.state == "current":
             objective.status = objective.status_given
 
-    for objective in children_first(cycle.objectives):
-        score(objective)
-    for owner in cycle.owners.values():
+    def owner(self, owner: Owner) -> None:
+        """Score the owner (after its objectives), its growth goals and its KPIs."""
         for goal in owner.growth:  # scored like any objective, and counted nowhere else
-            score(goal)
-        _score_owner(owner, status)
+            self.objective(goal)
+        _score_owner(owner, self.status)
         for kpi in owner.kpis:
             kpi.healthy = kpi_healthy(kpi)
             kpi.verdicts = kpi_verdicts(kpi)
-    if cycle.company is not None:
-        cycle.progress, cycle.score = cycle.company.progress, cycle.company.score
-    cycle.status_counts = dict(Counter(o.status for o in cycle.objectives))
+
+    def totals(self) -> None:
+        cycle = self.cycle
+        if cycle.company is not None:
+            cycle.progress, cycle.score = cycle.company.progress, cycle.company.score
+        cycle.status_counts = dict(Counter(o.status for o in cycle.objectives))
+
+
+def _rolled_into(objectives: list[Objective]) -> list[Objective]:
+    """``objectives`` and every objective whose rollup key results reach them, at any height, each
+    after every one of these that it rolls up (so each is scored after what it rolls up)."""
+    reached, stack = {id(o): o for o in objectives}, list(objectives)
+    while stack:
+        for alignment in stack.pop().parents:
+            above = alignment.objective
+            if alignment.key_result is not None and alignment.key_result.type == "rollup" and id(above) not in reached:
+                reached[id(above)] = above
+                stack.append(above)
+    order, done = [], set()
+    for top in reached.values():  # depth first along the rollups, below before above
+        stack = [(top, False)]
+        while stack:
+            objective, expanded = stack.pop()
+            if id(objective) in done:
+                continue
+            if expanded:
+                done.add(id(objective))
+                order.append(objective)
+                continue
+            stack.append((objective, True))
+            stack.extend((o, False) for kr in objective.key_results if kr.type == "rollup"
+                         for o in kr.aligned if id(o) in reached and id(o) not in done)
+    return order
 
 
 def _score_objective(objective: Objective) -> None:

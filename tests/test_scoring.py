@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from conftest import CYCLE, SITE_TOML, load
+from conftest import CYCLE, EXAMPLE_DATE, REPO, SITE_TOML, load
 from okrsite.config import StatusBands
 from okrsite.model import CheckIn, KeyResult, Kpi, Objective, Source
 from okrsite.render.pages import format_score, percent
@@ -24,7 +24,10 @@ from okrsite.scoring import (
     mean,
     metric_progress,
     metric_progresses,
+    numbers,
     pace_status,
+    rescore,
+    score_cycle,
     weighted_mean,
     weighted_means,
 )
@@ -642,3 +645,30 @@ def test_a_key_result_is_stale_after_stale_days_without_a_checkin(check):
 def test_a_key_result_at_its_target_is_never_stale(check):
     [kr, _] = _stale_cycle(check, "          - {date: 2026-10-05, value: 100}\n")
     assert kr.progress == 1 and not kr.stale
+
+
+def every_number(cycle) -> dict:
+    return {item: numbers(item) for owner in cycle.owners.values() for item in (owner, *owner.objectives)}
+
+
+@pytest.mark.parametrize("owner_id, kr_id, value", [
+    ("manufacturing", "days-to-ship", 1.6),  # rolls up into the company's objective through a rollup key result
+    ("darnell-brooks", "backlog", 90),  # a person's: rolls up into nothing
+    ("manufacturing", "days-to-ship", 2.4),  # as it was: nothing changes
+])
+def test_rescore_gives_what_scoring_the_whole_cycle_gives(owner_id, kr_id, value):
+    """Watch mode scores again only what an edit can change; every number must be what scoring the
+    whole cycle gives, and it names exactly the owners and objectives whose numbers changed."""
+    site, _ = load(REPO)
+    cycle = site.current
+    owner = cycle.owners[owner_id]
+    kr = next(kr for o in owner.objectives for kr in o.key_results if kr.id == kr_id)
+    before = every_number(cycle)
+    kr.checkins_given[-1].value = value
+    changed = rescore(cycle, [owner], EXAMPLE_DATE, site.config.status, site.config.checks.stale_days)
+    after = every_number(cycle)
+    assert changed == {item for item in after if after[item] != before[item]}
+    score_cycle(cycle, EXAMPLE_DATE, site.config.status, site.config.checks.stale_days)
+    assert every_number(cycle) == after
+    if owner_id == "manufacturing" and value == 1.6:
+        assert cycle.company in changed and owner in changed
