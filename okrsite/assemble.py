@@ -3,6 +3,8 @@
 :func:`load_site` turns a site's folder into the scored model, and is all that
 ``okrsite check``, ``diff`` and ``new-cycle`` need: nothing here imports the
 renderer (Jinja2, pygal). :mod:`okrsite.build` renders and writes what it returns.
+With the cache of a watch builder, an edit that links as before is taken into the
+cycle already linked (:mod:`okrsite.relink`) instead of linking the cycle again.
 """
 
 from __future__ import annotations

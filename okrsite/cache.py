@@ -1,9 +1,11 @@
 """What a build keeps for the next one: parsed files in memory, and on disk between runs.
 
 Watch mode keeps one :class:`OwnerCache` for its whole run, so after an edit only
-the edited file is read as YAML and checked again; the owners of its cycle are
-reset (:meth:`okrsite.model.Owner.reset`) and linked anew, and a cycle none of
-whose files changed is reused whole (see :func:`okrsite.build.load_site`).
+the edited file is read as YAML and checked again. When it still links as before,
+its content is taken into the cycle already linked (:mod:`okrsite.relink`);
+otherwise the owners of its cycle are reset (:meth:`okrsite.model.Owner.reset`)
+and linked anew. A cycle none of whose files changed is reused whole (see
+:func:`okrsite.assemble.load_site`).
 
 Between runs, :class:`DiskCache` keeps the parsed files and the record of what was
 written into an output folder in ``.okrsite-cache/`` of the site, so a build after
