@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from okrsite.cache import OwnerCache
+from okrsite.cache import Listing, OwnerCache
 from okrsite.coaching import LINKED, coach_linked, coach_scored, find, report
 from okrsite.config import CheckSettings, SiteConfig, StatusBands, load_config
 from okrsite.cycles import choose_current, make_cycles
@@ -31,11 +31,13 @@ from okrsite.scoring import rescore, score_cycle
 
 
 def load_site(root: Path, options: BuildOptions, diagnostics: Diagnostics, cache: OwnerCache | None = None,
-              git: GitHistory | None = None) -> Site | None:
+              git: GitHistory | None = None, changed: set[Path] | None = None) -> Site | None:
     """Read, validate, link, coach and score a site; ``None`` when it has errors.
 
     With a ``cache`` from an earlier build, only new or changed files are parsed,
     and a cycle whose files, dates and settings are all unchanged is reused whole.
+    ``changed``, the paths watch mode saw change since that build, spares looking
+    at every other file when they are all OKR files that build read (see :func:`_listing`).
     Private owners and objectives are left out unless ``options.include_private``.
     ``options.history`` ("git" or "none") overrides site.toml's: with "git", key
     results without check-ins get them from the content's git history, read
@@ -47,13 +49,13 @@ def load_site(root: Path, options: BuildOptions, diagnostics: Diagnostics, cache
     config = load_config(root, diagnostics)
     if options.history:
         config = replace(config, history=options.history)
-    folders = discover(config.content_dir, diagnostics)
+    folders, edited = _listing(config, cache, diagnostics, changed)
     if config.content_dir.is_dir() and not folders:
         diagnostics.error(display_path(config.content_dir), None,
                           "no cycles yet: add a folder per cycle, like content/2026-Q4/, with one file per owner")
     cycles = make_cycles(list(folders), config, diagnostics)
     current = choose_current(cycles, config, build_date, diagnostics)
-    cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs)
+    cache.read({path: cycle_id for cycle_id, paths in folders.items() for path in paths}, jobs, edited)
     histories = {}
     if config.history == "git":
         files = [path for paths in folders.values() for path in paths]
@@ -68,6 +70,35 @@ def load_site(root: Path, options: BuildOptions, diagnostics: Diagnostics, cache
         return None
     return Site(config=config, build_date=build_date, cycles=cycles[::-1], current=current,
                 include_private=options.include_private)
+
+
+def _listing(config: SiteConfig, cache: OwnerCache, diagnostics: Diagnostics,
+             changed: set[Path] | None) -> tuple[dict[str, list[Path]], list[Path] | None]:
+    """The cycle folders of the content and their OKR files (:func:`okrsite.load.discover`), and which
+    of those files to look at again (``None``: all). When every path in ``changed`` is one of the files
+    the last build found, and still a file, nothing else was added, removed or changed: the last
+    listing is kept, and only those files are looked at."""
+    known = cache.listing  # None too when some files are links (a change of what one leads to is not seen)
+    if changed and known is not None and cache.complete:
+        top = config.root.resolve() / "content"  # where watch mode sees the content
+        edited = [known.files.get(_relative(path, top)) for path in changed]
+        if all(path is not None and path.is_file() for path in edited):
+            _add(diagnostics, known.diagnostics)
+            return known.folders, edited
+    found, links = Diagnostics(), []
+    folders = discover(config.content_dir, found, links)
+    _add(diagnostics, found.items)
+    prefix = len(str(config.content_dir)) + 1
+    cache.listing = None if links else Listing(folders, found.items, {str(path)[prefix:]: path for paths in folders.values()
+                                                                      for path in paths})
+    return folders, None
+
+
+def _relative(path: Path, top: Path) -> str:
+    try:
+        return str(path.relative_to(top))
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)

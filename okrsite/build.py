@@ -181,20 +181,22 @@ class Builder:
         return BuildReport(None, diagnostics, sizes=built.sizes, unchanged=True,
                            seconds=time.perf_counter() - started)
 
-    def build(self, build_date: dt.date | None = None, progress: Progress | None = None) -> BuildReport:
-        """Build for ``build_date`` (by default the options' date, or today)."""
+    def build(self, build_date: dt.date | None = None, progress: Progress | None = None,
+              changed: set[Path] | None = None) -> BuildReport:
+        """Build for ``build_date`` (by default the options' date, or today); ``changed``: the paths that
+        changed since the last build, when known for sure (watch mode's events), else ``None``."""
         options = replace(self.options, date=build_date) if build_date else self.options
         collecting, thresholds = gc.isenabled(), gc.get_threshold()
         gc.disable()
         try:
-            return self._build(options, progress)
+            return self._build(options, progress, changed)
         finally:
             gc.unfreeze()
             gc.set_threshold(*thresholds)
             if collecting:
                 gc.enable()
 
-    def _build(self, options: BuildOptions, progress: Progress | None) -> BuildReport:
+    def _build(self, options: BuildOptions, progress: Progress | None, changed: set[Path] | None) -> BuildReport:
         from okrsite.assemble import load_site
 
         started = time.perf_counter()
@@ -210,7 +212,7 @@ class Builder:
             self.git.readings.update(self.disk.load("history") or {})
             self._written, self._disk_read = self._written_before(record), True
         diagnostics = Diagnostics()
-        site = load_site(self.root, options, diagnostics, self.cache, self.git)
+        site = load_site(self.root, options, diagnostics, self.cache, self.git, changed)
         report = BuildReport(site, diagnostics, parsed=len(self.cache.parsed))
         if site is not None:
             report.sizes = (len(site.cycles), sum(len(c.owners) for c in site.cycles),

@@ -46,6 +46,16 @@ class Entry:
     parsed: bytes = b""  # (owner, diagnostics) pickled as parsed, before any build linked them
 
 
+@dataclass(slots=True)
+class Listing:
+    """What the content held when it was last listed: the cycle folders and their OKR files, the
+    problems listing them found, and each file by its path inside the content folder."""
+
+    folders: dict[str, list[Path]]
+    diagnostics: list[Diagnostic]
+    files: dict[str, Path]
+
+
 class OwnerCache:
     """Parsed owners keyed by path and content hash, and whole cycles built from unchanged files."""
 
@@ -57,6 +67,7 @@ class OwnerCache:
         self._unreadable: dict[Path, Entry] = {}  # files the latest build could not read
         self.changed = False  # whether files were parsed since the last save
         self.settings = b""  # how Markdown was rendered (site.toml's [markdown]) when the entries were parsed
+        self.listing: Listing | None = None  # the content as the latest build that looked at all of it found it
 
     def start_build(self) -> None:
         self.parsed = []
@@ -65,13 +76,21 @@ class OwnerCache:
         """The entries of files given to :meth:`read` (an error entry for a file it could not read)."""
         return [self._entries.get(path) or self._unreadable[path] for path in paths]
 
-    def read(self, files: dict[Path, str], jobs: int = 1) -> None:
+    @property
+    def complete(self) -> bool:
+        """Whether the latest build read every file it was given."""
+        return not self._unreadable
+
+    def read(self, files: dict[Path, str], jobs: int = 1, edited: list[Path] | None = None) -> None:
         """Bring the entries of ``files`` (path -> cycle id) up to date, parsing new or changed
-        files, in ``jobs`` processes when there are many."""
+        files, in ``jobs`` processes when there are many; with ``edited``, the others are known to be
+        as the last build read them (watch mode saw only these change, and that build read them all)."""
         self._unreadable = {}
         stale: list[tuple[Path, str, tuple[int, int, int], bytes, str]] = []
         settings = settings_key()
         same, self.settings = settings == self.settings, settings
+        if edited is not None and same:
+            files = {path: files[path] for path in edited}
         for path, cycle_id in files.items():
             entry = self._entries.get(path)
             try:

@@ -55,7 +55,7 @@ class Live:
     def rebuild(self, paths: set[Path]) -> BuildReport:
         """Build now; print the problems and one summary line; tell the open pages."""
         try:
-            report = self.builder.build()
+            report = self.builder.build(changed=paths or None)
         except Exception as exc:  # a bug in okrsite, not in the content: report it and keep going
             report = BuildReport(None, Diagnostics())
             report.diagnostics.error("okrsite", None, f"internal error: {exc!r} (please report it)")

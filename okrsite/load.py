@@ -147,8 +147,9 @@ class Document:
     body_line: int
 
 
-def discover(content_dir: Path, diagnostics: Diagnostics) -> dict[str, list[Path]]:
-    """Map each cycle folder name to its ``.md`` files, both sorted by name.
+def discover(content_dir: Path, diagnostics: Diagnostics, links: list[Path] | None = None) -> dict[str, list[Path]]:
+    """Map each cycle folder name to its ``.md`` files, both sorted by name (and add to ``links`` those that
+    are symbolic links).
 
     Links that lead outside the content folder are not followed, and said so.
     """
@@ -160,13 +161,13 @@ def discover(content_dir: Path, diagnostics: Diagnostics) -> dict[str, list[Path
     for folder in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if _within(folder, inside, diagnostics):
             found: list[tuple[str, Path]] = []
-            _find_markdown(folder, "", inside, diagnostics, found)
+            _find_markdown(folder, "", inside, diagnostics, found, links)
             cycles[folder.name] = [path for _, path in sorted(found, key=lambda item: item[0])]
     return cycles
 
 
 def _find_markdown(folder: Path, prefix: str, inside: Path, diagnostics: Diagnostics,
-                   found: list[tuple[str, Path]]) -> None:
+                   found: list[tuple[str, Path]], links: list[Path] | None = None) -> None:
     """Add ``(relative path, path)`` of every ``.md`` file below ``folder``, leaving out hidden names.
     Linked folders are not entered; linked files count only when they stay inside the content folder.
     Folders are walked with a stack: they may nest deeper than Python recurses."""
@@ -185,6 +186,8 @@ def _find_markdown(folder: Path, prefix: str, inside: Path, diagnostics: Diagnos
                         _within(path, inside, diagnostics)  # not entered: said so when the link leads out
                     elif entry.name.endswith(".md") and entry.is_file() and _within(path, inside, diagnostics):
                         found.append((prefix + entry.name, path))
+                        if links is not None:
+                            links.append(path)
                 elif entry.name.endswith(".md") and entry.is_file():
                     found.append((prefix + entry.name, path))
 
