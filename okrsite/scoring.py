@@ -265,8 +265,14 @@ def _rolled_into(objectives: list[Objective]) -> list[Objective]:
             if alignment.key_result is not None and alignment.key_result.type == "rollup" and id(above) not in reached:
                 reached[id(above)] = above
                 stack.append(above)
-    order, done = [], set()
-    for top in reached.values():  # depth first along the rollups, below before above
+    return rollups_first(list(reached.values()))
+
+
+def rollups_first(objectives: list[Objective]) -> list[Objective]:
+    """``objectives`` ordered so that each comes after every one of them that its rollup key results
+    reach (all that its numbers are made of)."""
+    among, order, done = {id(o) for o in objectives}, [], set()
+    for top in objectives:  # depth first along the rollups, below before above
         stack = [(top, False)]
         while stack:
             objective, expanded = stack.pop()
@@ -278,7 +284,7 @@ def _rolled_into(objectives: list[Objective]) -> list[Objective]:
                 continue
             stack.append((objective, True))
             stack.extend((o, False) for kr in objective.key_results if kr.type == "rollup"
-                         for o in kr.aligned if id(o) in reached and id(o) not in done)
+                         for o in kr.aligned if id(o) in among and id(o) not in done)
     return order
 
 

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner
-from okrsite.scoring import (children_first, elapsed_fraction, key_result_progress, mean, metric_progresses,
+from okrsite.scoring import (elapsed_fraction, key_result_progress, mean, metric_progresses, rollups_first,
                              weighted_means)
 
 
@@ -50,10 +50,7 @@ def timeline(cycle: Cycle, days: list[dt.date], today: dt.date, owners: list[Own
     the people are left out)."""
     line = Timeline(days, [elapsed_fraction(cycle.start, cycle.end, day) for day in days])
     owners = list(cycle.owners.values()) if owners is None else owners
-    needed = _rolled_up([o for owner in owners for o in owner.objectives])
-    for objective in children_first(cycle.objectives):
-        if id(objective) not in needed:
-            continue
+    for objective in rollups_first(_rolled_up([o for owner in owners for o in owner.objectives])):
         for kr in objective.key_results:
             line.key_results[id(kr)] = _key_result_line(kr, days, today, line)
         weights = [kr.weight for kr in objective.key_results]
@@ -65,17 +62,17 @@ def timeline(cycle: Cycle, days: list[dt.date], today: dt.date, owners: list[Own
     return line
 
 
-def _rolled_up(objectives: list[Objective]) -> set[int]:
-    """The ids of ``objectives`` and of every objective their rollup key results reach, at any depth."""
-    found = {id(o) for o in objectives}
+def _rolled_up(objectives: list[Objective]) -> list[Objective]:
+    """``objectives`` and every objective their rollup key results reach, at any depth."""
+    found = {id(o): o for o in objectives}
     stack = list(objectives)
     while stack:
         for kr in stack.pop().key_results:
             for aligned in kr.aligned if kr.type == "rollup" else ():
                 if id(aligned) not in found:
-                    found.add(id(aligned))
+                    found[id(aligned)] = aligned
                     stack.append(aligned)
-    return found
+    return list(found.values())
 
 
 def _by_day(lines: list[list[float]], days: list[dt.date]) -> list[tuple[float, ...]]:
