@@ -66,6 +66,7 @@ class _CyclePlan:
     graduations: int  # the other cycles' side of the links between KPIs and key results its pages show
     revision: int  # the cycle's edits in place (``Cycle.changes``) that it takes in
     keys: CycleKeys
+    sections: list[Section]  # see _Plan._sections
     files: list[Output]  # the cycle's own: its pages and their sections, exports and charts
     sectioned: dict[str, list[Output]]  # the pages of each section of a split cycle, by its owner's id
     owned: dict[int, list[Output]]  # each owner's, by the owner's ``id()``, in the cycle's order
@@ -216,6 +217,7 @@ class _Plan:
         graduated = self.graduations.get(cycle.id, 0)
         if (known is not None and known.cycle is cycle and known.site_key == self.site_key and known.history == history
                 and known.graduations == graduated):
+            self.sections[cycle.id] = known.sections  # the same org chart and objectives: the same sections
             if known.revision == len(cycle.changes):
                 return known
             # edited in place since (okrsite.relink): only the owners around the edits, and the sections
@@ -230,7 +232,7 @@ class _Plan:
             keys = CycleKeys(cycle, self.site_key)
             sectioned = {s.owner.id: list(self._pages("section", s, keys)) for s in self._sections(cycle)}
             owned = {id(o): list(self._owner(o, keys)) for o in cycle.owners.values()}
-        return _CyclePlan(cycle, self.site_key, history, graduated, len(cycle.changes), keys,
+        return _CyclePlan(cycle, self.site_key, history, graduated, len(cycle.changes), keys, self._sections(cycle),
                           list(self._cycle_files(cycle, keys, sectioned)), sectioned, owned)
 
     def _pages(self, of: str, item, keys: CycleKeys | None) -> Iterator[Output]:
