@@ -2,7 +2,8 @@
 
 Cycles are linked one at a time, and one whose inputs did not change is reused whole
 (:mod:`okrsite.assemble`), so the links across cycles are made afterwards, for the whole
-site, on every build: a reused cycle's key results are emptied of the last build's links first.
+site, on every build: a reused cycle's key results are emptied of the last build's links first
+(those it lists in ``Cycle.graduated``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ def link_graduations(cycles: list[Cycle], diagnostics: Diagnostics) -> None:
     """Set every KPI's ``graduated_from_kr`` and every key result's ``graduated_to``; report refs that
     name nothing, or a key result of the KPI's own or a later cycle, at the KPI's ``graduated_from`` line."""
     for cycle in cycles:
-        for owner in cycle.owners.values():
-            for objective in _all_objectives(owner):
-                for kr in objective.key_results:
-                    if kr.graduated_to:
-                        kr.graduated_to = []
+        for kr in cycle.graduated:
+            kr.graduated_to = []
+        cycle.graduated = []
     by_slug = {cycle.slug: cycle for cycle in cycles}
     for cycle in cycles:
         for owner in cycle.owners.values():
@@ -29,6 +28,8 @@ def link_graduations(cycles: list[Cycle], diagnostics: Diagnostics) -> None:
                     kr = _resolve(kpi, cycle, by_slug, diagnostics)
                     if kr is not None:
                         kpi.graduated_from_kr = kr
+                        if not kr.graduated_to:
+                            kr.cycle.graduated.append(kr)
                         kr.graduated_to.append(kpi)
 
 

@@ -459,6 +459,7 @@ class Cycle:
     # edits taken in place since the cycle was linked (okrsite.relink), oldest first: for each, the
     # owners and objectives whose content or numbers changed
     changes: list[frozenset] = field(default_factory=list, repr=False)
+    graduated: list[KeyResult] = field(default_factory=list, repr=False)  # its key results KPIs graduated from
 
     @property
     def slug(self) -> str:
