@@ -62,13 +62,20 @@ RELINKED = {  # edits that change how a file links, or that a cycle with private
 }
 
 
-@pytest.mark.parametrize("change", IN_PLACE, ids=list(IN_PLACE))
-def test_an_edit_that_links_alike_is_taken_in_place(change, example_copy, tmp_path):
-    site, (file, old, new) = example_copy, IN_PLACE[change]
-    builder = Builder(site, tmp_path / "out")
+def edited_once(site: Path, change: tuple[str, str, str], out: Path):
+    """Build ``site`` in watch mode, make the ``change`` (file, text, replacement), build again: (builder,
+    report, the first build's current cycle)."""
+    file, old, new = change
+    builder = Builder(site, out)
     cycle = q4(builder.build(EXAMPLE_DATE))
     edit(site / Q4 / file, old, new)
-    report = builder.build(EXAMPLE_DATE)
+    return builder, builder.build(EXAMPLE_DATE), cycle
+
+
+@pytest.mark.parametrize("change", IN_PLACE, ids=list(IN_PLACE))
+def test_an_edit_that_links_alike_is_taken_in_place(change, example_copy, tmp_path):
+    site, file = example_copy, IN_PLACE[change][0]
+    builder, report, cycle = edited_once(site, IN_PLACE[change], tmp_path / "out")
     assert report.ok(False) and report.parsed == 1
     assert q4(report) is cycle and len(cycle.changes) == 1
     edited = cycle.owners[Path(file).stem]
@@ -83,22 +90,16 @@ SPLIT = ["a person's check-in", "a department's check-in, rolled up to the compa
 def test_an_edit_in_place_on_a_split_site_makes_the_sections_around_it_again(change, tmp_path):
     """Split by department, the sections without an owner around the edit keep their keys: they must
     still be those of a clean build."""
-    site, (file, old, new) = copy_example(tmp_path / "site", 0), IN_PLACE[change]
-    builder = Builder(site, tmp_path / "out")
-    cycle = q4(builder.build(EXAMPLE_DATE))
-    edit(site / Q4 / file, old, new)
-    report = builder.build(EXAMPLE_DATE)
+    site = copy_example(tmp_path / "site", 0)
+    builder, report, cycle = edited_once(site, IN_PLACE[change], tmp_path / "out")
     assert report.ok(False) and q4(report) is cycle and len(cycle.changes) == 1
     assert_as_clean(builder, report, site, tmp_path)
 
 
 @pytest.mark.parametrize("change", RELINKED, ids=list(RELINKED))
 def test_an_edit_that_links_otherwise_links_the_cycle_again(change, example_copy, tmp_path):
-    site, (file, old, new) = example_copy, RELINKED[change]
-    builder = Builder(site, tmp_path / "out")
-    cycle = q4(builder.build(EXAMPLE_DATE))
-    edit(site / Q4 / file, old, new)
-    report = builder.build(EXAMPLE_DATE)
+    site = example_copy
+    builder, report, cycle = edited_once(site, RELINKED[change], tmp_path / "out")
     assert report.ok(False)
     assert q4(report) is not cycle and q4(report).changes == []
     assert_as_clean(builder, report, site, tmp_path)
