@@ -52,8 +52,8 @@ The company.
 # Modules with tests of several seconds of CPU each, slowest first (docs/scale.md, "Tests"): they run before the
 # others, so that under pytest-xdist (-n auto hands the tests out in this order) they start early and no worker
 # is left alone with one of them at the end.
-SLOW_MODULES = ("test_publish.py", "test_build.py", "test_write.py", "test_properties.py", "test_scale.py",
-                "test_cache.py", "test_corpus.py", "test_package.py")
+SLOW_MODULES = ("test_publish.py", "test_build.py", "test_relink.py", "test_write.py", "test_properties.py",
+                "test_scale.py", "test_cache.py", "test_corpus.py", "test_package.py")
 
 
 def pytest_collection_modifyitems(items):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from conftest import CLEAN, EXAMPLE_DATE
 from test_build import Q4, edit, tree
@@ -36,7 +35,7 @@ def assert_as_clean(builder: Builder, report, site: Path, tmp_path: Path) -> Non
     assert not [path for path in wanted if actual[path] != wanted[path]]
 
 
-IN_PLACE = {  # file, text, its replacement: what the file says changes, not how it links
+IN_PLACE = {  # file, text, its replacement, made in turn: what the file says changes, not how it links
     "a team's objective title": ("teams/fulfillment.md", "title: Pack it today, on their doorstep tomorrow",
                                  "title: Pack it today, at their door tomorrow"),
     "a person's check-in": ("people/darnell-brooks.md", "{date: 2026-11-20, value: 180}",
@@ -44,8 +43,8 @@ IN_PLACE = {  # file, text, its replacement: what the file says changes, not how
     "a department's check-in, rolled up to the company": ("departments/manufacturing.md",
                                                           "{date: 2026-11-18, value: 2.4}",
                                                           "{date: 2026-11-18, value: 1.6}"),
-    "a check-in dated outside the cycle": ("people/darnell-brooks.md", "{date: 2026-11-20, value: 180}",
-                                           "{date: 2027-01-20, value: 180}"),
+    "a check-in dated outside the cycle": ("people/darnell-brooks.md", "{date: 2026-11-20, value: 90}",
+                                           "{date: 2027-01-20, value: 90}"),  # after the one above
     "a key result that names an output": ("people/darnell-brooks.md", "title: Orders waiting more than one day at peak",
                                           "title: Launch the new packing line"),
     "a key result without a unit": ("teams/fulfillment.md", '        unit: orders\n', ""),
@@ -62,47 +61,48 @@ RELINKED = {  # edits that change how a file links, or that a cycle with private
 }
 
 
-def edited_once(site: Path, change: tuple[str, str, str], out: Path):
-    """Build ``site`` in watch mode, make the ``change`` (file, text, replacement), build again: (builder,
-    report, the first build's current cycle)."""
-    file, old, new = change
-    builder = Builder(site, out)
+def test_edits_that_link_alike_are_taken_in_place_one_after_another(example_copy, tmp_path):
+    site = example_copy
+    builder = Builder(site, tmp_path / "out")
     cycle = q4(builder.build(EXAMPLE_DATE))
-    edit(site / Q4 / file, old, new)
-    return builder, builder.build(EXAMPLE_DATE), cycle
-
-
-@pytest.mark.parametrize("change", IN_PLACE, ids=list(IN_PLACE))
-def test_an_edit_that_links_alike_is_taken_in_place(change, example_copy, tmp_path):
-    site, file = example_copy, IN_PLACE[change][0]
-    builder, report, cycle = edited_once(site, IN_PLACE[change], tmp_path / "out")
-    assert report.ok(False) and report.parsed == 1
-    assert q4(report) is cycle and len(cycle.changes) == 1
-    edited = cycle.owners[Path(file).stem]
-    assert edited in cycle.changes[0] and set(edited.objectives) <= cycle.changes[0]
-    assert_as_clean(builder, report, site, tmp_path)
+    for count, (change, (file, old, new)) in enumerate(IN_PLACE.items(), start=1):
+        edit(site / Q4 / file, old, new)
+        report = builder.build(EXAMPLE_DATE)
+        assert report.ok(False) and report.parsed == 1, change
+        assert q4(report) is cycle and len(cycle.changes) == count, change
+        edited = cycle.owners[Path(file).stem]
+        assert edited in cycle.changes[-1] and set(edited.objectives) <= cycle.changes[-1], change
+        assert_as_clean(builder, report, site, tmp_path)
 
 
 SPLIT = ["a person's check-in", "a department's check-in, rolled up to the company", "a key result that names an output"]
 
 
-@pytest.mark.parametrize("change", SPLIT)
-def test_an_edit_in_place_on_a_split_site_makes_the_sections_around_it_again(change, tmp_path):
+def test_edits_in_place_on_a_split_site_make_the_sections_around_them_again(tmp_path):
     """Split by department, the sections without an owner around the edit keep their keys: they must
     still be those of a clean build."""
     site = copy_example(tmp_path / "site", 0)
-    builder, report, cycle = edited_once(site, IN_PLACE[change], tmp_path / "out")
-    assert report.ok(False) and q4(report) is cycle and len(cycle.changes) == 1
-    assert_as_clean(builder, report, site, tmp_path)
+    builder = Builder(site, tmp_path / "out")
+    cycle = q4(builder.build(EXAMPLE_DATE))
+    for count, change in enumerate(SPLIT, start=1):
+        file, old, new = IN_PLACE[change]
+        edit(site / Q4 / file, old, new)
+        report = builder.build(EXAMPLE_DATE)
+        assert report.ok(False) and q4(report) is cycle and len(cycle.changes) == count, change
+        assert_as_clean(builder, report, site, tmp_path)
 
 
-@pytest.mark.parametrize("change", RELINKED, ids=list(RELINKED))
-def test_an_edit_that_links_otherwise_links_the_cycle_again(change, example_copy, tmp_path):
+def test_edits_that_link_otherwise_link_the_cycle_again(example_copy, tmp_path):
     site = example_copy
-    builder, report, cycle = edited_once(site, RELINKED[change], tmp_path / "out")
-    assert report.ok(False)
-    assert q4(report) is not cycle and q4(report).changes == []
-    assert_as_clean(builder, report, site, tmp_path)
+    builder = Builder(site, tmp_path / "out")
+    cycle = q4(builder.build(EXAMPLE_DATE))
+    for change, (file, old, new) in RELINKED.items():
+        edit(site / Q4 / file, old, new)
+        report = builder.build(EXAMPLE_DATE)
+        assert report.ok(False), change
+        assert q4(report) is not cycle and q4(report).changes == [], change
+        assert_as_clean(builder, report, site, tmp_path)
+        cycle = q4(report)
 
 
 def test_edits_in_place_add_up_until_the_site_is_rendered(example_copy, tmp_path):
