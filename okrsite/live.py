@@ -44,7 +44,6 @@ class Live:
     def __enter__(self) -> Live:
         self.rebuild(set())
         self.builder.save_cache()
-        self.builder.prepare()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -64,6 +63,7 @@ class Live:
         print(summary(report, describe(paths, self.builder.root)), flush=True)
         errors = [d.format() for d in report.diagnostics.sorted() if d.severity == "error"] if report.site is None else []
         self.hub.built(errors, changed=report.files > 0)
+        self.builder.prepare()  # what the next build would do first, done while no save waits
         return report
 
     def news(self, diagnostics: Diagnostics) -> list[str]:
