@@ -291,8 +291,8 @@ class Builder:
         stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
         added = sum(1 for o in stale if o.path not in before)  # outputs new to the site
         same_paths = not added and len(outputs) == len(before)
-        if before and not stale and same_paths:
-            return  # the same files, none to render again: nothing to write
+        if before and not stale and same_paths and not self.again:
+            return  # the same files, none to render again (each file's stat was checked): nothing to write
         spare, self._spare = self._spare, None  # a failed build discards it
         state, self._state = self._state, None
         with Staging(self.out, spare, state) as staging:

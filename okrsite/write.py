@@ -96,7 +96,7 @@ class Spare:
     folder: Path
     lock: int | None
     differs: set[str]
-    foreign: set[str]
+    foreign: set[str]  # a copy: the output's OutputFolder changes as it is read again
     state: OutputFolder | None  # what the spare held when it was last read, as the output (None: not known)
 
     def discard(self) -> None:
@@ -219,7 +219,7 @@ class Staging:
         os.chmod(self.folder, 0o755)
         if keep_old and self.out.exists() and exchange(self.folder, self.out):
             differs = fresh | dropped | (set() if same_files else {MANIFEST})
-            old = Spare(self.folder, _lock(self.folder), differs, self.before.foreign, self.before)
+            old = Spare(self.folder, _lock(self.folder), differs, set(self.before.foreign), self.before)
             self.state_after = self._spare_state if self.recycled else None
         else:
             old = None
@@ -237,7 +237,7 @@ class Staging:
         os.chmod(self.folder, 0o755)
         self._committed = True
         self.state_after = self.before
-        return Spare(self.folder, self._lock, set(), self.before.foreign, None)
+        return Spare(self.folder, self._lock, set(), set(self.before.foreign), None)
 
     def unused(self) -> Spare | None:
         """When the build writes nothing after all: a spare brought up to date stays the spare."""
@@ -245,7 +245,7 @@ class Staging:
             return None
         self._committed = True
         self.state_after = self.before
-        return Spare(self.folder, self._lock, set(), self.before.foreign, self._spare_state)
+        return Spare(self.folder, self._lock, set(), set(self.before.foreign), self._spare_state)
 
 
 def _discard(folder: Path, lock: int | None) -> None:
