@@ -30,9 +30,13 @@ class OutputConflict(Exception):
 def read_manifest(out: Path) -> set[str] | None:
     """The paths okrsite wrote into ``out``, or ``None`` when it has no manifest."""
     try:
-        return set((out / MANIFEST).read_text(encoding="utf-8").splitlines()) - {""}
+        return _manifest_paths((out / MANIFEST).read_bytes())
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _manifest_paths(data: bytes) -> set[str]:
+    return set(data.decode("utf-8").splitlines()) - {""}
 
 
 def _parents(relative: str) -> Iterable[str]:
@@ -62,6 +66,7 @@ class OutputFolder:
         self._contents: dict[str, tuple[list[str], list[str]]] = {"": ([], [])}  # a folder's files and folders
         self._times: dict[str, int] = {}  # the folders known by their time
         self._manifest: set[str] = set()
+        self._manifest_bytes = b""
         self._manifest_stat: tuple[int, int, int] | None = None
         self.refresh(out)
         self.read_again = set()  # a first read has no earlier one to differ from
@@ -150,7 +155,8 @@ class OutputFolder:
                 self.missing.add(path)
 
     def _read_manifest(self, root: str, read_at: int) -> bool:
-        """Read the manifest again if it changed; whether it did."""
+        """Read the manifest again unless its stat is the same (and was not too recent); whether the
+        files it names changed."""
         try:
             info = os.stat(f"{root}/{MANIFEST}")
             stat = (info.st_ino, info.st_size, info.st_mtime_ns)
@@ -158,8 +164,18 @@ class OutputFolder:
             stat = None
         if stat is not None and stat == self._manifest_stat:
             return False
-        self._manifest = (read_manifest(Path(root)) or set()) if stat is not None else set()
+        try:
+            data = Path(f"{root}/{MANIFEST}").read_bytes() if stat is not None else b""
+        except OSError:
+            data = b""
         self._manifest_stat = stat if stat is not None and read_at - stat[2] > RECENT_NS else None
+        if data == self._manifest_bytes:  # the same bytes: nothing to sort again
+            return False
+        try:
+            self._manifest = _manifest_paths(data)
+        except UnicodeDecodeError:  # not okrsite's: it names no file
+            self._manifest = set()
+        self._manifest_bytes = data
         return True
 
     def check_room(self, paths: Iterable[str], out: Path) -> None:
