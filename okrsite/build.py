@@ -114,6 +114,9 @@ class Builder:
         if self._spare is not None:
             self._spare.discard()
             self._spare = None
+        if self._state is not None:
+            self._state.close()
+            self._state = None
 
     def prepare(self) -> None:
         """Do now, while no save waits, what the next build would do first (watch mode, after every
@@ -126,7 +129,7 @@ class Builder:
         spare, self._spare = self._spare, None
         state, self._state = self._state, None
         try:
-            with Staging(self.out, spare, state) as staging:
+            with Staging(self.out, spare, state, events=True) as staging:
                 self._forget_replaced(staging.before)
                 self._spare = staging.unused() if staging.recycled else staging.mirror()
                 self._state = staging.state_after
@@ -295,7 +298,7 @@ class Builder:
             return  # the same files, none to render again (each file's stat was checked): nothing to write
         spare, self._spare = self._spare, None  # a failed build discards it
         state, self._state = self._state, None
-        with Staging(self.out, spare, state) as staging:
+        with Staging(self.out, spare, state, events=self.again) as staging:
             found = staging.before
             ours = found.ours
             found.check_room((o.path for o in outputs if o.path not in ours), self.out)

@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from okrsite.folderevents import FolderEvents
+
 MANIFEST = ".okrsite-manifest"  # the files okrsite wrote into an output folder, one path a line
 RECENT_NS = 2_000_000_000  # a folder changed this shortly before it was read may change again unseen
 
@@ -53,10 +55,12 @@ class OutputFolder:
 
     Folders are named by prefixes (``""``, ``"a/"``, ``"a/b/"``). A folder whose time has not
     changed since it was read (and was not too recent then: the clock of some file systems
-    is coarse) is not read again by :meth:`refresh`.
+    is coarse) is not read again by :meth:`refresh`. With ``events`` (watch mode), where the
+    system reports changes (:mod:`okrsite.folderevents`), the folders it names are read again
+    instead, without a look at the others' times.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, events: bool = False):
         self.files: set[str] = set()
         self.ours: set[str] = set()  # the files of the manifest that are there
         self.foreign: set[str] = set()  # the files okrsite did not write: kept in every build, never overwritten
@@ -68,6 +72,7 @@ class OutputFolder:
         self._manifest: set[str] = set()
         self._manifest_bytes = b""
         self._manifest_stat: tuple[int, int, int] | None = None
+        self._events = FolderEvents.start() if events else None
         self.refresh(out)
         self.read_again = set()  # a first read has no earlier one to differ from
 
@@ -75,13 +80,9 @@ class OutputFolder:
         """Bring what is known up to date with the folder ``out``: an ``lstat`` of every folder, and
         a read of those that changed (all of them the first time)."""
         root, read_at = str(out), time.time_ns()
-        times, changed = self._times, []
-        for prefix in self._contents:
-            try:
-                if times.get(prefix) != os.lstat(f"{root}/{prefix}").st_mtime_ns:
-                    changed.append(prefix)
-            except OSError:
-                changed.append(prefix)
+        changed = self._events.changed() | {""} if self.reported else set()  # the root: it may be a new folder
+        if not self.reported:  # (asked after the events: an overflowing queue stops them)
+            changed = self._changed_by_time(root)
         for prefix in sorted(changed):  # a folder before those inside it
             if prefix in self._contents:  # not forgotten with a folder above it
                 self._read(root, prefix, read_at)
@@ -90,12 +91,34 @@ class OutputFolder:
             self.missing = self._manifest - self.files
             self.foreign = self.files - self.ours - {MANIFEST}
 
+    def _changed_by_time(self, root: str) -> set[str]:
+        times, changed = self._times, set()
+        for prefix in self._contents:
+            try:
+                if times.get(prefix) != os.lstat(f"{root}/{prefix}").st_mtime_ns:
+                    changed.add(prefix)
+            except OSError:
+                changed.add(prefix)
+        return changed
+
+    @property
+    def reported(self) -> bool:
+        """Whether the system reports the changes (the folders' times are not looked at)."""
+        return self._events is not None and self._events.exact
+
+    def close(self) -> None:
+        """Stop the events (watch mode): the tree is removed, or no longer followed."""
+        if self._events is not None:
+            self._events.stop()
+
     def _read(self, root: str, top: str, read_at: int) -> None:
         """Read the folder ``top`` again, and every new folder inside it; forget what left it."""
         pending = [top]
         while pending:  # iterative: no depth limit
             prefix = pending.pop()
             old_names, old_folders = self._contents[prefix]
+            if self._events is not None:  # before the listing: a change during it is reported
+                self._events.watch(f"{root}/{prefix}", prefix)
             try:
                 mtime = os.lstat(f"{root}/{prefix}").st_mtime_ns  # before the listing: a change during it shows
                 names, folders = [], []
@@ -133,6 +156,8 @@ class OutputFolder:
             prefix = pending.pop()
             names, folders = self._contents.pop(prefix, ((), ()))
             self._times.pop(prefix, None)
+            if self._events is not None:
+                self._events.forget(prefix)
             self.empty_folders.discard(prefix[:-1])
             self._remove(prefix + name for name in names)
             pending.extend(f"{prefix}{name}/" for name in folders)

@@ -100,6 +100,8 @@ class Spare:
     state: OutputFolder | None  # what the spare held when it was last read, as the output (None: not known)
 
     def discard(self) -> None:
+        if self.state is not None:
+            self.state.close()
         _discard(self.folder, self.lock)
 
 
@@ -112,8 +114,11 @@ class Staging:
     instead of linking every file again, so the work is that of the change.
     """
 
-    def __init__(self, out: Path, spare: Spare | None = None, known: OutputFolder | None = None):
-        """``known``: what an earlier read found in the output, brought up to date here (and so changed)."""
+    def __init__(self, out: Path, spare: Spare | None = None, known: OutputFolder | None = None,
+                 events: bool = False):
+        """``known``: what an earlier read found in the output, brought up to date here (and so changed);
+        without it, the output is read, asking the system to report its changes from then on with
+        ``events`` (see :class:`OutputFolder`)."""
         self.out = out.resolve()
         self.state_after: OutputFolder | None = None  # what is known of the tree at ``out`` once committed
         self.recycled = spare is not None and spare.folder.is_dir()
@@ -122,7 +127,7 @@ class Staging:
             self.out.parent.mkdir(parents=True, exist_ok=True)
             remove_leftovers(self.out)  # a spare is locked: left alone
             if known is None:
-                known = OutputFolder(self.out)
+                known = OutputFolder(self.out, events)
             else:
                 known.refresh(self.out)
             self.before = known

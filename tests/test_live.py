@@ -17,7 +17,7 @@ import pytest
 
 from conftest import CLEAN, COMPANY, EXAMPLE_DATE, REPO, interruptible, write_site
 from test_build import tree
-from okrsite import outputfolder
+from okrsite import folderevents, outputfolder
 from okrsite.build import BuildReport, build_site
 from okrsite.live import Live
 from okrsite.options import BuildOptions
@@ -161,17 +161,24 @@ objectives:
 """
 
 
-@pytest.fixture(params=[outputfolder.RECENT_NS, 50_000_000], ids=["folders-read-again", "folders-known-by-time"])
+@pytest.fixture(params=["events", "folders-read-again", "folders-known-by-time"])
 def live_site(request, tmp_path, monkeypatch):
     """``(live, company file, out)``: watch mode's Live after its first build, as ``okrsite watch`` runs it
-    (each save is one ``rebuild``, which reads the output folder again once built). With a short
-    ``RECENT_NS``, folders are trusted while their time stays, so what someone changes must be found
-    by the folders' times alone; with the default, most folders are read again at every save."""
-    monkeypatch.setattr(outputfolder, "RECENT_NS", request.param)
+    (each save is one ``rebuild``, which reads the output folder again once built). With events (Linux),
+    what someone changes is found from the system's reports alone; without, from the folders' times:
+    with a short ``RECENT_NS``, folders are trusted while their time stays, with the default, most
+    folders are read again at every save."""
+    if request.param == "events" and folderevents.FolderEvents.start() is None:
+        pytest.skip("no inotify here")
+    if request.param != "events":
+        monkeypatch.setattr(folderevents, "_libc", None)
+    if request.param == "folders-known-by-time":
+        monkeypatch.setattr(outputfolder, "RECENT_NS", 50_000_000)
     root = write_site(tmp_path / "site", {"content/2026-Q4/test-co.md": COMPANY})
     live = Live(root, tmp_path / "watched" / "out", BuildOptions(EXAMPLE_DATE))
     with live:
         yield live, root / "content/2026-Q4/test-co.md", live.builder.out
+        assert live.builder._state.reported == (request.param == "events")
     assert [p.name for p in live.builder.out.parent.iterdir()] == ["out"], "the spare tree is left"
 
 
@@ -236,6 +243,19 @@ def test_a_page_deleted_or_replaced_by_hand_between_saves_is_written_again(live_
     (out / "2026-q4/test-co/grow").rename(out / "2026-q4/test-co/moved")  # a whole folder: someone else's now
     save(live, company, 50)
     assert_built(live, out, {"2026-q4/test-co/moved/index.html": moved})
+
+
+def test_a_page_changed_in_place_by_hand_is_written_again_where_the_system_reports_it(live_site):
+    """With events (Linux), a file written over in place is seen too: its folder's time does not change."""
+    live, company, out = live_site
+    if not live.builder._state.reported:
+        pytest.skip("the folders' times show no change made in place")
+    people = out / "2026-q4/people/index.html"  # a page that none of these saves changes
+    with people.open("r+b") as handle:
+        handle.write(b"<!-- by hand -->")
+    for current in (61, 62):
+        save(live, company, current)
+        assert_built(live, out, {})
 
 
 @pytest.mark.parametrize("in_the_way", ["2026-q4/sales/index.html", "2026-q4/sales"])

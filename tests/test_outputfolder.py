@@ -7,6 +7,9 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
+from okrsite.folderevents import FolderEvents
 from okrsite.outputfolder import MANIFEST, OutputFolder
 
 OURS = ["index.html", "x/b.html", "x/y/c.html", "x/y/z/d.html", "gone.html"]
@@ -47,6 +50,14 @@ def reads(monkeypatch, out: Path) -> list[str]:
     return listed
 
 
+@pytest.fixture(params=[False, True], ids=["times", "events"])
+def events(request) -> bool:
+    """Whether the folder asks the system to report changes (Linux), or looks at the folders' times."""
+    if request.param and FolderEvents.start() is None:
+        pytest.skip("no inotify here")
+    return request.param
+
+
 def test_the_first_read_sorts_the_files_into_okrsites_others_and_missing(tmp_path):
     out = tmp_path / "out"
     make(out)
@@ -59,13 +70,19 @@ def test_the_first_read_sorts_the_files_into_okrsites_others_and_missing(tmp_pat
     assert found.read_again == set()
 
 
-def test_a_refresh_finds_every_change_and_reads_only_the_folders_that_changed(tmp_path, monkeypatch):
+def test_a_refresh_finds_every_change_and_reads_only_the_folders_that_changed(tmp_path, monkeypatch, events):
     out = tmp_path / "out"
     make(out)
-    found = OutputFolder(out)
+    found = OutputFolder(out, events)
+    assert found.reported == events
     listed = reads(monkeypatch, out)
     found.refresh(out)
-    assert listed == [] and found.read_again == set()  # nothing changed: an lstat of each folder, no listing
+    if events:  # nothing reported: the top folder only, as it may be a new one
+        assert listed == [""] and found.read_again == {MANIFEST, "index.html", "notes.txt"}
+    else:  # nothing changed: an lstat of each folder, no listing
+        assert listed == [] and found.read_again == set()
+    listed.clear()
+    found.read_again.clear()
 
     (out / "x/y/new.txt").write_text("deep down")  # someone else's file, three folders down
     (out / "x/b.html").unlink()  # okrsite's, deleted by hand
@@ -90,6 +107,27 @@ def test_a_refresh_finds_every_change_and_reads_only_the_folders_that_changed(tm
     assert_as_read_anew(found, out)
     assert found.missing == {"x/b.html", "x/y/c.html", "x/y/z/d.html"}
     assert "x/w/c.html" in found.foreign and "gone.html" in found.ours
+    assert found.reported == events
+
+
+def test_reported_changes_need_no_time_and_include_files_written_in_place(tmp_path):
+    """The system's events name a folder whatever its time says, and a file written over in place."""
+    out = tmp_path / "out"
+    make(out)
+    found = OutputFolder(out, events=True)
+    if not found.reported:
+        pytest.skip("no inotify here")
+    folder = out / "x/y"
+    was = folder.stat()
+    (folder / "same-time.txt").write_text("unseen by the time")
+    os.utime(folder, ns=(was.st_atime_ns, was.st_mtime_ns))
+    with (out / "x/b.html").open("r+b") as handle:
+        handle.write(b"by hand")
+    found.refresh(out)
+    assert "x/y/same-time.txt" in found.foreign
+    assert "x/b.html" in found.read_again  # for the builder to compare with what it wrote
+    found.close()
+    assert not found.reported
 
 
 def test_a_folder_changed_soon_before_it_was_read_is_read_again_though_its_time_stays(tmp_path):
@@ -106,10 +144,10 @@ def test_a_folder_changed_soon_before_it_was_read_is_read_again_though_its_time_
     assert "x/y/same-tick.txt" in found.foreign
 
 
-def test_a_changed_manifest_sorts_the_files_again(tmp_path):
+def test_a_changed_manifest_sorts_the_files_again(tmp_path, events):
     out = tmp_path / "out"
     make(out)
-    found = OutputFolder(out)
+    found = OutputFolder(out, events)
     (out / MANIFEST).write_text("notes.txt\nindex.html\n", encoding="utf-8")
     found.refresh(out)
     assert_as_read_anew(found, out)
@@ -117,10 +155,10 @@ def test_a_changed_manifest_sorts_the_files_again(tmp_path):
     assert "x/b.html" in found.foreign and "notes.txt" not in found.foreign
 
 
-def test_an_output_folder_removed_then_made_again(tmp_path):
+def test_an_output_folder_removed_then_made_again(tmp_path, events):
     out = tmp_path / "out"
     make(out)
-    found = OutputFolder(out)
+    found = OutputFolder(out, events)
     shutil.rmtree(out)
     found.refresh(out)
     assert (found.files, found.ours, found.foreign, found.empty_folders) == (set(), set(), set(), set())
@@ -129,3 +167,29 @@ def test_an_output_folder_removed_then_made_again(tmp_path):
     found.refresh(out)
     assert_as_read_anew(found, out)
     assert found.ours == set(OURS[:-1])
+
+
+def test_an_overflowing_queue_of_events_falls_back_to_the_times(tmp_path):
+    """More changes than the system queues (fs.inotify.max_queued_events): the events stop, and the
+    folders' times still find every change."""
+    out = tmp_path / "out"
+    make(out)
+    found = OutputFolder(out, events=True)
+    if not found.reported:
+        pytest.skip("no inotify here")
+    limit = int(Path("/proc/sys/fs/inotify/max_queued_events").read_text())
+    if limit > 100_000:
+        pytest.skip(f"the queue holds {limit} events")
+    first, second = str(out / "x/y/z/first"), str(out / "x/y/z/second")  # in a watched folder
+    Path(first).touch()
+    for _ in range(limit // 2 + 10):  # two events a rename
+        os.rename(first, second)
+        first, second = second, first
+    (out / "x/after.txt").write_text("found by its folder's time")
+    found.refresh(out)
+    assert not found.reported
+    assert_as_read_anew(found, out)
+    assert {"x/after.txt", f"x/y/z/{Path(first).name}"} <= found.foreign
+    (out / "x/b.html").unlink()
+    found.refresh(out)
+    assert "x/b.html" in found.missing
