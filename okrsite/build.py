@@ -89,12 +89,16 @@ class Builder:
     ones parse only new or changed files, render only outputs whose key changed,
     and write only files whose bytes changed. A build with errors writes nothing.
     When it will build ``again``, it keeps the tree each build replaced, so the next
-    build updates that instead of linking every file anew: call :meth:`close` when
-    done.
+    build updates that instead of linking every file anew, and what it read of the
+    output folder; :meth:`prepare`, between builds, does their first steps while no
+    save waits (with ``events``, the system reports what changes in the output). Call
+    :meth:`close` when done.
     """
 
-    def __init__(self, root: Path, out: Path, options: BuildOptions = BuildOptions(), again: bool = True):
+    def __init__(self, root: Path, out: Path, options: BuildOptions = BuildOptions(), again: bool = True,
+                 events: bool = False):
         self.root, self.out = root, out
+        self.events = events  # ask the system to report changes in the output (okrsite.folderevents): watch mode
         self.options = replace(options, jobs=options.jobs or available_jobs())
         self.again = again  # whether it will build again: keep in memory what the next build can reuse
         self.disk = DiskCache(root / CACHE_FOLDER, code_version()) if options.disk_cache else None
@@ -129,7 +133,7 @@ class Builder:
         spare, self._spare = self._spare, None
         state, self._state = self._state, None
         try:
-            with Staging(self.out, spare, state, events=True) as staging:
+            with Staging(self.out, spare, state, self.events) as staging:
                 self._forget_replaced(staging.before)
                 self._spare = staging.unused() if staging.recycled else staging.mirror()
                 self._state = staging.state_after
@@ -298,7 +302,7 @@ class Builder:
             return  # the same files, none to render again (each file's stat was checked): nothing to write
         spare, self._spare = self._spare, None  # a failed build discards it
         state, self._state = self._state, None
-        with Staging(self.out, spare, state, events=self.again) as staging:
+        with Staging(self.out, spare, state, self.events) as staging:
             found = staging.before
             ours = found.ours
             found.check_room((o.path for o in outputs if o.path not in ours), self.out)
