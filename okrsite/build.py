@@ -64,7 +64,7 @@ class _Written:
     stat: Stat
 
 
-UNKNOWN = _Written(None, b"", (0, 0, 0))
+UNKNOWN = _Written(None, b"", (0, 0, 0))  # a file of okrsite's that may no longer be what it wrote
 
 
 @dataclass
@@ -186,8 +186,7 @@ class Builder:
         ours = read_manifest(self.out) if record is not None else None
         if record is None or ours is None:
             return None
-        unknown = UNKNOWN
-        written = dict.fromkeys(ours, unknown)
+        written = dict.fromkeys(ours, UNKNOWN)
         folder = f"{self.out}/"
         for path, (key, digest, stat) in record["files"].items():
             if path in ours:
@@ -195,7 +194,7 @@ class Builder:
                     same = file_stat(os.stat(folder + path)) == stat
                 except OSError:
                     same = False
-                written[path] = _Written(key, digest, stat) if same else unknown
+                written[path] = _Written(key, digest, stat) if same else UNKNOWN
         return written
 
     def _read_record(self) -> dict | None:
@@ -308,8 +307,8 @@ class Builder:
             found.check_room((o.path for o in outputs if o.path not in ours), self.out)
             redo = self._forget_replaced(found) | (before.keys() - ours)  # replaced or deleted by hand since
             if redo:
-                known = {o.path for o in stale}
-                stale += [o for o in outputs if o.path in redo and o.path not in known]
+                already = {o.path for o in stale}
+                stale += [o for o in outputs if o.path in redo and o.path not in already]
 
             def render(output: Output) -> tuple[bytes, Stat | None]:
                 """The digest, and the stat of the file written (``None``: the output folder has these bytes)."""

@@ -6,8 +6,9 @@ or, where the system tells, from a queue of events: each watched folder reports 
 entry added, removed or renamed in it, and the kernel queues the event before the call
 that made the change returns, so reading the queue at a save misses nothing done before
 it. The watches follow the folders themselves, not their names, as the output and its
-spare tree swap names at every build. Where there is no inotify, or the system's limit
-of watches is reached, or the queue overflowed, the caller falls back to the times.
+spare tree swap names at every build. When the queue overflows, the caller reads every
+folder again (and so watches it anew); where there is no inotify, or the system's limit
+of watches is reached, it falls back to the folders' times.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ _libc = _library()
 
 class FolderEvents:
     """The folders of one tree, by prefix (``""``, ``"a/"``), that changed since :meth:`changed` was
-    last called. :attr:`exact` turns false for good when a change may have been missed (a watch
-    that could not be added, an overflowing queue): the caller must then look for itself."""
+    last called. :attr:`exact` turns false for good when a folder could not be watched (the
+    system's limit): the caller must then look for itself."""
 
     def __init__(self, handle: int):
         self._handle = handle
@@ -90,8 +91,9 @@ class FolderEvents:
             if self.exact:
                 _libc.inotify_rm_watch(self._handle, wd)  # EINVAL if the folder was deleted: fine
 
-    def changed(self) -> set[str]:
-        """The folders with events queued since the last call."""
+    def changed(self) -> set[str] | None:
+        """The folders with events queued since the last call; ``None`` when the queue overflowed:
+        any folder may have changed, and none is watched any more (each must be watched again)."""
         found: set[str] = set()
         while self.exact:
             try:
@@ -103,12 +105,21 @@ class FolderEvents:
                 wd, mask, _, length = EVENT.unpack_from(data, offset)
                 offset += EVENT.size + length
                 if mask & IN_Q_OVERFLOW:
-                    self.stop()
-                    break
+                    self._restart()
+                    return None
                 prefix = self._prefixes.get(wd)
                 if prefix is not None:
                     found.add(prefix)
         return found
+
+    def _restart(self) -> None:
+        """A new, empty queue without watches (the old one's events are lost anyway)."""
+        os.close(self._handle)
+        self._handle = _libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        self._prefixes.clear()
+        self._watches.clear()
+        if self._handle < 0:
+            self.exact = False
 
     def stop(self) -> None:
         """Stop for good (:attr:`exact` is false from now on) and give the watches back."""

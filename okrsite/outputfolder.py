@@ -77,11 +77,13 @@ class OutputFolder:
         self.read_again = set()  # a first read has no earlier one to differ from
 
     def refresh(self, out: Path) -> None:
-        """Bring what is known up to date with the folder ``out``: an ``lstat`` of every folder, and
-        a read of those that changed (all of them the first time)."""
+        """Bring what is known up to date with the folder ``out``: read again the folders that
+        changed (all of them the first time), as the system reports them or by their times."""
         root, read_at = str(out), time.time_ns()
-        changed = self._events.changed() | {""} if self.reported else set()  # the root: it may be a new folder
-        if not self.reported:  # (asked after the events: an overflowing queue stops them)
+        if self.reported:
+            reported = self._events.changed()
+            changed = set(self._contents) if reported is None else reported | {""}  # "": perhaps a new folder
+        else:
             changed = self._changed_by_time(root)
         for prefix in sorted(changed):  # a folder before those inside it
             if prefix in self._contents:  # not forgotten with a folder above it
