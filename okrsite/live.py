@@ -34,7 +34,8 @@ class Live:
     """A site that rebuilds itself; use as a context manager (the first build happens on entry)."""
 
     def __init__(self, root: Path, out: Path, options: BuildOptions):
-        self.builder = Builder(root, out, options)  # with no date in the options, each build is for its day
+        # with no date in the options, each build is for its day
+        self.builder = Builder(root, out, options, events=True)
         self.hub = Hub()
         self.stop = threading.Event()
         self.server: PreviewServer | None = None  # while serving
@@ -44,7 +45,6 @@ class Live:
     def __enter__(self) -> Live:
         self.rebuild(set())
         self.builder.save_cache()
-        self.builder.prepare()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -64,6 +64,10 @@ class Live:
         print(summary(report, describe(paths, self.builder.root)), flush=True)
         errors = [d.format() for d in report.diagnostics.sorted() if d.severity == "error"] if report.site is None else []
         self.hub.built(errors, changed=report.files > 0)
+        try:
+            self.builder.prepare()  # what the next build would do first, done while no save waits
+        except Exception as exc:  # okrsite's bug: the next build does it
+            print(f"okrsite: internal error: {exc!r} (please report it)", file=sys.stderr)
         return report
 
     def news(self, diagnostics: Diagnostics) -> list[str]:

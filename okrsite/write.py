@@ -28,10 +28,11 @@ import secrets
 import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from okrsite.outputfolder import MANIFEST, OutputConflict, OutputFolder, read_manifest
 
 try:
     import fcntl
@@ -39,7 +40,8 @@ except ImportError:  # Windows: no locks, and builds into one folder must not ov
     fcntl = None
 
 
-MANIFEST = ".okrsite-manifest"  # the files okrsite wrote into an output folder, one path a line
+__all__ = ["MANIFEST", "OutputConflict", "OutputFolder", "Spare", "Staging", "read_manifest"]
+
 NEW, OLD = "new", "old"  # kinds of folders beside the output: ``.public.okrsite-new-*``, ``.public.okrsite-old-*``
 
 Stat = tuple[int, int, int]  # (inode, size, mtime in ns) of a file: changes when anything rewrites it
@@ -53,22 +55,6 @@ def _write_all_of(handle: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(handle, view):]
-
-
-class OutputConflict(Exception):
-    """The build would overwrite a file in the output folder that okrsite did not write."""
-
-    def __init__(self, path: Path):
-        super().__init__(f"{path} is in the way: okrsite did not write it and will not overwrite it")
-        self.path = path
-
-
-def read_manifest(out: Path) -> set[str] | None:
-    """The paths okrsite wrote into ``out``, or ``None`` when it has no manifest."""
-    try:
-        return set((out / MANIFEST).read_text(encoding="utf-8").splitlines()) - {""}
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def output_problem(out: Path, site_root: Path, force: bool = False) -> str | None:
@@ -101,77 +87,6 @@ def _inside(folder: Path, relative: str) -> Path:
     return target
 
 
-def _parents(relative: str) -> Iterable[str]:
-    """``a`` and ``a/b`` for ``a/b/c.html``."""
-    index = relative.find("/")
-    while index != -1:
-        yield relative[:index]
-        index = relative.find("/", index + 1)
-
-
-#: What a tree of folders held when it was last read: for each folder (``""``, ``"a/"``,
-#: ``"a/b/"``) its modification time and the names of its files and of its folders.
-Listing = dict[str, tuple[int, list[str], list[str]]]
-RECENT_NS = 2_000_000_000  # a folder changed this shortly before it was read may change again unseen
-
-
-class OutputFolder:
-    """What an output folder holds now: its files (every entry that is not a folder, symlinks
-    too), its empty folders, which files okrsite wrote (its manifest) and which it did not.
-
-    Given the :data:`Listing` of the same tree from an earlier read, folders whose
-    modification time has not changed since (and was not too recent then: the
-    clock of some file systems is coarse) are not read again: adding, removing
-    or renaming an entry changes a folder's time. :attr:`listing` is this read's.
-    """
-
-    def __init__(self, out: Path, known: Listing | None = None):
-        self.files: set[str] = set()
-        self.empty_folders: list[str] = []
-        self.ours: set[str] = set()
-        self.listing: Listing = {}
-        if out.is_dir():
-            self._scan(str(out), known or {})
-            self.ours = (read_manifest(out) or set()) & self.files
-        self.foreign = self.files - self.ours - {MANIFEST}  # kept in every build, never overwritten
-
-    def _scan(self, out: str, known: Listing) -> None:
-        read_at = time.time_ns()
-        pending = [""]
-        while pending:  # iterative: no depth limit
-            prefix = pending.pop()
-            folder = f"{out}/{prefix}"
-            mtime = os.lstat(folder).st_mtime_ns
-            seen = known.get(prefix)
-            if seen is not None and seen[0] == mtime:
-                names, folders = seen[1], seen[2]
-            else:
-                names, folders = [], []
-                with os.scandir(folder) as found:
-                    for entry in found:
-                        (folders if entry.is_dir(follow_symlinks=False) else names).append(entry.name)
-            if read_at - mtime > RECENT_NS:
-                self.listing[prefix] = (mtime, names, folders)
-            self.files.update(prefix + name for name in names)
-            pending.extend(f"{prefix}{name}/" for name in folders)
-            if prefix and not names and not folders:
-                self.empty_folders.append(prefix[:-1])
-
-    def check_room(self, paths: Iterable[str], out: Path) -> None:
-        """Raise :class:`OutputConflict` if writing ``paths`` would overwrite a file okrsite did not
-        write, or need a folder where such a file is (or a file where its folder is)."""
-        foreign = self.foreign
-        if not foreign and not self.empty_folders:
-            return
-        taken = foreign | set(self.empty_folders) | {p for f in foreign for p in _parents(f)}
-        for path in paths:
-            if path in taken:
-                raise OutputConflict(out / path)
-            for parent in _parents(path):
-                if parent in foreign:
-                    raise OutputConflict(out / parent)
-
-
 @dataclass
 class Spare:
     """The tree a build replaced, kept (locked) for the next build of a watching process to reuse:
@@ -181,10 +96,12 @@ class Spare:
     folder: Path
     lock: int | None
     differs: set[str]
-    foreign: set[str]
-    listing: Listing  # what the spare held when it was last read (see OutputFolder)
+    foreign: set[str]  # a copy: the output's OutputFolder changes as it is read again
+    state: OutputFolder | None  # what the spare held when it was last read, as the output (None: not known)
 
     def discard(self) -> None:
+        if self.state is not None:
+            self.state.close()
         _discard(self.folder, self.lock)
 
 
@@ -197,14 +114,27 @@ class Staging:
     instead of linking every file again, so the work is that of the change.
     """
 
-    def __init__(self, out: Path, spare: Spare | None = None, known: Listing | None = None):
-        """``known``: the output's :data:`Listing` from an earlier read, when there was one."""
+    def __init__(self, out: Path, spare: Spare | None = None, known: OutputFolder | None = None,
+                 events: bool = False):
+        """``known``: what an earlier read found in the output, brought up to date here (and so changed);
+        without it, the output is read, asking the system to report its changes from then on with
+        ``events`` (see :class:`OutputFolder`)."""
         self.out = out.resolve()
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.out)  # a spare is locked: left alone
-        self.before = OutputFolder(self.out, known)
-        self.listing_after: Listing = {}  # the listing of the tree at ``out`` once committed
+        self.state_after: OutputFolder | None = None  # what is known of the tree at ``out`` once committed
         self.recycled = spare is not None and spare.folder.is_dir()
+        self._committed = False
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(self.out)  # a spare is locked: left alone
+            if known is None:
+                known = OutputFolder(self.out, events)
+            else:
+                known.refresh(self.out)
+            self.before = known
+        except BaseException:  # Ctrl-C too: the spare is this staging's to remove
+            if spare is not None:
+                spare.discard()
+            raise
         if self.recycled:
             self.folder, self._lock = spare.folder, spare.lock
         else:
@@ -214,10 +144,13 @@ class Staging:
             self._lock = _lock(self.folder)
         self._root, self._source = str(self.folder), str(self.out)
         self._made: set[str] = {self._root}
-        self._committed = False
         if self.recycled:
-            self._spare_listing = spare.listing
-            self._catch_up(spare.differs | (spare.foreign ^ self.before.foreign))
+            self._spare_state = spare.state
+            try:  # what the last build changed, files of others that came or went, okrsite's deleted by hand
+                self._catch_up(spare.differs | (spare.foreign ^ self.before.foreign) | self.before.missing)
+            except BaseException:
+                _discard(self.folder, self._lock)
+                raise
 
     def __enter__(self) -> Staging:
         return self
@@ -267,28 +200,32 @@ class Staging:
         self._drop(paths)
         self._keep(sorted(paths & self.before.files))
 
-    def commit(self, written: Iterable[str], fresh: Iterable[str], keep_old: bool = False) -> Spare | None:
+    def commit(self, written: Collection[str], fresh: Iterable[str], keep_old: bool = False) -> Spare | None:
         """Make the staging folder the output. ``written`` are all the files of okrsite's in the
-        new site, ``fresh`` those written into the staging folder: the others are carried over
-        from the output, with every file okrsite did not write. With ``keep_old``, the old
-        tree is returned as the next build's spare, where the system can swap in one step."""
-        written, fresh = set(written), set(fresh)
+        new site (a set, or a dict keyed by them), ``fresh`` those written into the staging
+        folder: the others are carried over from the output, with every file okrsite did not
+        write. With ``keep_old``, the old tree is returned as the next build's spare, where the
+        system can swap in one step."""
+        fresh = set(fresh)
+        dropped = self.before.ours.difference(written)  # okrsite's files that are no longer written
         if self.recycled:
-            self._drop(sorted(self.before.ours - written))
+            self._drop(sorted(dropped))
         else:
-            self._keep(sorted(written - fresh))
+            self._keep(sorted(path for path in written if path not in fresh))
             self._keep(sorted(self.before.foreign))
         for folder in self.before.empty_folders:
             os.makedirs(f"{self._root}/{folder}", exist_ok=True)
-        same_files = self.recycled and written == self.before.ours  # a spare's manifest is the output's
+        # a spare's manifest is the output's, right when every file of the manifest is there and written
+        same_files = self.recycled and not dropped and len(written) == len(self.before.ours) \
+            and not self.before.missing
         if not same_files:
             _remove(f"{self._root}/{MANIFEST}")
             _write_manifest(self.folder, written)
         os.chmod(self.folder, 0o755)
         if keep_old and self.out.exists() and exchange(self.folder, self.out):
-            differs = fresh | (self.before.ours - written) | (set() if same_files else {MANIFEST})
-            old = Spare(self.folder, _lock(self.folder), differs, self.before.foreign, self.before.listing)
-            self.listing_after = self._spare_listing if self.recycled else {}
+            differs = fresh | dropped | (set() if same_files else {MANIFEST})
+            old = Spare(self.folder, _lock(self.folder), differs, set(self.before.foreign), self.before)
+            self.state_after = self._spare_state if self.recycled else None
         else:
             old = None
             _swap(self.folder, self.out)  # if it fails, leaving the context removes the staging folder
@@ -304,16 +241,16 @@ class Staging:
             os.makedirs(f"{self._root}/{folder}", exist_ok=True)
         os.chmod(self.folder, 0o755)
         self._committed = True
-        self.listing_after = self.before.listing
-        return Spare(self.folder, self._lock, set(), self.before.foreign, {})
+        self.state_after = self.before
+        return Spare(self.folder, self._lock, set(), set(self.before.foreign), None)
 
     def unused(self) -> Spare | None:
         """When the build writes nothing after all: a spare brought up to date stays the spare."""
         if not self.recycled:
             return None
         self._committed = True
-        self.listing_after = self.before.listing
-        return Spare(self.folder, self._lock, set(), self.before.foreign, self._spare_listing)
+        self.state_after = self.before
+        return Spare(self.folder, self._lock, set(), set(self.before.foreign), self._spare_state)
 
 
 def _discard(folder: Path, lock: int | None) -> None:

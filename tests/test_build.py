@@ -11,7 +11,7 @@ import pytest
 from conftest import CLEAN, EXAMPLE_DATE, REPO, write_site
 from htmlcheck import parse_file
 from test_scorehistory import history_files
-from okrsite import write
+from okrsite import outputfolder, write
 from okrsite.build import Builder, build_site
 from okrsite.options import BuildOptions
 
@@ -373,7 +373,7 @@ def test_incremental_builds_follow_statuses_and_carried_objectives(example_copy,
     assert_same_as_clean_build(site, out, tmp_path)
 
 
-@pytest.mark.parametrize("recent_ns", [write.RECENT_NS, 0], ids=["folders-read-again", "folders-known-by-time"])
+@pytest.mark.parametrize("recent_ns", [outputfolder.RECENT_NS, 0], ids=["folders-read-again", "folders-known-by-time"])
 def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_copy, tmp_path, monkeypatch,
                                                                         recent_ns):
     """The Builder of watch mode keeps the tree each build replaced and brings it up to date for
@@ -382,7 +382,7 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
     by hand; and closing it leaves nothing beside the output. With ``recent_ns`` 0 every folder's
     listing is trusted while its modification time stays, so the foreign files and the deleted
     page must be found by the folders' new times alone."""
-    monkeypatch.setattr(write, "RECENT_NS", recent_ns)
+    monkeypatch.setattr(outputfolder, "RECENT_NS", recent_ns)
     site, out = example_copy, tmp_path / "watched" / "public"
     builder = Builder(site, out)
     assert builder.build(EXAMPLE_DATE).ok(False)
