@@ -30,6 +30,8 @@ IN_NONBLOCK, IN_CLOEXEC = os.O_NONBLOCK, os.O_CLOEXEC
 # (okrsite never writes a file of the output in place: only someone else does)
 WATCHED = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_MODIFY
 EVENT = struct.Struct("iIII")  # wd, mask, cookie, len; then ``len`` bytes of name
+SHARE = 2  # it takes at most 1/SHARE of the user's watches: the rest stays for watching the content, and others
+LIMIT = "/proc/sys/fs/inotify/max_user_watches"
 
 
 def _library():
@@ -48,6 +50,15 @@ def _library():
 _libc = _library()
 
 
+def _user_watches() -> int:
+    """How many folders one user may watch (Linux's ``max_user_watches``; its old default when unknown)."""
+    try:
+        with open(LIMIT, encoding="ascii") as limit:
+            return int(limit.read())
+    except (OSError, ValueError):
+        return 8192
+
+
 class FolderEvents:
     """The folders of one tree, by prefix (``""``, ``"a/"``), that changed since :meth:`changed` was
     last called. :attr:`exact` turns false for good when a folder could not be watched (the
@@ -57,6 +68,7 @@ class FolderEvents:
         self._handle = handle
         self._prefixes: dict[int, str] = {}  # watch -> folder
         self._watches: dict[str, int] = {}  # folder -> watch
+        self._most = _user_watches() // SHARE
         self.exact = True
 
     @classmethod
@@ -70,6 +82,9 @@ class FolderEvents:
     def watch(self, path: str, prefix: str) -> None:
         """Report changes of the folder at ``path`` (``prefix`` in the tree) from now on."""
         if not self.exact:
+            return
+        if prefix not in self._watches and len(self._watches) >= self._most:
+            self.stop()  # a share of the system's watches: watch mode's own watcher needs some too
             return
         wd = _libc.inotify_add_watch(self._handle, os.fsencode(path),
                                      WATCHED | IN_ONLYDIR | IN_DONT_FOLLOW)
