@@ -77,3 +77,38 @@ def test_a_macro_called_with_its_arguments_in_order_skips_macro_call(monkeypatch
     with pytest.raises(AssertionError, match="pill called through"):
         Environment(loader=page, autoescape=True).from_string(
             "{% from 'macros.html' import pill %}{{ pill('a', label='b') }}").render()
+
+
+INHERITED = {
+    "base.html": "<title>{% block title %}Site{% endblock %}</title>{% block main %}{% endblock %}"
+                 "{% include 'part.html' %}|{% include 'part.html' without context %}|{{ self.title() }}",
+    "part.html": "({{ text|default('no text') }})",
+    "child.html": "{% extends 'base.html' %}{% block title %}{{ text }} - {{ super() }}{% endblock %}"
+                  "{% block main %}{% for x in items %}{% if loop.first %}[{% endif %}{{ x }}{% endfor %}"
+                  "{% set inner %}{% block inner %}{{ number }}{% endblock %}{% endset %}{{ inner }}{% endblock %}",
+    "lines.html": "{% extends 'base.html' %}{% block main %}\n\n{{ text }}\n{{ missing }}{% endblock %}",
+}
+
+
+@pytest.mark.parametrize("name", ["child.html", "base.html"])
+def test_blocks_super_and_includes_are_what_jinja2_itself_writes(name):
+    """A page's root and blocks are written into lists and yielded once, joined: the same text, in the same order."""
+    def render(environment_class) -> str:
+        env = environment_class(loader=jinja2.DictLoader(INHERITED), autoescape=True)
+        return env.get_template(name).render(VALUES)
+    ours = render(Environment)
+    assert ours == render(jinja2.Environment)
+    assert ours.count("(no text)") == 1  # only the include without context misses the text
+
+
+def test_blocks_yield_their_text_once_joined_unless_an_include_without_context_would_come_first():
+    env = Environment(loader=jinja2.DictLoader(INHERITED), autoescape=True)
+    assert "yield concat(" in env.compile(INHERITED["child.html"], raw=True)
+    assert "yield concat(" not in env.compile(INHERITED["base.html"], raw=True)
+
+
+def test_an_error_in_a_block_is_reported_at_its_line():
+    env = Environment(loader=jinja2.DictLoader(INHERITED), autoescape=True, undefined=jinja2.StrictUndefined)
+    with pytest.raises(jinja2.UndefinedError) as failure:
+        env.get_template("lines.html").render(VALUES)
+    assert [frame.lineno for frame in failure.traceback if frame.path == "lines.html"] == [4]

@@ -24,6 +24,7 @@ from typing import Any
 
 import jinja2
 from jinja2.compiler import CodeGenerator
+from jinja2 import nodes
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Macro, missing
 from markupsafe import Markup, escape
@@ -46,6 +47,27 @@ def escape_text(value: Any) -> str:
 
 
 class _CodeGenerator(CodeGenerator):
+    def visit_Template(self, node, frame=None) -> None:
+        # an {% include ... without context %} yields its module's body even into a buffer: such a
+        # template keeps Jinja2's yields (see enter_frame)
+        self._buffered = {} if all(include.with_context for include in node.find_all(nodes.Include)) else None
+        super().visit_Template(node, frame)
+
+    def enter_frame(self, frame) -> None:
+        """A template's root and its blocks write their text into a list and yield it once, joined, at
+        their end: each value no longer goes up through a generator per level (the page, ``base.html``,
+        the block), only the blocks' texts do."""
+        super().enter_frame(frame)
+        if (self._buffered is not None and frame.buffer is None and (frame.rootlevel or frame.block_frame)
+                and not self.environment.is_async):
+            frame.buffer = self._buffered[id(frame)] = self.temporary_identifier()
+            self.writeline(f"{frame.buffer} = []")
+
+    def leave_frame(self, frame, with_python_scope: bool = False) -> None:
+        if self._buffered and self._buffered.get(id(frame)) == frame.buffer:
+            self.writeline(f"yield concat({frame.buffer})")
+        super().leave_frame(frame, with_python_scope)
+
     def _output_child_pre(self, node, frame, finalize) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
             self.write("environment.escape_text(")
