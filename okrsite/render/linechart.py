@@ -44,16 +44,10 @@ MAX_TICKS = 8
 Y_TICKS = 5  # at most, on these small charts
 NICE_STEPS = (1, 2, 2.5, 5, 10)
 
-def _escape(text: str) -> str:
-    """``text`` for SVG element content or attribute values: escaped, without characters XML forbids."""
-    return html.escape(clean(text))
-
-
-@functools.lru_cache(maxsize=4096)
 def escape(text: str) -> str:
-    """:func:`_escape`, remembered: a chart's ticks, units and values come back chart after chart
-    (its title and description do not)."""
-    return _escape(text)
+    """``text`` for SVG element content or attribute values: escaped, without characters XML forbids
+    (printable ASCII has none to drop)."""
+    return html.escape(text if text.isascii() and text.isprintable() else clean(text))
 
 
 def dark_style(scope: str = "", series: bool = True) -> str:
@@ -83,8 +77,6 @@ _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
          f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
          f'font-family="{escape(FONT)}" font-size="12" fill="{TEXT}">')
 _STYLE = f"<style>{dark_style()}</style>"
-_VALUE = (f'<text class="{{}}" x="{{:.2f}}" y="{{:.2f}}" text-anchor="{{}}" font-weight="600" fill="{TEXT}" '
-          'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>')
 _LEGEND = ('<rect class="{cls}" x="{x:.1f}" y="6" width="10" height="10" fill="{color}"/>'
            '<text x="{tx:.1f}" y="15">{label}</text>')
 
@@ -273,7 +265,7 @@ def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names
     xs = [[_x(d, first, days, left) for d, _ in line] for line in points]
     ys = [[y_of(v) for _, v in line] for line in points]
     ends = (_x(start, first, days, left), y_of(pace.start), _x(end, first, days, left), y_of(pace.target)) if pace else None
-    parts = [_HEAD, f"<title>{_escape(title)}</title><desc>{_escape(desc)}</desc>", _STYLE,
+    parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _STYLE,
              f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
              _legend(names, pace.label if pace else None, "" if percent_values else unit), _y_axis(ticks, left),
              _x_axis(start, end, first, days, left)]
@@ -347,7 +339,8 @@ def _drawing_order(label: _Placed) -> tuple[bool, float]:
 
 def _text(label: _Placed) -> str:
     x, y, anchor, text, kind = label
-    return _VALUE.format(kind, x, y, anchor, escape(text))
+    return (f'<text class="{kind}" x="{x:.2f}" y="{y:.2f}" text-anchor="{anchor}" font-weight="600" fill="{TEXT}" '
+            f'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{escape(text)}</text>')
 
 
 @functools.lru_cache(maxsize=256)
@@ -370,7 +363,7 @@ def _legend(names: tuple[str, ...], pace: str | None, unit: str) -> str:
 
 
 def _line(index: int, xs: list[float], ys: list[float], stroke: str, kind: str = "") -> str:
-    path = " ".join(f"{'L' if i else 'M'}{x:.2f} {y:.2f}" for i, (x, y) in enumerate(zip(xs, ys)))
+    path = "M" + " L".join([f"{x:.2f} {y:.2f}" for x, y in zip(xs, ys)]) if xs else ""
     return (f'<g class="series serie-{index}{" " + kind if kind else ""}"><path d="{path}" fill="none" {stroke} '
             'stroke-linejoin="round" stroke-linecap="round"/></g>')
 
