@@ -118,3 +118,12 @@ def test_an_error_in_a_block_is_reported_at_its_line():
                 if frame.f_code.co_filename == "<template>"]
     ours = lines(Environment)
     assert ours == lines(jinja2.Environment) and ours[-1] == 4
+
+
+def test_a_templates_globals_overlay_the_environments_as_in_jinja2():
+    def render(environment_class) -> str:
+        env = environment_class(loader=jinja2.DictLoader({"m.html": "{% macro shown() %}{{ x }},{{ y }}{% endmacro %}"}))
+        env.globals.update(x="env x", y="env y")
+        page = env.from_string("{% from 'm.html' import shown %}{{ x }},{{ y }}|{{ shown() }}", globals={"x": "own x"})
+        return page.render()
+    assert render(Environment) == render(jinja2.Environment) == "own x,env y|env x,env y"

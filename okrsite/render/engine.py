@@ -119,3 +119,10 @@ class Environment(jinja2.Environment):
     code_generator_class = _CodeGenerator
     context_class = _Context
     escape_text = staticmethod(escape_text)
+
+    def make_globals(self, d=None) -> dict:
+        """A template's globals as a plain mapping of the environment's and its own (which Jinja2 makes a
+        ``ChainMap`` of): each page copies them into its context and compares their names with those of
+        ``_macros.html`` when importing it, and a ChainMap does both in Python, about 30 µs a page. The
+        environment's globals are set before any template is loaded, as Jinja2 asks, so no change is missed."""
+        return {**self.globals, **(d or {})}
