@@ -127,3 +127,17 @@ def test_a_templates_globals_overlay_the_environments_as_in_jinja2():
         page = env.from_string("{% from 'm.html' import shown %}{{ x }},{{ y }}|{{ shown() }}", globals={"x": "own x"})
         return page.render()
     assert render(Environment) == render(jinja2.Environment) == "own x,env y|env x,env y"
+
+
+def test_positional_calls_keep_the_loops_and_blocks_variables_for_functions_that_ask_for_the_context():
+    """Calls with positional arguments only take the quick way in, given the loop's and block's variables
+    as arguments: a function that asks for the context still sees them, as in Jinja2."""
+    seen = jinja2.pass_context(lambda context, prefix: f"{prefix}{context.get('x')}{context.get('y')}")
+    source = ("{% block b %}{% set y = 'Y' %}{% for i in items %}{% set x = i %}{{ seen('<') }}{{ caller_free(x) }}{% endfor %}"
+              "{{ seen('>') }}{{ 'a b'.split()|join }}{% endblock %}")
+
+    def render(environment_class) -> str:
+        env = environment_class(autoescape=True)
+        return env.from_string(source).render(items=["<1>", 2], seen=seen, caller_free=lambda x: x)
+    assert render(Environment) == render(jinja2.Environment) == "&lt;&lt;1&gt;None&lt;1&gt;&lt;2None2&gt;NoneYab"
+    assert "context.call_positional(" in Environment().compile(source, raw=True)
