@@ -44,16 +44,26 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader whose mappings are LineDicts; duplicate keys are errors."""
 
     line_offset = 0
+    aliased = True  # the document has aliases: its nodes are made through PyYAML's constructor, which reuses them
+    merges = True  # the document may have a merge key ("<<") or a value key ("=")
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        if not self.yaml_path_resolvers:  # PyYAML's do nothing then, called for every node: a builtin does it quicker
+            self.descend_resolver, self.ascend_resolver = {}.get, tuple
 
     def resolve(self, kind, value, implicit):
-        """The tag of a node, as PyYAML's resolver gives it; a short plain text's (a key, a number, a
-        date: the same few thousand over and over) from a table kept for the process."""
-        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > _RESOLVED_LENGTH:
+        """The tag of a node, as PyYAML's resolver gives it: a quoted text's and a plain text that no
+        implicit resolver can take (by its first character) at once; a short plain text's (a key, a
+        number, a date: the same few thousand over and over) from a table kept for the process."""
+        if kind is not _SCALAR or self.yaml_path_resolvers:
             return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return _STR
         tag = _RESOLVED.get(value)
         if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(_RESOLVED) < _RESOLVED_MAX:
+            tag = super().resolve(kind, value, implicit) if (value[:1] in _RESOLVERS or None in _RESOLVERS) else _STR
+            if len(value) <= _RESOLVED_LENGTH and len(_RESOLVED) < _RESOLVED_MAX:
                 _RESOLVED[value] = tag
         return tag
 
@@ -61,16 +71,19 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 _RESOLVED: dict[str, str] = {}  # the tags of plain texts of at most _RESOLVED_LENGTH characters
 _RESOLVED_LENGTH = 24
 _RESOLVED_MAX = 200_000
+_RESOLVERS = _LineLoader.yaml_implicit_resolvers  # by the first character of the texts they may take ('' too)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
+    if loader.merges:  # a merge key ("<<") or a value key ("="): PyYAML's rules for them
+        loader.flatten_mapping(node)
+    offset = 1 + loader.line_offset
     mapping = LineDict()
-    mapping.line = node.start_mark.line + 1 + loader.line_offset
-    mapping.lines = {}
+    mapping.line = node.start_mark.line + offset
+    mapping.lines = lines = {}
     for key_node, value_node in node.value:
-        key = _construct(loader, key_node)
-        line = key_node.start_mark.line + 1 + loader.line_offset
+        key = key_node.value if key_node.tag == _STR and type(key_node) is _SCALAR else _construct(loader, key_node)
+        line = key_node.start_mark.line + offset
         try:
             duplicate = key in mapping
         except TypeError:  # an unhashable key such as a list
@@ -78,29 +91,50 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         if duplicate:
             raise _DuplicateKey(key, line)
         mapping[key] = _construct(loader, value_node)
-        mapping.lines[key] = line
+        lines[key] = line
     return mapping
 
 
-_STR = "tag:yaml.org,2002:str"
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 
 def _construct(loader: _LineLoader, node: yaml.Node):
-    """The value of ``node``: a text's at once (most values are texts, and PyYAML's dispatch
-    would only give back ``node.value``), any other through the loader's constructors."""
-    if node.tag == _STR and type(node) is yaml.ScalarNode:
-        return node.value
+    """The value of ``node``. A text's at once (most values are texts, and PyYAML's dispatch would only
+    give back ``node.value``); without aliases, where no node is reached twice, a list's, a mapping's and
+    a number's, day's, boolean's or null's straight from their constructors, without PyYAML's
+    bookkeeping of the nodes it has made; any other through the loader."""
+    tag, kind = node.tag, type(node)
+    if kind is _SCALAR:
+        if tag == _STR:
+            return node.value
+        if not loader.aliased:
+            make = _SCALARS.get(tag)
+            if make is not None:
+                return make(loader, node)
+    elif not loader.aliased:
+        if kind is _SEQUENCE and tag == _SEQ:
+            return [_construct(loader, child) for child in node.value]
+        if kind is _MAPPING and tag == _MAP:
+            return _construct_mapping(loader, node)
     return loader.construct_object(node, deep=True)
 
 
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DAYS: dict[str, dt.date] = {}  # the days read so far, by their text (check-ins' days come back file after file)
 
 
 def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
     try:
-        day = _DAY.fullmatch(node.value) if type(node) is yaml.ScalarNode else None
-        if day is not None:  # a day, as check-ins give them: what PyYAML makes of it, without its dispatch
-            return dt.date(int(day[1]), int(day[2]), int(day[3]))
+        day = _DAYS.get(node.value)
+        if day is not None:
+            return day
+        match = _DAY.fullmatch(node.value) if type(node) is yaml.ScalarNode else None
+        if match is not None:  # a day, as check-ins give them: what PyYAML makes of it, without its dispatch
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+            if len(_DAYS) < _RESOLVED_MAX:
+                _DAYS[node.value] = day
+            return day
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
         raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a real date", node.start_mark) from None
@@ -115,12 +149,17 @@ def _construct_int(loader: _LineLoader, node: yaml.ScalarNode):
 
 
 _DECIMAL = re.compile(r"[-+]?[0-9_]*\.([0-9_]*)")
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+\.([0-9]*)")  # the usual decimal, which Python's float() reads as PyYAML does
 MAX_WRITTEN_DIGITS = 15  # a float keeps any decimal number of up to 15 digits exactly
 
 
 def _construct_float(loader: _LineLoader, node: yaml.ScalarNode):
     """A plain decimal such as ``9.0`` or ``12.50`` as a :class:`Written` number that keeps its decimals;
     other floats (``1.5e3``, ``.inf``, longer than a float keeps) as floats."""
+    text = node.value
+    plain = _PLAIN_DECIMAL.fullmatch(text) if type(text) is str else None
+    if plain is not None and len(text) - 1 - (text[0] == "-") <= MAX_WRITTEN_DIGITS:  # digits but the sign and point
+        return Written(float(text), len(plain[1]))
     value = yaml.SafeLoader.construct_yaml_float(loader, node)
     written = _DECIMAL.fullmatch(node.value.strip())
     if written is None or sum(map(str.isdigit, node.value)) > MAX_WRITTEN_DIGITS:
@@ -128,10 +167,12 @@ def _construct_float(loader: _LineLoader, node: yaml.ScalarNode):
     return Written(value, len(written.group(1).replace("_", "")))
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_SCALARS = {"tag:yaml.org,2002:float": _construct_float, "tag:yaml.org,2002:timestamp": _construct_timestamp,
+            "tag:yaml.org,2002:int": _construct_int, "tag:yaml.org,2002:bool": yaml.SafeLoader.construct_yaml_bool,
+            "tag:yaml.org,2002:null": yaml.SafeLoader.construct_yaml_null}
+_LineLoader.add_constructor(_MAP, _construct_mapping)
+for _tag, _make in _SCALARS.items():
+    _LineLoader.add_constructor(_tag, _make)
 
 
 @dataclass
@@ -264,15 +305,16 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
 def _parse_yaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDict | None:
     loader = _LineLoader(yaml_text)
     loader.line_offset = 1  # the opening '---' is line 1
+    loader.aliased = "*" in yaml_text  # no alias without a '*'
+    loader.merges = "<<" in yaml_text or "=" in yaml_text
     try:
         node = loader.get_single_node()
         sizes: dict[int, int] = {}
-        aliased = node is not None and "*" in yaml_text  # no alias without a '*'
-        if aliased and _expanded_size(node, sizes) - len(sizes) > MAX_ALIASED_NODES:
+        if node is not None and loader.aliased and _expanded_size(node, sizes) - len(sizes) > MAX_ALIASED_NODES:
             diagnostics.error(where, 2, "the front matter's YAML aliases expand to too much data "
                                         f"(more than {MAX_ALIASED_NODES:,} extra values): use fewer anchors and aliases")
             return None
-        data = loader.construct_document(node) if node is not None else None
+        data = None if node is None else loader.construct_document(node) if loader.aliased else _construct(loader, node)
     except _DuplicateKey as exc:
         diagnostics.error(where, exc.line, f"duplicate key '{exc.key}': each key may appear once")
         return None

@@ -95,6 +95,15 @@ _md.add_render_rule("link_open", _link_open)
 _md.add_render_rule("image", _image)
 
 
+# A line of plain sentences: letters, digits, spaces and lone punctuation that neither Markdown nor
+# its typographer changes (no quotes, dashes, parentheses, repeated points or commas)
+_PLAIN = re.compile(r"(?!.*,,)[A-Za-z][A-Za-z0-9 ,;:%]*(?:[.!?] +[A-Za-z0-9][A-Za-z0-9 ,;:%]*)*[.!?]?")
+
+
 def render_markdown(text: str) -> str:
-    """HTML for a Markdown text; an empty string for an empty text."""
-    return _md.render(text) if text.strip() else ""
+    """HTML for a Markdown text; an empty string for an empty text. A line of plain sentences (most
+    objectives' descriptions) is the paragraph markdown-it would make of it, without markdown-it."""
+    stripped = text.rstrip()
+    if _PLAIN.fullmatch(stripped):
+        return f"<p>{stripped}</p>\n"
+    return _md.render(text) if stripped else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 import jinja2
 import pytest
 from markupsafe import Markup, escape
@@ -77,3 +79,65 @@ def test_a_macro_called_with_its_arguments_in_order_skips_macro_call(monkeypatch
     with pytest.raises(AssertionError, match="pill called through"):
         Environment(loader=page, autoescape=True).from_string(
             "{% from 'macros.html' import pill %}{{ pill('a', label='b') }}").render()
+
+
+INHERITED = {
+    "base.html": "<title>{% block title %}Site{% endblock %}</title>{% block main %}{% endblock %}"
+                 "{% include 'part.html' %}|{% include 'part.html' without context %}|{{ self.title() }}",
+    "part.html": "({{ text|default('no text') }})",
+    "child.html": "{% extends 'base.html' %}{% block title %}{{ text }} - {{ super() }}{% endblock %}"
+                  "{% block main %}{% for x in items %}{% if loop.first %}[{% endif %}{{ x }}{% endfor %}"
+                  "{% set inner %}{% block inner %}{{ number }}{% endblock %}{% endset %}{{ inner }}{% endblock %}",
+    "lines.html": "{% extends 'base.html' %}{% block main %}\n\n{{ text }}\n{{ missing }}{% endblock %}",
+}
+
+
+@pytest.mark.parametrize("name", ["child.html", "base.html"])
+def test_blocks_super_and_includes_are_what_jinja2_itself_writes(name):
+    """A page's root and blocks are written into lists and yielded once, joined: the same text, in the same order."""
+    def render(environment_class) -> str:
+        env = environment_class(loader=jinja2.DictLoader(INHERITED), autoescape=True)
+        return env.get_template(name).render(VALUES)
+    ours = render(Environment)
+    assert ours == render(jinja2.Environment)
+    assert ours.count("(no text)") == 1  # only the include without context misses the text
+
+
+def test_blocks_yield_their_text_once_joined_unless_an_include_without_context_would_come_first():
+    env = Environment(loader=jinja2.DictLoader(INHERITED), autoescape=True)
+    assert "yield concat(" in env.compile(INHERITED["child.html"], raw=True)
+    assert "yield concat(" not in env.compile(INHERITED["base.html"], raw=True)
+
+
+def test_an_error_in_a_block_is_reported_at_its_line():
+    def lines(environment_class) -> list[int]:
+        env = environment_class(loader=jinja2.DictLoader(INHERITED), autoescape=True, undefined=jinja2.StrictUndefined)
+        with pytest.raises(jinja2.UndefinedError) as failure:
+            env.get_template("lines.html").render(VALUES)
+        return [line for frame, line in traceback.walk_tb(failure.value.__traceback__)
+                if frame.f_code.co_filename == "<template>"]
+    ours = lines(Environment)
+    assert ours == lines(jinja2.Environment) and ours[-1] == 4
+
+
+def test_a_templates_globals_overlay_the_environments_as_in_jinja2():
+    def render(environment_class) -> str:
+        env = environment_class(loader=jinja2.DictLoader({"m.html": "{% macro shown() %}{{ x }},{{ y }}{% endmacro %}"}))
+        env.globals.update(x="env x", y="env y")
+        page = env.from_string("{% from 'm.html' import shown %}{{ x }},{{ y }}|{{ shown() }}", globals={"x": "own x"})
+        return page.render()
+    assert render(Environment) == render(jinja2.Environment) == "own x,env y|env x,env y"
+
+
+def test_positional_calls_keep_the_loops_and_blocks_variables_for_functions_that_ask_for_the_context():
+    """Calls with positional arguments only take the quick way in, given the loop's and block's variables
+    as arguments: a function that asks for the context still sees them, as in Jinja2."""
+    seen = jinja2.pass_context(lambda context, prefix: f"{prefix}{context.get('x')}{context.get('y')}")
+    source = ("{% block b %}{% set y = 'Y' %}{% for i in items %}{% set x = i %}{{ seen('<') }}{{ caller_free(x) }}{% endfor %}"
+              "{{ seen('>') }}{{ 'a b'.split()|join }}{% endblock %}")
+
+    def render(environment_class) -> str:
+        env = environment_class(autoescape=True)
+        return env.from_string(source).render(items=["<1>", 2], seen=seen, caller_free=lambda x: x)
+    assert render(Environment) == render(jinja2.Environment) == "&lt;&lt;1&gt;None&lt;1&gt;&lt;2None2&gt;NoneYab"
+    assert "context.call_positional(" in Environment().compile(source, raw=True)

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 
+import okrsite.load
 from conftest import COMPANY, CYCLE, load
 from okrsite.diagnostics import Diagnostics
 from okrsite.load import discover, parse_document
@@ -255,18 +256,43 @@ def test_decimals_keep_how_they_were_written():
 
 PLAIN_VALUES = ("yes", "No", "on", "OFF", "null", "~", "true", "1_000", "0x1F", "0o17", "-12", "+3.50", ".inf", "-.INF",
                 "1e3", "2026-11-20", "2026-1-5", "2026-11-20 10:30:00", "2026-11-20T10:30:00Z", "12:30",
-                "a text", "2026-11-20 but text", "x" * 30)
+                "a text", "2026-11-20 but text", "x" * 30, "-0.0", "3.", "1_0.5", "0.1234567890123456", "1.5e3x",
+                "true or false, a long text", "2026-11-20 10:30:00.123456789+05:00", "10000000000000000000000000000.5")
 
 
+@pytest.mark.parametrize("aliased", [False, True])
 @pytest.mark.parametrize("quoted", [False, True])
-def test_plain_and_quoted_values_read_as_pyyaml_reads_them_every_time(quoted):
-    """Short plain texts have their tags remembered across files, and days are read without PyYAML's
-    dispatch: the values stay exactly those PyYAML gives, in the first file and in every later one."""
+def test_plain_and_quoted_values_read_as_pyyaml_reads_them_every_time(quoted, aliased):
+    """Short plain texts have their tags remembered across files, days are read without PyYAML's dispatch,
+    and files without aliases are built without PyYAML's constructor: the values stay exactly those
+    PyYAML gives, in the first file and in every later one."""
     lines = "\n".join(f"v{i}: " + (f'"{v}"' if quoted else v) for i, v in enumerate(PLAIN_VALUES))
-    text = f"---\n{lines}\ndays: [2026-11-20, '2026-11-20', !!str 2026-11-20]\n---\n"
+    text = f"---\n{lines}\ndays: [2026-11-20, '2026-11-20', !!str 2026-11-20]\n" + ("again: &d 1\nd: *d\n" * aliased) + "---\n"
     expected = yaml.safe_load(text.split("---")[1])
     for _ in range(2):
         document = parse_document(text.encode(), Path("a.md"), "a.md", "2026-Q4", Diagnostics())
         assert dict(document.front) == expected
         kinds = [float if isinstance(v, float) else type(v) for v in document.front.values()]  # or a Written float
         assert kinds == [type(v) for v in expected.values()]
+        assert [repr(v) for v in document.front.values()] == [repr(v) for v in pyyaml_values(text)]
+
+
+def pyyaml_values(text: str) -> list:
+    """The values of ``text``'s front matter as PyYAML's constructor makes them (every node through its
+    dispatch, as in a file with aliases), decimals written as they were."""
+    loader = okrsite.load._LineLoader(text.split("---")[1])
+    loader.aliased = True
+    try:
+        return list(loader.get_single_data().values())
+    finally:
+        loader.dispose()
+
+
+def test_mappings_know_their_lines_with_and_without_aliases_and_merge_keys():
+    for extra in ("", "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n", "inline:\n  <<: {x: 1}\n  y: 2\n"):
+        doc, diagnostics = parse(f"---\nname: X\nkind: team\nobjectives:\n  - id: a\n    title: A\n{extra}---\n")
+        assert not diagnostics.items
+        [objective] = doc.front["objectives"]
+        assert (doc.front.line, doc.front.line_of("objectives"), objective.line, objective.line_of("title")) == (2, 4, 5, 6)
+        merged = doc.front.get("other") or doc.front.get("inline")
+        assert merged is None or (dict(merged), merged.line_of("y")) == ({"x": 1, "y": 2}, merged.line + 1)

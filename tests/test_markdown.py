@@ -4,7 +4,7 @@ unless their host is named, folder links that work from disk."""
 import pytest
 
 from htmlcheck import parse
-from okrsite.markdown import folder_link_to_file, render_markdown, show_images_from
+from okrsite.markdown import _md, folder_link_to_file, render_markdown, show_images_from
 
 
 def test_renders_commonmark_and_tables():
@@ -98,3 +98,13 @@ def test_folder_link_to_file(url, expected):
 
 def test_empty_text_renders_nothing():
     assert render_markdown("  \n\n") == ""
+
+
+@pytest.mark.parametrize("text", [
+    "Love soap wholesale simple margin retention.", "Grow revenue. Keep churn low!  Then  what? 50% more; at: least",
+    "Trailing spaces and a newline.  \n", "A,, b", "Wait...", "1. A list", "    Code", "It's (c) --", "x\ny", "Ünïcode.",
+    "a & b < c", "Word.Word", "Done!!!!", "",
+])
+def test_plain_sentences_are_the_paragraph_markdown_it_makes(text):
+    """A line of plain sentences skips markdown-it; anything its rules or typographer would change does not."""
+    assert render_markdown(text) == (_md.render(text) if text.strip() else "")

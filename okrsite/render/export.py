@@ -17,8 +17,7 @@ def _head(site: Site) -> dict:
     }
 
 
-def _dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode  # a tree of plain values
 
 
 def _filled(data: dict, key: str, parts: Iterable[str]) -> str:

@@ -57,21 +57,35 @@ def crosses(box: tuple[float, float, float, float], segment: tuple[float, float,
     x0, y0, x1, y1 = segment
     if max(x0, x1) < left or min(x0, x1) > right or max(y0, y1) < top or min(y0, y1) > bottom:
         return False  # the usual case, answered at once
+    return _clips(left, top, right, bottom, x0, y0, x1, y1)
+
+
+def _clips(left: float, top: float, right: float, bottom: float, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Whether the segment passes through the box: the part of it inside each of the box's four edges
+    (from ``low`` to ``high``, 0 to 1 along it) is not empty."""
     low, high = 0.0, 1.0
     dx, dy = x1 - x0, y1 - y0
-    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            low = max(low, t)
-        else:
-            high = min(high, t)
-        if low > high:
+    if dx == 0:
+        if x0 - left < 0 or right - x0 < 0:
             return False
-    return True
+    else:
+        near, far = (x0 - left) / -dx, (right - x0) / dx  # where its line meets the left and the right edge's
+        entering, leaving = (near, far) if dx > 0 else (far, near)
+        if entering > low:
+            low = entering
+        if leaving < high:
+            high = leaving
+    if dy == 0:
+        if y0 - top < 0 or bottom - y0 < 0:
+            return False
+    else:
+        near, far = (y0 - top) / -dy, (bottom - y0) / dy
+        entering, leaving = (near, far) if dy > 0 else (far, near)
+        if entering > low:
+            low = entering
+        if leaving < high:
+            high = leaving
+    return not low > high
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,8 @@ def text_width(text: str, size: float = SIZE) -> float:
 
 
 Segment = tuple[float, float, float, float]
+_Edges = tuple[float, float, float, float]
+_Span = tuple[float, float, float, float, Segment]  # a segment's extent (left, top, right, bottom) and itself
 
 
 @dataclass(frozen=True)
@@ -119,25 +135,31 @@ def place(wanted: list[Wanted], plot: Box, dots: list[tuple[float, float]], line
     clear of each other, of ``taken`` boxes, of ``dots`` and of ``lines``, and of the ``soft``
     lines where they can be (required labels cross a line where they must); None for a label
     left out."""
-    # boxes as plain tuples here: a chart places its labels in a fraction of a millisecond
+    items = [(w.x, w.y, w.text, w.first, w.required, w.kind) for w in wanted]
     boxes = [(b.left, b.top, b.right, b.bottom) for b in taken or []]
-    boxes += [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y in dots]
-    edges = (plot.left, plot.top, plot.right, plot.bottom)
-    hard, softer = _spans(lines), _spans(soft or [])
-    placed: list[Label | None] = []
-    for item in wanted:
-        found = _best(item, edges, boxes, hard, softer)
-        if found is None:
-            placed.append(None)
-            continue
-        x, y, anchor, box = found
-        placed.append(Label(x, y, anchor, item.text, kind=item.kind))
-        boxes.append(box)
-    return placed
+    return [None if found is None else Label(found[0], found[1], found[2], text, kind=kind)
+            for found, (_, _, text, _, _, kind) in zip(placed(items, (plot.left, plot.top, plot.right, plot.bottom),
+                                                              dots, lines, boxes, soft or []), items)]
 
 
-_Edges = tuple[float, float, float, float]
-_Span = tuple[float, float, float, float, Segment]  # a segment's extent (left, top, right, bottom) and itself
+Item = tuple[float, float, str, tuple[float, float, str], bool, str]  # a Wanted's x, y, text, first, required, kind
+
+
+def placed(items: list[Item], plot: _Edges, dots: list[tuple[float, float]], lines: list[Segment],
+           taken: list[_Edges], soft: list[Segment]) -> list[tuple[float, float, str] | None]:
+    """:func:`place` on plain tuples, as a chart draws its labels by the ten thousand: ``(x, y, anchor)``
+    of each item placed, None for one left out."""
+    boxes = taken + [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y in dots]
+    hard, softer = _spans(lines), _spans(soft)
+    found: list[tuple[float, float, str] | None] = []
+    for item in items:
+        best = _best(item, plot, boxes, hard, softer)
+        if best is None:
+            found.append(None)
+        else:
+            found.append(best[:3])
+            boxes.append(best[3])
+    return found
 
 
 def _spans(segments: list[Segment]) -> list[_Span]:
@@ -149,16 +171,18 @@ def _crossed(box: _Edges, spans: list[_Span]) -> bool:
     """Whether any of the segments of ``spans`` passes through ``box`` (:func:`crosses` of those whose
     extent meets the box: the others cannot)."""
     l, t, r, b = box
-    for L, T, R, B, segment in spans:
-        if L <= r and R >= l and T <= b and B >= t and crosses(box, segment):
+    for L, T, R, B, (x0, y0, x1, y1) in spans:
+        if L <= r and R >= l and T <= b and B >= t and _clips(l, t, r, b, x0, y0, x1, y1):
             return True
     return False
 
 
-@functools.cache
-def _tried(first: tuple[float, float, str]) -> tuple[tuple[float, float, str], ...]:
-    """The offsets a label tries, in order: the one its lines leave free first, then the others of AROUND."""
-    return (first, *(a for a in AROUND if a != first))
+@functools.lru_cache(maxsize=4096)
+def _tried(first: tuple[float, float, str], width: float) -> tuple[tuple[float, float, str, float], ...]:
+    """The offsets a label ``width`` wide tries, in order (the one its lines leave free first, then the
+    others of AROUND), each with how far its text starts left of its x."""
+    return tuple((dx, dy, anchor, 0.0 if anchor == "start" else width / 2 if anchor == "middle" else width)
+                 for dx, dy, anchor in (first, *(a for a in AROUND if a != first)))
 
 
 def _overlaps(l: float, t: float, r: float, b: float, boxes: list[_Edges]) -> int:
@@ -166,43 +190,60 @@ def _overlaps(l: float, t: float, r: float, b: float, boxes: list[_Edges]) -> in
     return sum(l < R and L < r and t < B and T < b for L, T, R, B in boxes)
 
 
-def _best(item: Wanted, plot: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
+_ABOVE, _BELOW = ASCENT * SIZE, DESCENT * SIZE  # how far a label's text reaches above and below its baseline
+
+
+def _best(item: Item, plot: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
     """``(x, y, anchor, box)`` of the first place around ``item`` that is inside, free and clear of
     all lines; else of the first free one clear of the hard ones; else, if ``item`` is required, of
     the first free one, or of the one overlapping the fewest boxes; else None."""
-    width = text_width(item.text)
+    item_x, item_y, text, first, required, _ = item
+    width = len(text) * CHAR_WIDTH * SIZE  # text_width(text)
     fallback = softly = None
     crowded = []
     p_left, p_top, p_right, p_bottom = plot
     p_left_in, p_top_in, p_right_in, p_bottom_in = p_left - 1e-6, p_top - 1e-6, p_right + 1e-6, p_bottom + 1e-6
-    above, below = ASCENT * SIZE, DESCENT * SIZE
-    for dx, dy, anchor in _tried(item.first):
-        x, y = item.x + dx, item.y + dy
-        left = x - (0.0 if anchor == "start" else width / 2 if anchor == "middle" else width) - 2
+    for dx, dy, anchor, back in _tried(first, width):
+        x, y = item_x + dx, item_y + dy
+        t, b = y - _ABOVE - 1, y + _BELOW + 1
+        if t < p_top_in or b > p_bottom_in:
+            if required:
+                left = x - back - 2
+                right = left + width + 4
+                shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
+                crowded.append((_overlaps(left + shift, t, right + shift, b, taken),
+                                (x + shift, y, anchor, (left + shift, t, right + shift, b))))
+            continue
+        left = x - back - 2
         right = left + width + 4
-        shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
-        l, t, r, b = left + shift, y - above - 1, right + shift, y + below + 1
-        found = (x + shift, y, anchor, (l, t, r, b))
-        free = t >= p_top_in and b <= p_bottom_in and l >= p_left_in and r <= p_right_in
+        if left < p_left:
+            shift = p_left - left
+            l, r = left + shift, right + shift
+        elif right > p_right:
+            shift = p_right - right
+            l, r = left + shift, right + shift
+        else:
+            shift, l, r = 0.0, left, right
+        free = l >= p_left_in and r <= p_right_in
         if free:
             for L, T, R, B in taken:
                 if l < R and L < r and t < B and T < b:
                     free = False
                     break
         if not free:
-            if item.required:
-                crowded.append((_overlaps(l, t, r, b, taken), found))
+            if required:
+                crowded.append((_overlaps(l, t, r, b, taken), (x + shift, y, anchor, (l, t, r, b))))
             continue
-        box = found[3]
+        box = (l, t, r, b)
         if _crossed(box, lines):
-            fallback = fallback or found
+            fallback = fallback or (x + shift, y, anchor, box)
         elif not _crossed(box, soft):
-            return found
+            return x + shift, y, anchor, box
         else:
-            softly = softly or found
+            softly = softly or (x + shift, y, anchor, box)
     if softly:
         return softly
-    if not item.required:
+    if not required:
         return None
     if fallback:
         return fallback

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from okrsite.render import palette
-from okrsite.render.labels import Box, Label, Segment, Wanted, place, text_width
+from okrsite.render.labels import Box, Item, Segment, placed, text_width
 from okrsite.render.formatting import format_number, percent, short_date
 from okrsite.xmltext import clean
 
@@ -44,11 +44,10 @@ MAX_TICKS = 8
 Y_TICKS = 5  # at most, on these small charts
 NICE_STEPS = (1, 2, 2.5, 5, 10)
 
-@functools.lru_cache(maxsize=4096)
 def escape(text: str) -> str:
     """``text`` for SVG element content or attribute values: escaped, without characters XML forbids
-    (remembered: a chart's ticks, units and values come back chart after chart)."""
-    return html.escape(clean(text))
+    (printable ASCII has none to drop)."""
+    return html.escape(text if text.isascii() and text.isprintable() else clean(text))
 
 
 def dark_style(scope: str = "", series: bool = True) -> str:
@@ -78,8 +77,6 @@ _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
          f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
          f'font-family="{escape(FONT)}" font-size="12" fill="{TEXT}">')
 _STYLE = f"<style>{dark_style()}</style>"
-_VALUE = (f'<text class="{{}}" x="{{:.2f}}" y="{{:.2f}}" text-anchor="{{}}" font-weight="600" fill="{TEXT}" '
-          'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>')
 _LEGEND = ('<rect class="{cls}" x="{x:.1f}" y="6" width="10" height="10" fill="{color}"/>'
            '<text x="{tx:.1f}" y="15">{label}</text>')
 
@@ -219,12 +216,16 @@ def checkin_chart(
     def fmt(value: float) -> str:
         return format_number(value, unit, places=2)
 
-    said = "; ".join(f"{short_date(d)}: {fmt(v)}" for d, v in checks)
-    desc = (f"{title}. From {fmt(start_value)} on {short_date(start)} to a target of {fmt(target_value)} "
+    texts = [fmt(v) for _, v in checks]  # the check-ins' labels too
+    said = "; ".join(f"{short_date(d)}: {text}" for (d, _), text in zip(checks, texts))
+    start_text, target_text = fmt(start_value), fmt(target_value)
+    desc = (f"{title}. From {start_text} on {short_date(start)} to a target of {target_text} "
             f"by {short_date(day_of(end))}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
     # sorted() is stable: the start point stays before same-day check-ins
-    actual = Series("Actual", sorted([(start, start_value), *checks], key=lambda point: point[0]))
-    return line_chart(title, desc, start, end, [actual], Pace(start_value, target_value), unit=unit)
+    actual = sorted([(start, start_value, start_text), *((d, v, text) for (d, v), text in zip(checks, texts))],
+                    key=lambda point: point[0])
+    return _draw(title, desc, start, day_of(end), ("Actual",), [[(d, v) for d, v, _ in actual]],
+                 [[text for _, _, text in actual]], Pace(start_value, target_value), target_text, unit)
 
 
 def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, series: Sequence[Series],
@@ -237,16 +238,24 @@ def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, 
     is room; several label their latest points; the latest points and the target always show.
     Series take the colours of :data:`palette.SERIES` in order, up to four.
     """
-    start, end = day_of(start), day_of(end)
+    def label(value: float) -> str:
+        return percent(value) if percent_values else format_number(value, unit, places=2)
+
     points = [sorted(((day_of(d), v) for d, v in s.points), key=lambda point: point[0]) for s in series]
+    return _draw(title, desc, day_of(start), day_of(end), tuple(s.label for s in series), points,
+                 [[label(v) for _, v in line] for line in points], pace, label(pace.target) if pace else "", unit,
+                 percent_values)
+
+
+def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names: tuple[str, ...],
+          points: list[list[tuple[datetime.date, float]]], texts: list[list[str]], pace: Pace | None,
+          target_text: str, unit: str, percent_values: bool = False) -> str:
+    """:func:`line_chart` of series ``names`` whose ``points`` are sorted by day and labelled ``texts``."""
     days_shown = [d for line in points for d, _ in line]
     first, last = min([start, *days_shown]), max([end, *days_shown])
     days = max((last - first).days, 1)
     values = [v for line in points for _, v in line] + ([pace.start, pace.target] if pace else [])
     low, high = padded_range(values or [0.0])
-
-    def label(value: float) -> str:
-        return percent(value) if percent_values else format_number(value, unit, places=2)
 
     def y_of(value: float) -> float:
         return BOTTOM - share(value, low, high) * (BOTTOM - TOP)
@@ -258,7 +267,7 @@ def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, 
     ends = (_x(start, first, days, left), y_of(pace.start), _x(end, first, days, left), y_of(pace.target)) if pace else None
     parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _STYLE,
              f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
-             _legend(series, pace, "" if percent_values else unit), _y_axis(ticks, left),
+             _legend(names, pace.label if pace else None, "" if percent_values else unit), _y_axis(ticks, left),
              _x_axis(start, end, first, days, left)]
     parts += [_line(i, xs[i], ys[i], f'stroke="{palette.SERIES[i % 4]}" stroke-width="3"') for i in range(len(points))]
     if ends:
@@ -270,9 +279,9 @@ def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, 
         parts += [f'<g class="dots serie-{i}">',
                   *(f'<circle class="dot" cx="{x:.2f}" cy="{y:.2f}" r="4" fill="{palette.SERIES[i % 4]}" '
                     'stroke="#fff" stroke-width="2"/>' for x, y in zip(xs[i], ys[i])), "</g>"]
-    labels = chart_labels(xs, ys, [[label(v) for _, v in line] for line in points],
-                          (ends[2], ends[3], "Target " + label(pace.target), pace.target >= pace.start) if ends else None,
-                          ends, plot_box(left))
+    labels = chart_labels(xs, ys, texts,
+                          (ends[2], ends[3], "Target " + target_text, pace.target >= pace.start) if ends else None,
+                          ends, (left, TOP - 6, RIGHT, BOTTOM - 2))
     parts += ['<g class="text-overlay">', *(_text(item) for item in labels), "</g></svg>\n"]
     return "".join(parts)
 
@@ -282,13 +291,18 @@ def plot_box(left: float = LEFT) -> Box:
     return Box(left, TOP - 6, RIGHT, BOTTOM - 2)
 
 
+_Placed = tuple[float, float, str, str, str]  # a label placed: x, y, anchor, text, kind
+
+
 def chart_labels(xs: list[list[float]], ys: list[list[float]], texts: list[list[str]],
-                 target: tuple[float, float, str, bool] | None = None, pace: Segment | None = None,
-                 plot: Box | None = None) -> list[Label]:
-    """The labels of a chart's points, placed clear of each other, the dots and the lines.
+                 target: tuple[float, float, str, bool] | None, pace: Segment | None,
+                 plot: tuple[float, float, float, float]) -> list[_Placed]:
+    """The labels of a chart's points, placed clear of each other, the dots and the lines
+    (:func:`okrsite.render.labels.placed`), as ``(x, y, anchor, text, kind)``.
 
     ``xs``, ``ys`` and ``texts`` hold each series' points; ``target`` is the pace line's
-    end ``(x, y, text, rising)`` and ``pace`` the line itself; ``plot`` is where they may go. The target and each series' latest point are always
+    end ``(x, y, text, rising)`` and ``pace`` the line itself; ``plot`` is where they may go
+    (left, top, right, bottom). The target and each series' latest point are always
     labelled, then the first series' start and its other points from the newest back
     (those only where there is room clear of the lines, and only when there is one series). They come in
     drawing order: the points' from left to right, then the target's.
@@ -296,34 +310,47 @@ def chart_labels(xs: list[list[float]], ys: list[list[float]], texts: list[list[
     dots = [(x, y) for line_x, line_y in zip(xs, ys) for x, y in zip(line_x, line_y)]
     lines: list[Segment] = [(a, b, c, d) for line_x, line_y in zip(xs, ys)
                             for a, b, c, d in zip(line_x, line_y, line_x[1:], line_y[1:])]
-    wanted: list[Wanted] = []
+    wanted: list[Item] = []
     if target is not None:
         x, y, text, rising = target
-        wanted.append(Wanted(x, y, text, (-10, -10, "end") if rising else (-10, 20, "end"), required=True,
-                             kind="target-label"))
+        wanted.append((x, y, text, _TARGET_RISING if rising else _TARGET_FALLING, True, "target-label"))
     order = [(i, len(xs[i]) - 1) for i in range(len(xs)) if xs[i]]
     if len(xs) == 1 and xs[0]:
         order += [(0, 0)] + [(0, j) for j in range(len(xs[0]) - 2, 0, -1)]
     for i, j in dict.fromkeys(order):
         line_y = ys[i]
-        first = label_offset(line_y[j - 1] if j else None, line_y[j], line_y[j + 1] if j + 1 < len(line_y) else None)
-        wanted.append(Wanted(xs[i][j], line_y[j], texts[i][j], first, required=j == len(line_y) - 1))
+        last = len(line_y) - 1
+        first = label_offset(line_y[j - 1] if j else None, line_y[j], line_y[j + 1] if j < last else None)
+        wanted.append((xs[i][j], line_y[j], texts[i][j], first, j == last, "value"))
     if target is not None:
         dots.append(target[:2])
-    placed = place(wanted, plot or plot_box(), dots, lines, soft=[pace] if pace else [])
-    return sorted((label for label in placed if label is not None), key=lambda label: (label.kind != "value", label.x))
+    found = placed(wanted, plot, dots, lines, [], [pace] if pace else [])
+    labels = [(where[0], where[1], where[2], item[2], item[5]) for where, item in zip(found, wanted) if where is not None]
+    labels.sort(key=_drawing_order)
+    return labels
 
 
-def _text(label: Label) -> str:
-    return _VALUE.format(label.kind, label.x, label.y, label.anchor, escape(label.text))
+_TARGET_RISING, _TARGET_FALLING = (-10, -10, "end"), (-10, 20, "end")
 
 
-def _legend(series: Sequence[Series], pace: Pace | None, unit: str) -> str:
+def _drawing_order(label: _Placed) -> tuple[bool, float]:
+    return label[4] != "value", label[0]
+
+
+def _text(label: _Placed) -> str:
+    x, y, anchor, text, kind = label
+    return (f'<text class="{kind}" x="{x:.2f}" y="{y:.2f}" text-anchor="{anchor}" font-weight="600" fill="{TEXT}" '
+            f'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{escape(text)}</text>')
+
+
+@functools.lru_cache(maxsize=256)
+def _legend(names: tuple[str, ...], pace: str | None, unit: str) -> str:
     """A row above the plot: the unit of the values at the left (where there is room), and
-    the keys at the right, each series' colour and name, then the pace's."""
-    keys = [(f"key-{i}", palette.SERIES[i % 4], s.label) for i, s in enumerate(series)]
-    if pace:
-        keys.append(("key-pace", GREY, pace.label))
+    the keys at the right, each series' colour and name, then the ``pace``'s (the same for
+    most charts, so drawn once for them)."""
+    keys = [(f"key-{i}", palette.SERIES[i % 4], name) for i, name in enumerate(names)]
+    if pace is not None:
+        keys.append(("key-pace", GREY, pace))
     widths = [24 + text_width(name) for _, _, name in keys]
     x = max(RIGHT - sum(widths), 4.0)  # from the left edge when the names are long
     parts = ['<g class="legends">']
@@ -336,7 +363,7 @@ def _legend(series: Sequence[Series], pace: Pace | None, unit: str) -> str:
 
 
 def _line(index: int, xs: list[float], ys: list[float], stroke: str, kind: str = "") -> str:
-    path = " ".join(f"{'L' if i else 'M'}{x:.2f} {y:.2f}" for i, (x, y) in enumerate(zip(xs, ys)))
+    path = "M" + " L".join([f"{x:.2f} {y:.2f}" for x, y in zip(xs, ys)]) if xs else ""
     return (f'<g class="series serie-{index}{" " + kind if kind else ""}"><path d="{path}" fill="none" {stroke} '
             'stroke-linejoin="round" stroke-linecap="round"/></g>')
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -598,4 +598,10 @@ def _svg(chart: Callable[..., str], *args) -> bytes:
 
 
 def _badge(item: Owner | Objective) -> bytes:
-    return badges.render_badge(item.cycle.title, headline_text(item), item.status or "none").encode("utf-8")
+    return _badge_of(item.cycle.title, headline_text(item), item.status or "none")
+
+
+@lru_cache(maxsize=4096)
+def _badge_of(title: str, headline: str, status: str) -> bytes:
+    """A badge, made once per process for its texts: thousands of badges share a few hundred of them."""
+    return badges.render_badge(title, headline, status).encode("utf-8")
