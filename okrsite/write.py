@@ -80,11 +80,12 @@ def output_problem(out: Path, site_root: Path, force: bool = False) -> str | Non
     return None
 
 
-def _inside(folder: Path, relative: str) -> Path:
-    target = folder / relative
-    if ".." in Path(relative).parts or Path(relative).is_absolute():
+def _inside(root: str, relative: str) -> str:
+    """``relative`` in the folder ``root``; an error when it would lead out of it (a bug of okrsite's:
+    every output path comes from okrsite.urls). Strings, not paths: it runs for every file written."""
+    if os.path.isabs(relative) or ".." in relative.replace("\\", "/").split("/"):
         raise ValueError(f"an output path escapes the output folder: {relative}")
-    return target
+    return f"{root}/{relative}"
 
 
 @dataclass
@@ -167,7 +168,7 @@ class Staging:
 
     def write(self, relative: str, data: bytes) -> Stat:
         """Write a new file; an error names the file in the output folder, not in the staging one."""
-        target = str(_inside(self.folder, relative))
+        target = _inside(self._root, relative)
         try:
             self._folder_for(relative)
             if self.recycled:

@@ -388,3 +388,10 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole(e
     assert {p.name for p in out.parent.iterdir()} == {"public"}, "what the dead builds left was not removed"
     now = snapshot(out)
     assert now.pop("notes.txt") == b"written by hand" and now == versions[target]
+
+
+@pytest.mark.parametrize("relative", ["../escape.html", "a/../../escape.html", "/etc/escape.html", "a/..", "..\\escape.html"])
+def test_an_output_path_that_leads_out_of_the_output_is_refused(relative, tmp_path):
+    with pytest.raises(ValueError, match="escapes the output folder"):
+        write._inside(str(tmp_path), relative)
+    assert write._inside(str(tmp_path), "a/b..c/index.html") == f"{tmp_path}/a/b..c/index.html"
