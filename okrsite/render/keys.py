@@ -19,6 +19,7 @@ from okrsite.fingerprint import code_version, combine, stable_hash
 from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner, Site
 from okrsite.render.heatmap import row_owners
 from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children, subtree_children
+from okrsite.timeline import rolled_up
 
 
 def _declared_key_result(kr: KeyResult) -> tuple:
@@ -222,6 +223,13 @@ class CycleKeys:
         """The current cycle's weekly digest: everything in the cycle (check-ins, numbers, staleness) and the
         build date, which sets its week; ``bands`` give the statuses of the week's first day."""
         return combine(self.cycle, stable_hash(bands))
+
+    def owner_week(self, owner: Owner, bands: int) -> int:
+        """The owner's part of the weekly digest (:func:`okrsite.digest.owner_week`): its parts' key (with
+        the build date, which sets the week), ``bands`` (the status bands' ``stable_hash``) and the
+        objectives its rollups reach, whose progress on the week's first day theirs reads."""
+        reached = rolled_up(owner.objectives)
+        return combine(self.owner_parts(owner), bands, tuple(self.objectives[id(o)] for o in reached) if reached else ())
 
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from okrsite import urls
-from okrsite.digest import CAP, make_digest
+from okrsite.digest import CAP, Week, Window, make_digest, owner_week
 from okrsite.digestformat import entries_of, summary
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
@@ -384,9 +384,14 @@ class _Plan:
     def _digest(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The current cycle's weekly digest: the week up to the build date, as ``okrsite digest`` gives it."""
         def context() -> dict:
-            digest = make_digest(self.renderer.site)  # the latest site, as every page sees it
+            bands = stable_hash(self.site.config.status)
+            # the latest site, as every page sees it; each owner's week kept while the owner does not change
+            digest = make_digest(self.renderer.site, week=partial(self._owner_week, keys, bands))
             return dict(cycle=cycle, digest=digest, summary=summary(digest), groups=entries_of(digest), cap=CAP)
         return keys.digest(self.site.config.status), context
+
+    def _owner_week(self, keys: CycleKeys, bands: int, window: Window, owner: Owner) -> Week:
+        return self.renderer.part("digest", keys.owner_week(owner, bands), partial(owner_week, window, owner))
 
     def _health(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         checks = self.site.config.checks
