@@ -231,6 +231,17 @@ class CycleKeys:
         reached = rolled_up(owner.objectives)
         return combine(self.owner_parts(owner), bands, tuple(self.objectives[id(o)] for o in reached) if reached else ())
 
+    def owner_health(self, owner: Owner, checks: int) -> int:
+        """The owner's part of the health page (:func:`okrsite.render.health.owner_health`): its parts' key
+        (with the build date), ``checks`` (the ``stable_hash`` of the checks switched off and the stale
+        limit) and the objectives its needs depend on, whose status and owner its findings name."""
+        needs = []
+        for objective in owner.objectives:
+            for part in (objective, *objective.key_results):
+                if part.dependencies:
+                    needs += [self.objectives[id(d.target.objective)] for d in part.dependencies]
+        return combine(self.owner_parts(owner), checks, tuple(needs))
+
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))
         if found is None:
