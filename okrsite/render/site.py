@@ -42,6 +42,10 @@ from okrsite.render.views import (Falling, FilterForm, alignment_roots, confiden
 from okrsite.theme import static_files, templates_key
 
 FRAGMENTS_KEPT = 100_000
+# parts of okrs.json, the CSV, the search index and its words, the feed and the health page per owner, and of the
+# current cycle's owners the digest and the falling confidences: at 10,000 people in two cycles about 150,000,
+# and the old ones edits leave
+PARTS_KEPT = 400_000
 SUBTREE_LIMIT = 200  # objectives an objective page shows below it before it folds its tree
 SUBTREE_SHOWN = 1000  # at most this many shown above the fold: its children and theirs, else its children alone
 CARRIED_SHOWN = 10  # the objectives carried over a split cycle's retrospective lists per department
@@ -89,8 +93,8 @@ class SiteRenderer:
         if templates != self.templates:  # compile the templates again, once
             self.templates, self.env = templates, environment(self.dirs, templates)
             self.fragments.clear()
-        for kept in (self.fragments, self.parts):
-            if len(kept) > FRAGMENTS_KEPT:
+        for kept, most in ((self.fragments, FRAGMENTS_KEPT), (self.parts, PARTS_KEPT)):
+            if len(kept) > most:
                 kept.clear()
         return _Plan(site, self).outputs
 
