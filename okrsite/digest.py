@@ -20,9 +20,10 @@ branch of the org chart with no department (a team placed right under the
 company, with its people) is a group of its own. Company and department items
 come first in a group, then the biggest moves; each section shows at most
 :data:`CAP` items and counts the rest. The work is linear in the size of the
-cycle, and made of one :class:`Week` per owner (what its objectives did, by
-:func:`owner_week`), which the site's renderer keeps while the owner does not change. :mod:`okrsite.digestformat` writes a digest as Markdown or HTML; the site
-shows one as the current cycle's digest page.
+cycle, in one :class:`Week` per owner (what its objectives did: :func:`owner_week`),
+which the site's renderer keeps while the owner does not change.
+:mod:`okrsite.digestformat` writes a digest as Markdown or HTML; the site shows
+one as the current cycle's digest page.
 """
 
 from __future__ import annotations
@@ -185,9 +186,8 @@ QUIET = Week()
 
 @dataclass(slots=True)
 class Window:
-    """The days a digest compares, and the progress on them of what was asked for so far."""
+    """The days a digest compares, the status bands, and the progress on those days of what was asked for so far."""
 
-    cycle: Cycle
     since: dt.date
     until: dt.date
     bands: StatusBands
@@ -195,7 +195,7 @@ class Window:
 
     @classmethod
     def of(cls, cycle: Cycle, since: dt.date, until: dt.date, bands: StatusBands) -> Window:
-        return cls(cycle, since, until, bands, on_demand(cycle, [since, until]))
+        return cls(since, until, bands, on_demand(cycle, [since, until]))
 
 
 WeekOf = Callable[[Window, Owner], Week]

@@ -522,12 +522,14 @@ def test_watch_mode_follows_check_ins_into_the_digest_and_health_of_owners_whose
     assert moved() == [] and held_up() == []
     edit(crew, "{date: 2026-11-10, value: 5}", "{date: 2026-11-15, value: 5}")  # this week's, and still 50 %
     assert builder.build(EXAMPLE_DATE).ok(False)
-    assert moved() == ["Teams · Test Co 35 % → 50 %", "Teams · Ops 35 % → 50 %", "Parcels · Crew 2 → 5 (20 % → 50 %)"]
+    assert moved() == ["Teams · Test Co 35 % → 50 %", "Teams · Ops 35 % → 50 %",
+                       "Parcels · Crew 2 → 5 (20 % → 50 %)"]
     assert_same_as_clean_build(site, out, tmp_path)
 
     edit(crew, "{date: 2026-11-15, value: 5}", "{date: 2026-11-15, value: 1}")  # off track
     assert builder.build(EXAMPLE_DATE).ok(False)
-    assert moved() == ["Teams · Test Co 35 % → 30 %", "Teams · Ops 35 % → 30 %", "Parcels · Crew 2 → 1 (20 % → 10 %)"]
+    assert moved() == ["Teams · Test Co 35 % → 30 %", "Teams · Ops 35 % → 30 %",
+                       "Parcels · Crew 2 → 1 (20 % → 10 %)"]
     assert held_up() == ["Load · Dock'dock/load' depends on 'crew/ship', which is off-track: agree with Crew what "
                          "can still be delivered, and plan around it"]
     assert_same_as_clean_build(site, out, tmp_path)

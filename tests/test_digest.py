@@ -168,7 +168,8 @@ def test_a_groups_biggest_moves_come_from_all_its_owners_each_week_capped_on_its
                       for n in moves)
         return (f"---\nname: {name.title()}\nkind: team\nparent: marketing\nobjectives:\n  - id: lots\n"
                 f"    title: Lots\n    key_results:\n{krs}---\n")
-    files = {"content/sprint/odd.md": team("odd", range(41, 65, 2)), "content/sprint/even.md": team("even", range(42, 65, 2))}
+    files = {"content/sprint/odd.md": team("odd", range(41, 65, 2)),
+             "content/sprint/even.md": team("even", range(42, 65, 2))}
     marketing = groups(make_digest(week_site(make_site, files=files)))["Marketing"]
     assert refs(marketing.moved.shown) == [f"{'odd' if n % 2 else 'even'}/lots/kr{n}" for n in range(64, 54, -1)]
     assert marketing.moved.total == 24 + 1  # and the ads team's move

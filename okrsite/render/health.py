@@ -130,8 +130,9 @@ def owner_health(cycle: Cycle, settings: CheckSettings, today: dt.date, owner: O
     """What the checks that ``settings`` leave on and that apply to the cycle find about ``owner``, and its
     share of the figures."""
     alone, places = _Alone(owner), {id(o): index for index, o in enumerate(owner.objectives)}
-    found = tuple((name, places.get(id(finding.about)), finding.message) for name, check in _checks(cycle, settings, today)
-                  if name in OWNER_CHECKS for finding in check(alone, settings, today))
+    found = tuple((name, places.get(id(finding.about)), finding.message)
+                  for name, check in _checks(cycle, settings, today) if name in OWNER_CHECKS
+                  for finding in check(alone, settings, today))
     objectives = owner.objectives
     key_results = [kr for objective in objectives for kr in objective.key_results]
     metrics = [kr for kr in key_results if kr.type == "metric"]

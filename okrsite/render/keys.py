@@ -229,7 +229,8 @@ class CycleKeys:
         the build date, which sets the week), ``bands`` (the status bands' ``stable_hash``) and the
         objectives its rollups reach, whose progress on the week's first day theirs reads."""
         reached = rolled_up(owner.objectives)
-        return combine(self.owner_parts(owner), bands, tuple(self.objectives[id(o)] for o in reached) if reached else ())
+        return combine(self.owner_parts(owner), bands,
+                       tuple(self.objectives[id(o)] for o in reached) if reached else ())
 
     def owner_health(self, owner: Owner, checks: int) -> int:
         """The owner's part of the health page (:func:`okrsite.render.health.owner_health`): its parts' key

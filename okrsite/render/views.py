@@ -80,7 +80,8 @@ def owner_falling(owner: Owner) -> Falling:
                  for k, kr in enumerate(objective.key_results) if kr.confidence_trend == "falling")
 
 
-def confidence_falling(cycle: Cycle, falling: Callable[[Owner], Falling] = owner_falling) -> tuple[list[KeyResult], int]:
+def confidence_falling(cycle: Cycle,
+                       falling: Callable[[Owner], Falling] = owner_falling) -> tuple[list[KeyResult], int]:
     """Key results of the running cycle whose latest confidence is below the one before it, biggest
     drop first (at most :data:`FALLING_SHOWN`), and how many more there are, from each owner's
     (``falling``: by default :func:`owner_falling`; a renderer can pass one that reuses those of owners
