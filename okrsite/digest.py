@@ -31,7 +31,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -288,11 +289,15 @@ class _Found:
         for first in (True, False):
             found = [(getattr(week, name), owner) for is_first, owner, week in self.weeks if is_first is first]
             total += sum(count for (count, _), _ in found)
-            if len(shown) < CAP:
-                shown += heapq.nsmallest(CAP - len(shown), ((order, owner, place) for (_, items), owner in found
-                                                            for order, place in items), key=_order)
+            if len(shown) < CAP:  # each owner's items are in order: merge them, as far as shown
+                merged = heapq.merge(*(_of(owner, items) for (_, items), owner in found if items), key=_order)
+                shown += itertools.islice(merged, CAP - len(shown))
         return Section([make(owner.objectives, place, since, until) for _, owner, place in shown],
                        max(0, total - CAP))
+
+
+def _of(owner: Owner, items: tuple) -> Iterator[tuple]:
+    return ((order, owner, place) for order, place in items)
 
 
 def _moved(objectives: list[Objective], place: tuple, since: dt.date, until: dt.date) -> Move:
