@@ -236,11 +236,13 @@ class CycleKeys:
         """The owner's part of the health page (:func:`okrsite.render.health.owner_health`): its parts' key
         (with the build date), ``checks`` (the ``stable_hash`` of the checks switched off and the stale
         limit) and the objectives its needs depend on, whose status and owner its findings name."""
-        needs = []
-        for objective in owner.objectives:
-            for part in (objective, *objective.key_results):
-                if part.dependencies:
-                    needs += [self.objectives[id(d.target.objective)] for d in part.dependencies]
+        needs, signed = [], self.objectives
+        for objective in owner.objectives:  # most have no needs: look before making a list
+            if objective.dependencies:
+                needs += [signed[id(d.target.objective)] for d in objective.dependencies]
+            for kr in objective.key_results:
+                if kr.dependencies:
+                    needs += [signed[id(d.target.objective)] for d in kr.dependencies]
         return combine(self.owner_parts(owner), checks, tuple(needs))
 
     def _neighbourhood(self, objective: Objective) -> tuple:
