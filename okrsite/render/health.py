@@ -5,7 +5,9 @@ It reads the cycle as the site shows it (private objectives are not in it), runs
 checks of :mod:`okrsite.coaching` that site.toml leaves on, and groups what they find
 under the department each owner belongs to (as the status page does). Each group
 shows its first :data:`SHOWN` findings and counts the rest, so the page stays light
-at any size.
+at any size. What the checks find about each owner, and its share of the figures,
+is an :class:`OwnerHealth`, which the site's renderer keeps while the owner does not
+change.
 """
 
 from __future__ import annotations
@@ -118,7 +120,8 @@ class OwnerHealth:
 
 
 class _Alone:
-    """One owner as a cycle of its own, for the checks of :data:`OWNER_CHECKS`."""
+    """One owner as a cycle of its own, for the checks of :data:`OWNER_CHECKS`, which read nothing of a
+    cycle but its ``owners`` and its ``objectives``."""
 
     __slots__ = ("owners", "objectives")
 
