@@ -20,21 +20,27 @@ branch of the org chart with no department (a team placed right under the
 company, with its people) is a group of its own. Company and department items
 come first in a group, then the biggest moves; each section shows at most
 :data:`CAP` items and counts the rest. The work is linear in the size of the
-cycle. :mod:`okrsite.digestformat` writes a digest as Markdown or HTML; the site
-shows one as the current cycle's digest page.
+cycle, in one :class:`Week` per owner (what its objectives did: :func:`owner_week`),
+which the site's renderer keeps while the owner does not change.
+:mod:`okrsite.digestformat` writes a digest as Markdown or HTML; the site shows
+one as the current cycle's digest page.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from okrsite.config import StatusBands
 from okrsite.graph import org_walk
 from okrsite.model import CheckIn, Cycle, KeyResult, Objective, Owner, Site
 from okrsite.scoring import pace_status
-from okrsite.timeline import timeline
+from okrsite.timeline import Timeline, on_demand, reach
 
 CAP = 10  # items shown per section and group; the rest are counted ("and 4 more")
 DEFAULT_DAYS = 7  # since defaults to this many days before the build date
@@ -156,74 +162,171 @@ def default_since(build_date: dt.date) -> dt.date:
     return build_date - dt.timedelta(days=DEFAULT_DAYS)
 
 
-def make_digest(site: Site, since: dt.date | None = None) -> Digest:
-    """The digest of the site's current cycle from ``since`` (default: a week before) to the build date."""
+#: One section of an owner's :class:`Week`: how many items it found, and the first :data:`CAP` of them in
+#: the order a group shows them, each ``(order, place)``: its sort key, and where it is among the owner's
+#: objectives with what the section says of it (see :func:`owner_week`).
+Found = tuple[int, tuple[tuple[tuple, tuple], ...]]
+NONE: Found = (0, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """What one owner's objectives did in a digest's window, section by section (see :data:`Found`): no
+    objects, only places (the index of the objective among the owner's, of the key result among the
+    objective's), so that a renderer can keep it while the owner does not change (:func:`make_digest`'s ``week``)."""
+
+    moved: Found = NONE  # places (objective, key result, progress before, after)
+    worse: Found = NONE  # (objective, its status before, its progress before)
+    confidence_drops: Found = NONE  # (objective, key result, before, after)
+    stale: Found = NONE  # (objective, key result, days since its latest check-in)
+    achieved: Found = NONE  # (objective, key result or None for the objective, progress before)
+
+
+QUIET = Week()
+
+
+@dataclass(slots=True)
+class Window:
+    """The days a digest compares, the status bands, and the progress on those days of what was asked for so far."""
+
+    since: dt.date
+    until: dt.date
+    bands: StatusBands
+    line: Timeline
+
+    @classmethod
+    def of(cls, cycle: Cycle, since: dt.date, until: dt.date, bands: StatusBands) -> Window:
+        return cls(since, until, bands, on_demand(cycle, [since, until]))
+
+
+WeekOf = Callable[[Window, Owner], Week]
+
+
+def make_digest(site: Site, since: dt.date | None = None, week: WeekOf | None = None) -> Digest:
+    """The digest of the site's current cycle from ``since`` (default: a week before) to the build date.
+
+    ``week`` gives what an owner's objectives did in the window (by default :func:`owner_week`); a
+    renderer can pass one that reuses the weeks of owners that did not change."""
     until = site.build_date
     since = default_since(until) if since is None else since
     cycle = site.current
     digest = Digest(site.config.title, site.config.base_url, cycle, since, until, [])
     if cycle is None or until < cycle.start:
         return digest
-    line = timeline(cycle, [since, until], until)
-    bands, expected_before = site.config.status, line.expected[0]
+    window = Window.of(cycle, since, until, site.config.status)
+    week = owner_week if week is None else week
     found: dict[int, _Found] = {}
     for owner, home in _homes(cycle):
-        items = found.setdefault(id(home), _Found(home))
-        first = owner.kind in ("company", "department")
-        for objective in owner.objectives:
-            for kr in objective.key_results:
-                before, after = line.of(kr)
-                if abs(after - before) > NOISE:
-                    items.moved.append((first, (kr, before, after)))
-                if after >= 1 > before:
-                    items.achieved.append((first, Achievement(kr, before)))
-                now, then = kr.confidence, kr.confidence_on(since)
-                if now is not None and then is not None and now < then:
-                    items.confidence_drops.append((first, ConfidenceDrop(kr, then, now)))
-                if kr.stale and kr.updated is not None:
-                    items.stale.append((first, Stale(kr, (until - kr.updated).days)))
-            before = line.of(objective)[0]
-            status = objective.status_given or pace_status(before, expected_before, bands)
-            if SEVERITY.get(objective.status, -1) > SEVERITY.get(status, 3):
-                change = StatusChange(objective, status, objective.status, before, objective.progress)
-                items.worse.append((first, change))
-            if objective.progress >= 1 > before + NOISE:
-                items.achieved.append((first, Achievement(objective, before)))
+        group = found.get(id(home))
+        if group is None:
+            group = found[id(home)] = _Found(home)
+        group.add(owner, week(window, owner))
     digest.groups = [group for group in (f.group(since, until) for f in found.values()) if not group.empty]
     return digest
 
 
+def owner_week(window: Window, owner: Owner) -> Week:
+    """What the owner's objectives and key results did in the window (progress on its first day from
+    :func:`okrsite.timeline.reach`, with what their rollups reach)."""
+    line, since, until = window.line, window.since, window.until
+    expected_before = line.expected[0]
+    moved, worse, drops, stale, achieved = [], [], [], [], []
+    for o, objective in enumerate(owner.objectives):
+        reach(line, objective, until)
+        for k, kr in enumerate(objective.key_results):
+            before, after = line.key_results[id(kr)]
+            if abs(after - before) > NOISE:  # the biggest moves first
+                moved.append(((-abs(after - before), kr.title.lower(), kr.ref), (o, k, before, after)))
+            if after >= 1 > before:  # after the objectives
+                achieved.append(((True, kr.title.lower(), kr.ref), (o, k, before)))
+            now, then = kr.confidence, kr.confidence_on(since)
+            if now is not None and then is not None and now < then:  # the biggest drops first
+                drops.append(((now - then, kr.ref), (o, k, then, now)))
+            if kr.stale and kr.updated is not None:  # the longest silent first
+                days = (until - kr.updated).days
+                stale.append(((-days, kr.ref), (o, k, days)))
+        before = line.objectives[id(objective)][0]
+        status = objective.status_given or pace_status(before, expected_before, window.bands)
+        if SEVERITY.get(objective.status, -1) > SEVERITY.get(status, 3):  # the worst first
+            worse.append(((-SEVERITY[objective.status], objective.progress, objective.ref), (o, status, before)))
+        if objective.progress >= 1 > before + NOISE:  # objectives first
+            achieved.append(((False, objective.title.lower(), objective.ref), (o, None, before)))
+    if not (moved or worse or drops or stale or achieved):
+        return QUIET
+    return Week(*(_first(items) for items in (moved, worse, drops, stale, achieved)))
+
+
+def _first(items: list[tuple[tuple, tuple]]) -> Found:
+    return len(items), tuple(heapq.nsmallest(CAP, items, key=_order))
+
+
+def _order(item: tuple) -> tuple:
+    return item[0]
+
+
 @dataclass
 class _Found:
-    """What a group found, each item with whether a company or department owns it, before sorting and capping."""
+    """The weeks of a group's owners that found something, each with whether a company or department
+    owns it (theirs come first), before they are merged and capped."""
 
     home: Owner
-    moved: list[tuple[bool, tuple[KeyResult, float, float]]] = field(default_factory=list)  # made Moves once shown
-    worse: list[tuple[bool, StatusChange]] = field(default_factory=list)
-    confidence_drops: list[tuple[bool, ConfidenceDrop]] = field(default_factory=list)
-    stale: list[tuple[bool, Stale]] = field(default_factory=list)
-    achieved: list[tuple[bool, Achievement]] = field(default_factory=list)
+    weeks: list[tuple[bool, Owner, Week]] = field(default_factory=list)
+
+    def add(self, owner: Owner, week: Week) -> None:
+        if week != QUIET:
+            self.weeks.append((owner.kind in ("company", "department"), owner, week))
 
     def group(self, since: dt.date, until: dt.date) -> Group:
         home = self.home
         name = COMPANY_GROUP if home.kind == "company" else home.name
-        return Group(
-            name, home,
-            moved=_section(self.moved, lambda m: (-abs(m[2] - m[1]), m[0].title.lower(), m[0].ref),
-                           lambda m: _move(*m, since, until)),
-            worse=_section(self.worse, lambda c: (-SEVERITY[c.after], c.progress_after, c.objective.ref)),
-            confidence_drops=_section(self.confidence_drops, lambda d: (d.after - d.before, d.key_result.ref)),
-            stale=_section(self.stale, lambda s: (-s.days, s.key_result.ref)),
-            achieved=_section(self.achieved,
-                              lambda a: (isinstance(a.item, KeyResult), a.item.title.lower(), a.item.ref)))
+        return Group(name, home, **{section: self._section(section, make, since, until)
+                                    for section, make in _MAKE.items()})
+
+    def _section(self, name: str, make: Callable, since: dt.date, until: dt.date) -> Section:
+        """The section's items, company and department ones first, each in its order; at most
+        :data:`CAP` shown, made by ``make`` (what is only counted is never made)."""
+        total, shown = 0, []
+        for first in (True, False):
+            found = [(getattr(week, name), owner) for is_first, owner, week in self.weeks if is_first is first]
+            total += sum(count for (count, _), _ in found)
+            if len(shown) < CAP:  # each owner's items are in order: merge them, as far as shown
+                merged = heapq.merge(*(_of(owner, items) for (_, items), owner in found if items), key=_order)
+                shown += itertools.islice(merged, CAP - len(shown))
+        return Section([make(owner.objectives, place, since, until) for _, owner, place in shown],
+                       max(0, total - CAP))
 
 
-def _section(found: list[tuple[bool, Any]], order, make=None) -> Section:
-    """The items company and department ones first, then by ``order``; at most :data:`CAP` shown,
-    each made by ``make`` when given (so that what is only counted is never made)."""
-    items = [item for _, item in sorted(found, key=lambda pair: (not pair[0], order(pair[1])))]
-    shown = items[:CAP] if make is None else [make(item) for item in items[:CAP]]
-    return Section(shown, max(0, len(items) - CAP))
+def _of(owner: Owner, items: tuple) -> Iterator[tuple]:
+    return ((order, owner, place) for order, place in items)
+
+
+def _moved(objectives: list[Objective], place: tuple, since: dt.date, until: dt.date) -> Move:
+    o, k, before, after = place
+    return _move(objectives[o].key_results[k], before, after, since, until)
+
+
+def _worse(objectives: list[Objective], place: tuple, since: dt.date, until: dt.date) -> StatusChange:
+    o, status, before = place
+    objective = objectives[o]
+    return StatusChange(objective, status, objective.status, before, objective.progress)
+
+
+def _dropped(objectives: list[Objective], place: tuple, since: dt.date, until: dt.date) -> ConfidenceDrop:
+    o, k, before, after = place
+    return ConfidenceDrop(objectives[o].key_results[k], before, after)
+
+
+def _stale(objectives: list[Objective], place: tuple, since: dt.date, until: dt.date) -> Stale:
+    o, k, days = place
+    return Stale(objectives[o].key_results[k], days)
+
+
+def _achieved(objectives: list[Objective], place: tuple, since: dt.date, until: dt.date) -> Achievement:
+    o, k, before = place
+    return Achievement(objectives[o] if k is None else objectives[o].key_results[k], before)
+
+
+_MAKE = {"moved": _moved, "worse": _worse, "confidence_drops": _dropped, "stale": _stale, "achieved": _achieved}
 
 
 def _homes(cycle: Cycle) -> list[tuple[Owner, Owner]]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner
-from okrsite.scoring import (elapsed_fraction, key_result_progress, mean, metric_progresses, rollups_first,
-                             weighted_means)
+from okrsite.scoring import elapsed_fraction, key_result_progress, mean, metric_progresses, weighted_means
 
 
 @dataclass(slots=True)
@@ -48,31 +48,72 @@ def timeline(cycle: Cycle, days: list[dt.date], today: dt.date, owners: list[Own
     """The progress of everything in a scored cycle on each of ``days`` (oldest first); with ``owners``,
     of those owners only, their objectives and what their rollups reach (a fraction of the work when
     the people are left out)."""
-    line = Timeline(days, [elapsed_fraction(cycle.start, cycle.end, day) for day in days])
+    line = on_demand(cycle, days)
     owners = list(cycle.owners.values()) if owners is None else owners
-    for objective in rollups_first(_rolled_up([o for owner in owners for o in owner.objectives])):
-        for kr in objective.key_results:
-            line.key_results[id(kr)] = _key_result_line(kr, days, today, line)
-        weights = [kr.weight for kr in objective.key_results]
-        lines = [line.key_results[id(kr)] for kr in objective.key_results]
-        line.objectives[id(objective)] = weighted_means(lines, weights, len(days))
+    for owner in owners:
+        for objective in owner.objectives:
+            reach(line, objective, today)
     for owner in owners:
         lines = [line.objectives[id(o)] for o in owner.objectives]
         line.owners[id(owner)] = [mean(list(values)) for values in _by_day(lines, days)]
     return line
 
 
-def _rolled_up(objectives: list[Objective]) -> list[Objective]:
-    """``objectives`` and every objective their rollup key results reach, at any depth."""
-    found = {id(o): o for o in objectives}
-    stack = list(objectives)
+def on_demand(cycle: Cycle, days: list[dt.date]) -> Timeline:
+    """An empty timeline of the cycle on ``days``, for :func:`reach` to fill objective by objective."""
+    return Timeline(days, [elapsed_fraction(cycle.start, cycle.end, day) for day in days])
+
+
+def reach(line: Timeline, objective: Objective, today: dt.date) -> None:
+    """Add to ``line`` the progress of ``objective`` and its key results, and first that of every objective
+    its rollups reach (those it lacks): the numbers :func:`timeline` gives, for one owner's objectives
+    without the rest of the cycle."""
+    if id(objective) in line.objectives:
+        return
+    entered = {id(objective)}
+    stack = [(objective, _rollup_aligned(objective))]
+    while stack:
+        top, below = stack[-1]
+        child = next(below, None)
+        if child is None:
+            stack.pop()
+            _add(line, top, today)
+        elif id(child) not in entered and id(child) not in line.objectives:
+            entered.add(id(child))
+            stack.append((child, _rollup_aligned(child)))
+
+
+def _rollup_aligned(objective: Objective) -> Iterator[Objective]:
+    return (aligned for kr in objective.key_results if kr.type == "rollup" for aligned in kr.aligned)
+
+
+def _add(line: Timeline, objective: Objective, today: dt.date) -> None:
+    """The progress of the objective and its key results (what its rollups reach is in ``line`` already)."""
+    days = line.days
+    for kr in objective.key_results:
+        line.key_results[id(kr)] = _key_result_line(kr, days, today, line)
+    weights = [kr.weight for kr in objective.key_results]
+    lines = [line.key_results[id(kr)] for kr in objective.key_results]
+    line.objectives[id(objective)] = weighted_means(lines, weights, len(days))
+
+
+def rolled_up(objectives: list[Objective]) -> list[Objective]:
+    """The objectives that the rollup key results of ``objectives`` reach, at any depth (not those
+    of ``objectives`` that no rollup reaches): what their progress on earlier days reads besides them."""
+    found: set[int] | None = None  # made at the first rollup: most objectives have none
+    reached, stack = [], list(objectives)
     while stack:
         for kr in stack.pop().key_results:
-            for aligned in kr.aligned if kr.type == "rollup" else ():
+            if kr.type != "rollup":
+                continue
+            if found is None:
+                found = {id(o) for o in objectives}
+            for aligned in kr.aligned:
                 if id(aligned) not in found:
-                    found[id(aligned)] = aligned
+                    found.add(id(aligned))
+                    reached.append(aligned)
                     stack.append(aligned)
-    return list(found.values())
+    return reached
 
 
 def _by_day(lines: list[list[float]], days: list[dt.date]) -> list[tuple[float, ...]]:

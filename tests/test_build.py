@@ -497,6 +497,44 @@ def test_an_old_checkin_two_rollups_below_redraws_the_companys_line(tmp_path):
     assert_same_as_clean_build(site, out, tmp_path)
 
 
+DOCK = ("---\nname: Dock\nkind: team\nparent: ops\nobjectives:\n  - id: load\n    title: Load\n"
+        "    aligns_to: ops/run/teams\n    depends_on: crew/ship\n    key_results:\n"
+        "      - {id: trucks, title: Trucks, start: 0, target: 4, current: 2}\n---\n")
+
+
+def test_watch_mode_follows_check_ins_into_the_digest_and_health_of_owners_whose_files_did_not_change(tmp_path):
+    """Each owner's part of the digest and of the health page is kept while the owner does not change:
+    a check-in two rollups below moves the company's and the department's progress of a week ago (not
+    today's), and the crew falling off track holds up the dock, whose file says the same."""
+    site, out = write_site(tmp_path / "site", {**ROLLUP_CHAIN, "content/2026-Q4/dock.md": DOCK}), tmp_path / "out"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    crew = site / "content/2026-Q4/crew.md"
+
+    def moved() -> list[str]:
+        lists = parse_file(out / "2026-q4/digest/index.html").find_all("ul", cls="digest-list")
+        return [item.text() for found in lists for item in found.find_all("li")]
+
+    def held_up() -> list[str]:
+        checks = parse_file(out / "2026-q4/health/index.html").find_all("section", id="dependencies")
+        return [item.text() for check in checks for item in check.find_all("li")]
+
+    assert moved() == [] and held_up() == []
+    edit(crew, "{date: 2026-11-10, value: 5}", "{date: 2026-11-15, value: 5}")  # this week's, and still 50 %
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert moved() == ["Teams · Test Co 35 % → 50 %", "Teams · Ops 35 % → 50 %",
+                       "Parcels · Crew 2 → 5 (20 % → 50 %)"]
+    assert_same_as_clean_build(site, out, tmp_path)
+
+    edit(crew, "{date: 2026-11-15, value: 5}", "{date: 2026-11-15, value: 1}")  # off track
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert moved() == ["Teams · Test Co 35 % → 30 %", "Teams · Ops 35 % → 30 %",
+                       "Parcels · Crew 2 → 1 (20 % → 10 %)"]
+    assert held_up() == ["Load · Dock'dock/load' depends on 'crew/ship', which is off-track: agree with Crew what "
+                         "can still be delivered, and plan around it"]
+    assert_same_as_clean_build(site, out, tmp_path)
+
+
 def test_an_old_cycles_department_score_reaches_the_pages_of_later_cycles(tmp_path):
     site, out = write_site(tmp_path / "site", history_files()), tmp_path / "out"
     builder = Builder(site, out)

@@ -158,3 +158,18 @@ def test_confidence_that_dropped_since_biggest_drop_first(site):
     assert drops == [("suds/planet-friendly/plastic-free", 0.7, 0.5),
                      ("packaging/compostable-mailers/compostable-share", 0.4, 0.3)]
     assert digest.totals["confidence_drops"] == 2
+
+
+def test_a_groups_biggest_moves_come_from_all_its_owners_each_week_capped_on_its_own(make_site):
+    """Each owner's week keeps its own first CAP moves; the department's group takes its CAP from all of them."""
+    def team(name: str, moves: range) -> str:
+        krs = "".join(f"      - id: kr{n}\n        title: KR {n:02d}\n        start: 0\n        target: 100\n"
+                      f"        checkins: [{{date: 2026-01-10, value: 0}}, {{date: 2026-01-20, value: {n}}}]\n"
+                      for n in moves)
+        return (f"---\nname: {name.title()}\nkind: team\nparent: marketing\nobjectives:\n  - id: lots\n"
+                f"    title: Lots\n    key_results:\n{krs}---\n")
+    files = {"content/sprint/odd.md": team("odd", range(41, 65, 2)),
+             "content/sprint/even.md": team("even", range(42, 65, 2))}
+    marketing = groups(make_digest(week_site(make_site, files=files)))["Marketing"]
+    assert refs(marketing.moved.shown) == [f"{'odd' if n % 2 else 'even'}/lots/kr{n}" for n in range(64, 54, -1)]
+    assert marketing.moved.total == 24 + 1  # and the ads team's move

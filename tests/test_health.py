@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from content import objective, owner
+from content import KRS, objective, owner
 from conftest import COMPANY, EXAMPLE_DATE, SITE_TOML
 from htmlcheck import by_href, parse_file
 from okrsite import urls
@@ -135,3 +135,17 @@ def test_a_dependency_off_track_is_a_finding_of_the_dependent(make_site, tmp_pat
     item = found.one("li")
     assert [a.text() for a in by_href(item, HEALTH, "2026-q4/web/site/index.html")] == ["Objective site"]
     assert "'web/site' depends on 'sales/late', which is off-track" in item.text()
+
+
+def test_a_person_rolls_up_to_the_company_when_every_objective_does_by_its_first_alignment(make_site, tmp_path):
+    loose = "  - id: loose\n    title: Loose\n" + KRS  # aligns to nothing: what aligns to it stops there
+    people = {"ann": ["web/site"], "bob": ["web/site", "web/site"], "cat": ["web/loose"],
+              "eve": ["web/site", "web/loose"]}
+    files = {f"content/2026-Q4/{name}.md": owner(name.title(), "person", "web", "".join(
+        objective(f"o{n}", up) for n, up in enumerate(ups))) for name, ups in people.items()}
+    web = owner("Web", "team", "test-co", objective("site", "test-co/grow") + loose)
+    root = make_site({"content/2026-Q4/test-co.md": COMPANY, **files, "content/2026-Q4/web.md": web})
+    out = tmp_path / "public"
+    assert build_site(root, out, BuildOptions(EXAMPLE_DATE)).ok(False)
+    assert figures(parse_file(out / HEALTH).one("main"))["People whose every objective rolls up to the company"] == (
+        "50 %", "2 of 4")  # ann and bob, each objective through the team's site

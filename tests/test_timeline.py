@@ -8,7 +8,7 @@ import pytest
 
 from conftest import load
 from okrsite.model import CheckIn
-from okrsite.timeline import timeline, weekly_days
+from okrsite.timeline import on_demand, reach, rolled_up, timeline, weekly_days
 
 D = dt.date
 SPRINT_TOML = """title = "Acme OKRs"
@@ -125,15 +125,22 @@ def test_weekly_days(cycle, today, days):
     assert weekly_days(cycle, today) == days
 
 
-def test_for_some_owners_only_what_their_rollups_reach_is_computed(make_site):
-    """The company's rollup reaches the team's objective, not the person's: the same lines, less work."""
-    person = ("---\nname: Pat\nkind: person\nparent: team\nobjectives:\n  - id: learn\n    title: Learn\n"
-              "    key_results:\n      - {id: k, title: K, start: 0, target: 10, checkins: [{date: 2026-01-02, value: 5}]}\n"
-              "---\n")
+PERSON = ("---\nname: Pat\nkind: person\nparent: team\nobjectives:\n  - id: learn\n    title: Learn\n"
+          "    key_results:\n      - {id: k, title: K, start: 0, target: 10, checkins: [{date: 2026-01-02, value: 5}]}\n"
+          "---\n")
+
+
+@pytest.fixture
+def with_person(make_site):
     root = make_site({"content/sprint/acme.md": COMPANY, "content/sprint/team.md": TEAM,
-                      "content/sprint/pat.md": person}, SPRINT_TOML)
+                      "content/sprint/pat.md": PERSON}, SPRINT_TOML)
     site, _ = load(root, TODAY)
-    cycle = site.cycles[0]
+    return site.cycles[0]
+
+
+def test_for_some_owners_only_what_their_rollups_reach_is_computed(with_person):
+    """The company's rollup reaches the team's objective, not the person's: the same lines, less work."""
+    cycle = with_person
     objectives, krs = by_ref(cycle)
     days = [D(2026, 1, 1), D(2026, 1, 3), TODAY]
     everything = timeline(cycle, days, TODAY)
@@ -143,3 +150,17 @@ def test_for_some_owners_only_what_their_rollups_reach_is_computed(make_site):
     assert some.of(objectives["team/ship"]) == everything.of(objectives["team/ship"])  # through the rollup
     assert set(some.owners) == {id(company)}
     assert id(objectives["pat/learn"]) not in some.objectives and id(krs["pat/learn/k"]) not in some.key_results
+
+
+def test_reach_adds_an_objective_after_what_its_rollups_reach_with_the_same_numbers(with_person):
+    cycle = with_person
+    objectives, krs = by_ref(cycle)
+    days = [D(2026, 1, 1), D(2026, 1, 3), TODAY]
+    everything, line = timeline(cycle, days, TODAY), on_demand(cycle, days)
+    reach(line, objectives["acme/grow"], TODAY)
+    assert set(line.objectives) == {id(objectives["acme/grow"]), id(objectives["team/ship"])}  # not the person's
+    for item in (objectives["acme/grow"], objectives["team/ship"], krs["acme/grow/teams"], krs["team/ship/speed"]):
+        assert line.of(item) == everything.of(item)
+    assert line.expected == everything.expected
+    assert rolled_up([objectives["acme/grow"]]) == [objectives["team/ship"]]
+    assert rolled_up([objectives["team/ship"], objectives["pat/learn"]]) == []

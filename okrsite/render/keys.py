@@ -20,6 +20,7 @@ from okrsite.graph import org_walk
 from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner, Site
 from okrsite.render.heatmap import row_owners
 from okrsite.render.tree import OrgItem, TreeItem, post_order, primary_children, subtree_children
+from okrsite.timeline import rolled_up
 
 
 def _declared_key_result(kr: KeyResult) -> tuple:
@@ -295,6 +296,27 @@ class CycleKeys:
         """The current cycle's weekly digest: everything in the cycle (check-ins, numbers, staleness) and the
         build date, which sets its week; ``bands`` give the statuses of the week's first day."""
         return combine(self.cycle, stable_hash(bands))
+
+    def owner_week(self, owner: Owner, bands: int) -> int:
+        """The owner's part of the weekly digest (:func:`okrsite.digest.owner_week`): its parts' key (with
+        the build date, which sets the week), ``bands`` (the status bands' ``stable_hash``) and the
+        objectives its rollups reach, whose progress on the week's first day theirs reads."""
+        reached = rolled_up(owner.objectives)
+        return combine(self.owner_parts(owner), bands,
+                       tuple(self.objectives[id(o)] for o in reached) if reached else ())
+
+    def owner_health(self, owner: Owner, checks: int) -> int:
+        """The owner's part of the health page (:func:`okrsite.render.health.owner_health`): its parts' key
+        (with the build date), ``checks`` (the ``stable_hash`` of the checks switched off and the stale
+        limit) and the objectives its needs depend on, whose status and owner its findings name."""
+        needs, signed = [], self.objectives
+        for objective in owner.objectives:  # most have no needs: look before making a list
+            if objective.dependencies:
+                needs += [signed[id(d.target.objective)] for d in objective.dependencies]
+            for kr in objective.key_results:
+                if kr.dependencies:
+                    needs += [signed[id(d.target.objective)] for d in kr.dependencies]
+        return combine(self.owner_parts(owner), checks, tuple(needs))
 
     def _neighbourhood(self, objective: Objective) -> tuple:
         found = self.neighbourhoods.get(id(objective))

@@ -18,14 +18,14 @@ import jinja2
 from markupsafe import Markup
 
 from okrsite import urls
-from okrsite.digest import CAP, make_digest
+from okrsite.digest import CAP, Week, Window, make_digest, owner_week
 from okrsite.digestformat import entries_of, summary
 from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, pacechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
-from okrsite.render.health import cycle_health
+from okrsite.render.health import OwnerHealth, cycle_health, owner_health
 from okrsite.render.heatmap import Row, by_status
 from okrsite.render.search import (chunks, ordered_owners, owner_words, render_chunk, render_head_and_parts,
                                    render_search_entries)
@@ -37,11 +37,15 @@ from okrsite.render.pages import Page, environment, render_page, rendering
 from okrsite.render.people import by_name, kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
 from okrsite.render.tree import TreeItem, fold_depth, org_items, subtree_children, tree_items
-from okrsite.render.views import (FilterForm, alignment_roots, confidence_falling, departments, filter_form, needs_attention,
-                                  status_rows, status_summary, unaligned)
+from okrsite.render.views import (Falling, FilterForm, alignment_roots, confidence_falling, departments, filter_form,
+                                  needs_attention, owner_falling, status_rows, status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
 
 FRAGMENTS_KEPT = 100_000
+# parts of okrs.json, the CSV, the search index and its words, the feed and the health page per owner, and of the
+# current cycle's owners the digest and the falling confidences: at 10,000 people in two cycles about 150,000,
+# and the old ones edits leave
+PARTS_KEPT = 400_000
 SUBTREE_LIMIT = 200  # objectives an objective page shows below it before it folds its tree
 SUBTREE_SHOWN = 1000  # at most this many shown above the fold: its children and theirs, else its children alone
 CARRIED_SHOWN = 10  # the objectives carried over a split cycle's retrospective lists per department
@@ -97,8 +101,8 @@ class SiteRenderer:
         if templates != self.templates:  # compile the templates again, once
             self.templates, self.env = templates, environment(self.dirs, templates)
             self.fragments.clear()
-        for kept in (self.fragments, self.parts):
-            if len(kept) > FRAGMENTS_KEPT:
+        for kept, most in ((self.fragments, FRAGMENTS_KEPT), (self.parts, PARTS_KEPT)):
+            if len(kept) > most:
                 kept.clear()
         return _Plan(site, self).outputs
 
@@ -192,6 +196,7 @@ class _Plan:
         self.charting: dict[str, set[Owner]] = {}  # of a cycle planned around its edits, the owners planned again
         self.sections: dict[str, list[Section]] = {}
         self.status_rows: dict[str, dict[int, Row]] = {}
+        self.summaries: dict[str, dict] = {}
         self.graduations = graduations(site)
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
@@ -313,10 +318,21 @@ class _Plan:
         below = cycle.company.children if cycle.company else []
         split = self._split(cycle)  # its people are in the people directory's sections
         return keys.cycle, lambda: dict(
-            cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
-            attention=needs_attention(cycle), falling=confidence_falling(cycle), heatmap=status_rows(cycle),
-            split=split, directory=self.renderer.directory(below, keys, urls.root_of(url), people=not split),
-            kpi_summary=kpi_summary(kpi_owners(cycle)))
+            self._summary(cycle, keys), split=split,
+            directory=self.renderer.directory(below, keys, urls.root_of(url), people=not split))
+
+    def _summary(self, cycle: Cycle, keys: CycleKeys) -> dict:
+        """What the cycle's overview and (of the current cycle) the home page show of it but the org
+        chart, made once per build; the key results with falling confidence kept per owner."""
+        found = self.summaries.get(cycle.id)
+        if found is None:
+            def falling(owner: Owner) -> Falling:
+                return self.renderer.part("falling", keys.owner_parts(owner), partial(owner_falling, owner))
+            found = self.summaries[cycle.id] = dict(
+                cycle=cycle, departments=departments(cycle), status_counts=status_summary(cycle),
+                attention=needs_attention(cycle), falling=confidence_falling(cycle, falling),
+                heatmap=self._heatmap(cycle), kpi_summary=kpi_summary(kpi_owners(cycle)))
+        return found
 
     def _sections(self, cycle: Cycle) -> list[Section]:
         """The sections the cycle's long pages are split into (none: they are whole), once per cycle."""
@@ -328,6 +344,10 @@ class _Plan:
     def _split(self, cycle: Cycle) -> bool:
         """Whether the cycle's long pages are split by department."""
         return bool(self._sections(cycle))
+
+    def _heatmap(self, cycle: Cycle) -> list[Row]:
+        """The rows of the cycle's status page (:func:`status_rows`), made once per cycle."""
+        return list(self._status_rows(cycle).values())
 
     def _status_rows(self, cycle: Cycle) -> dict[int, Row]:
         """The rows of the cycle's status page by their owner's ``id()``, made once per cycle."""
@@ -361,8 +381,8 @@ class _Plan:
         """The status page; split, the heat map of the departments leads to their sections' pages."""
         split = self._split(cycle)
         return keys.cycle, lambda: dict(cycle=cycle, filters=filter_form(cycle, "objective", "objectives"),
-                                        section=None, split=split, rows=status_rows(cycle),
-                                        groups=[] if split else [(row, by_status(row)) for row in status_rows(cycle)])
+                                        section=None, split=split, rows=self._heatmap(cycle),
+                                        groups=[] if split else [(row, by_status(row)) for row in self._heatmap(cycle)])
 
     def _status_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         cycle = section.cycle
@@ -405,18 +425,27 @@ class _Plan:
     def _digest(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The current cycle's weekly digest: the week up to the build date, as ``okrsite digest`` gives it."""
         def context() -> dict:
-            digest = make_digest(self.renderer.site)  # the latest site, as every page sees it
+            bands = stable_hash(self.site.config.status)
+            # the latest site, as every page sees it; each owner's week kept while the owner does not change
+            digest = make_digest(self.renderer.site, week=partial(self._owner_week, keys, bands))
             return dict(cycle=cycle, digest=digest, summary=summary(digest), groups=entries_of(digest), cap=CAP)
         return keys.digest(self.site.config.status), context
 
+    def _owner_week(self, keys: CycleKeys, bands: int, window: Window, owner: Owner) -> Week:
+        return self.renderer.part("digest", keys.owner_week(owner, bands), partial(owner_week, window, owner))
+
     def _health(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
-        checks = self.site.config.checks
-        return combine(keys.cycle, stable_hash((sorted(checks.off), checks.stale_days))), lambda: dict(
-            cycle=cycle, health=cycle_health(cycle, checks, self.site.build_date))
+        checks, today = self.site.config.checks, self.site.build_date
+        settings = stable_hash((sorted(checks.off), checks.stale_days))
+
+        def part(owner: Owner) -> OwnerHealth:  # kept while the owner does not change
+            return self.renderer.part("health", keys.owner_health(owner, settings),
+                                      partial(owner_health, cycle, checks, today, owner))
+        return combine(keys.cycle, settings), lambda: dict(cycle=cycle, health=cycle_health(cycle, checks, today, part))
 
     def _retro(self, cycle: Cycle, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """The retrospective of an archived cycle; it also shows what the next cycle carried over."""
-        rows = status_rows(cycle)
+        rows = self._heatmap(cycle)
         committed = retro.committed(rows)
         later = retro.next_cycle(self.site, cycle)
         split = self._split(cycle)

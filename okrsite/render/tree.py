@@ -85,10 +85,32 @@ def post_order(top: T, children: Callable[[T], Iterable[T]], done: dict[int, obj
     return done[id(top)]
 
 
-def shown_below(objective: Objective, counts: dict[int, int]) -> int:
-    """How many objectives the tree shows in full below ``objective``; ``counts`` keeps them all."""
-    return post_order(objective, primary_children, counts,  # type: ignore[return-value]
-                      lambda o: sum(1 + counts[id(c)] for c in primary_children(o)))
+def shown_below(objective: Objective, counts: dict[int, int],
+                primary: Callable[[Objective], list[Objective]] = primary_children) -> int:
+    """How many objectives the tree shows in full below ``objective``; ``counts`` keeps them all
+    (``primary`` gives the objectives drawn in full below one: :func:`primary_children`, or a memo of it)."""
+    return post_order(objective, primary, counts,  # type: ignore[return-value]
+                      lambda o: sum(1 + counts[id(c)] for c in primary(o)))
+
+
+class _Children:
+    """:func:`subtree_children` and :func:`primary_children` of each objective, sorted once per tree."""
+
+    def __init__(self):
+        self.all: dict[int, list[tuple[Objective, bool]]] = {}
+        self.primary: dict[int, list[Objective]] = {}
+
+    def of(self, objective: Objective) -> list[tuple[Objective, bool]]:
+        found = self.all.get(id(objective))
+        if found is None:
+            found = self.all[id(objective)] = subtree_children(objective)
+        return found
+
+    def primary_of(self, objective: Objective) -> list[Objective]:
+        found = self.primary.get(id(objective))
+        if found is None:
+            found = self.primary[id(objective)] = [child for child, primary in self.of(objective) if primary]
+        return found
 
 
 def fold_depth(objective: Objective, limit: int, most: int) -> int | None:
@@ -114,6 +136,7 @@ def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | 
     deeper are folded (drawn without what is below them)."""
     items: list[TreeItem] = []
     counts: dict[int, int] = {}
+    known = _Children()
     stack: list = [(objective, primary, depth) for objective, primary in reversed(roots)]
     while stack:
         entry = stack.pop()
@@ -121,15 +144,16 @@ def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | 
             items.append(entry)
             continue
         objective, primary, level = entry
-        children = subtree_children(objective) if primary else []
+        children = known.of(objective) if primary else []
         if not primary:
             items.append(TreeItem(objective, "elsewhere"))
         elif not children:
             items.append(TreeItem(objective, "leaf"))
         elif fold is not None and level >= fold:
-            items.append(TreeItem(objective, "folded", shown_below(objective, counts)))
+            items.append(TreeItem(objective, "folded", shown_below(objective, counts, known.primary_of)))
         else:
-            items.append(TreeItem(objective, "branch", shown_below(objective, counts), level < OPEN_LEVELS))
+            items.append(TreeItem(objective, "branch", shown_below(objective, counts, known.primary_of),
+                                  level < OPEN_LEVELS))
             stack.append(TreeItem(objective, "end"))
             stack.extend((child, first, level + 1) for child, first in reversed(children))
     return items

@@ -6,6 +6,7 @@ the roots of its alignment trees. Plain functions of the model, for the file map
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from okrsite.model import Cycle, KeyResult, Objective, Owner
@@ -62,20 +63,34 @@ def status_rows(cycle: Cycle) -> list[Row]:
 
 def needs_attention(cycle: Cycle) -> list[Objective]:
     """Company and department objectives that are at risk, off track or missed, worst first."""
-    flagged = [o for o in cycle.objectives
-               if o.status in NEEDS_ATTENTION and o.owner.kind in ("company", "department")]
+    flagged = [o for owner in cycle.owners.values() if owner.kind in ("company", "department")
+               for o in owner.objectives if o.status in NEEDS_ATTENTION]
     return sorted(flagged, key=lambda o: (o.progress, o.owner.name.lower(), o.id))
 
 
-def confidence_falling(cycle: Cycle) -> tuple[list[KeyResult], int]:
+#: An owner's key results whose latest confidence is below the one before it, each ``(drop, ref, objective,
+#: key result)``: the fall, the key result's ref and its place among the owner's objectives.
+Falling = tuple[tuple[float, str, int, int], ...]
+
+
+def owner_falling(owner: Owner) -> Falling:
+    """The owner's key results whose confidence is falling (see :data:`Falling`); no objects, so that a
+    renderer can keep them while the owner does not change."""
+    return tuple((kr.confidence - kr.previous_confidence, kr.ref, o, k) for o, objective in enumerate(owner.objectives)
+                 for k, kr in enumerate(objective.key_results) if kr.confidence_trend == "falling")
+
+
+def confidence_falling(cycle: Cycle,
+                       falling: Callable[[Owner], Falling] = owner_falling) -> tuple[list[KeyResult], int]:
     """Key results of the running cycle whose latest confidence is below the one before it, biggest
-    drop first (at most :data:`FALLING_SHOWN`), and how many more there are. One pass over the key results."""
+    drop first (at most :data:`FALLING_SHOWN`), and how many more there are, from each owner's
+    (``falling``: by default :func:`owner_falling`; a renderer can pass one that reuses those of owners
+    that did not change)."""
     if cycle.state != "current":
         return [], 0
-    falling = [(kr.confidence - kr.previous_confidence, kr.ref, kr) for objective in cycle.objectives
-               for kr in objective.key_results if kr.confidence_trend == "falling"]
-    shown = heapq.nsmallest(FALLING_SHOWN, falling, key=lambda item: item[:2])
-    return [kr for _, _, kr in shown], len(falling) - len(shown)
+    found = [(item, owner) for owner in cycle.owners.values() for item in falling(owner)]
+    shown = heapq.nsmallest(FALLING_SHOWN, found, key=lambda pair: pair[0][:2])
+    return [owner.objectives[o].key_results[k] for (_, _, o, k), owner in shown], len(found) - len(shown)
 
 
 def alignment_roots(cycle: Cycle):
