@@ -26,11 +26,13 @@ in them: the model they read is already public.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from okrsite import urls
 from okrsite.fingerprint import stable_hash
@@ -156,17 +158,23 @@ def ordered_owners(site: Site) -> list[Owner]:
     return [owner for cycle in cycles for owner in cycle.owners.values()]
 
 
-def chunks(owners: list[Owner]) -> list[list[Owner]]:
-    """The owners of each chunk of entries (see the module's notes)."""
+def chunks(owners: list[Owner], counts: list[int] | None = None) -> list[list[Owner]]:
+    """The owners of each chunk of entries (see the module's notes); ``counts``: their entry counts, if known."""
     found: list[list[Owner]] = [[]]
     size = 0
-    for owner in owners:
+    for owner, count in zip(owners, counts if counts is not None else map(entry_count, owners)):
         found[-1].append(owner)
-        size += entry_count(owner)
-        if size >= CHUNK_MAX or stable_hash((owner.cycle.id, owner.id)) % CHUNK_OWNERS == 0:
+        size += count
+        if size >= CHUNK_MAX or _ends_chunk(owner.cycle.id, owner.id):
             found.append([])
             size = 0
     return [chunk for chunk in found if chunk]
+
+
+@lru_cache(maxsize=1 << 17)
+def _ends_chunk(cycle: str, owner: str) -> bool:
+    """Whether a chunk ends after this owner whatever its size (its id hashes to a multiple of CHUNK_OWNERS)."""
+    return stable_hash((cycle, owner)) % CHUNK_OWNERS == 0
 
 
 def render_chunk(path: str, owners: list[Owner], entries: Callable[[Owner], str] = render_search_entries) -> bytes:
@@ -174,32 +182,11 @@ def render_chunk(path: str, owners: list[Owner], entries: Callable[[Owner], str]
     return _call(path, "[" + ",".join(text for owner in owners if (text := entries(owner))) + "]")
 
 
-def render_head_and_parts(site: Site, groups: list[list[Owner]],
-                          owner_words: Callable[[Owner], dict[str, Postings]] = owner_words) -> dict[str, bytes]:
-    """The head and the word parts, by path, from the owners' words in the order of ``groups`` (the chunks)."""
-    merged: dict[str, list[str]] = {}
-    last: dict[str, int] = {}
-    starts, number, current = [], 0, 0
-    for group in groups:
-        starts.append(number)
-        for owner in group:
-            for word, postings in owner_words(owner).items():
-                gap = number + postings.first // 3 - last.get(word, -1) - 1
-                merged.setdefault(word, []).extend((_code(gap * 3 + postings.first % 3), postings.rest))
-                last[word] = number + postings.last
-            count = entry_count(owner)
-            number += count
-            current += count if owner.cycle is site.current else 0
-    by_prefix: dict[str, dict[str, str]] = {}
-    for word in sorted(merged):
-        by_prefix.setdefault(word[:2], {})[word] = "".join(merged[word])
-    parts = dict(part for prefix, group in by_prefix.items() for part in _split(prefix, group))
-    head = {"fields": FIELDS, "entries": number, "current": current, "chunks": starts, "parts": sorted(parts)}
-    files = {urls.SEARCH_INDEX: _call(urls.SEARCH_INDEX, script_json(head))}
-    for name, group in parts.items():
-        path = urls.search_words(name)
-        files[path] = _call(path, script_json(group))
-    return files
+def render_head_and_parts(site: Site, owners: list[Owner]) -> dict[str, bytes]:
+    """The head and the word parts, by path, of ``owners`` (in :func:`ordered_owners`'s order), made anew."""
+    index = WordIndex()
+    index.update(site, owners, lambda owner: 0)
+    return {path: data for path, data, _ in index.files()}
 
 
 def _split(name: str, group: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
@@ -213,3 +200,185 @@ def _split(name: str, group: dict[str, str]) -> Iterator[tuple[str, dict[str, st
         longer.setdefault(word[:len(name) + 1], {})[word] = postings
     for prefix, smaller in longer.items():
         yield from [(prefix, smaller)] if prefix == name else _split(prefix, smaller)
+
+
+Ident = tuple[str, str]  # an owner as the index knows it from build to build: its cycle's id and its own
+
+
+@dataclass(slots=True)
+class _Known:
+    """An owner as the index last read it: its key, where each of its words occurs and how many entries it has."""
+
+    key: int
+    words: dict[str, Postings]
+    count: int
+
+
+class WordIndex:
+    """The head and the word parts of the search index, kept from build to build.
+
+    A build reads again the words of the owners whose key changed (and of new ones), joins again the
+    postings of each word whose postings changed, and renders again only the parts holding such words.
+    A word's postings are its owners' in entry order, each owner's first one written as the gap from
+    the word's last entry before it: when an owner's entries grow or shrink (or owners come or go), the
+    words that occur after it are joined again too. If the owners that stay come in another order, it
+    starts over.
+    """
+
+    def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        self.order: list[Ident] = []  # the owners in entry order
+        self.known: dict[Ident, _Known] = {}
+        self.places: dict[Ident, int] = {}  # each owner's place in ``order``
+        self.starts: dict[Ident, int] = {}  # the number of each owner's first entry
+        self.total = 0  # entries in all
+        self.where: dict[str, list[Ident]] = {}  # the owners each word occurs in, in entry order
+        self.joined: dict[str, str] = {}  # each word's postings, as its part writes them
+        self.prefixes: dict[str, set[str]] = {}  # the words by their first two letters (a part, before splitting)
+        self.parts: dict[str, list[tuple[str, str, bytes, int]]] = {}  # each prefix's parts: name, path, data, key
+        self.head: tuple[str, bytes, int] = ("", b"", 0)
+        self.chunk_sizes: list[int] = []  # owners in each chunk of entries
+
+    def update(self, site: Site, owners: list[Owner], key: Callable[[Owner], int]) -> list[list[Owner]]:
+        """Bring the index up to date with ``owners`` (in :func:`ordered_owners`'s order), whose parts of
+        the index change only when ``key`` does; the owners of each chunk of entries."""
+        idents = [(owner.cycle.id, owner.id) for owner in owners]
+        if idents != self.order and not self._keeps_order(idents):
+            self._clear()
+        old_starts = self.starts
+        touched: set[str] = set()  # words whose postings are joined again
+        moved = idents != self.order  # owners came or went: places change
+        if moved:
+            for ident in self.known.keys() - set(idents):
+                touched.update(self._forget(ident))
+            self.order, self.places = idents, {ident: place for place, ident in enumerate(idents)}
+        counted = moved
+        for owner, ident in zip(owners, idents):
+            known = self.known.get(ident)
+            new_key = key(owner)
+            if known is None or known.key != new_key:
+                counted = self._read(ident, owner, new_key, touched) or counted
+        if counted:
+            self._count()
+            touched.update(self._moved(old_starts))
+        for word in touched:
+            self._join(word)
+        for prefix in {word[:2] for word in touched}:
+            self._render_prefix(prefix)
+        groups = self._chunks(owners, counted)
+        self._render_head(site, owners, groups)
+        return groups
+
+    def files(self) -> Iterator[tuple[str, bytes, int]]:
+        """The head, then the word parts: each as its path, its data and a key of its data."""
+        yield self.head
+        for prefix in sorted(self.parts):
+            for _, path, data, key in self.parts[prefix]:
+                yield path, data, key
+
+    def _keeps_order(self, idents: list[Ident]) -> bool:
+        """Whether the owners known before and still there come in the same order."""
+        now = set(idents)
+        return [i for i in idents if i in self.known] == [i for i in self.order if i in now]
+
+    def _forget(self, ident: Ident) -> Iterator[str]:
+        """Take a gone owner out of its words' lists; its words."""
+        for word in self.known.pop(ident).words:
+            self.where[word].remove(ident)
+            yield word
+
+    def _read(self, ident: Ident, owner: Owner, key: int, touched: set[str]) -> bool:
+        """Read an owner's words again, adding to ``touched`` those whose postings changed; whether its
+        entry count changed (or it is new)."""
+        known = self.known.get(ident)
+        before = known.words if known is not None else {}
+        words = owner_words(owner)
+        count = entry_count(owner)
+        self.known[ident] = _Known(key, words, count)
+        place = self.places.__getitem__
+        for word in before.keys() - words.keys():
+            self.where[word].remove(ident)
+            touched.add(word)
+        for word, postings in words.items():
+            if word not in before:
+                bisect.insort(self.where.setdefault(word, []), ident, key=place)
+                touched.add(word)
+            elif before[word] != postings:
+                touched.add(word)
+        return known is None or known.count != count
+
+    def _count(self) -> None:
+        """Number the entries again: each owner's first, and how many in all."""
+        number, starts = 0, {}
+        for ident in self.order:
+            starts[ident] = number
+            number += self.known[ident].count
+        self.starts, self.total = starts, number
+
+    def _moved(self, old_starts: dict[Ident, int]) -> list[str]:
+        """The words occurring at or after the first owner known before whose entries now have other
+        numbers: the gap written at their first such occurrence changes (a word's first posting is the
+        number of its first entry, the gap from -1)."""
+        first = next((place for place, ident in enumerate(self.order)
+                      if ident in old_starts and self.starts[ident] != old_starts[ident]), None)
+        if first is None:
+            return []
+        places = self.places
+        return [word for word, found in self.where.items() if found and places[found[-1]] >= first]
+
+    def _join(self, word: str) -> None:
+        """Join a word's postings again from its owners' (or forget a word that no longer occurs)."""
+        found = self.where.get(word)
+        prefix = self.prefixes.setdefault(word[:2], set())
+        if not found:
+            self.where.pop(word, None)
+            self.joined.pop(word, None)
+            prefix.discard(word)
+            return
+        pieces, last = [], -1
+        for ident in found:
+            postings, start = self.known[ident].words[word], self.starts[ident]
+            number = start + postings.first // 3
+            pieces += (_code((number - last - 1) * 3 + postings.first % 3), postings.rest)
+            last = start + postings.last
+        self.joined[word] = "".join(pieces)
+        prefix.add(word)
+
+    def _render_prefix(self, prefix: str) -> None:
+        """Render again the parts of the words starting with ``prefix``."""
+        words = self.prefixes.get(prefix)
+        if not words:
+            self.prefixes.pop(prefix, None)
+            self.parts.pop(prefix, None)
+            return
+        group = {word: self.joined[word] for word in sorted(words)}
+        files = []
+        for name, part in _split(prefix, group):
+            path = urls.search_words(name)
+            data = _call(path, script_json(part))
+            files.append((name, path, data, stable_hash(data)))
+        self.parts[prefix] = files
+
+    def _chunks(self, owners: list[Owner], counted: bool) -> list[list[Owner]]:
+        """The owners of each chunk: as many in each as before while no owner's entries were counted again."""
+        if counted:
+            groups = chunks(owners, [self.known[ident].count for ident in self.order])
+            self.chunk_sizes = [len(group) for group in groups]
+            return groups
+        groups, start = [], 0
+        for size in self.chunk_sizes:
+            groups.append(owners[start:start + size])
+            start += size
+        return groups
+
+    def _render_head(self, site: Site, owners: list[Owner], groups: list[list[Owner]]) -> None:
+        starts = self.starts
+        chunk_starts = [starts[(group[0].cycle.id, group[0].id)] for group in groups]
+        current = next((starts[(o.cycle.id, o.id)] for o in owners if o.cycle is not site.current), self.total)
+        names = sorted(name for parts in self.parts.values() for name, *_ in parts)
+        head = {"fields": FIELDS, "entries": self.total, "current": current, "chunks": chunk_starts, "parts": names}
+        data = _call(urls.SEARCH_INDEX, script_json(head))
+        if data != self.head[1]:
+            self.head = (urls.SEARCH_INDEX, data, stable_hash(data))

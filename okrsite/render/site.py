@@ -27,8 +27,7 @@ from okrsite.render.export import render_cycle_json, render_json, render_owner_j
 from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
 from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import Row, by_status
-from okrsite.render.search import (chunks, ordered_owners, owner_words, render_chunk, render_head_and_parts,
-                                   render_search_entries)
+from okrsite.render.search import WordIndex, ordered_owners, render_chunk, render_search_entries
 from okrsite.render.sections import Section, render_people_index, sections, tree_groups
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
@@ -81,7 +80,8 @@ class SiteRenderer:
         self.cycle_plans: dict[str, _CyclePlan] = {}
         self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
-        self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
+        self.words = WordIndex()  # the search index's head and word parts
+        self.owner_parts: dict[str, tuple[int, dict[str, int]]] = {}  # by cycle id: its key, its owners' parts' keys
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
@@ -112,15 +112,6 @@ class SiteRenderer:
         if text is None:
             text = self.parts[key] = make()
         return text
-
-    def latest(self, name: str, key: int, make: Callable[[], T]) -> T:
-        """A value made once per key, of which only the latest is kept (a big one: the search index's words)."""
-        if not self.keep_parts:
-            return make()
-        known = self.kept.get(name)
-        if known is None or known[0] != key:
-            known = self.kept[name] = (key, make())
-        return known[1]
 
     def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
         """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
@@ -275,7 +266,7 @@ class _Plan:
             yield Output(urls.SCORE_HISTORY, stable_hash(("scores", title, points)),
                          partial(_svg, charts.score_history_chart, title, points))
         everything = self._everything()
-        yield from self._search_index(everything)
+        yield from self._search_index()
         yield Output(urls.EXPORT, everything, self._json)
         yield Output(urls.FEED, everything, partial(render_feed, site, self._newest_checkins))
         yield Output(urls.NO_JEKYLL, 0, bytes)
@@ -464,29 +455,35 @@ class _Plan:
     # Parts of the files made of many (okrs.json, the CSVs, the search index, the feed), kept per owner.
 
     def _owner_parts(self, owner: Owner) -> int:
-        return self.keys[id(owner.cycle)].owner_parts(owner)
+        """The key of the owner's parts, made once while its cycle's key is the same (which holds
+        everything the parts show)."""
+        cycle = owner.cycle
+        keys = self.keys[id(cycle)]
+        kept = self.renderer.owner_parts.get(cycle.id)
+        if kept is None or kept[0] != keys.cycle:
+            kept = self.renderer.owner_parts[cycle.id] = (keys.cycle, {})
+        key = kept[1].get(owner.id)
+        if key is None:
+            key = kept[1][owner.id] = keys.owner_parts(owner)
+        return key
 
     def _csv_rows(self, owner: Owner) -> str:
         return self.renderer.part("csv", self._owner_parts(owner), partial(render_csv_rows, owner))
 
-    def _search_index(self, everything: int) -> Iterator[Output]:
+    def _search_index(self) -> Iterator[Output]:
         """The search index: its chunks of entries, each kept while its owners do not change, then its head and
-        word parts, made from the owners' kept words once per key of the whole site."""
-        groups = chunks(ordered_owners(self.site))
+        word parts, kept from build to build and brought up to date with the owners that changed."""
+        index = self.renderer.words if self.renderer.keep_parts else WordIndex()
+        groups = index.update(self.site, ordered_owners(self.site), self._owner_parts)
         for number, owners in enumerate(groups):
             path = urls.search_chunk(number)
             yield Output(path, combine(tuple(self._owner_parts(o) for o in owners)),
                          partial(render_chunk, path, owners, self._search_entries))
-        files = self.renderer.latest("search", everything,
-                                     partial(render_head_and_parts, self.site, groups, self._search_words))
-        for path, data in files.items():
-            yield Output(path, stable_hash(data), partial(bytes, data))
+        for path, data, key in index.files():
+            yield Output(path, key, partial(bytes, data))
 
     def _search_entries(self, owner: Owner) -> str:
         return self.renderer.part("search", self._owner_parts(owner), partial(render_search_entries, owner))
-
-    def _search_words(self, owner: Owner) -> dict:
-        return self.renderer.part("search words", self._owner_parts(owner), partial(owner_words, owner))
 
     def _newest_checkins(self, owner: Owner) -> list:
         return self.renderer.part("feed", self._owner_parts(owner), partial(newest_checkins, owner))
