@@ -203,26 +203,30 @@ def _split(name: str, group: dict[str, str]) -> Iterator[tuple[str, dict[str, st
 
 
 Ident = tuple[str, str]  # an owner as the index knows it from build to build: its cycle's id and its own
+REJOIN_ALL = 0.25  # the share of the words above which joining all of them owner by owner is quicker
 
 
-@dataclass(slots=True)
+@dataclass(eq=False, slots=True)
 class _Known:
-    """An owner as the index last read it: its key, where each of its words occurs and how many entries it has."""
+    """An owner as the index last read it: its key, where each of its words occurs and how many entries
+    it has; its place among the owners and the number of its first entry."""
 
-    key: int
+    key: int | None
     words: dict[str, Postings]
-    count: int
+    count: int = 0
+    place: int = 0
+    start: int = 0
 
 
 class WordIndex:
     """The head and the word parts of the search index, kept from build to build.
 
     A build reads again the words of the owners whose key changed (and of new ones), joins again the
-    postings of each word whose postings changed, and renders again only the parts holding such words.
-    A word's postings are its owners' in entry order, each owner's first one written as the gap from
-    the word's last entry before it: when an owner's entries grow or shrink (or owners come or go), the
-    words that occur after it are joined again too. If the owners that stay come in another order, it
-    starts over.
+    postings of each word whose postings changed, and renders again only the parts whose words' postings
+    changed. A word's postings are its owners' in entry order, each owner's first one written as the gap
+    from the word's last entry before it (from -1 for the first): when an owner's entries grow or shrink,
+    or owners come or go, every word occurring after it is joined again (most of them: then all words
+    are, owner by owner). If the owners that stay come in another order, it starts over.
     """
 
     def __init__(self) -> None:
@@ -231,10 +235,8 @@ class WordIndex:
     def _clear(self) -> None:
         self.order: list[Ident] = []  # the owners in entry order
         self.known: dict[Ident, _Known] = {}
-        self.places: dict[Ident, int] = {}  # each owner's place in ``order``
-        self.starts: dict[Ident, int] = {}  # the number of each owner's first entry
         self.total = 0  # entries in all
-        self.where: dict[str, list[Ident]] = {}  # the owners each word occurs in, in entry order
+        self.where: dict[str, list[_Known]] = {}  # the owners each word occurs in, in entry order
         self.joined: dict[str, str] = {}  # each word's postings, as its part writes them
         self.prefixes: dict[str, set[str]] = {}  # the words by their first two letters (a part, before splitting)
         self.parts: dict[str, list[tuple[str, str, bytes, int]]] = {}  # each prefix's parts: name, path, data, key
@@ -247,24 +249,23 @@ class WordIndex:
         idents = [(owner.cycle.id, owner.id) for owner in owners]
         if idents != self.order and not self._keeps_order(idents):
             self._clear()
-        old_starts = self.starts
         touched: set[str] = set()  # words whose postings are joined again
-        moved = idents != self.order  # owners came or went: places change
-        if moved:
-            for ident in self.known.keys() - set(idents):
-                touched.update(self._forget(ident))
-            self.order, self.places = idents, {ident: place for place, ident in enumerate(idents)}
-        counted = moved
-        for owner, ident in zip(owners, idents):
-            known = self.known.get(ident)
-            new_key = key(owner)
-            if known is None or known.key != new_key:
-                counted = self._read(ident, owner, new_key, touched) or counted
+        counted = idents != self.order  # owners came or went: number the entries again
         if counted:
-            self._count()
-            touched.update(self._moved(old_starts))
-        for word in touched:
-            self._join(word)
+            self._place(idents, touched)
+        known = self.known
+        for owner, ident in zip(owners, idents):
+            record, new_key = known[ident], key(owner)
+            if record.key != new_key:
+                counted = self._read(record, owner, new_key, touched) or counted
+        moved = self._count() if counted else None
+        if moved is not None:
+            touched.update(word for word, found in self.where.items() if found and found[-1].place >= moved)
+        if len(touched) > REJOIN_ALL * len(self.where):
+            touched = self._join_all()
+        else:
+            for word in touched:
+                self._join(word)
         for prefix in {word[:2] for word in touched}:
             self._render_prefix(prefix)
         groups = self._chunks(owners, counted)
@@ -283,68 +284,92 @@ class WordIndex:
         now = set(idents)
         return [i for i in idents if i in self.known] == [i for i in self.order if i in now]
 
-    def _forget(self, ident: Ident) -> Iterator[str]:
-        """Take a gone owner out of its words' lists; its words."""
-        for word in self.known.pop(ident).words:
-            self.where[word].remove(ident)
-            yield word
+    def _place(self, idents: list[Ident], touched: set[str]) -> None:
+        """Forget the owners gone (their words are ``touched``), know the new ones (without words until
+        read), and place every owner."""
+        known = self.known
+        for ident in known.keys() - set(idents):
+            record = known.pop(ident)
+            for word in record.words:
+                self.where[word].remove(record)
+            touched.update(record.words)
+        for place, ident in enumerate(idents):
+            record = known.get(ident)
+            if record is None:
+                record = known[ident] = _Known(None, {})
+            record.place = place
+        self.order = idents
 
-    def _read(self, ident: Ident, owner: Owner, key: int, touched: set[str]) -> bool:
+    def _read(self, record: _Known, owner: Owner, key: int, touched: set[str]) -> bool:
         """Read an owner's words again, adding to ``touched`` those whose postings changed; whether its
         entry count changed (or it is new)."""
-        known = self.known.get(ident)
-        before = known.words if known is not None else {}
-        words = owner_words(owner)
-        count = entry_count(owner)
-        self.known[ident] = _Known(key, words, count)
-        place = self.places.__getitem__
+        before, words, count = record.words, owner_words(owner), entry_count(owner)
+        counted = record.key is None or record.count != count
+        record.key, record.words, record.count = key, words, count
         for word in before.keys() - words.keys():
-            self.where[word].remove(ident)
+            self.where[word].remove(record)
             touched.add(word)
         for word, postings in words.items():
             if word not in before:
-                bisect.insort(self.where.setdefault(word, []), ident, key=place)
+                bisect.insort(self.where.setdefault(word, []), record, key=_place)
                 touched.add(word)
             elif before[word] != postings:
                 touched.add(word)
-        return known is None or known.count != count
+        return counted
 
-    def _count(self) -> None:
-        """Number the entries again: each owner's first, and how many in all."""
-        number, starts = 0, {}
-        for ident in self.order:
-            starts[ident] = number
-            number += self.known[ident].count
-        self.starts, self.total = starts, number
-
-    def _moved(self, old_starts: dict[Ident, int]) -> list[str]:
-        """The words occurring at or after the first owner known before whose entries now have other
-        numbers: the gap written at their first such occurrence changes (a word's first posting is the
-        number of its first entry, the gap from -1)."""
-        first = next((place for place, ident in enumerate(self.order)
-                      if ident in old_starts and self.starts[ident] != old_starts[ident]), None)
-        if first is None:
-            return []
-        places = self.places
-        return [word for word, found in self.where.items() if found and places[found[-1]] >= first]
+    def _count(self) -> int | None:
+        """Number the entries again: each owner's first, and how many in all; the place of the first owner
+        whose first entry has another number now (None: none has; a new owner counts as one)."""
+        number, moved = 0, None
+        for record in map(self.known.__getitem__, self.order):
+            if record.start != number and moved is None:
+                moved = record.place
+            record.start = number
+            number += record.count
+        self.total = number
+        return moved
 
     def _join(self, word: str) -> None:
         """Join a word's postings again from its owners' (or forget a word that no longer occurs)."""
         found = self.where.get(word)
-        prefix = self.prefixes.setdefault(word[:2], set())
         if not found:
-            self.where.pop(word, None)
-            self.joined.pop(word, None)
-            prefix.discard(word)
+            self._drop(word)
             return
         pieces, last = [], -1
-        for ident in found:
-            postings, start = self.known[ident].words[word], self.starts[ident]
-            number = start + postings.first // 3
-            pieces += (_code((number - last - 1) * 3 + postings.first % 3), postings.rest)
+        for record in found:
+            postings, start = record.words[word], record.start
+            pieces += (_code((start + postings.first // 3 - last - 1) * 3 + postings.first % 3), postings.rest)
             last = start + postings.last
         self.joined[word] = "".join(pieces)
-        prefix.add(word)
+        self.prefixes.setdefault(word[:2], set()).add(word)
+
+    def _join_all(self) -> set[str]:
+        """Join every word's postings again, owner by owner; the words whose postings changed."""
+        merged: dict[str, list[str]] = {}
+        last: dict[str, int] = {}
+        for record in map(self.known.__getitem__, self.order):
+            start = record.start
+            for word, postings in record.words.items():
+                gap = start + postings.first // 3 - last.get(word, -1) - 1
+                merged.setdefault(word, []).extend((_code(gap * 3 + postings.first % 3), postings.rest))
+                last[word] = start + postings.last
+        touched = set(self.joined.keys() - merged.keys())
+        for word in touched:
+            self._drop(word)
+        joined = self.joined
+        for word, pieces in merged.items():
+            text = "".join(pieces)
+            if joined.get(word) != text:
+                joined[word] = text
+                self.prefixes.setdefault(word[:2], set()).add(word)
+                touched.add(word)
+        return touched
+
+    def _drop(self, word: str) -> None:
+        """Forget a word that no longer occurs."""
+        self.where.pop(word, None)
+        self.joined.pop(word, None)
+        self.prefixes.get(word[:2], set()).discard(word)
 
     def _render_prefix(self, prefix: str) -> None:
         """Render again the parts of the words starting with ``prefix``."""
@@ -374,11 +399,15 @@ class WordIndex:
         return groups
 
     def _render_head(self, site: Site, owners: list[Owner], groups: list[list[Owner]]) -> None:
-        starts = self.starts
-        chunk_starts = [starts[(group[0].cycle.id, group[0].id)] for group in groups]
-        current = next((starts[(o.cycle.id, o.id)] for o in owners if o.cycle is not site.current), self.total)
+        known = self.known
+        chunk_starts = [known[(group[0].cycle.id, group[0].id)].start for group in groups]
+        current = next((known[(o.cycle.id, o.id)].start for o in owners if o.cycle is not site.current), self.total)
         names = sorted(name for parts in self.parts.values() for name, *_ in parts)
         head = {"fields": FIELDS, "entries": self.total, "current": current, "chunks": chunk_starts, "parts": names}
         data = _call(urls.SEARCH_INDEX, script_json(head))
         if data != self.head[1]:
             self.head = (urls.SEARCH_INDEX, data, stable_hash(data))
+
+
+def _place(record: _Known) -> int:
+    return record.place
