@@ -28,7 +28,8 @@ from okrsite.render.feeds import (cycle_newest, newest_checkins, render_csv, ren
                                   site_newest)
 from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import Row, by_status
-from okrsite.render.search import WordIndex, ordered_owners, render_chunk, render_search_entries
+from okrsite.render.search import ordered_owners, render_chunk, render_search_entries
+from okrsite.render.searchindex import WordIndex
 from okrsite.render.sections import Section, render_people_index, sections, tree_groups
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
