@@ -94,7 +94,8 @@ class WordIndex:
         return [i for i in idents if i in self.known] == [i for i in self.order if i in now]
 
     def _build(self, owners: list[Owner], idents: list[Ident], key: Callable[[Owner], int]) -> None:
-        """Read every owner, in entry order."""
+        """Read every owner, in entry order, into an empty index."""
+        self._clear()
         where, pieces, last = self.where, self.pieces, {}
         number = 0
         for place, (owner, ident) in enumerate(zip(owners, idents)):
@@ -204,7 +205,8 @@ class WordIndex:
             last = before.start + before.words[word].last
         else:
             last = -1
-        self.pieces[word][2 * index] = posting_code((record.start + postings.first // 3 - last - 1) * 3 + postings.first % 3)
+        gap = record.start + postings.first // 3 - last - 1
+        self.pieces[word][2 * index] = posting_code(gap * 3 + postings.first % 3)
 
     def _render_prefix(self, prefix: str) -> None:
         """Render again the parts of the words starting with ``prefix``."""
