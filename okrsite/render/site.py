@@ -82,6 +82,7 @@ class SiteRenderer:
         self.cycle_plans: dict[str, _CyclePlan] = {}
         self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
+        self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
         self.words = WordIndex()  # the search index's head and word parts
         self.owner_parts: dict[str, tuple[int, dict[str, int]]] = {}  # by cycle id: its key, its owners' parts' keys
         self.sitemap: tuple[tuple[str, tuple[str, ...]], int] | None = None  # what it listed last, and its key
@@ -115,6 +116,15 @@ class SiteRenderer:
         if text is None:
             text = self.parts[key] = make()
         return text
+
+    def latest(self, name: str, key: int, make: Callable[[], T]) -> T:
+        """A value made once per key, of which only the latest is kept (a big one: a cycle's part of okrs.json)."""
+        if not self.keep_parts:
+            return make()
+        known = self.kept.get(name)
+        if known is None or known[0] != key:
+            known = self.kept[name] = (key, make())
+        return known[1]
 
     def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
         """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
@@ -501,8 +511,8 @@ class _Plan:
         return Output(urls.FEED, key, partial(render_feed, self.site, picked))
 
     def _cycle_newest(self, cycle: Cycle) -> list:
-        return self.renderer.part("cycle feed", self.keys[id(cycle)].cycle,
-                                  partial(cycle_newest, cycle, self._newest_checkins))
+        return self.renderer.latest(f"feed {cycle.id}", self.keys[id(cycle)].cycle,
+                                    partial(cycle_newest, cycle, self._newest_checkins))
 
     def _newest_checkins(self, owner: Owner) -> list:
         return self.renderer.part("feed", self._owner_parts(owner), partial(newest_checkins, owner))
@@ -512,8 +522,8 @@ class _Plan:
         return render_json(self.site, self._cycle_json)
 
     def _cycle_json(self, cycle: Cycle) -> bytes:
-        return self.renderer.part("cycle", self.keys[id(cycle)].cycle,
-                                  partial(render_cycle_json, cycle, self._owner_json))
+        return self.renderer.latest(f"okrs.json {cycle.id}", self.keys[id(cycle)].cycle,
+                                    partial(render_cycle_json, cycle, self._owner_json))
 
     def _owner_json(self, owner: Owner) -> bytes:
         return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
