@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from okrsite import urls
 from okrsite.fingerprint import stable_hash
-from okrsite.model import Owner, Site
+from okrsite.model import Cycle, Owner, Site
 
 FIELDS = ("kind", "title", "detail", "url")
 PART_SIZE = 64_000  # characters of a word part before it is split by the next letter
@@ -153,10 +153,14 @@ def index_file(path: str, data: str) -> bytes:
     return f"okrsiteSearch({script_json(path)},{data});\n".encode("utf-8")
 
 
+def ordered_cycles(site: Site) -> list[Cycle]:
+    """The cycles in the order of their entries' numbers: the current cycle first."""
+    return sorted(site.cycles, key=lambda c: c is not site.current)
+
+
 def ordered_owners(site: Site) -> list[Owner]:
     """Every owner in the order of their entries' numbers: the current cycle's first."""
-    cycles = sorted(site.cycles, key=lambda c: c is not site.current)
-    return [owner for cycle in cycles for owner in cycle.owners.values()]
+    return [owner for cycle in ordered_cycles(site) for owner in cycle.owners.values()]
 
 
 def chunks(owners: list[Owner], counts: list[int] | None = None) -> list[list[Owner]]:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from okrsite import urls
 from okrsite.fingerprint import stable_hash
-from okrsite.model import Owner, Site
-from okrsite.render.search import (FIELDS, Postings, chunks, entry_count, index_file, owner_words, posting_code,
-                                   script_json, split_part)
+from okrsite.model import Cycle, Owner, Site
+from okrsite.render.search import (FIELDS, Postings, chunks, entry_count, index_file, ordered_cycles, owner_words,
+                                   posting_code, script_json, split_part)
 
 Ident = tuple[str, str]  # an owner as the index knows it from build to build: its cycle's id and its own
 
@@ -54,11 +54,14 @@ class WordIndex:
         self.parts: dict[str, list[tuple[str, str, bytes, int]]] = {}  # each prefix's parts: name, path, data, key
         self.head: tuple[str, bytes, int] = ("", b"", 0)
         self.chunk_sizes: list[int] = []  # owners in each chunk of entries
+        self.cycle_keys: dict[str, int] = {}  # the key of each cycle whose owners were read last
 
-    def update(self, site: Site, owners: list[Owner], key: Callable[[Owner], int]) -> list[list[Owner]]:
-        """Bring the index up to date with ``owners`` (in :func:`ordered_owners`'s order), whose parts of
-        the index change only when ``key`` does; the owners of each chunk of entries."""
-        idents = [(owner.cycle.id, owner.id) for owner in owners]
+    def update(self, site: Site, key: Callable[[Owner], int], cycle_key: Callable[[Cycle], int]) -> list[list[Owner]]:
+        """Bring the index up to date with the site's owners, whose parts of the index change only when
+        ``key`` does (and none of a cycle's while ``cycle_key`` does not); the owners of each chunk of entries."""
+        cycles = ordered_cycles(site)
+        owners = [owner for cycle in cycles for owner in cycle.owners.values()]
+        idents = [(cycle.id, owner_id) for cycle in cycles for owner_id in cycle.owners]
         if idents != self.order and not self._keeps_order(idents):
             self._clear()
         if not self.order:
@@ -70,11 +73,15 @@ class WordIndex:
             counted = idents != self.order  # owners came or went: number the entries again
             if counted:
                 self._place(idents, dirty)
-            for owner, ident in zip(owners, idents):
-                record, new_key = self.known[ident], key(owner)
-                if record.key != new_key:
-                    counted = self._read(record, owner, new_key, dirty) or counted
+            for cycle in cycles:
+                if not counted and self.cycle_keys.get(cycle.id) == cycle_key(cycle):
+                    continue  # its owners' keys are those known
+                for owner_id, owner in cycle.owners.items():
+                    record, new_key = self.known[(cycle.id, owner_id)], key(owner)
+                    if record.key != new_key:
+                        counted = self._read(record, owner, new_key, dirty) or counted
             touched = self._recode(dirty, self._count() if counted else [])
+        self.cycle_keys = {cycle.id: cycle_key(cycle) for cycle in cycles}
         for prefix in {word[:2] for word in touched}:
             self._render_prefix(prefix)
         groups = self._chunks(owners, counted)
@@ -238,7 +245,8 @@ class WordIndex:
     def _render_head(self, site: Site, owners: list[Owner], groups: list[list[Owner]]) -> None:
         known = self.known
         chunk_starts = [known[(group[0].cycle.id, group[0].id)].start for group in groups]
-        current = next((known[(o.cycle.id, o.id)].start for o in owners if o.cycle is not site.current), self.total)
+        first_after = len(site.current.owners) if site.current is not None else 0  # the current cycle's come first
+        current = known[self.order[first_after]].start if first_after < len(self.order) else self.total
         names = sorted(name for parts in self.parts.values() for name, *_ in parts)
         head = {"fields": FIELDS, "entries": self.total, "current": current, "chunks": chunk_starts, "parts": names}
         data = index_file(urls.SEARCH_INDEX, script_json(head))

@@ -28,7 +28,7 @@ from okrsite.render.feeds import (cycle_newest, newest_checkins, render_csv, ren
                                   site_newest)
 from okrsite.render.health import cycle_health
 from okrsite.render.heatmap import Row, by_status
-from okrsite.render.search import ordered_owners, render_chunk, render_search_entries
+from okrsite.render.search import render_chunk, render_search_entries
 from okrsite.render.searchindex import WordIndex
 from okrsite.render.sections import Section, render_people_index, sections, tree_groups
 from okrsite.fingerprint import combine, stable_hash
@@ -492,7 +492,7 @@ class _Plan:
         """The search index: its chunks of entries, each kept while its owners do not change, then its head and
         word parts, kept from build to build and brought up to date with the owners that changed."""
         index = self.renderer.words if self.renderer.keep_parts else WordIndex()
-        groups = index.update(self.site, ordered_owners(self.site), self._owner_parts)
+        groups = index.update(self.site, self._owner_parts, lambda cycle: self.keys[id(cycle)].cycle)
         for number, owners in enumerate(groups):
             path = urls.search_chunk(number)
             yield Output(path, combine(tuple(self._owner_parts(o) for o in owners)),
