@@ -6,8 +6,11 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 
-from conftest import COMPANY, CYCLE, EXAMPLE_DATE, REPO
-from okrsite.build import build_site
+import pytest
+
+from conftest import CLEAN, COMPANY, CYCLE, EXAMPLE_DATE, REPO
+from okrsite.build import Builder, build_site
+from okrsite.render import feeds, site as site_render
 from okrsite.render.feeds import CSV_COLUMNS, FEED_ENTRIES
 from okrsite.options import BuildOptions
 
@@ -99,6 +102,44 @@ def test_feed_lists_the_newest_check_ins_first(site, out):
         page = link[len(base):].split("#")[0]
         assert (out / page / "index.html").is_file()
         assert entry.find(f"{ATOM}author/{ATOM}name").text in entry.find(f"{ATOM}title").text
+
+
+def sorted_check_ins(site, count: int) -> list[tuple]:
+    """The ``count`` newest check-ins of the whole site by a sort of them all: newest first by date, then by key
+    result ref, ties in the order of the cycles, owners, objectives, key results and check-ins."""
+    everything = [(checkin.date, kr.ref, owner, o, k, n) for cycle in site.cycles for owner in cycle.owners.values()
+                  for o, objective in enumerate(owner.objectives)
+                  for k, kr in enumerate(objective.key_results) if kr.type == "metric"
+                  for n, checkin in enumerate(kr.checkins)]
+    return [(owner, o, k, n) for *_, owner, o, k, n in sorted(everything, key=lambda i: i[:2], reverse=True)[:count]]
+
+
+@pytest.mark.parametrize("count", [FEED_ENTRIES, 7, 1, 100_000])
+def test_the_feed_picks_what_a_sort_of_every_check_in_would(site, monkeypatch, count):
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", count)  # 7: fewer than an owner has, whose list is cut too
+    picked, everything = feeds.site_newest(site), sorted_check_ins(site, 10**9)
+    assert len(everything) > FEED_ENTRIES and picked == everything[:count]
+    assert {owner.cycle.id for owner, *_ in picked} == ({"2026-Q4", "2026-Q3"} if count > 1000 else {"2026-Q4"})
+
+
+def test_the_feed_is_made_again_when_what_it_shows_changes_only(example_copy, tmp_path, monkeypatch):
+    made = []
+    monkeypatch.setattr(site_render, "render_feed", lambda *args: made.append(args) or feeds.render_feed(*args))
+    out, q4 = tmp_path / "out", example_copy / "content/2026-Q4"
+    builder = Builder(example_copy, out, CLEAN)  # one process: the calls are counted here
+    assert builder.build(EXAMPLE_DATE).ok(False) and len(made) == 1
+    shown = {owner.id for owner, *_ in made[0][1]}
+    quiet = next(p for p in sorted((q4 / "people").glob("*.md")) if p.stem not in shown)
+    quiet.write_text(quiet.read_text(encoding="utf-8").replace("title: ", "title: Quietly ", 1), encoding="utf-8")
+    assert builder.build(EXAMPLE_DATE).ok(False) and len(made) == 1  # not in the feed: not made again
+    before = (out / "feed.xml").read_bytes()
+    loud = q4 / "teams/fulfillment.md"  # its newest check-in is in the feed
+    assert "fulfillment" in shown
+    loud.write_text(loud.read_text(encoding="utf-8").replace("{date: 2026-11-20, value: 64}",
+                                                             "{date: 2026-11-20, value: 71}"), encoding="utf-8")
+    assert builder.build(EXAMPLE_DATE).ok(False) and len(made) == 2
+    assert build_site(example_copy, tmp_path / "clean", CLEAN).ok(False)
+    assert before != (out / "feed.xml").read_bytes() == (tmp_path / "clean/feed.xml").read_bytes()
 
 
 def test_pages_point_to_the_feed_and_the_csv(out):

@@ -471,3 +471,20 @@ def test_every_kind_of_page_is_made_for_what_it_is_a_page_of(out, site):
             assert exists == (state is None or state in kind.states), (name, kind.url(thing))
             made += exists
         assert made or kind.of == "section", f"the example has no {name} page"
+
+
+def test_watch_mode_keeps_the_latest_part_of_each_cycle_only(example_copy, tmp_path):
+    from okrsite.build import Builder
+
+    builder = Builder(example_copy, tmp_path / "out")
+    person = example_copy / "content/2026-Q4/people/oluwaseun-adeyemi.md"
+    for number in range(3):
+        person.write_text(person.read_text(encoding="utf-8").replace("title: ", f"title: Edit {number} ", 1),
+                          encoding="utf-8")
+        assert builder.build(EXAMPLE_DATE).ok(False)
+    renderer = builder._renderer
+    # a cycle's part of okrs.json is megabytes at company scale: one per cycle, the latest, not one per edit
+    assert sorted(name for name in renderer.kept if name.startswith("okrs.json ")) == [
+        "okrs.json 2026-Q3", "okrs.json 2026-Q4"]
+    assert b"Edit 2 Edit 1 Edit 0 Every parcel" in renderer.kept["okrs.json 2026-Q4"][1]
+    assert not [part for part in renderer.parts.values() if isinstance(part, bytes) and part.startswith(b'{"id":"2026-Q')]

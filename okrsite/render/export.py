@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from okrsite.model import CheckIn, Cycle, KeyResult, Kpi, Objective, Owner, Site
 from okrsite.render.formatting import fraction
@@ -20,40 +20,35 @@ def _head(site: Site) -> dict:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode  # a tree of plain values
 
 
-def _filled(data: dict, key: str, parts: Iterable[str]) -> str:
-    """JSON for ``data`` plus a last ``key`` whose list items are already JSON."""
-    return "".join(_pieces(data, key, parts))
-
-
-def _pieces(data: dict, key: str, parts: Iterable[str]) -> Iterator[str]:
-    """:func:`_filled` in pieces, to be joined once: at company scale its parts are tens of
-    megabytes, and each concatenation would copy them all again."""
-    text = _dumps({**data, key: []})
-    yield text[: -len("[]}")] + "["
+def _filled(data: dict, key: str, parts: Iterable[bytes], end: bytes = b"") -> bytes:
+    """JSON for ``data`` plus a last ``key`` whose list items are already JSON (UTF-8), then ``end``.
+    At company scale the parts are megabytes: they are kept encoded and copied once, into the result."""
+    text = _dumps({**data, key: []}).encode("utf-8")
+    pieces = [text[: -len(b"[]}")] + b"["]
     for index, part in enumerate(parts):
         if index:
-            yield ","
-        yield part
-    yield "]}"
+            pieces.append(b",")
+        pieces.append(part)
+    pieces += (b"]}", end)
+    return b"".join(pieces)
 
 
-def render_owner_json(owner: Owner) -> str:
+def render_owner_json(owner: Owner) -> bytes:
     """One owner's entry of okrs.json."""
-    return _dumps(_owner(owner))
+    return _dumps(_owner(owner)).encode("utf-8")
 
 
-def render_cycle_json(cycle: Cycle, owner_json: Callable[[Owner], str] = render_owner_json) -> str:
+def render_cycle_json(cycle: Cycle, owner_json: Callable[[Owner], bytes] = render_owner_json) -> bytes:
     """One cycle's entry of okrs.json; ``owner_json`` may supply each owner's part, e.g. from a cache."""
     return _filled(_cycle(cycle), "owners", [owner_json(o) for o in cycle.owners.values()])
 
 
-def render_json(site: Site, cycle_json: Callable[[Cycle], str] = render_cycle_json,
+def render_json(site: Site, cycle_json: Callable[[Cycle], bytes] = render_cycle_json,
                 cycles: list[Cycle] | None = None) -> bytes:
     """okrs.json, of every cycle or of ``cycles`` (a cycle's own okrs.json has the same shape);
     ``cycle_json`` may supply each cycle's part, e.g. from a cache."""
     cycles = site.cycles if cycles is None else cycles
-    encoded = (text.encode("utf-8") for text in _pieces(_head(site), "cycles", (cycle_json(c) for c in cycles)))
-    return b"".join([*encoded, b"\n"])
+    return _filled(_head(site), "cycles", [cycle_json(c) for c in cycles], b"\n")
 
 
 def _cycle(cycle: Cycle) -> dict:

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Callable
 
 from okrsite import __version__, urls
-from okrsite.model import Cycle, KeyResult, Owner, Site
+from okrsite.model import CheckIn, Cycle, KeyResult, Owner, Site
 from okrsite.render.formatting import STATUS_LABELS, confidence_text, format_number
 from okrsite.xmltext import escape, quoteattr
 
@@ -29,23 +29,23 @@ def _cell(value) -> object:
     return "" if value is None else value
 
 
-def render_csv_rows(owner: Owner) -> str:
-    """The CSV rows of one owner's key results."""
+def render_csv_rows(owner: Owner) -> bytes:
+    """The CSV rows of one owner's key results, in UTF-8."""
     cycle = owner.cycle
     return _csv_text([_cell(v) for v in (
         cycle.id, owner.id, owner.name, owner.kind, objective.id, objective.title, kr.id, kr.title,
         kr.type, kr.start, _current(kr), kr.target, kr.unit, kr.weight, round(kr.progress, 4),
         round(kr.score, 4), kr.status, objective.url, kr.confidence)]
-        for objective in owner.objectives for kr in objective.key_results)
+        for objective in owner.objectives for kr in objective.key_results).encode("utf-8")
 
 
-def render_csv(cycle: Cycle, owner_rows: Callable[[Owner], str] = render_csv_rows) -> bytes:
+def render_csv(cycle: Cycle, owner_rows: Callable[[Owner], bytes] = render_csv_rows) -> bytes:
     """One row per key result, UTF-8 with a byte-order mark so spreadsheets read accents right.
 
     ``owner_rows`` gives an owner's rows (by default :func:`render_csv_rows`); a
     renderer can pass one that reuses the rows of owners that did not change.
     """
-    return ("\ufeff" + _csv_text([CSV_COLUMNS]) + "".join(owner_rows(o) for o in cycle.owners.values())).encode("utf-8")
+    return b"".join([_CSV_HEAD, *(owner_rows(o) for o in cycle.owners.values())])
 
 
 def _csv_text(rows) -> str:
@@ -54,43 +54,61 @@ def _csv_text(rows) -> str:
     return stream.getvalue()
 
 
+_CSV_HEAD = ("\ufeff" + _csv_text([CSV_COLUMNS])).encode("utf-8")
+
+
 def _current(kr: KeyResult):
     if kr.type == "milestone":
         return "done" if kr.done else "not done"
     return kr.current if kr.type == "metric" else None
 
 
-Newest = list[tuple[dt.date, str, int, int, int]]  # (date, key result ref, objective, key result, check-in index)
+Newest = list[tuple[dt.date, str, str, str, int, int, int]]
+"""Check-ins newest first: (date, key result ref, cycle id, owner id, objective, key result, check-in index)."""
+Picked = list[tuple[Owner, int, int, int]]  # the feed's check-ins: (owner, objective, key result, check-in index)
 
 
 def newest_checkins(owner: Owner) -> Newest:
     """The owner's newest check-ins (at most as many as a feed carries), newest first, by position."""
-    found = [(checkin.date, kr.ref, o, k, c)
+    cycle_id, owner_id = owner.cycle.id, owner.id
+    found = [(checkin.date, kr.ref, cycle_id, owner_id, o, k, c)
              for o, objective in enumerate(owner.objectives)
              for k, kr in enumerate(objective.key_results) if kr.type == "metric"
              for c, checkin in enumerate(kr.checkins)]
-    found.sort(key=lambda item: item[:2], reverse=True)
+    found.sort(key=_when, reverse=True)
     return found[:FEED_ENTRIES]
 
 
-def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] = newest_checkins) -> bytes:
-    """An Atom feed of the newest check-ins of every cycle, newest first.
+def cycle_newest(cycle: Cycle, owner_newest: Callable[[Owner], Newest] = newest_checkins) -> Newest:
+    """The cycle's newest check-ins (at most as many as a feed carries), from its owners' (``owner_newest``
+    may supply them, e.g. from a cache)."""
+    return _newest([owner_newest(owner) for owner in cycle.owners.values()])
 
-    ``owner_newest`` gives an owner's newest check-ins (by default
-    :func:`newest_checkins`); a renderer can pass one that reuses the lists of
-    owners that did not change.
-    """
+
+def site_newest(site: Site, newest: Callable[[Cycle], Newest] = cycle_newest) -> Picked:
+    """The check-ins a feed of the whole site carries, from the cycles' (``newest`` may supply them)."""
+    cycles = {cycle.id: cycle for cycle in site.cycles}
+    return [(cycles[cycle].owners[owner], o, k, c)
+            for _, _, cycle, owner, o, k, c in _newest([newest(cycle) for cycle in site.cycles])]
+
+
+def _newest(lists: list[Newest]) -> Newest:
+    """The first :data:`FEED_ENTRIES` of lists each newest first, merged: newest first by date, then by key
+    result ref (highest first), ties in the order of the lists, as a sort of all of them would give."""
+    return list(itertools.islice(heapq.merge(*lists, key=_when, reverse=True), FEED_ENTRIES))
+
+
+def _when(item: tuple) -> tuple:
+    return item[:2]
+
+
+def render_feed(site: Site, picked: Picked | None = None) -> bytes:
+    """An Atom feed of the newest check-ins of every cycle, newest first: ``picked`` (by default
+    :func:`site_newest`'s)."""
     base = site.config.base_url
-    lists = [(owner_newest(owner), owner) for cycle in site.cycles for owner in cycle.owners.values()]
-    # Each owner's list is newest first, so among the owners' first check-ins the 100th in (date, ref)
-    # order bounds from below those the feed can carry. Few reach it; sort only those.
-    firsts = heapq.nlargest(FEED_ENTRIES, (items[0][:2] for items, _ in lists if items))
-    bound = firsts[-1] if firsts else (dt.date.max, "")
-    candidates = [(*item, owner) for items, owner in lists
-                  for item in itertools.takewhile(lambda i: i[:2] >= bound, items)]
-    picked = sorted(candidates, key=lambda item: item[:2], reverse=True)[:FEED_ENTRIES]
-    updated = (picked[0][0] if picked else site.build_date).isoformat() + "T00:00:00Z"
-    entries = "".join(_entry(owner, o, k, c, base) for _, _, o, k, c, owner in picked)
+    picked = site_newest(site) if picked is None else picked
+    updated = (_checkin(*picked[0]).date if picked else site.build_date).isoformat() + "T00:00:00Z"
+    entries = "".join(_entry(owner, o, k, c, base) for owner, o, k, c in picked)
     return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
             f"  <title>{escape(site.config.title)}: check-ins</title>\n"
             f"  <id>{escape(base)}feed.xml</id>\n"
@@ -99,6 +117,10 @@ def render_feed(site: Site, owner_newest: Callable[[Owner], Newest] = newest_che
             f"  <updated>{updated}</updated>\n"
             f"  <generator version={quoteattr(__version__)}>okrsite</generator>\n"
             f"{entries}</feed>\n").encode("utf-8")
+
+
+def _checkin(owner: Owner, o: int, k: int, c: int) -> CheckIn:
+    return owner.objectives[o].key_results[k].checkins[c]
 
 
 def _entry(owner: Owner, o: int, k: int, c: int, base: str) -> str:

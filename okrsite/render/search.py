@@ -31,10 +31,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from okrsite import urls
 from okrsite.fingerprint import stable_hash
-from okrsite.model import Owner, Site
+from okrsite.model import Cycle, Owner, Site
 
 FIELDS = ("kind", "title", "detail", "url")
 PART_SIZE = 64_000  # characters of a word part before it is split by the next letter
@@ -124,10 +125,11 @@ def owner_words(owner: Owner) -> dict[str, Postings]:
 def _codes(codes: list[int]) -> str:
     """Every posting but the first, each as the gap from the one before and its flag."""
     values = ((b // 3 - a // 3 - 1) * 3 + b % 3 for a, b in zip(codes, codes[1:]))
-    return "".join(_SMALL[v] if v < len(_SMALL) else _code(v) for v in values)
+    return "".join(_SMALL[v] if v < len(_SMALL) else posting_code(v) for v in values)
 
 
-def _code(value: int) -> str:
+def posting_code(value: int) -> str:
+    """A posting's ``value`` (the gap from the entry before times 3, plus its flag) in base 32, low digits first."""
     digits = []
     while value >= 32:
         digits.append(DIGITS[32 + (value & 31)])
@@ -136,7 +138,7 @@ def _code(value: int) -> str:
     return "".join(digits)
 
 
-_SMALL = [_code(value) for value in range(1024)]  # the codes of most postings, made once
+_SMALL = [posting_code(value) for value in range(1024)]  # the codes of most postings, made once
 
 
 def script_json(value: object) -> str:
@@ -146,63 +148,46 @@ def script_json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _call(path: str, data: str) -> bytes:
+def index_file(path: str, data: str) -> bytes:
+    """A file of the index at ``path``: one call of ``okrsiteSearch`` with the JavaScript expression ``data``."""
     return f"okrsiteSearch({script_json(path)},{data});\n".encode("utf-8")
+
+
+def ordered_cycles(site: Site) -> list[Cycle]:
+    """The cycles in the order of their entries' numbers: the current cycle first."""
+    return sorted(site.cycles, key=lambda c: c is not site.current)
 
 
 def ordered_owners(site: Site) -> list[Owner]:
     """Every owner in the order of their entries' numbers: the current cycle's first."""
-    cycles = sorted(site.cycles, key=lambda c: c is not site.current)
-    return [owner for cycle in cycles for owner in cycle.owners.values()]
+    return [owner for cycle in ordered_cycles(site) for owner in cycle.owners.values()]
 
 
-def chunks(owners: list[Owner]) -> list[list[Owner]]:
-    """The owners of each chunk of entries (see the module's notes)."""
+def chunks(owners: list[Owner], counts: list[int] | None = None) -> list[list[Owner]]:
+    """The owners of each chunk of entries (see the module's notes); ``counts``: their entry counts, if known."""
     found: list[list[Owner]] = [[]]
     size = 0
-    for owner in owners:
+    for owner, count in zip(owners, counts if counts is not None else map(entry_count, owners)):
         found[-1].append(owner)
-        size += entry_count(owner)
-        if size >= CHUNK_MAX or stable_hash((owner.cycle.id, owner.id)) % CHUNK_OWNERS == 0:
+        size += count
+        if size >= CHUNK_MAX or _ends_chunk(owner.cycle.id, owner.id):
             found.append([])
             size = 0
     return [chunk for chunk in found if chunk]
 
 
+@lru_cache(maxsize=1 << 17)
+def _ends_chunk(cycle: str, owner: str) -> bool:
+    """Whether a chunk ends after this owner whatever its size (its id hashes to a multiple of CHUNK_OWNERS)."""
+    return stable_hash((cycle, owner)) % CHUNK_OWNERS == 0
+
+
 def render_chunk(path: str, owners: list[Owner], entries: Callable[[Owner], str] = render_search_entries) -> bytes:
     """A chunk of entries; ``entries`` gives an owner's (a renderer can pass one that reuses unchanged ones)."""
-    return _call(path, "[" + ",".join(text for owner in owners if (text := entries(owner))) + "]")
+    return index_file(path, "[" + ",".join(text for owner in owners if (text := entries(owner))) + "]")
 
 
-def render_head_and_parts(site: Site, groups: list[list[Owner]],
-                          owner_words: Callable[[Owner], dict[str, Postings]] = owner_words) -> dict[str, bytes]:
-    """The head and the word parts, by path, from the owners' words in the order of ``groups`` (the chunks)."""
-    merged: dict[str, list[str]] = {}
-    last: dict[str, int] = {}
-    starts, number, current = [], 0, 0
-    for group in groups:
-        starts.append(number)
-        for owner in group:
-            for word, postings in owner_words(owner).items():
-                gap = number + postings.first // 3 - last.get(word, -1) - 1
-                merged.setdefault(word, []).extend((_code(gap * 3 + postings.first % 3), postings.rest))
-                last[word] = number + postings.last
-            count = entry_count(owner)
-            number += count
-            current += count if owner.cycle is site.current else 0
-    by_prefix: dict[str, dict[str, str]] = {}
-    for word in sorted(merged):
-        by_prefix.setdefault(word[:2], {})[word] = "".join(merged[word])
-    parts = dict(part for prefix, group in by_prefix.items() for part in _split(prefix, group))
-    head = {"fields": FIELDS, "entries": number, "current": current, "chunks": starts, "parts": sorted(parts)}
-    files = {urls.SEARCH_INDEX: _call(urls.SEARCH_INDEX, script_json(head))}
-    for name, group in parts.items():
-        path = urls.search_words(name)
-        files[path] = _call(path, script_json(group))
-    return files
-
-
-def _split(name: str, group: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+def split_part(name: str, group: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
     """The part ``name`` of ``group`` (its words, each with its postings), split by the next letter while
     it is bigger than :data:`PART_SIZE`; a word as long as the name stays in the part of that name."""
     if len(group) == 1 or sum(len(w) + len(p) for w, p in group.items()) <= PART_SIZE:
@@ -212,4 +197,4 @@ def _split(name: str, group: dict[str, str]) -> Iterator[tuple[str, dict[str, st
     for word, postings in group.items():
         longer.setdefault(word[:len(name) + 1], {})[word] = postings
     for prefix, smaller in longer.items():
-        yield from [(prefix, smaller)] if prefix == name else _split(prefix, smaller)
+        yield from [(prefix, smaller)] if prefix == name else split_part(prefix, smaller)

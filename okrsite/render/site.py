@@ -24,11 +24,12 @@ from okrsite.graph import org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, pacechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
-from okrsite.render.feeds import newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap
+from okrsite.render.feeds import (cycle_newest, newest_checkins, render_csv, render_csv_rows, render_feed, render_sitemap,
+                                  site_newest)
 from okrsite.render.health import OwnerHealth, cycle_health, owner_health
 from okrsite.render.heatmap import Row, by_status
-from okrsite.render.search import (chunks, ordered_owners, owner_words, render_chunk, render_head_and_parts,
-                                   render_search_entries)
+from okrsite.render.search import render_chunk, render_search_entries
+from okrsite.render.searchindex import WordIndex
 from okrsite.render.sections import Section, render_people_index, sections, tree_groups
 from okrsite.fingerprint import combine, stable_hash
 from okrsite.render.keys import CycleKeys, graduations, owner_extras, site_key
@@ -94,6 +95,9 @@ class SiteRenderer:
         self.parts: dict[int, object] = {}  # parts of okrs.json, the CSVs, the search index and the feed, by key
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
         self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
+        self.words = WordIndex()  # the search index's head and word parts
+        self.owner_parts: dict[str, tuple[int, dict[str, int]]] = {}  # by cycle id: its key, its owners' parts' keys
+        self.sitemap: tuple[tuple[str, tuple[str, ...]], int] | None = None  # what it listed last, and its key
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
@@ -126,7 +130,7 @@ class SiteRenderer:
         return text
 
     def latest(self, name: str, key: int, make: Callable[[], T]) -> T:
-        """A value made once per key, of which only the latest is kept (a big one: the search index's words)."""
+        """A value made once per key, of which only the latest is kept (a big one: a cycle's part of okrs.json)."""
         if not self.keep_parts:
             return make()
         known = self.kept.get(name)
@@ -209,9 +213,7 @@ class _Plan:
             outputs += self._pages("ended", cycle, plans[cycle.id].keys)
         outputs += self._pages("site", site, None)
         outputs += self._site_files()
-        pages = tuple(o.path for o in outputs if o.page)
-        outputs.append(Output(urls.SITEMAP, stable_hash((site.config.base_url, pages)),
-                              partial(render_sitemap, site.config.base_url, pages)))
+        outputs.append(self._sitemap(tuple(o.path for o in outputs if o.page)))
         self.outputs = outputs
 
     def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
@@ -300,13 +302,20 @@ class _Plan:
             title = "Company score by cycle"
             yield Output(urls.SCORE_HISTORY, stable_hash(("scores", title, points)),
                          partial(_svg, charts.score_history_chart, title, points))
-        everything = self._everything()
-        yield from self._search_index(everything)
-        yield Output(urls.EXPORT, everything, self._json)
-        yield Output(urls.FEED, everything, partial(render_feed, site, self._newest_checkins))
+        yield from self._search_index()
+        yield Output(urls.EXPORT, self._everything(), self._json)
+        yield self._feed()
         yield Output(urls.NO_JEKYLL, 0, bytes)
         if site.config.cname:
             yield Output(urls.CNAME, stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
+
+    def _sitemap(self, pages: tuple[str, ...]) -> Output:
+        """The sitemap, listing ``pages``; its key is hashed again only when they change."""
+        listed = (self.site.config.base_url, pages)
+        known = self.renderer.sitemap
+        if known is None or known[0] != listed:
+            known = self.renderer.sitemap = (listed, stable_hash(listed))
+        return Output(urls.SITEMAP, known[1], partial(render_sitemap, *listed))
 
     def _everything(self) -> int:
         """The key of what shows the whole site: every cycle."""
@@ -515,29 +524,46 @@ class _Plan:
     # Parts of the files made of many (okrs.json, the CSVs, the search index, the feed), kept per owner.
 
     def _owner_parts(self, owner: Owner) -> int:
-        return self.keys[id(owner.cycle)].owner_parts(owner)
+        """The key of the owner's parts, made once while its cycle's key is the same (which holds
+        everything the parts show)."""
+        cycle = owner.cycle
+        keys = self.keys[id(cycle)]
+        kept = self.renderer.owner_parts.get(cycle.id)
+        if kept is None or kept[0] != keys.cycle:
+            kept = self.renderer.owner_parts[cycle.id] = (keys.cycle, {})
+        key = kept[1].get(owner.id)
+        if key is None:
+            key = kept[1][owner.id] = keys.owner_parts(owner)
+        return key
 
-    def _csv_rows(self, owner: Owner) -> str:
+    def _csv_rows(self, owner: Owner) -> bytes:
         return self.renderer.part("csv", self._owner_parts(owner), partial(render_csv_rows, owner))
 
-    def _search_index(self, everything: int) -> Iterator[Output]:
+    def _search_index(self) -> Iterator[Output]:
         """The search index: its chunks of entries, each kept while its owners do not change, then its head and
-        word parts, made from the owners' kept words once per key of the whole site."""
-        groups = chunks(ordered_owners(self.site))
+        word parts, kept from build to build and brought up to date with the owners that changed."""
+        index = self.renderer.words if self.renderer.keep_parts else WordIndex()
+        groups = index.update(self.site, self._owner_parts, lambda cycle: self.keys[id(cycle)].cycle)
         for number, owners in enumerate(groups):
             path = urls.search_chunk(number)
             yield Output(path, combine(tuple(self._owner_parts(o) for o in owners)),
                          partial(render_chunk, path, owners, self._search_entries))
-        files = self.renderer.latest("search", everything,
-                                     partial(render_head_and_parts, self.site, groups, self._search_words))
-        for path, data in files.items():
-            yield Output(path, stable_hash(data), partial(bytes, data))
+        for path, data, key in index.files():
+            yield Output(path, key, partial(bytes, data))
 
     def _search_entries(self, owner: Owner) -> str:
         return self.renderer.part("search", self._owner_parts(owner), partial(render_search_entries, owner))
 
-    def _search_words(self, owner: Owner) -> dict:
-        return self.renderer.part("search words", self._owner_parts(owner), partial(owner_words, owner))
+    def _feed(self) -> Output:
+        """The feed: its check-ins are picked from the cycles' newest, each cycle's kept while it does
+        not change; it is rendered again only when they or their owners change."""
+        picked = site_newest(self.site, self._cycle_newest)
+        key = combine(self.site_key, tuple((self._owner_parts(owner), o, k, c) for owner, o, k, c in picked))
+        return Output(urls.FEED, key, partial(render_feed, self.site, picked))
+
+    def _cycle_newest(self, cycle: Cycle) -> list:
+        return self.renderer.latest(f"feed {cycle.id}", self.keys[id(cycle)].cycle,
+                                    partial(cycle_newest, cycle, self._newest_checkins))
 
     def _newest_checkins(self, owner: Owner) -> list:
         return self.renderer.part("feed", self._owner_parts(owner), partial(newest_checkins, owner))
@@ -546,11 +572,11 @@ class _Plan:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
         return render_json(self.site, self._cycle_json)
 
-    def _cycle_json(self, cycle: Cycle) -> str:
-        return self.renderer.part("cycle", self.keys[id(cycle)].cycle,
-                                  partial(render_cycle_json, cycle, self._owner_json))
+    def _cycle_json(self, cycle: Cycle) -> bytes:
+        return self.renderer.latest(f"okrs.json {cycle.id}", self.keys[id(cycle)].cycle,
+                                    partial(render_cycle_json, cycle, self._owner_json))
 
-    def _owner_json(self, owner: Owner) -> str:
+    def _owner_json(self, owner: Owner) -> bytes:
         return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
 
 
