@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from okrsite.cache import Listing, OwnerCache
-from okrsite.coaching import LINKED, coach_linked, coach_scored, find, report
+from okrsite.coaching import LINKED, alone, coach_linked, coach_scored, find, report
 from okrsite.config import CheckSettings, SiteConfig, StatusBands, load_config
 from okrsite.cycles import choose_current, make_cycles
 from okrsite.diagnostics import Diagnostics, display_path
@@ -26,7 +26,7 @@ from okrsite.model import Cycle, Owner, Site
 from okrsite.options import BuildOptions
 from okrsite.parallel import available_jobs
 from okrsite.privacy import remove_private
-from okrsite.relink import alone, link_shape, merged, take_content
+from okrsite.relink import link_shape, merged, take_content
 from okrsite.scoring import rescore, score_cycle
 
 
@@ -83,11 +83,11 @@ def _listing(config: SiteConfig, cache: OwnerCache, diagnostics: Diagnostics,
         top = config.root.resolve() / "content"  # where watch mode sees the content
         edited = [known.files.get(_relative(path, top)) for path in changed]
         if all(path is not None and path.is_file() for path in edited):
-            _add(diagnostics, known.diagnostics)
+            diagnostics.extend(known.diagnostics)
             return known.folders, edited
     found, links = Diagnostics(), []
     folders = discover(config.content_dir, found, links)
-    _add(diagnostics, found.items)
+    diagnostics.extend(found.items)
     prefix = len(str(config.content_dir)) + 1
     cache.listing = None if links else Listing(folders, found.items, {str(path)[prefix:]: path for paths in folders.values()
                                                                       for path in paths})
@@ -153,14 +153,12 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
         checks=config.checks, build_date=build_date, include_private=options.include_private, last_closed=last_closed)
     known = cache.cycles.get(cycle.id)
     if known is not None and (known.inputs == inputs or _edit_in_place(known, inputs, paths, entries, loading)):
-        for item in known.diagnostics:
-            loading.diagnostics.add(item)
+        loading.diagnostics.extend(known.diagnostics)
         return known.cycle
     found = Diagnostics()
     owners, broken = [], set()
     for path, entry in zip(paths, entries):
-        for item in entry.diagnostics:
-            found.add(item)
+        found.extend(entry.diagnostics)
         if entry.owner is None:
             broken.add(path.stem)
         else:
@@ -170,7 +168,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
     link_cycle(cycle, owners, found, broken)
     dates = Diagnostics()
     check_checkin_dates(cycle, dates)
-    _add(found, dates.items)
+    found.extend(dates.items)
     cache.cycles.pop(cycle.id, None)
     if not found.errors:
         public = options.include_private or not any(_private(owner) for owner in owners)
@@ -180,8 +178,7 @@ def _linked_cycle(cycle: Cycle, paths: list[Path], loading: _Loading, last_close
         _score(cycle, loading, found, last_closed)
         linked = {path: entry.owner for path, entry in zip(paths, entries)}
         cache.cycles[cycle.id] = _LinkedCycle(inputs, cycle, found.items, linked, public, written)
-    for item in found.items:
-        loading.diagnostics.add(item)
+    loading.diagnostics.extend(found.items)
     return cycle
 
 
@@ -189,11 +186,6 @@ def _score(cycle: Cycle, loading: _Loading, found: Diagnostics, last_closed: boo
     config, build_date = loading.config, loading.options.build_date()
     score_cycle(cycle, build_date, config.status, config.checks.stale_days)
     coach_scored(cycle, config.checks, build_date, found, last_closed)
-
-
-def _add(found: Diagnostics, items) -> None:
-    for item in items:
-        found.add(item)
 
 
 def _private(owner: Owner) -> bool:
@@ -223,9 +215,9 @@ def _edit_in_place(known: _LinkedCycle, inputs: _CycleInputs, paths: list[Path],
         entry.owner = owner
     found = Diagnostics()
     for entry in entries:  # what linking would report: the files' own problems, then the check-ins' dates
-        _add(found, entry.diagnostics)
+        found.extend(entry.diagnostics)
     known.written = _found_again(known, owners, config.checks, build_date)
-    _add(found, known.written["dates"])
+    found.extend(known.written["dates"])
     report({name: items for name, items in known.written.items() if name != "dates"}, found)
     changed = rescore(cycle, owners, build_date, config.status, config.checks.stale_days)
     coach_scored(cycle, config.checks, build_date, found, inputs.last_closed)

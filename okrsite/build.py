@@ -211,8 +211,7 @@ class Builder:
         if written is None or len(written) != len(record["files"]) or any(w.key is None for w in written.values()):
             return None
         diagnostics = Diagnostics()
-        for item in built.diagnostics:
-            diagnostics.add(item)
+        diagnostics.extend(built.diagnostics)
         return BuildReport(None, diagnostics, sizes=built.sizes, unchanged=True,
                            seconds=time.perf_counter() - started)
 

@@ -208,6 +208,13 @@ def report(findings: Findings, diagnostics: Diagnostics) -> None:
             add(finding.path, finding.line, finding.message)
 
 
+def alone(cycle: Cycle, owners: list[Owner]) -> Cycle:
+    """``cycle`` with only ``owners`` in it, for the checks that look at each owner on its own (all but
+    ``unsupported`` and ``stretch``, which look at the cycle as a whole)."""
+    return Cycle(cycle.id, cycle.title, cycle.start, cycle.end, cycle.folder, owners={o.id: o for o in owners},
+                 state=cycle.state, company=cycle.company)
+
+
 def applies(name: str, cycle: Cycle, today: dt.date) -> bool:
     """Whether check ``name`` has something to say about ``cycle`` on ``today`` (see :data:`APPLIES`)."""
     rule = APPLIES.get(name)

@@ -58,6 +58,11 @@ class Diagnostics:
             self._seen.add(diagnostic)
             self.items.append(diagnostic)
 
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Record each of ``diagnostics``, in order (once each, as :meth:`add`)."""
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
     def error(self, path: str, line: int | None, message: str) -> None:
         self.add(Diagnostic(path, line, "error", message))
 

@@ -19,7 +19,7 @@ from dataclasses import fields
 from functools import cache
 from typing import TypeVar
 
-from okrsite.model import Cycle, KeyResult, Objective, Owner
+from okrsite.model import KeyResult, Objective, Owner
 
 T = TypeVar("T")  # a finding: anything with the ``path`` of the file it is about
 
@@ -61,12 +61,6 @@ def _copy(target: object, source: object, names: tuple[str, ...]) -> None:
 def _fields(kind: type, links: tuple[str, ...]) -> tuple[str, ...]:
     """The fields of ``kind`` that a file gives: neither filled by a build nor ``links`` to other objects."""
     return tuple(f.name for f in fields(kind) if not f.metadata.get("per_build") and f.name not in links)
-
-
-def alone(cycle: Cycle, owners: list[Owner]) -> Cycle:
-    """``cycle`` with only ``owners`` in it, for the checks that look at each owner on its own."""
-    return Cycle(cycle.id, cycle.title, cycle.start, cycle.end, cycle.folder, owners={o.id: o for o in owners},
-                 state=cycle.state, company=cycle.company)
 
 
 def merged(kept: list[T], fresh: Iterable[T], edited: set[str], order: dict[str, int]) -> list[T]:

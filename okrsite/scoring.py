@@ -265,10 +265,10 @@ def _rolled_into(objectives: list[Objective]) -> list[Objective]:
             if alignment.key_result is not None and alignment.key_result.type == "rollup" and id(above) not in reached:
                 reached[id(above)] = above
                 stack.append(above)
-    return rollups_first(list(reached.values()))
+    return _rollups_first(list(reached.values()))
 
 
-def rollups_first(objectives: list[Objective]) -> list[Objective]:
+def _rollups_first(objectives: list[Objective]) -> list[Objective]:
     """``objectives`` ordered so that each comes after every one of them that its rollup key results
     reach (all that its numbers are made of)."""
     among, order, done = {id(o) for o in objectives}, [], set()

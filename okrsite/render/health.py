@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from okrsite.coaching import ABOUT, LINKED, MAX_KEY_RESULTS, MIN_KEY_RESULTS, SCORED, Check, applies
+from okrsite.coaching import ABOUT, LINKED, MAX_KEY_RESULTS, MIN_KEY_RESULTS, SCORED, Check, alone, applies
 from okrsite.config import CheckSettings
 from okrsite.model import Cycle, KeyResult, Objective, Owner
 from okrsite.outcomes import is_output
@@ -119,23 +119,13 @@ class OwnerHealth:
     doubtful: int  # of those, Low
 
 
-class _Alone:
-    """One owner as a cycle of its own, for the checks of :data:`OWNER_CHECKS`, which read nothing of a
-    cycle but its ``owners`` and its ``objectives``."""
-
-    __slots__ = ("owners", "objectives")
-
-    def __init__(self, owner: Owner):
-        self.owners, self.objectives = {owner.id: owner}, owner.objectives
-
-
 def owner_health(cycle: Cycle, settings: CheckSettings, today: dt.date, owner: Owner) -> OwnerHealth:
     """What the checks that ``settings`` leave on and that apply to the cycle find about ``owner``, and its
     share of the figures."""
-    alone, places = _Alone(owner), {id(o): index for index, o in enumerate(owner.objectives)}
+    by_itself, places = alone(cycle, [owner]), {id(o): index for index, o in enumerate(owner.objectives)}
     found = tuple((name, places.get(id(finding.about)), finding.message)
                   for name, check in _checks(cycle, settings, today) if name in OWNER_CHECKS
-                  for finding in check(alone, settings, today))
+                  for finding in check(by_itself, settings, today))
     objectives = owner.objectives
     key_results = [kr for objective in objectives for kr in objective.key_results]
     metrics = [kr for kr in key_results if kr.type == "metric"]

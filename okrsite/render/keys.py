@@ -185,42 +185,42 @@ class CycleKeys:
         they were, see :mod:`okrsite.relink`), and return the owners whose outputs' keys may read
         those signatures: the only ones whose keys must be made again."""
         objectives = [item for item in changed if isinstance(item, Objective)]
-        for item in changed:
-            if isinstance(item, Objective):
-                self.objectives[id(item)] = _objective(item)
-            else:
-                self.owners[id(item)] = _owner(item)
-        for objective in _above(objectives):  # their subtrees hold the changed objectives
+        owners = [item for item in changed if isinstance(item, Owner)]
+        for objective in objectives:
+            self.objectives[id(objective)] = _objective(objective)
+        for owner in owners:
+            self.owners[id(owner)] = _owner(owner)
+        above = _above(objectives)
+        for objective in above:  # their subtrees hold the changed objectives
             self.subtrees.pop(id(objective), None)
-        affected = self._around(changed)
+        affected = self._around(objectives, above, owners)
         for owner in affected:
             for objective in owner.objectives:
                 self.neighbourhoods.pop(id(objective), None)
         self.cycle = self._everything()
         return affected
 
-    def _around(self, changed: frozenset[Owner | Objective]) -> set[Owner]:
-        """The owners whose pages, badges, charts and parts may show something of ``changed``: what
-        the methods below read. For an objective, the owners of every objective whose chains, links,
-        needs or subtree hold it, and the people who contribute to it; for an owner, everyone below it
-        in the org chart (their ancestors), its parent (its children), the people it leads, the
-        people contributing to its objectives and the owners of the work it contributes to."""
+    def _around(self, objectives: list[Objective], above: list[Objective], changed: list[Owner]) -> set[Owner]:
+        """The owners whose pages, badges, charts and parts may show something of the changed
+        ``objectives`` (``above``: they and what they align to) and ``changed`` owners: what the methods
+        below read. For an objective, the owners of every objective whose chains, links, needs or
+        subtree hold it, and the people who contribute to it; for an owner, everyone below it in the org
+        chart (their ancestors), its parent (its children), the people it leads, the people contributing
+        to its objectives and the owners of the work it contributes to."""
         owners: set[Owner] = set()
-        objectives = [item for item in changed if isinstance(item, Objective)]
-        owners.update(objective.owner for objective in (*_above(objectives), *_below(objectives)))
+        owners.update(objective.owner for objective in (*above, *_below(objectives)))
         for objective in objectives:
             needs, people = _linked_work(objective)
             owners.update(o.owner for o in needs)
             owners.update(people)
         for owner in changed:
-            if isinstance(owner, Owner):
-                owners.update(org_walk(owner))
-                owners.update(self._led.get(id(owner), ()))
-                if owner.parent is not None:
-                    owners.add(owner.parent)
-                owners.update(part.owner for part in owner.contributions)
-                for objective in owner.objectives:
-                    owners.update(_linked_work(objective)[1])
+            owners.update(org_walk(owner))
+            owners.update(self._led.get(id(owner), ()))
+            if owner.parent is not None:
+                owners.add(owner.parent)
+            owners.update(part.owner for part in owner.contributions)
+            for objective in owner.objectives:
+                owners.update(_linked_work(objective)[1])
         return owners
 
     def department(self, owner: Owner) -> str:
