@@ -1,8 +1,10 @@
 """Watch mode: notice saves in a site's content, themes and settings, and rebuild.
 
 :class:`Watcher` turns watchdog's file events into batches of changed paths: it
-ignores editors' temporary files and waits until the saves have settled
-(an editor that writes a file three times in 50 ms gives one batch).
+ignores editors' temporary files and waits until the saves have settled: a
+file is taken :data:`SETTLED` after it was closed, renamed into place or
+deleted (the save is whole), and :data:`QUIET` after any other event (a file
+still being written; an editor that writes a file in three parts gives one batch).
 :func:`watch` runs the rebuild loop shared by ``okrsite watch`` and ``okrsite serve``.
 """
 
@@ -13,14 +15,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from watchdog.events import (EVENT_TYPE_CLOSED_NO_WRITE, EVENT_TYPE_MODIFIED, EVENT_TYPE_OPENED, FileSystemEvent,
-                             FileSystemEventHandler)
+from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CLOSED_NO_WRITE, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED,
+                             EVENT_TYPE_MOVED, EVENT_TYPE_OPENED, FileSystemEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 from okrsite.build import BuildReport
 from okrsite.diagnostics import plural
 
 QUIET = 0.05  # seconds without events before a batch is taken: more than an editor's gap between writes
+SETTLED = 0.015  # ... when every file of the batch was last closed, renamed into place or deleted: saves that go together
+WHOLE = (EVENT_TYPE_CLOSED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED)  # events after which a file is whole (or gone)
 LONGEST_WAIT = 1.0  # a stream of events is cut into batches at least this often
 TEMPORARY_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", "~", ".tmp", ".temp", ".bak", ".orig", ".part", ".crdownload")
 WATCHED = ("content", "themes", "site.toml")
@@ -43,17 +47,31 @@ def is_relevant(path: Path, root: Path) -> bool:
 class ChangeQueue:
     """Changed paths from the watcher thread, taken in settled batches by the build loop."""
 
-    def __init__(self, quiet: float = QUIET, longest: float = LONGEST_WAIT):
-        self.quiet, self.longest = quiet, longest
+    def __init__(self, quiet: float = QUIET, longest: float = LONGEST_WAIT, settled: float = SETTLED):
+        self.quiet, self.longest, self.settled = quiet, longest, min(settled, quiet)
         self._paths: set[Path] = set()
+        self._writing: dict[Path, float] = {}  # paths whose last event may be a save in progress, and its time
         self._last = 0.0
         self._condition = threading.Condition()
 
-    def add(self, path: Path) -> None:
+    def add(self, path: Path, whole: bool = False) -> None:
+        """``path`` changed; ``whole`` when the event says the file is complete (closed after
+        writing, renamed into place, deleted), so the batch need not wait :attr:`quiet` for it."""
         with self._condition:
             self._paths.add(path)
             self._last = time.monotonic()
+            if whole:
+                self._writing.pop(path, None)
+            else:
+                self._writing[path] = self._last
             self._condition.notify_all()
+
+    def _wait_left(self, now: float) -> float:
+        """Seconds until the batch has settled (0 or less once it has)."""
+        left = self.settled - (now - self._last)
+        if self._writing:
+            left = max(left, self.quiet - (now - max(self._writing.values())))
+        return left
 
     def take(self, stop: threading.Event) -> set[Path]:
         """Wait for changes, then until they settle; empty when ``stop`` is set first."""
@@ -65,11 +83,12 @@ class ChangeQueue:
             first = time.monotonic()
             while not stop.is_set():
                 now = time.monotonic()
-                settled = now - self._last >= self.quiet
-                if settled or now - first >= self.longest:
+                left = self._wait_left(now)
+                if left <= 0 or now - first >= self.longest:
                     break
-                self._condition.wait(min(self.quiet - (now - self._last), self.longest - (now - first)))
+                self._condition.wait(min(left, self.longest - (now - first)))
             taken, self._paths = self._paths, set()
+            self._writing.clear()
             return taken
 
 
@@ -82,11 +101,12 @@ class _Events(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED:
             return  # a file in it changed: that file has its own event
+        whole = event.event_type in WHOLE
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
                 path = Path(raw if isinstance(raw, str) else raw.decode())
                 if is_relevant(path, self.root):
-                    self.changes.add(path)
+                    self.changes.add(path, whole)
 
 
 class Watcher:

@@ -63,6 +63,23 @@ def test_a_burst_of_saves_is_one_batch():
     assert changes.take(stop) == set()  # nothing more came
 
 
+@pytest.mark.parametrize("events, waits_for_quiet", [
+    ([("a.md", True)], False),  # closed after writing (or renamed into place, or deleted)
+    ([("a.md", False), ("a.md", True)], False),  # written, then closed
+    ([("a.md", False)], True),  # written, not closed yet: maybe more to come
+    ([("a.md", True), ("b.md", False)], True),  # one file whole, another still being written
+    ([("a.md", True), ("a.md", False)], True),  # closed, then opened and written again
+])
+def test_a_batch_settles_soon_only_when_every_file_is_whole(events, waits_for_quiet):
+    changes, stop = ChangeQueue(quiet=1.0, longest=5.0, settled=0.01), threading.Event()
+    for name, whole in events:
+        changes.add(ROOT / "content" / name, whole)
+    added = time.monotonic()
+    assert changes.take(stop) == {ROOT / "content" / name for name, _ in events}
+    waited = time.monotonic() - added
+    assert (waited >= 1.0) if waits_for_quiet else (waited < 0.9)
+
+
 def test_a_steady_stream_of_changes_is_cut_into_batches():
     changes, stop = ChangeQueue(quiet=0.1, longest=0.3), threading.Event()
     ticking = threading.Event()
@@ -102,13 +119,32 @@ def watched(tmp_path):
         yield root, next_batch, watcher
 
 
-def test_watcher_sees_a_new_file_once_for_several_writes(watched):
+def test_watcher_sees_a_file_written_in_parts_once(watched):
     root, next_batch, _ = watched
     path = root / "content/2026-Q4/acme.md"
-    for text in ("---\n", "---\nname: A\n", "---\nname: A\n---\n"):
-        path.write_text(text)
-        time.sleep(0.015)
+    with path.open("w") as file:  # an editor writing in three parts, 40 ms apart, before it closes the file
+        for text in ("---\n", "name: A\n", "---\n"):
+            file.write(text)
+            file.flush()
+            time.sleep(0.04)
     assert next_batch() == {"content/2026-Q4/acme.md"}
+    assert next_batch(timeout=0.5) == set()  # nothing was taken half-written
+
+
+def test_watcher_takes_a_closed_file_without_waiting_for_quiet(tmp_path):
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    changes, stop = ChangeQueue(quiet=3.0, longest=6.0, settled=0.01), threading.Event()
+    with Watcher(root, changes):
+        started = time.monotonic()
+        (root / "content/acme.md").write_text("---\nname: A\n---\n")  # opened, written, closed
+        timer = threading.Timer(10, stop.set)
+        timer.start()
+        try:
+            assert changes.take(stop) == {root.resolve() / "content/acme.md"}
+        finally:
+            timer.cancel()
+        assert time.monotonic() - started < 2.0  # the close said the save was whole: no 3 s of quiet
 
 
 def test_watcher_ignores_swap_files(watched):
