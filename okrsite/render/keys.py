@@ -163,6 +163,7 @@ class CycleKeys:
         self.owners: dict[int, int] = {}
         self.subtrees: dict[int, int] = {}
         self.neighbourhoods: dict[int, tuple] = {}
+        self.parts: dict[int, int] = {}  # :meth:`owner_parts`, by the owner's id()
         for owner in cycle.owners.values():
             self.owners[id(owner)] = _owner(owner)
             for objective in owner.objectives:
@@ -190,6 +191,8 @@ class CycleKeys:
             self.objectives[id(objective)] = _objective(objective)
         for owner in owners:
             self.owners[id(owner)] = _owner(owner)
+        for item in changed:  # the owner's data and its objectives' signatures are its parts' key
+            self.parts.pop(id(item.owner if isinstance(item, Objective) else item), None)
         above = _above(objectives)
         for objective in above:  # their subtrees hold the changed objectives
             self.subtrees.pop(id(objective), None)
@@ -272,7 +275,11 @@ class CycleKeys:
     def owner_parts(self, owner: Owner) -> int:
         """The owner's parts of the files made of many (okrs.json, the CSV, the search index, the
         feed): the owner, its objectives, its cycle, its parent's name."""
-        return combine(self.frame, self.owner_data(owner), owner.parent.name if owner.parent else None)
+        found = self.parts.get(id(owner))
+        if found is None:
+            found = self.parts[id(owner)] = combine(self.frame, self.owner_data(owner),
+                                                    owner.parent.name if owner.parent else None)
+        return found
 
     def tree_item(self, item: TreeItem, department: str | None = None) -> int:
         """An item of an alignment tree: its objective, where it stands in the tree and the

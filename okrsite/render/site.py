@@ -96,7 +96,7 @@ class SiteRenderer:
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
         self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
         self.words = WordIndex()  # the search index's head and word parts
-        self.owner_parts: dict[str, tuple[int, dict[str, int]]] = {}  # by cycle id: its key, its owners' parts' keys
+        self.linked: dict[str, tuple[Cycle, dict]] = {}  # by cycle id: the cycle, values made of its links alone
         self.sitemap: tuple[tuple[str, tuple[str, ...]], int] | None = None  # what it listed last, and its key
 
     def plan(self, site: Site) -> list[Output]:
@@ -108,6 +108,7 @@ class SiteRenderer:
         for kept, most in ((self.fragments, FRAGMENTS_KEPT), (self.parts, PARTS_KEPT)):
             if len(kept) > most:
                 kept.clear()
+        self.linked = {c.id: self.linked[c.id] for c in site.cycles if self.linked.get(c.id, (None,))[0] is c}
         return _Plan(site, self).outputs
 
     def compile_templates(self) -> None:
@@ -138,6 +139,20 @@ class SiteRenderer:
             known = self.kept[name] = (key, make())
         return known[1]
 
+    def by_links(self, cycle: Cycle, name: object, make: Callable[[], T]) -> T:
+        """A value that depends only on how ``cycle`` is linked (its owners and objectives, their names, order
+        and alignments), made once while the cycle is the same object: an edit in place keeps the links
+        (:mod:`okrsite.relink`), any other change links a new cycle."""
+        if not self.keep_parts:
+            return make()
+        known = self.linked.get(cycle.id)
+        if known is None or known[0] is not cycle:
+            known = self.linked[cycle.id] = (cycle, {})
+        value = known[1].get(name)
+        if value is None:
+            value = known[1][name] = make()
+        return value
+
     def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
         """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
         key = hash((key, root, macro))
@@ -147,14 +162,15 @@ class SiteRenderer:
                 html = self.fragments[key] = Markup(getattr(self.env.get_template("_macros.html").module, macro)(*args))
         return html
 
-    def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
-             fold: int | None = None, filterable: bool = False) -> list[Markup]:
-        """The alignment trees of ``roots`` (see :func:`tree_items`, which ``fold`` is passed to), drawn item by
-        item, each item once per key; ``filterable`` items carry their status and department for the page's filter."""
-        return self.draw_tree(tree_items(roots, depth, fold), keys, root, filterable)
+    def tree_items(self, cycle: Cycle, name: object, roots: Callable[[], list[tuple[Objective, bool]]],
+                   depth: int = 0, fold: Callable[[], int | None] | None = None) -> list[TreeItem]:
+        """:func:`tree_items` of ``roots()`` at ``depth``, folded at ``fold()``: the ``name``d tree of ``cycle``,
+        made once while its links are the same (see :meth:`by_links`)."""
+        return self.by_links(cycle, name, lambda: tree_items(roots(), depth, fold() if fold else None))
 
     def draw_tree(self, items: list[TreeItem], keys: CycleKeys, root: str, filterable: bool = False) -> list[Markup]:
-        """Tree items drawn one by one, each once per key (see :meth:`tree`)."""
+        """Tree items drawn one by one, each once per key; ``filterable`` items carry their status and
+        department for the page's filter."""
         def draw(item: TreeItem) -> Markup:
             department = keys.department(item.objective.owner) if filterable else None
             return self.fragment(keys.tree_item(item, department), root, "tree_item", item,
@@ -372,13 +388,16 @@ class _Plan:
         return keys.cycle, lambda: dict(  # split, a department is a page: no choice of one
             cycle=cycle, filters=filter_form(cycle, "objective", "objectives", departments=not split),
             sections=[s for s in split if s.listed],
-            roots=self.renderer.tree(alignment_roots(cycle), keys, 0, root, fold=1 if split else None, filterable=True),
-            unaligned=[] if split else self.renderer.tree(unaligned(cycle), keys, 2, root, filterable=True))
+            roots=self.renderer.draw_tree(self.renderer.tree_items(cycle, ("tree", bool(split)), partial(alignment_roots, cycle),
+                                                                   fold=lambda: 1 if split else None), keys, root, filterable=True),
+            unaligned=[] if split else self.renderer.draw_tree(
+                self.renderer.tree_items(cycle, "unaligned", partial(unaligned, cycle), 2), keys, root, filterable=True))
 
     def _tree_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """A section's alignment trees, each under what it rolls up to outside the section."""
         cycle, root = section.cycle, urls.root_of(url)
-        groups = [(parent, tree_items(roots)) for parent, roots in tree_groups(section)]
+        groups = self.renderer.by_links(cycle, ("section", section.owner.id), lambda: [
+            (parent, tree_items(roots)) for parent, roots in tree_groups(section)])
         shown = tuple((keys.objectives[id(parent)] if parent else None,
                        tuple(keys.tree_item(item, keys.department(item.objective.owner)) for item in items))
                       for parent, items in groups)
@@ -496,8 +515,9 @@ class _Plan:
         def context() -> dict:
             # a big subtree (a company objective's at 1,000 people) is folded two levels down, or one at
             # 10,000 people: each folded objective's own page shows what is below it
-            fold = fold_depth(objective, SUBTREE_LIMIT, SUBTREE_SHOWN)
-            below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(url), fold)
+            items = self.renderer.tree_items(objective.cycle, id(objective), partial(subtree_children, objective), 1,
+                                             partial(fold_depth, objective, SUBTREE_LIMIT, SUBTREE_SHOWN))
+            below = self.renderer.draw_tree(items, keys, urls.root_of(url))
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
         return keys.objective(objective), context
 
@@ -524,17 +544,8 @@ class _Plan:
     # Parts of the files made of many (okrs.json, the CSVs, the search index, the feed), kept per owner.
 
     def _owner_parts(self, owner: Owner) -> int:
-        """The key of the owner's parts, made once while its cycle's key is the same (which holds
-        everything the parts show)."""
-        cycle = owner.cycle
-        keys = self.keys[id(cycle)]
-        kept = self.renderer.owner_parts.get(cycle.id)
-        if kept is None or kept[0] != keys.cycle:
-            kept = self.renderer.owner_parts[cycle.id] = (keys.cycle, {})
-        key = kept[1].get(owner.id)
-        if key is None:
-            key = kept[1][owner.id] = keys.owner_parts(owner)
-        return key
+        """The key of the owner's parts (see :meth:`CycleKeys.owner_parts`)."""
+        return self.keys[id(owner.cycle)].owner_parts(owner)
 
     def _csv_rows(self, owner: Owner) -> bytes:
         return self.renderer.part("csv", self._owner_parts(owner), partial(render_csv_rows, owner))
