@@ -107,6 +107,8 @@ class Builder:
         self._renderer: SiteRenderer | None = None
         self._theme_dirs: list[Path] = []
         self._written: dict[str, _Written] | None = None
+        self._planned: tuple[list[list[Output]], bytes] | None = None  # the last plan, all in _written; the manifest
+        self._forgotten: set[str] = set()  # what prepare() found replaced by hand (see _forget_replaced)
         self._record_changed = False  # whether _written changed since it was last saved
         self._disk_read = self.disk is None
         self._spare: Spare | None = None  # the tree the last build replaced, for the next to reuse
@@ -134,7 +136,7 @@ class Builder:
         state, self._state = self._state, None
         try:
             with Staging(self.out, spare, state, self.events) as staging:
-                self._forget_replaced(staging.before)
+                self._forgotten |= self._forget_replaced(staging.before)
                 self._spare = staging.unused() if staging.recycled else staging.mirror()
                 self._state = staging.state_after
         except OSError:  # no spare: the next build links every file, as without one
@@ -293,11 +295,16 @@ class Builder:
     def _render(self, site: Site, report: BuildReport, progress: _Progress) -> None:
         """Render what changed into a new output tree and put it in place of the old (see okrsite.write)."""
         renderer = self.renderer(site)
-        outputs = renderer.plan(site)
+        groups = renderer.plan_groups(site)
+        planned, self._planned = self._planned, None  # set again once ``_written`` holds every output of ``groups``
         before = self._written if self._written is not None and self.out.is_dir() else {}
-        stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
+        stale = self._stale_groups(groups, planned, before)
+        outputs: list[Output] | None = None  # every output: made only when the groups that changed cannot tell
+        if stale is None:
+            outputs = [output for group in groups for output in group]
+            stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
         added = sum(1 for o in stale if o.path not in before)  # outputs new to the site
-        same_paths = not added and len(outputs) == len(before)
+        same_paths = not added and (outputs is None or len(outputs) == len(before))
         if before and not stale and same_paths and not self.again:
             return  # the same files, none to render again (each file's stat was checked): nothing to write
         spare, self._spare = self._spare, None  # a failed build discards it
@@ -305,11 +312,19 @@ class Builder:
         with Staging(self.out, spare, state, self.events) as staging:
             found = staging.before
             ours = found.ours
-            found.check_room((o.path for o in outputs if o.path not in ours), self.out)
-            redo = self._forget_replaced(found) | (before.keys() - ours)  # replaced or deleted by hand since
+            if outputs is None and found.manifest_bytes != planned[1]:  # not the manifest it wrote: look at everything
+                outputs = [output for group in groups for output in group]
+            redo = self._forget_replaced(found) | self._forgotten  # replaced or deleted by hand since
+            self._forgotten = set()
+            if outputs is not None:
+                found.check_room((o.path for o in outputs if o.path not in ours), self.out)
+                redo |= before.keys() - ours
             if redo:
                 already = {o.path for o in stale}
-                stale += [o for o in outputs if o.path in redo and o.path not in already]
+                stale += [o for o in outputs or (o for group in groups for o in group)
+                          if o.path in redo and o.path not in already]
+                if outputs is None:
+                    found.check_room((o.path for o in stale if o.path not in ours), self.out)
 
             def render(output: Output) -> tuple[bytes, Stat | None]:
                 """The digest, and the stat of the file written (``None``: the output folder has these bytes)."""
@@ -322,8 +337,8 @@ class Builder:
 
             written = dict(before)  # every output planned: the unchanged ones as they were, the others below
             if not same_paths:
-                planned = {o.path for o in outputs}
-                for path in [path for path in before if path not in planned]:
+                paths = {o.path for o in outputs}
+                for path in [path for path in before if path not in paths]:
                     del written[path]
             fresh = []  # the files written into the new tree; all others are kept from the old
             for chunk in run_all(render, stale, self.options.jobs, prepare=renderer.compile_templates):
@@ -335,13 +350,31 @@ class Builder:
                         fresh.append(output.path)
                         report.pages += output.page
             if fresh or not same_paths:
-                self._spare = staging.commit(written, fresh, keep_old=self.again)
+                self._spare = staging.commit(written, fresh, keep_old=self.again, same_paths=outputs is None)
             else:
                 self._spare = staging.unused()
             self._state = staging.state_after
             report.files = len(fresh) + (not before)  # and the manifest of a new output folder
         self._record_changed = self._record_changed or bool(stale) or not same_paths
         self._written = written
+        if self.again and staging.manifest_after is not None:  # the output's manifest names what ``written`` does
+            self._planned = (groups, staging.manifest_after)
+
+    def _stale_groups(self, groups: list[list[Output]], planned: tuple[list[list[Output]], bytes] | None,
+                      before: dict[str, _Written]) -> list[Output] | None:
+        """The outputs to render again, found in the groups that the last plan did not have (the renderer
+        hands over a group that did not change as the same list; the last build wrote every output of its
+        plan), when those groups hold the same paths as the groups they replace; ``None`` otherwise."""
+        if planned is None or not before:
+            return None
+        known = {id(group) for group in planned[0]}
+        new = [group for group in groups if id(group) not in known]
+        planning = {id(group) for group in groups}
+        old = {o.path for group in planned[0] if id(group) not in planning for o in group}
+        paths = [o.path for group in new for o in group]
+        if len(paths) != len(old) or not old.issuperset(paths):
+            return None
+        return [o for group in new for o in group if (w := before.get(o.path)) is None or w.key != o.key]
 
 
 class _TemplateFailure(Exception):

@@ -104,6 +104,11 @@ class OutputFolder:
         return changed
 
     @property
+    def manifest_bytes(self) -> bytes:
+        """The manifest as last read (empty when there is none)."""
+        return self._manifest_bytes
+
+    @property
     def reported(self) -> bool:
         """Whether the system reports the changes (the folders' times are not looked at)."""
         return self._events is not None and self._events.exact

@@ -122,6 +122,7 @@ class Staging:
         ``events`` (see :class:`OutputFolder`)."""
         self.out = out.resolve()
         self.state_after: OutputFolder | None = None  # what is known of the tree at ``out`` once committed
+        self.manifest_after: bytes | None = None  # the bytes of its manifest, once committed
         self.recycled = spare is not None and spare.folder.is_dir()
         self._committed = False
         try:
@@ -201,14 +202,17 @@ class Staging:
         self._drop(paths)
         self._keep(sorted(paths & self.before.files))
 
-    def commit(self, written: Collection[str], fresh: Iterable[str], keep_old: bool = False) -> Spare | None:
+    def commit(self, written: Collection[str], fresh: Iterable[str], keep_old: bool = False,
+               same_paths: bool = False) -> Spare | None:
         """Make the staging folder the output. ``written`` are all the files of okrsite's in the
         new site (a set, or a dict keyed by them), ``fresh`` those written into the staging
         folder: the others are carried over from the output, with every file okrsite did not
-        write. With ``keep_old``, the old tree is returned as the next build's spare, where the
-        system can swap in one step."""
+        write. ``same_paths``: the caller knows ``written`` are the files of the output's manifest.
+        With ``keep_old``, the old tree is returned as the next build's spare, where the system can
+        swap in one step. :attr:`manifest_after` is then the manifest of the output."""
         fresh = set(fresh)
-        dropped = self.before.ours.difference(written)  # okrsite's files that are no longer written
+        # okrsite's files that are no longer written
+        dropped = set() if same_paths else self.before.ours.difference(written)
         if self.recycled:
             self._drop(sorted(dropped))
         else:
@@ -219,9 +223,10 @@ class Staging:
         # a spare's manifest is the output's, right when every file of the manifest is there and written
         same_files = self.recycled and not dropped and len(written) == len(self.before.ours) \
             and not self.before.missing
+        self.manifest_after = self.before.manifest_bytes
         if not same_files:
             _remove(f"{self._root}/{MANIFEST}")
-            _write_manifest(self.folder, written)
+            self.manifest_after = _write_manifest(self.folder, written)
         os.chmod(self.folder, 0o755)
         if keep_old and self.out.exists() and exchange(self.folder, self.out):
             differs = fresh | dropped | (set() if same_files else {MANIFEST})
@@ -262,8 +267,10 @@ def _discard(folder: Path, lock: int | None) -> None:
         _unlock(lock)
 
 
-def _write_manifest(folder: Path, paths: Iterable[str]) -> None:
-    (folder / MANIFEST).write_text("".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
+def _write_manifest(folder: Path, paths: Iterable[str]) -> bytes:
+    data = "".join(f"{p}\n" for p in sorted(paths)).encode("utf-8")
+    (folder / MANIFEST).write_bytes(data)
+    return data
 
 
 def _link(source: str, target: str) -> None:

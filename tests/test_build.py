@@ -439,6 +439,25 @@ def test_watch_mode_reuses_the_replaced_tree_and_keeps_the_output_whole(example_
     assert [p.name for p in out.parent.iterdir()] == ["public"]
 
 
+def test_watch_mode_looks_at_every_file_once_its_manifest_was_changed_by_hand(example_copy, tmp_path):
+    """A watch build compares only the outputs whose plan changed while the output's manifest is the one it
+    wrote; a page taken out of the manifest by hand is someone else's file, even one that no edit touches."""
+    site, out = example_copy, tmp_path / "public"
+    builder = Builder(site, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    fulfillment = site / Q4 / "teams/fulfillment.md"
+    edit(fulfillment, "{date: 2026-11-20, value: 64}", "{date: 2026-11-20, value: 71}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    manifest = out / ".okrsite-manifest"
+    manifest.write_text("".join(f"{line}\n" for line in manifest.read_text().splitlines() if line != "404.html"))
+    edit(fulfillment, "{date: 2026-11-20, value: 71}", "{date: 2026-11-20, value: 72}")
+    report = builder.build(EXAMPLE_DATE)
+    assert [d.format() for d in report.diagnostics.errors] == [
+        f"{out / '404.html'}: error: cannot write the site: {out / '404.html'} is in the way: okrsite did not "
+        "write it and will not overwrite it"]
+    builder.close()
+
+
 def test_watch_mode_prepares_the_tree_of_the_first_edit_before_it(example_copy, tmp_path, monkeypatch):
     """Made ready after its first build, the watch builder has a copy of the output to update: the
     first edit then links only the files that differ, as later ones do, and the output stays whole."""

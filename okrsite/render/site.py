@@ -77,8 +77,8 @@ class _CyclePlan:
     owned: dict[int, list[Output]]  # each owner's, by the owner's ``id()``, in the cycle's order
 
     @property
-    def outputs(self) -> list[Output]:
-        return [*self.files, *(output for outputs in self.owned.values() for output in outputs)]
+    def groups(self) -> list[list[Output]]:
+        return [self.files, *self.owned.values()]
 
 
 class SiteRenderer:
@@ -97,9 +97,15 @@ class SiteRenderer:
         self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
         self.words = WordIndex()  # the search index's head and word parts
         self.linked: dict[str, tuple[Cycle, dict]] = {}  # by cycle id: the cycle, values made of its links alone
-        self.sitemap: tuple[tuple[str, tuple[str, ...]], int] | None = None  # what it listed last, and its key
+        self.listed: dict[int, tuple[list[Output], tuple[tuple[str, ...], int]]] = {}  # the last plan's groups' pages
 
     def plan(self, site: Site) -> list[Output]:
+        """Every output of ``site``."""
+        return [output for group in self.plan_groups(site) for output in group]
+
+    def plan_groups(self, site: Site) -> list[list[Output]]:
+        """Every output of ``site``, in groups (an owner's, a cycle's own, the site's...); a group that did
+        not change since the last plan is the same list, so that a build can look only at the others."""
         self.site = site
         templates = templates_key(self.dirs)
         if templates != self.templates:  # compile the templates again, once
@@ -109,7 +115,7 @@ class SiteRenderer:
             if len(kept) > most:
                 kept.clear()
         self.linked = {c.id: self.linked[c.id] for c in site.cycles if self.linked.get(c.id, (None,))[0] is c}
-        return _Plan(site, self).outputs
+        return _Plan(site, self).groups
 
     def compile_templates(self) -> None:
         """Compile the pages' templates now (before the build forks, so that its workers need not); one that
@@ -221,16 +227,16 @@ class _Plan:
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
         self.keys = {id(p.cycle): p.keys for p in plans.values()}
-        outputs = [Output(relative, stable_hash(data), partial(bytes, data)) for relative, data in self.static.items()]
+        groups = [[Output(relative, stable_hash(data), partial(bytes, data)) for relative, data in self.static.items()]]
         if site.current is not None:
-            outputs += self._pages("current", site.current, plans[site.current.id].keys)
+            groups.append(list(self._pages("current", site.current, plans[site.current.id].keys)))
         for cycle in site.cycles:
-            outputs += plans[cycle.id].outputs
-            outputs += self._pages("ended", cycle, plans[cycle.id].keys)
-        outputs += self._pages("site", site, None)
-        outputs += self._site_files()
-        outputs.append(self._sitemap(tuple(o.path for o in outputs if o.page)))
-        self.outputs = outputs
+            groups += plans[cycle.id].groups
+            groups.append(list(self._pages("ended", cycle, plans[cycle.id].keys)))
+        groups.append(list(self._pages("site", site, None)))
+        groups.append(list(self._site_files()))
+        groups.append([self._sitemap(groups)])
+        self.groups = groups
 
     def _cycle_plan(self, cycle: Cycle) -> _CyclePlan:
         """The outputs of one cycle; those of the last build when the cycle and the site are the same."""
@@ -325,13 +331,14 @@ class _Plan:
         if site.config.cname:
             yield Output(urls.CNAME, stable_hash(site.config.cname), partial(str.encode, site.config.cname + "\n"))
 
-    def _sitemap(self, pages: tuple[str, ...]) -> Output:
-        """The sitemap, listing ``pages``; its key is hashed again only when they change."""
-        listed = (self.site.config.base_url, pages)
-        known = self.renderer.sitemap
-        if known is None or known[0] != listed:
-            known = self.renderer.sitemap = (listed, stable_hash(listed))
-        return Output(urls.SITEMAP, known[1], partial(render_sitemap, *listed))
+    def _sitemap(self, groups: list[list[Output]]) -> Output:
+        """The sitemap, listing the pages of ``groups``; a group's pages are listed again only when the
+        group is new (see :meth:`SiteRenderer.plan_groups`)."""
+        known = self.renderer.listed
+        listed = self.renderer.listed = {id(g): known.get(id(g)) or (g, _listing(g)) for g in groups}
+        base, parts = self.site.config.base_url, [listed[id(g)][1] for g in groups]
+        key = combine(stable_hash(base), tuple(part[1] for part in parts))
+        return Output(urls.SITEMAP, key, lambda: render_sitemap(base, [page for part in parts for page in part[0]]))
 
     def _everything(self) -> int:
         """The key of what shows the whole site: every cycle."""
@@ -589,6 +596,12 @@ class _Plan:
 
     def _owner_json(self, owner: Owner) -> bytes:
         return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
+
+
+def _listing(group: list[Output]) -> tuple[tuple[str, ...], int]:
+    """The pages of a group of outputs, in order, and their hash."""
+    pages = tuple(o.path for o in group if o.page)
+    return pages, stable_hash(pages)
 
 
 def _cycle_page(name: str) -> Callable[[Cycle], str]:
