@@ -34,10 +34,11 @@ import heapq
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Generic, TypeVar
 
 from okrsite.config import StatusBands
-from okrsite.graph import org_walk
+from okrsite.graph import linked_view, org_walk
 from okrsite.model import CheckIn, Cycle, KeyResult, Objective, Owner, Site
 from okrsite.scoring import pace_status
 from okrsite.timeline import Timeline, on_demand, reach
@@ -329,11 +330,16 @@ def _achieved(objectives: list[Objective], place: tuple, since: dt.date, until: 
 _MAKE = {"moved": _moved, "worse": _worse, "confidence_drops": _dropped, "stale": _stale, "achieved": _achieved}
 
 
-def _homes(cycle: Cycle) -> list[tuple[Owner, Owner]]:
-    """(owner, the owner of its group) for every owner of the cycle, in org-chart order."""
+def _homes(cycle: Cycle) -> tuple[tuple[Owner, Owner], ...]:
+    """(owner, the owner of its group) for every owner of the cycle, in org-chart order (made once per
+    linked cycle)."""
+    return linked_view(cycle, "digest homes", partial(_find_homes, cycle))
+
+
+def _find_homes(cycle: Cycle) -> tuple[tuple[Owner, Owner], ...]:
     company = cycle.company
     if company is None:
-        return [(owner, owner) for owner in cycle.owners.values()]
+        return tuple((owner, owner) for owner in cycle.owners.values())
     home: dict[int, Owner] = {}
     pairs = []
     for owner in org_walk(company):
@@ -344,7 +350,7 @@ def _homes(cycle: Cycle) -> list[tuple[Owner, Owner]]:
             home[id(owner)] = home[id(parent)]
         pairs.append((owner, home[id(owner)]))
     reached = {id(owner) for owner, _ in pairs}
-    return pairs + [(owner, owner) for owner in cycle.owners.values() if id(owner) not in reached]
+    return (*pairs, *((owner, owner) for owner in cycle.owners.values() if id(owner) not in reached))
 
 
 def _move(kr: KeyResult, before: float, after: float, since: dt.date, until: dt.date) -> Move:

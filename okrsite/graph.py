@@ -6,10 +6,32 @@ Everything is looked up by dict, so linking is linear in the size of the cycle.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
 from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.links import cut_loops, key_line, link_work, objective_index, resolve
 from okrsite.urls import CYCLE_PAGES
 from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
+
+T = TypeVar("T")
+_VIEWS: weakref.WeakKeyDictionary[Cycle, dict[object, object]] = weakref.WeakKeyDictionary()
+
+
+def linked_view(cycle: Cycle, name: object, make: Callable[[], T]) -> T:
+    """A value made from how ``cycle`` is linked alone (its owners, their kinds, names, parents and order;
+    its objectives and their alignments), made once for each cycle object, by the renderer: a cycle's links
+    do not change once it is rendered (an edit that keeps them copies content into the cycle, see
+    :mod:`okrsite.relink`; any other change links a new cycle). Views die with their cycle."""
+    views = _VIEWS.get(cycle)
+    if views is None:
+        views = _VIEWS[cycle] = {}
+    value = views.get(name)
+    if value is None:
+        value = views[name] = make()
+    return value  # type: ignore[return-value]
+
 
 def link_cycle(cycle: Cycle, owners: list[Owner], diagnostics: Diagnostics, broken: set[str] = frozenset()) -> None:
     """Fill ``cycle.owners`` and every link between owners and objectives (then

@@ -438,7 +438,7 @@ class Owner:
         return chain[::-1]
 
 
-@dataclass(eq=False, slots=True)
+@dataclass(eq=False, slots=True, weakref_slot=True)  # weakly held: graph.linked_view
 class Cycle:
     id: str
     title: str

@@ -19,6 +19,7 @@ from functools import partial
 
 from okrsite.coaching import ABOUT, LINKED, MAX_KEY_RESULTS, MIN_KEY_RESULTS, SCORED, Check, alone, applies
 from okrsite.config import CheckSettings
+from okrsite.graph import linked_view
 from okrsite.model import Cycle, KeyResult, Objective, Owner
 from okrsite.outcomes import is_output
 from okrsite.render.formatting import confidence_word
@@ -145,8 +146,7 @@ def cycle_health(cycle: Cycle, settings: CheckSettings, today: dt.date, part: Pa
 
     ``part`` gives what an owner adds (by default :func:`owner_health`); a renderer can pass one that
     reuses the parts of owners that did not change."""
-    rows = {id(owner): row for owner, row in row_owners(cycle)}
-    order = {id(row): index for index, row in enumerate(dict.fromkeys(rows.values()))}
+    rows, order = linked_view(cycle, "health rows", partial(_rows, cycle))
     part = partial(owner_health, cycle, settings, today) if part is None else part
     parts = [(owner, part(owner)) for owner in cycle.owners.values()]
     found: dict[str, list[tuple[Owner | None, Objective | Owner | Cycle, str]]] = {}
@@ -159,6 +159,12 @@ def cycle_health(cycle: Cycle, settings: CheckSettings, today: dt.date, part: Pa
               for name, check in _checks(cycle, settings, today)]
     off = [ABOUT[name][0] for name in EVERY if not settings.on(name)]
     return Health(checks, off, figures(cycle, settings, today, [health for _, health in parts]))
+
+
+def _rows(cycle: Cycle) -> tuple[dict[int, Owner], dict[int, int]]:
+    """The owner of each owner's row on the status page, and each row's place, by ``id()``."""
+    rows = {id(owner): row for owner, row in row_owners(cycle)}
+    return rows, {id(row): index for index, row in enumerate(dict.fromkeys(rows.values()))}
 
 
 def _checks(cycle: Cycle, settings: CheckSettings, today: dt.date) -> list[tuple[str, Check]]:

@@ -10,8 +10,9 @@ order, company first, so the rows add up to the cycle's status counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from okrsite.graph import org_walk
+from okrsite.graph import linked_view, org_walk
 from okrsite.model import Cycle, Objective, Owner
 from okrsite.render.formatting import headline
 from okrsite.scoring import mean
@@ -45,17 +46,21 @@ def department_rows(cycle: Cycle, statuses: tuple[str, ...]) -> list[Row]:
     return [_row(owner, objectives, statuses) for owner, objectives in groups.values()]
 
 
-def row_owners(cycle: Cycle) -> list[tuple[Owner, Owner]]:
+def row_owners(cycle: Cycle) -> tuple[tuple[Owner, Owner], ...]:
     """Each owner below the company (and the company) in org-chart order, with the owner of its
-    row: the nearest department at or above it, else the company."""
+    row: the nearest department at or above it, else the company (made once per linked cycle)."""
+    return linked_view(cycle, "row owners", partial(_row_owners, cycle))
+
+
+def _row_owners(cycle: Cycle) -> tuple[tuple[Owner, Owner], ...]:
     if cycle.company is None:
-        return []
+        return ()
     pairs, home = [], {}  # home: owner -> the owner of its row
     for owner in org_walk(cycle.company):
         row_owner = owner if owner.kind in ("company", "department") else home[id(owner.parent)]
         home[id(owner)] = row_owner
         pairs.append((owner, row_owner))
-    return pairs
+    return tuple(pairs)
 
 
 def _row(owner: Owner, objectives: list[Objective], statuses: tuple[str, ...]) -> Row:

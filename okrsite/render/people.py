@@ -5,7 +5,7 @@ Both are linear in the size of the cycle: one pass over its owners, one sort.
 
 from __future__ import annotations
 
-from okrsite.graph import org_order, org_walk
+from okrsite.graph import linked_view, org_order, org_walk
 from okrsite.model import Cycle, Kpi, Owner
 
 HEALTH_ORDER = (True, False, None)  # healthy, not healthy, no verdict
@@ -16,9 +16,10 @@ def by_name(owner: Owner) -> tuple[str, str]:
     return owner.name.lower(), owner.id
 
 
-def people(cycle: Cycle) -> list[Owner]:
-    """Every person of the cycle, by name."""
-    return sorted((o for o in cycle.owners.values() if o.kind == "person"), key=by_name)
+def people(cycle: Cycle) -> tuple[Owner, ...]:
+    """Every person of the cycle, by name (found once per linked cycle)."""
+    return linked_view(cycle, "people", lambda: tuple(sorted((o for o in cycle.owners.values() if o.kind == "person"),
+                                                             key=by_name)))
 
 
 def org_chart(cycle: Cycle) -> list[Owner]:

@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from okrsite import urls
 from okrsite.fingerprint import stable_hash
 from okrsite.model import Cycle, Owner, Site
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from okrsite import urls
 from okrsite.digest import CAP, Week, Window, make_digest, owner_week
 from okrsite.digestformat import entries_of, summary
-from okrsite.graph import org_order
+from okrsite.graph import linked_view, org_order
 from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render import badges, charts, linechart, pacechart, retro
 from okrsite.render.export import render_cycle_json, render_json, render_owner_json
@@ -96,7 +96,6 @@ class SiteRenderer:
         self.fragments: dict[int, Markup] = {}  # rendered branches of alignment trees, by key
         self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
         self.words = WordIndex()  # the search index's head and word parts
-        self.linked: dict[str, tuple[Cycle, dict]] = {}  # by cycle id: the cycle, values made of its links alone
         self.listed: dict[int, tuple[list[Output], tuple[tuple[str, ...], int]]] = {}  # the last plan's groups' pages
 
     def plan(self, site: Site) -> list[Output]:
@@ -114,7 +113,6 @@ class SiteRenderer:
         for kept, most in ((self.fragments, FRAGMENTS_KEPT), (self.parts, PARTS_KEPT)):
             if len(kept) > most:
                 kept.clear()
-        self.linked = {c.id: self.linked[c.id] for c in site.cycles if self.linked.get(c.id, (None,))[0] is c}
         return _Plan(site, self).groups
 
     def compile_templates(self) -> None:
@@ -145,20 +143,6 @@ class SiteRenderer:
             known = self.kept[name] = (key, make())
         return known[1]
 
-    def by_links(self, cycle: Cycle, name: object, make: Callable[[], T]) -> T:
-        """A value that depends only on how ``cycle`` is linked (its owners and objectives, their names, order
-        and alignments), made once while the cycle is the same object: an edit in place keeps the links
-        (:mod:`okrsite.relink`), any other change links a new cycle."""
-        if not self.keep_parts:
-            return make()
-        known = self.linked.get(cycle.id)
-        if known is None or known[0] is not cycle:
-            known = self.linked[cycle.id] = (cycle, {})
-        value = known[1].get(name)
-        if value is None:
-            value = known[1][name] = make()
-        return value
-
     def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
         """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
         key = hash((key, root, macro))
@@ -167,12 +151,6 @@ class SiteRenderer:
             with rendering(Page(root, self.site)):
                 html = self.fragments[key] = Markup(getattr(self.env.get_template("_macros.html").module, macro)(*args))
         return html
-
-    def tree_items(self, cycle: Cycle, name: object, roots: Callable[[], list[tuple[Objective, bool]]],
-                   depth: int = 0, fold: Callable[[], int | None] | None = None) -> list[TreeItem]:
-        """:func:`tree_items` of ``roots()`` at ``depth``, folded at ``fold()``: the ``name``d tree of ``cycle``,
-        made once while its links are the same (see :meth:`by_links`)."""
-        return self.by_links(cycle, name, lambda: tree_items(roots(), depth, fold() if fold else None))
 
     def draw_tree(self, items: list[TreeItem], keys: CycleKeys, root: str, filterable: bool = False) -> list[Markup]:
         """Tree items drawn one by one, each once per key; ``filterable`` items carry their status and
@@ -395,15 +373,15 @@ class _Plan:
         return keys.cycle, lambda: dict(  # split, a department is a page: no choice of one
             cycle=cycle, filters=filter_form(cycle, "objective", "objectives", departments=not split),
             sections=[s for s in split if s.listed],
-            roots=self.renderer.draw_tree(self.renderer.tree_items(cycle, ("tree", bool(split)), partial(alignment_roots, cycle),
+            roots=self.renderer.draw_tree(_tree_items(cycle, ("tree", bool(split)), partial(alignment_roots, cycle),
                                                                    fold=lambda: 1 if split else None), keys, root, filterable=True),
             unaligned=[] if split else self.renderer.draw_tree(
-                self.renderer.tree_items(cycle, "unaligned", partial(unaligned, cycle), 2), keys, root, filterable=True))
+                _tree_items(cycle, "unaligned", partial(unaligned, cycle), 2), keys, root, filterable=True))
 
     def _tree_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """A section's alignment trees, each under what it rolls up to outside the section."""
         cycle, root = section.cycle, urls.root_of(url)
-        groups = self.renderer.by_links(cycle, ("section", section.owner.id), lambda: [
+        groups = linked_view(cycle, ("section", section.owner.id), lambda: [
             (parent, tree_items(roots)) for parent, roots in tree_groups(section)])
         shown = tuple((keys.objectives[id(parent)] if parent else None,
                        tuple(keys.tree_item(item, keys.department(item.objective.owner)) for item in items))
@@ -522,7 +500,7 @@ class _Plan:
         def context() -> dict:
             # a big subtree (a company objective's at 1,000 people) is folded two levels down, or one at
             # 10,000 people: each folded objective's own page shows what is below it
-            items = self.renderer.tree_items(objective.cycle, id(objective), partial(subtree_children, objective), 1,
+            items = _tree_items(objective.cycle, id(objective), partial(subtree_children, objective), 1,
                                              partial(fold_depth, objective, SUBTREE_LIMIT, SUBTREE_SHOWN))
             below = self.renderer.draw_tree(items, keys, urls.root_of(url))
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
@@ -596,6 +574,13 @@ class _Plan:
 
     def _owner_json(self, owner: Owner) -> bytes:
         return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
+
+
+def _tree_items(cycle: Cycle, name: object, roots: Callable[[], list[tuple[Objective, bool]]], depth: int = 0,
+                fold: Callable[[], int | None] | None = None) -> list[TreeItem]:
+    """:func:`tree_items` of ``roots()`` at ``depth``, folded at ``fold()``: the ``name``d tree of ``cycle``, made
+    once per linked cycle (see :func:`okrsite.graph.linked_view`)."""
+    return linked_view(cycle, ("tree", name), lambda: tree_items(roots(), depth, fold() if fold else None))
 
 
 def _listing(group: list[Output]) -> tuple[tuple[str, ...], int]:

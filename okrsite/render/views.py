@@ -8,7 +8,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
+from okrsite.graph import linked_view
 from okrsite.model import Cycle, KeyResult, Objective, Owner
 from okrsite.render.formatting import STATUS_LABELS
 from okrsite.render.heatmap import Row, department_rows, row_owners
@@ -41,10 +43,15 @@ def filter_form(cycle: Cycle, one: str, many: str, departments: bool = True) -> 
     """The filter of a page listing the cycle's items; without ``departments`` (a page of one department,
     or of a split cycle where each department is a page) it offers no choice of department."""
     statuses = STATUS_ORDER[cycle.state]
-    rows = {row.id: row.name for _, row in row_owners(cycle)} if departments else {}
+    rows = linked_view(cycle, "department choices", partial(_department_choices, cycle)) if departments else ()
     return FilterForm(one, many, tuple((s, STATUS_LABELS[s]) for s in statuses) if len(statuses) > 1 else (),
-                      tuple(rows.items()) if len(rows) > 1 else (),
+                      rows if len(rows) > 1 else (),
                       tuple((s, STATUS_LABELS[s]) for s in statuses if s in NEEDS_ATTENTION))
+
+
+def _department_choices(cycle: Cycle) -> tuple[tuple[str, str], ...]:
+    """(id, name) of the owner of each row of the status page, in its order."""
+    return tuple({row.id: row.name for _, row in row_owners(cycle)}.items())
 
 
 def departments(cycle: Cycle) -> list[Owner]:
