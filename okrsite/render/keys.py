@@ -14,9 +14,6 @@ are combined by :func:`okrsite.fingerprint.combine`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-
 from okrsite.config import StatusBands
 from okrsite.fingerprint import code_version, combine, stable_hash
 from okrsite.graph import org_walk
@@ -166,7 +163,10 @@ class CycleKeys:
         self.owners: dict[int, int] = {}
         self.subtrees: dict[int, int] = {}
         self.neighbourhoods: dict[int, tuple] = {}
-        self.owned: dict[int, dict[object, int]] = {}  # by the owner's id(): the keys of its parts, week, health
+        # by the owner's id(): the keys of its parts, and of its week and health with their settings
+        self.parts: dict[int, int] = {}
+        self.weeks: dict[int, tuple[int, int]] = {}
+        self.healths: dict[int, tuple[int, int]] = {}
         for owner in cycle.owners.values():
             self.owners[id(owner)] = _owner(owner)
             for objective in owner.objectives:
@@ -199,7 +199,8 @@ class CycleKeys:
             self.subtrees.pop(id(objective), None)
         affected = self._around(objectives, above, owners)
         for owner in affected:  # the changed objects' owners among them
-            self.owned.pop(id(owner), None)
+            for kept in (self.parts, self.weeks, self.healths):
+                kept.pop(id(owner), None)
             for objective in owner.objectives:
                 self.neighbourhoods.pop(id(objective), None)
         self.cycle = self._everything()
@@ -277,17 +278,10 @@ class CycleKeys:
     def owner_parts(self, owner: Owner) -> int:
         """The owner's parts of the files made of many (okrs.json, the CSV, the search index, the
         feed): the owner, its objectives, its cycle, its parent's name."""
-        return self._owned(owner, "parts", lambda: combine(self.frame, self.owner_data(owner),
-                                                           owner.parent.name if owner.parent else None))
-
-    def _owned(self, owner: Owner, name: object, make: Callable[[], int]) -> int:
-        """A key of the owner's, made once until :meth:`update` finds the owner among those it affects."""
-        keys = self.owned.get(id(owner))
-        if keys is None:
-            keys = self.owned[id(owner)] = {}
-        key = keys.get(name)
+        key = self.parts.get(id(owner))  # kept until update() finds the owner among those it affects
         if key is None:
-            key = keys[name] = make()
+            key = self.parts[id(owner)] = combine(self.frame, self.owner_data(owner),
+                                                  owner.parent.name if owner.parent else None)
         return key
 
     def tree_item(self, item: TreeItem, department: str | None = None) -> int:
@@ -317,18 +311,22 @@ class CycleKeys:
         """The owner's part of the weekly digest (:func:`okrsite.digest.owner_week`): its parts' key (with
         the build date, which sets the week), ``bands`` (the status bands' ``stable_hash``) and the
         objectives its rollups reach, whose progress on the week's first day theirs reads."""
-        return self._owned(owner, ("week", bands), partial(self._owner_week, owner, bands))
-
-    def _owner_week(self, owner: Owner, bands: int) -> int:
-        reached = rolled_up(owner.objectives)
-        return combine(self.owner_parts(owner), bands,
-                       tuple(self.objectives[id(o)] for o in reached) if reached else ())
+        kept = self.weeks.get(id(owner))  # kept as the parts' key is
+        if kept is None or kept[0] != bands:
+            reached = rolled_up(owner.objectives)
+            kept = self.weeks[id(owner)] = (bands, combine(self.owner_parts(owner), bands,
+                                                           tuple(self.objectives[id(o)] for o in reached)
+                                                           if reached else ()))
+        return kept[1]
 
     def owner_health(self, owner: Owner, checks: int) -> int:
         """The owner's part of the health page (:func:`okrsite.render.health.owner_health`): its parts' key
         (with the build date), ``checks`` (the ``stable_hash`` of the checks switched off and the stale
         limit) and the objectives its needs depend on, whose status and owner its findings name."""
-        return self._owned(owner, ("health", checks), partial(self._owner_health, owner, checks))
+        kept = self.healths.get(id(owner))  # kept as the parts' key is
+        if kept is None or kept[0] != checks:
+            kept = self.healths[id(owner)] = (checks, self._owner_health(owner, checks))
+        return kept[1]
 
     def _owner_health(self, owner: Owner, checks: int) -> int:
         needs, signed = [], self.objectives
