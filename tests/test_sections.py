@@ -313,8 +313,8 @@ def test_people_js_keeps_hostile_names_as_plain_data(tmp_path):
 
 
 def test_incremental_builds_of_a_split_site_are_byte_identical_to_clean_builds(tmp_path):
-    """The department pages and people.js follow edits in watch mode: a title, a team's name, a team
-    moved to another department, and the cycle crossing split_above both ways."""
+    """The department pages and people.js follow edits in watch mode: a title, a check-in that changes a
+    status, a team's name, a team moved to another department, and the cycle crossing split_above both ways."""
     from okrsite.build import Builder
     from test_build import assert_same_as_clean_build, edit
 
@@ -326,6 +326,13 @@ def test_incremental_builds_of_a_split_site_are_byte_identical_to_clean_builds(t
     edit(q4 / "people/fatima-el-amrani.md", "title: Tell the story of the mill", "title: Tell the tale of the mill")
     assert builder.build(EXAMPLE_DATE).ok(False)
     assert "Tell the tale of the mill" in (out / "2026-q4/tree/marketing/index.html").read_text(encoding="utf-8")
+    assert_same_as_clean_build(site, out, tmp_path)
+    people_js = out / "2026-q4/people/people.js"
+    before = people_js.read_text(encoding="utf-8")
+    edit(q4 / "people/fatima-el-amrani.md", "value: 15}", "value: 1}")  # her objective's status changes, in place
+    edit(q4 / "people/fatima-el-amrani.md", "value: 259600}", "value: 181000}")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert people_js.read_text(encoding="utf-8") != before
     assert_same_as_clean_build(site, out, tmp_path)
     edit(q4 / "teams/content-social.md", "name: Content & Social", "name: Stories & Social")
     assert builder.build(EXAMPLE_DATE).ok(False)

@@ -167,6 +167,7 @@ class CycleKeys:
         self.parts: dict[int, int] = {}
         self.weeks: dict[int, tuple[int, int]] = {}
         self.healths: dict[int, tuple[int, int]] = {}
+        self.listed: dict[int, int] = {}  # and of its line in people.js
         for owner in cycle.owners.values():
             self.owners[id(owner)] = _owner(owner)
             for objective in owner.objectives:
@@ -199,7 +200,7 @@ class CycleKeys:
             self.subtrees.pop(id(objective), None)
         affected = self._around(objectives, above, owners)
         for owner in affected:  # the changed objects' owners among them
-            for kept in (self.parts, self.weeks, self.healths):
+            for kept in (self.parts, self.weeks, self.healths, self.listed):
                 kept.pop(id(owner), None)
             for objective in owner.objectives:
                 self.neighbourhoods.pop(id(objective), None)
@@ -274,6 +275,17 @@ class CycleKeys:
             self.owners[id(person)], (team.id, team.name) if team else None, self.department(person),
             tuple((self.objectives[id(o)], tuple((up.ref, up.title, up.owner.name) for up in o.chain))
                   for o in person.objectives))))
+
+    def people_line(self, person: Owner) -> int:
+        """A person's line of ``people.js`` (:func:`okrsite.render.sections.render_people_index`): name, id,
+        role, team and their objectives' statuses."""
+        key = self.listed.get(id(person))  # kept as the parts' key is
+        if key is None:
+            team = person.parent
+            key = self.listed[id(person)] = stable_hash((person.name, person.id, person.role,
+                                                         (team.id, team.name) if team else None,
+                                                         tuple(o.status for o in person.objectives)))
+        return key
 
     def owner_parts(self, owner: Owner) -> int:
         """The owner's parts of the files made of many (okrs.json, the CSV, the search index, the

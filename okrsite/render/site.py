@@ -267,7 +267,9 @@ class _Plan:
             yield from outputs
         split = self._sections(cycle)
         if split:
-            yield Output(urls.people_index(cycle), keys.cycle, partial(render_people_index, cycle, split))
+            listed = (tuple((s.owner.id, s.owner.name) for s in split),
+                      tuple(keys.people_line(person) for s in split for person in s.people))
+            yield Output(urls.people_index(cycle), combine(keys.frame, listed), partial(render_people_index, cycle, split))
         yield Output(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
         yield Output(urls.cycle_export(cycle), keys.cycle, partial(render_json, self.site, self._cycle_json, [cycle]))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
