@@ -223,7 +223,7 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
     _check_unique(owner.declared_objectives, "objective", doc, diagnostics)
     for objective in owner.declared_objectives:
         objective.owner = owner
-    owner.reset()
+    owner.sort_declared()  # what reset() would do to an owner just made: its per-build fields are their defaults
     return owner
 
 
