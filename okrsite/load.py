@@ -1,8 +1,9 @@
 """Stage 2: find the OKR files of every cycle and split each into front matter and body.
 
-The front matter is parsed with PyYAML's safe loader (the C one when available) into
-:class:`LineDict` mappings that remember the line of every key, so later stages can
-report ``path:line``. Nothing here knows what the keys mean.
+The front matter is parsed into :class:`LineDict` mappings that remember the line of every
+key, so later stages can report ``path:line``: plain front matter (most of it) by
+:mod:`okrsite.plainyaml`, any other with PyYAML's safe loader (the C one when available),
+which gives the same values. Nothing here knows what the keys mean.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from okrsite import plainyaml
 from okrsite.diagnostics import Diagnostics, display_path
 from okrsite.written import Written
 
@@ -58,20 +60,25 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         number, a date: the same few thousand over and over) from a table kept for the process."""
         if kind is not _SCALAR or self.yaml_path_resolvers:
             return super().resolve(kind, value, implicit)
-        if not implicit[0]:
-            return _STR
-        tag = _RESOLVED.get(value)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit) if (value[:1] in _RESOLVERS or None in _RESOLVERS) else _STR
-            if len(value) <= _RESOLVED_LENGTH and len(_RESOLVED) < _RESOLVED_MAX:
-                _RESOLVED[value] = tag
-        return tag
+        return _plain_tag(value) if implicit[0] else _STR
+
+
+def _plain_tag(value: str) -> str:
+    """The tag PyYAML's resolver gives a plain text (of a file without path resolvers)."""
+    tag = _RESOLVED.get(value)
+    if tag is None:
+        tag = _TAGGER.resolve(_SCALAR, value, (True, False)) if (value[:1] in _RESOLVERS or None in _RESOLVERS) else _STR
+        if len(value) <= _RESOLVED_LENGTH and len(_RESOLVED) < _RESOLVED_MAX:
+            _RESOLVED[value] = tag
+    return tag
 
 
 _RESOLVED: dict[str, str] = {}  # the tags of plain texts of at most _RESOLVED_LENGTH characters
 _RESOLVED_LENGTH = 24
 _RESOLVED_MAX = 200_000
 _RESOLVERS = _LineLoader.yaml_implicit_resolvers  # by the first character of the texts they may take ('' too)
+_TAGGER = yaml.resolver.Resolver()  # PyYAML's resolver, with the loader's implicit resolvers
+_TAGGER.yaml_implicit_resolvers = _RESOLVERS
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -126,18 +133,21 @@ _DAYS: dict[str, dt.date] = {}  # the days read so far, by their text (check-ins
 
 def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
     try:
-        day = _DAYS.get(node.value)
-        if day is not None:
-            return day
-        match = _DAY.fullmatch(node.value) if type(node) is yaml.ScalarNode else None
-        if match is not None:  # a day, as check-ins give them: what PyYAML makes of it, without its dispatch
-            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
-            if len(_DAYS) < _RESOLVED_MAX:
-                _DAYS[node.value] = day
-            return day
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        day = _day(node.value) if type(node) is yaml.ScalarNode else None
+        return day if day is not None else yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
         raise yaml.constructor.ConstructorError(None, None, f"'{node.value}' is not a real date", node.start_mark) from None
+
+
+def _day(text: str) -> dt.date | None:
+    """A day written as check-ins give them, 2026-10-08 (what PyYAML makes of it, without its dispatch);
+    ``None`` for another timestamp. ValueError for a day that does not exist."""
+    day = _DAYS.get(text)
+    if day is None and (match := _DAY.fullmatch(text)) is not None:
+        day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if len(_DAYS) < _RESOLVED_MAX:
+            _DAYS[text] = day
+    return day
 
 
 def _construct_int(loader: _LineLoader, node: yaml.ScalarNode):
@@ -156,10 +166,9 @@ MAX_WRITTEN_DIGITS = 15  # a float keeps any decimal number of up to 15 digits e
 def _construct_float(loader: _LineLoader, node: yaml.ScalarNode):
     """A plain decimal such as ``9.0`` or ``12.50`` as a :class:`Written` number that keeps its decimals;
     other floats (``1.5e3``, ``.inf``, longer than a float keeps) as floats."""
-    text = node.value
-    plain = _PLAIN_DECIMAL.fullmatch(text) if type(text) is str else None
-    if plain is not None and len(text) - 1 - (text[0] == "-") <= MAX_WRITTEN_DIGITS:  # digits but the sign and point
-        return Written(float(text), len(plain[1]))
+    written = _written(node.value) if type(node.value) is str else None
+    if written is not None:
+        return written
     value = yaml.SafeLoader.construct_yaml_float(loader, node)
     written = _DECIMAL.fullmatch(node.value.strip())
     if written is None or sum(map(str.isdigit, node.value)) > MAX_WRITTEN_DIGITS:
@@ -167,9 +176,60 @@ def _construct_float(loader: _LineLoader, node: yaml.ScalarNode):
     return Written(value, len(written.group(1).replace("_", "")))
 
 
-_SCALARS = {"tag:yaml.org,2002:float": _construct_float, "tag:yaml.org,2002:timestamp": _construct_timestamp,
-            "tag:yaml.org,2002:int": _construct_int, "tag:yaml.org,2002:bool": yaml.SafeLoader.construct_yaml_bool,
-            "tag:yaml.org,2002:null": yaml.SafeLoader.construct_yaml_null}
+def _written(text: str) -> Written | None:
+    """The usual decimal (``-12.50``, at most MAX_WRITTEN_DIGITS digits), which Python's float() reads as
+    PyYAML does, as a :class:`Written` number; ``None`` for another float."""
+    plain = _PLAIN_DECIMAL.fullmatch(text)
+    if plain is not None and len(text) - 1 - (text[0] == "-") <= MAX_WRITTEN_DIGITS:  # digits but the sign and point
+        return Written(float(text), len(plain[1]))
+    return None
+
+
+_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})")  # what Python's int() reads as PyYAML does
+_BOOLEANS = yaml.SafeLoader.bool_values
+
+
+def _plain_value(text: str):
+    """What PyYAML makes of a plain text, for :mod:`okrsite.plainyaml`: a text, a usual number or day,
+    a boolean or null; :class:`NotPlain` for the rest (the file is then parsed by PyYAML). Short texts'
+    values (keys, numbers, days: the same few thousand over and over, and none of them mutable) are kept."""
+    value = _read_plain(text)
+    if len(text) <= _RESOLVED_LENGTH and len(_PLAIN_VALUES) < _RESOLVED_MAX:
+        _PLAIN_VALUES[text] = value
+    return value
+
+
+_PLAIN_VALUES: dict[str, object] = {}  # what _plain_value gave short texts
+
+
+def _read_plain(text: str):
+    tag = _plain_tag(text)
+    if tag == _STR:
+        return text
+    if tag == _FLOAT:
+        value = _written(text)
+    elif tag == _INT:
+        value = int(text) if _INTEGER.fullmatch(text) else None
+    elif tag == _TIMESTAMP:
+        try:
+            value = _day(text)
+        except ValueError:  # no such day: PyYAML says so
+            value = None
+    elif tag == _BOOL:
+        return _BOOLEANS[text.lower()]
+    elif tag == _NULL:
+        return None
+    else:
+        value = None
+    if value is None:
+        raise plainyaml.NotPlain
+    return value
+
+
+_FLOAT, _INT, _TIMESTAMP = "tag:yaml.org,2002:float", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp"
+_BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+_SCALARS = {_FLOAT: _construct_float, _TIMESTAMP: _construct_timestamp, _INT: _construct_int,
+            _BOOL: yaml.SafeLoader.construct_yaml_bool, _NULL: yaml.SafeLoader.construct_yaml_null}
 _LineLoader.add_constructor(_MAP, _construct_mapping)
 for _tag, _make in _SCALARS.items():
     _LineLoader.add_constructor(_tag, _make)
@@ -303,6 +363,16 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
 
 
 def _parse_yaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDict | None:
+    try:  # most front matter is plain YAML, read quicker by okrsite's own reading of it
+        data = plainyaml.parse(yaml_text, 2, LineDict, _plain_value, _PLAIN_VALUES)  # the opening '---' is line 1
+    except plainyaml.NotPlain:
+        return _parse_with_pyyaml(yaml_text, where, diagnostics)
+    if isinstance(data, LineDict):
+        return data
+    return _parse_with_pyyaml(yaml_text, where, diagnostics)  # for its message
+
+
+def _parse_with_pyyaml(yaml_text: str, where: str, diagnostics: Diagnostics) -> LineDict | None:
     loader = _LineLoader(yaml_text)
     loader.line_offset = 1  # the opening '---' is line 1
     loader.aliased = "*" in yaml_text  # no alias without a '*'

@@ -102,8 +102,44 @@ _PLAIN = re.compile(r"(?!.*,,)[A-Za-z][A-Za-z0-9 ,;:%]*(?:[.!?] +[A-Za-z0-9][A-Z
 
 def render_markdown(text: str) -> str:
     """HTML for a Markdown text; an empty string for an empty text. A line of plain sentences (most
-    objectives' descriptions) is the paragraph markdown-it would make of it, without markdown-it."""
+    objectives' descriptions) is the paragraph markdown-it would make of it, without markdown-it, and
+    so are paragraphs of them and lists of them (many owners' texts)."""
     stripped = text.rstrip()
     if _PLAIN.fullmatch(stripped):
         return f"<p>{stripped}</p>\n"
-    return _md.render(text) if stripped else ""
+    if not stripped:
+        return ""
+    html = _plain_blocks(stripped)
+    return _md.render(text) if html is None else html
+
+
+def _plain_blocks(text: str) -> str | None:
+    """The HTML markdown-it makes of paragraphs of plain sentences and tight lists of them (``- `` items),
+    blank lines apart; ``None`` for any other text."""
+    html, paragraph, items, last = [], [], [], ""
+    for line in text.split("\n"):
+        if not line:
+            last = _end_block(html, paragraph, items) or last
+        elif line[:2] == "- ":
+            if paragraph or (last == "list" and not items) or line[-1] == " " or not _PLAIN.fullmatch(line, 2):
+                return None  # a list right under a paragraph, two lists a blank line apart (one loose list)...
+            items.append(line[2:])
+        else:
+            if items or line[-1] == " " or not _PLAIN.fullmatch(line):
+                return None  # a paragraph's line right under a list, a hard break...
+            paragraph.append(line)
+    _end_block(html, paragraph, items)
+    return "".join(html)
+
+
+def _end_block(html: list[str], paragraph: list[str], items: list[str]) -> str:
+    """Add the paragraph or list just read to ``html`` and say which it was ("" for none)."""
+    if paragraph:
+        html.append(f"<p>{chr(10).join(paragraph)}</p>\n")
+        paragraph.clear()
+        return "paragraph"
+    if items:
+        html.append("<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>\n")
+        items.clear()
+        return "list"
+    return ""

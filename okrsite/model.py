@@ -415,14 +415,18 @@ class Owner:
     def reset(self) -> None:
         """Forget the links and numbers of an earlier build; the objectives are the declared ones again."""
         reset_build_state(self)
-        self.objectives = [o for o in self.declared_objectives if not o.growth]
-        self.growth = [o for o in self.declared_objectives if o.growth]
+        self.sort_declared()
         for objective in self.declared_objectives:
             reset_build_state(objective)
             for kr in objective.key_results:
                 reset_build_state(kr)
         for kpi in self.kpis:
             reset_build_state(kpi)
+
+    def sort_declared(self) -> None:
+        """The objectives are the declared ones, growth goals apart."""
+        self.objectives = [o for o in self.declared_objectives if not o.growth]
+        self.growth = [o for o in self.declared_objectives if o.growth]
 
     @property
     def url(self) -> str:

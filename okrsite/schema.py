@@ -223,7 +223,7 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
     _check_unique(owner.declared_objectives, "objective", doc, diagnostics)
     for objective in owner.declared_objectives:
         objective.owner = owner
-    owner.reset()
+    owner.sort_declared()  # what reset() would do to an owner just made: its per-build fields are their defaults
     return owner
 
 
@@ -362,8 +362,11 @@ def _checkins(fields: _Fields, keys: tuple[str, ...]) -> list[CheckIn]:
 
 
 def _checkin(mapping: LineDict, parent: _Fields, keys: tuple[str, ...]) -> CheckIn | None:
+    date, value = mapping.get("date"), mapping.get("value")
+    if len(mapping) == 2 and type(date) is dt.date and value is not None and is_number(value):
+        return CheckIn(date, value, "", mapping.line, None)  # the usual check-in, a day and a number: nothing to say
     fields = _Fields(mapping, parent.doc, parent.diagnostics, "a check-in", keys)
-    date, value = mapping.get("date"), fields.number("value", required=True)
+    value = fields.number("value", required=True)
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         fields.error("date" if "date" in mapping else None, f"a check-in needs a 'date' like 2026-10-15, not {_describe(date)}")
         return None

@@ -209,6 +209,11 @@ def test_an_impossible_date_is_an_error_not_a_crash(check):
     assert "'2026-02-30' is not a real date" in error.message
 
 
+def test_a_date_tag_on_a_mapping_is_an_error_not_a_crash():
+    _, diagnostics = parse("---\nname: X\nkind: team\nwhen: !!timestamp {b: 1}\nd: &x 1\ne: *x\n---\n")
+    assert messages(diagnostics) == ["x/team.md:4: error: invalid YAML in front matter: expected a scalar node, but found mapping"]
+
+
 def test_a_number_of_more_digits_than_python_reads_is_an_error_not_a_crash(check):
     digits = "9" * 5000
     _, diagnostics = check({f"{CYCLE}/team.md": f"---\nname: Team\nkind: team\nparent: test-co\nrole: {digits}\n---\n"})

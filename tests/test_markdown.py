@@ -108,3 +108,18 @@ def test_empty_text_renders_nothing():
 def test_plain_sentences_are_the_paragraph_markdown_it_makes(text):
     """A line of plain sentences skips markdown-it; anything its rules or typographer would change does not."""
     assert render_markdown(text) == (_md.render(text) if text.strip() else "")
+
+
+@pytest.mark.parametrize("text", [
+    "Calm margin wholesale.\n\n- Retention simple churn\n- Fast retention margin\n",
+    "One line\nand the next.\n\nA second paragraph.\n\n\n- An item\n\nAfter the list.\n",
+    "- Two lists\n\n- a blank line apart", "A paragraph\n- then a list", "- A list\nthen a line", "Hard  \nbreak",
+    "- Item  \n- trailing", "- *Emphasis*", "-  Two spaces", "* Star", "A line\n   \nB line", "  Indented", "- a\n  b",
+])
+def test_paragraphs_and_lists_of_plain_sentences_are_the_html_markdown_it_makes(text):
+    assert render_markdown(text) == _md.render(text)
+
+
+def test_paragraphs_and_lists_of_plain_sentences_skip_markdown_it(monkeypatch):
+    monkeypatch.setattr(_md, "render", None)  # would fail if called
+    assert render_markdown("A text.\n\n- One\n- Two\n\nEnd.\n") == "<p>A text.</p>\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\n<p>End.</p>\n"
