@@ -37,7 +37,7 @@ from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import Page, environment, render_page, rendering
 from okrsite.render.people import by_name, kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
-from okrsite.render.tree import TreeItem, fold_depth, org_items, subtree_children, tree_items
+from okrsite.render.tree import Children, TreeItem, fold_depth, org_items, tree_items
 from okrsite.render.views import (Falling, FilterForm, alignment_roots, confidence_falling, departments, filter_form,
                                   needs_attention, owner_falling, status_rows, status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
@@ -148,10 +148,11 @@ class SiteRenderer:
         return html
 
     def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
-             fold: int | None = None, filterable: bool = False) -> list[Markup]:
-        """The alignment trees of ``roots`` (see :func:`tree_items`, which ``fold`` is passed to), drawn item by
-        item, each item once per key; ``filterable`` items carry their status and department for the page's filter."""
-        return self.draw_tree(tree_items(roots, depth, fold), keys, root, filterable)
+             fold: int | None = None, filterable: bool = False, known: Children | None = None) -> list[Markup]:
+        """The alignment trees of ``roots`` (see :func:`tree_items`, which ``fold`` and ``known`` are passed to),
+        drawn item by item, each item once per key; ``filterable`` items carry their status and department for the
+        page's filter."""
+        return self.draw_tree(tree_items(roots, depth, fold, known), keys, root, filterable)
 
     def draw_tree(self, items: list[TreeItem], keys: CycleKeys, root: str, filterable: bool = False) -> list[Markup]:
         """Tree items drawn one by one, each once per key (see :meth:`tree`)."""
@@ -201,6 +202,7 @@ class _Plan:
         self.sections: dict[str, list[Section]] = {}
         self.status_rows: dict[str, dict[int, Row]] = {}
         self.summaries: dict[str, dict] = {}
+        self.children: dict[str, Children] = {}  # of each cycle, for its objective pages' subtrees
         self.graduations = graduations(site)
         plans = {c.id: self._cycle_plan(c) for c in site.cycles}
         renderer.cycle_plans = plans
@@ -496,8 +498,9 @@ class _Plan:
         def context() -> dict:
             # a big subtree (a company objective's at 1,000 people) is folded two levels down, or one at
             # 10,000 people: each folded objective's own page shows what is below it
-            fold = fold_depth(objective, SUBTREE_LIMIT, SUBTREE_SHOWN)
-            below = self.renderer.tree(subtree_children(objective), keys, 1, urls.root_of(url), fold)
+            known = self.children.setdefault(objective.cycle.id, Children())  # sorted and counted once a build
+            fold = fold_depth(objective, SUBTREE_LIMIT, SUBTREE_SHOWN, known)
+            below = self.renderer.tree(known.of(objective), keys, 1, urls.root_of(url), fold, known=known)
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
         return keys.objective(objective), context
 
