@@ -42,8 +42,11 @@ except ImportError:  # pragma: no cover - without the C speedups, or an older Ma
 def escape_text(value: Any) -> str:
     """What ``markupsafe.escape(value)`` holds, as a ``str``: text is escaped, ``Markup`` (anything with
     ``__html__``) is kept as it is, anything else is made text and escaped."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return _escape_str(value)
+    if kind is Markup:  # a macro's text: what its __html__ gives
+        return value
     if hasattr(value, "__html__"):
         return value.__html__()
     return _escape_str(str(value))
@@ -116,9 +119,12 @@ class _Context(Context):
         kind = type(__obj)
         try:
             if kind is Macro:
-                quick = _quick(__obj)
+                quick = __obj.__dict__.get("_okrsite_quick", _UNKNOWN)
+                if quick is _UNKNOWN:
+                    quick = _quick(__obj)
                 if quick is not None and len(args) <= quick[1] and not (args and isinstance(args[0], EvalContext)):
-                    html = quick[0](*args, *(missing,) * (quick[1] - len(args)))
+                    html = (quick[0](*args) if len(args) == quick[1]  # every argument given: nothing to fill in
+                            else quick[0](*args, *(missing,) * (quick[1] - len(args))))
                     if not quick[2]:
                         return html
                     return str.__new__(Markup, html) if type(html) is str else Markup(html)
