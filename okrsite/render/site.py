@@ -47,6 +47,7 @@ FRAGMENTS_KEPT = 100_000
 # current cycle's owners the digest and the falling confidences: at 10,000 people in two cycles about 150,000,
 # and the old ones edits leave
 PARTS_KEPT = 400_000
+CHROME = "_chrome.html"  # the macros of what every page shows around its content: see SiteRenderer.chrome
 SUBTREE_LIMIT = 200  # objectives an objective page shows below it before it folds its tree
 SUBTREE_SHOWN = 1000  # at most this many shown above the fold: its children and theirs, else its children alone
 CARRIED_SHOWN = 10  # the objectives carried over a split cycle's retrospective lists per department
@@ -98,6 +99,7 @@ class SiteRenderer:
         self.words = WordIndex()  # the search index's head and word parts
         self.owner_parts: dict[str, tuple[int, dict[str, int]]] = {}  # by cycle id: its key, its owners' parts' keys
         self.sitemap: tuple[tuple[str, tuple[str, ...]], int] | None = None  # what it listed last, and its key
+        self.site_key = 0  # of the site being rendered (keys.site_key): what every page shows around its content
 
     def plan(self, site: Site) -> list[Output]:
         self.site = site
@@ -108,12 +110,14 @@ class SiteRenderer:
         for kept, most in ((self.fragments, FRAGMENTS_KEPT), (self.parts, PARTS_KEPT)):
             if len(kept) > most:
                 kept.clear()
-        return _Plan(site, self).outputs
+        plan = _Plan(site, self)
+        self.site_key = plan.site_key
+        return plan.outputs
 
     def compile_templates(self) -> None:
         """Compile the pages' templates now (before the build forks, so that its workers need not); one that
         fails is left for the page that uses it to report, at its line, as it would have been."""
-        for name in dict.fromkeys([*(kind.template for kind in PAGES.values()), "base.html", "_macros.html"]):
+        for name in dict.fromkeys([*(kind.template for kind in PAGES.values()), "base.html", "_macros.html", CHROME]):
             try:
                 self.env.get_template(name)
             except Exception:  # noqa: BLE001 - a template in error, or one this theme does without
@@ -138,14 +142,25 @@ class SiteRenderer:
             known = self.kept[name] = (key, make())
         return known[1]
 
-    def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
-        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
-        key = hash((key, root, macro))
+    def fragment(self, key: int, root: str, macro: str, *args, template: str = "_macros.html") -> Markup:
+        """A macro of ``template`` called for a page at depth ``root``; drawn once per key."""
+        key = hash((key, root, macro, template))
         html = self.fragments.get(key)
         if html is None:
             with rendering(Page(root, self.site)):
-                html = self.fragments[key] = Markup(getattr(self.env.get_template("_macros.html").module, macro)(*args))
+                html = self.fragments[key] = Markup(getattr(self.env.get_template(template).module, macro)(*args))
         return html
+
+    def chrome(self, context: dict, root: str) -> dict:
+        """``context`` with what every page shows around its content, which ``base.html`` writes: the macros of
+        :data:`CHROME` (``head_links``, the ``topbar`` of the page's cycle, else of the current one, and the
+        ``footer``), drawn once per cycle and depth of page while the site's key (its settings, build date, cycles'
+        names and states, the theme and okrsite's version) is the same."""
+        site, cycle, key = self.site, context.get("cycle", self.site.current), self.site_key
+        shown = hash((key, cycle.id if cycle is not None else None))
+        return {**context, "head_links": self.fragment(key, root, "head_links", site, template=CHROME),
+                "topbar": self.fragment(shown, root, "topbar", site, cycle, root, template=CHROME),
+                "footer": self.fragment(key, root, "footer", site, template=CHROME)}
 
     def tree(self, roots: list[tuple[Objective, bool]], keys: CycleKeys, depth: int, root: str,
              fold: int | None = None, filterable: bool = False, known: Children | None = None) -> list[Markup]:
@@ -258,7 +273,8 @@ class _Plan:
         renderer, path = self.renderer, urls.file_of(url)
 
         def render() -> bytes:
-            return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
+            return render_page(renderer.env, template, path,
+                               renderer.chrome({"site": renderer.site, **context()}, urls.root_of(path)))
         return Output(path, combine(_template_key(template), key), render, page=True)
 
     # The other files of a cycle, an owner, an objective and the site.
