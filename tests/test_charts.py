@@ -316,9 +316,9 @@ def test_format_number_keeps_the_decimals_written_whatever_the_places(value, uni
 def test_format_number_writes_each_number_as_before_once_remembered():
     # remembered per number: equal numbers of another type, or written with other places, are not mixed up
     written = [(Written(9.0, 1), ""), (9.0, ""), (Written(9.0, 2), ""), (9, ""), (True, ""), (-0.0, ""), (0, ""),
-               (Written(-0.0, 1), ""), (9.0, "$"), (9.0, "EUR"), (None, "")]
+               (Written(0.0, 1), ""), (Written(-0.0, 1), ""), (9.0, "$"), (9.0, "EUR"), (None, "")]
     first = [format_number(value, unit) for value, unit in written]
-    assert first == ["9.0", "9", "9.00", "9", "1", "0", "0", "-0.0", "$9", "9 EUR", "–"]
+    assert first == ["9.0", "9", "9.00", "9", "1", "0", "0", "0.0", "-0.0", "$9", "9 EUR", "–"]
     assert [format_number(value, unit) for value, unit in reversed(written)] == first[::-1]
     assert [format_number(9.004, "", places) for places in (2, 3, None, 0)] == ["9", "9.004", "9.004", "9"]
     with pytest.raises(TypeError):

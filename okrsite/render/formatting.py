@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from math import copysign
 from functools import wraps
 from typing import TypeVar
 
@@ -67,9 +68,11 @@ def format_number(value: float | None, unit: str = "", places: int | None = None
     Written once per process for each number, unit and ``places`` (a check-in's value is written in
     its table, its chart and the chart's labels; a company's pages write a few thousand numbers
     a hundred thousand times). Equal numbers are written alike whatever their type (``1``,
-    ``1.0``, ``True``; ``-0.0`` and ``0``), but for a :class:`Written` one, whose places count.
-    """
-    key = (value, unit, places, value.places) if type(value) is Written else (value, unit, places)
+    ``1.0``, ``True``; ``-0.0`` and ``0``), but for a :class:`Written` one, whose places and sign
+    count (``-0.0`` as written stays ``-0.0``)."""
+    # a Written -0.0 is written "-0.0", and equals 0.0: its sign is part of its key
+    key = ((value, unit, places, value.places, copysign(1.0, value)) if type(value) is Written
+           else (value, unit, places))
     try:
         return _formatted[key]
     except KeyError:
