@@ -211,15 +211,20 @@ def own_copy(site: Path, relative: str) -> Path:
     return target
 
 
-def test_a_theme_edit_rebuilds_every_page(example_copy, tmp_path):
-    base = own_copy(example_copy, "templates/base.html")
+@pytest.mark.parametrize("relative, before, after", [
+    ("templates/base.html", "Skip to content", "Skip to the OKRs"),
+    ("templates/_chrome.html", ">All cycles<", ">Every cycle<"),  # the top bar, drawn once per cycle and depth
+])
+def test_a_theme_edit_rebuilds_every_page(example_copy, tmp_path, relative, before, after):
+    own = own_copy(example_copy, relative)
     out = tmp_path / "out"
     builder = Builder(example_copy, out)
     first = builder.build(EXAMPLE_DATE)
-    edit(base, "Skip to content", "Skip to the OKRs")
+    edit(own, before, after)
     report = builder.build(EXAMPLE_DATE)
     assert report.ok(False) and report.pages == first.pages
-    assert "Skip to the OKRs" in (out / "index.html").read_text(encoding="utf-8")
+    for page in (out / "index.html", next(out.glob("*/*/*/index.html"))):
+        assert after in page.read_text(encoding="utf-8")
     assert_same_as_clean_build(example_copy, out, tmp_path)
 
 

@@ -313,6 +313,18 @@ def test_format_number_keeps_the_decimals_written_whatever_the_places(value, uni
     assert format_number(value, unit) == format_number(value, unit, places=2) == text
 
 
+def test_format_number_writes_each_number_as_before_once_remembered():
+    # remembered per number: equal numbers of another type, or written with other places, are not mixed up
+    written = [(Written(9.0, 1), ""), (9.0, ""), (Written(9.0, 2), ""), (9, ""), (True, ""), (-0.0, ""), (0, ""),
+               (Written(0.0, 1), ""), (Written(-0.0, 1), ""), (9.0, "$"), (9.0, "EUR"), (None, "")]
+    first = [format_number(value, unit) for value, unit in written]
+    assert first == ["9.0", "9", "9.00", "9", "1", "0", "0", "0.0", "-0.0", "$9", "9 EUR", "–"]
+    assert [format_number(value, unit) for value, unit in reversed(written)] == first[::-1]
+    assert [format_number(9.004, "", places) for places in (2, 3, None, 0)] == ["9", "9.004", "9.004", "9"]
+    with pytest.raises(TypeError):
+        format_number([1])
+
+
 def test_checkin_chart_of_numbers_at_the_ends_of_the_float_range():
     svg = checkin_chart("Huge", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31), -1e308, 1e308,
                         [(datetime.date(2026, 10, 15), 0), (datetime.date(2026, 11, 1), 1.7976931348623157e308)], "k")

@@ -141,3 +141,19 @@ def test_positional_calls_keep_the_loops_and_blocks_variables_for_functions_that
         return env.from_string(source).render(items=["<1>", 2], seen=seen, caller_free=lambda x: x)
     assert render(Environment) == render(jinja2.Environment) == "&lt;&lt;1&gt;None&lt;1&gt;&lt;2None2&gt;NoneYab"
     assert "context.call_positional(" in Environment().compile(source, raw=True)
+
+
+def test_calls_written_into_the_page_are_escaped_as_in_jinja2_without_making_markup_of_a_macros_text():
+    """A call written straight into the page (``{{ pill(x) }}``) goes to ``context.call_text``: a macro's text as it
+    is, anything else escaped; calls folded into constants, nested, or in a template without autoescaping as before."""
+    source = ("{% from 'macros.html' import pill %}{{ '<b>'.upper() }}|{{ twice('<i>') }}|{{ pill('<x>') }}|"
+              "{{ pill(1 + 1) }}|{{ ''.join(['<', 'a']) }}|{{ twice(pill('<y>')) }}|{{ html_object.__html__() }}|"
+              "{{ pill(safe) }}{% autoescape false %}{{ pill('<z>') }}{{ twice('<j>') }}{% endautoescape %}")
+
+    def render(environment_class, autoescape: bool) -> str:
+        env = environment_class(loader=jinja2.DictLoader({**TEMPLATES, "q.html": source}), autoescape=autoescape)
+        return env.get_template("q.html").render(VALUES)
+    for autoescape in (True, False):
+        assert render(Environment, autoescape) == render(jinja2.Environment, autoescape)
+    assert render(Environment, True).startswith('&lt;B&gt;|&lt;i&gt;&lt;i&gt;|<b class="&lt;x&gt;">none</b>|')
+    assert "context.call_text(" in Environment(autoescape=True).compile(source, raw=True)

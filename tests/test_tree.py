@@ -8,7 +8,8 @@ import pytest
 from conftest import COMPANY, CYCLE, EXAMPLE_DATE, write_site
 from htmlcheck import by_href, parse_file
 from okrsite.build import build_site
-from okrsite.render.tree import fold_depth, forest, org_items, primary_children, shown_below, tree_items
+from okrsite.render.tree import Children, fold_depth, forest, org_items, primary_children, shown_below, \
+    subtree_children, tree_items
 from okrsite.options import BuildOptions
 
 DEPTH = 300  # far deeper than Python's recursion limit allows for nested calls of a few frames each
@@ -142,3 +143,21 @@ def test_fold_depth_folds_two_levels_down_unless_those_two_levels_alone_are_too_
     assert fold_depth(grow, below, 10) is None  # not more than the limit below it: whole
     assert fold_depth(grow, below - 1, two_levels) == 2
     assert fold_depth(grow, below - 1, two_levels - 1) == 1
+
+
+def test_the_subtrees_of_a_cycle_drawn_with_its_children_known_once_are_those_drawn_alone(tmp_path):
+    # the objective pages of a cycle share one Children: sorted and counted once, drawn as each alone
+    root = write_site(tmp_path, {f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/team.md": TEAM, f"{CYCLE}/pat.md": PERSON,
+                                 f"{CYCLE}/dept.md": DEPT, f"{CYCLE}/crew.md": CREW, f"{CYCLE}/wo.md": WORKER})
+    report = build_site(root, tmp_path / "public", BuildOptions(EXAMPLE_DATE, jobs=1))
+    objectives = report.site.cycles[0].objectives
+    known, drawn = Children(), 0
+    for limit, most in ((0, 1), (1, 100), (100, 100)):
+        for objective in [*objectives, *objectives[::-1]]:
+            fold = fold_depth(objective, limit, most)
+            assert fold_depth(objective, limit, most, known) == fold
+            alone = tree_items(subtree_children(objective), 1, fold)
+            assert tree_items(known.of(objective), 1, fold, known) == alone
+            drawn += len(alone)
+    assert drawn and {fold_depth(o, 0, 1) for o in objectives} > {None}
+

@@ -42,8 +42,11 @@ except ImportError:  # pragma: no cover - without the C speedups, or an older Ma
 def escape_text(value: Any) -> str:
     """What ``markupsafe.escape(value)`` holds, as a ``str``: text is escaped, ``Markup`` (anything with
     ``__html__``) is kept as it is, anything else is made text and escaped."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return _escape_str(value)
+    if kind is Markup:  # a macro's text: what its __html__ gives
+        return value
     if hasattr(value, "__html__"):
         return value.__html__()
     return _escape_str(str(value))
@@ -71,15 +74,26 @@ class _CodeGenerator(CodeGenerator):
             self.writeline(f"yield concat({frame.buffer})")
         super().leave_frame(frame, with_python_scope)
 
+    _written_call = None  # the call being compiled as text written into the page (see _output_child_pre)
+
+    def _quick_call(self, node, forward_caller: bool = False) -> bool:
+        """Whether ``node`` is a call with positional arguments only (nearly every call a template makes)."""
+        return (isinstance(node, nodes.Call) and not (forward_caller or node.kwargs or node.dyn_args is not None
+                                                      or node.dyn_kwargs is not None or self.environment.is_async
+                                                      or self.environment.sandboxed))
+
+    def _kept_whole(self, node, frame) -> bool:
+        """Whether ``node`` is compiled as it is, not folded into another (a constant) as ``optimizeconst`` may."""
+        return self.optimizer is None or frame.eval_ctx.volatile or self.optimizer.visit(node, frame.eval_ctx) == node
+
     @optimizeconst
     def visit_Call(self, node, frame, forward_caller: bool = False) -> None:
-        """A call with positional arguments only (nearly every call a template makes) goes to
-        ``context.call_positional``, given the loop's and block's variables as arguments, not keywords."""
-        if (forward_caller or node.kwargs or node.dyn_args is not None or node.dyn_kwargs is not None
-                or self.environment.is_async or self.environment.sandboxed):
+        """A call with positional arguments only goes to ``context.call_positional``, given the loop's and block's
+        variables as arguments, not keywords; or, written straight into the page, to ``context.call_text``."""
+        if not self._quick_call(node, forward_caller):
             super().visit_Call(node, frame, forward_caller=forward_caller)
             return
-        self.write("context.call_positional(")
+        self.write("context.call_text(" if node is self._written_call else "context.call_positional(")
         self.visit(node.node, frame)
         self.write(", _loop_vars" if frame.loop_frame else ", None")
         self.write(", _block_vars" if frame.block_frame else ", None")
@@ -90,7 +104,11 @@ class _CodeGenerator(CodeGenerator):
 
     def _output_child_pre(self, node, frame, finalize) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None:
-            self.write("environment.escape_text(")
+            if self._quick_call(node) and self._kept_whole(node, frame):  # context.call_text gives its text, escaped
+                self._written_call = node
+                self.write("(")
+            else:
+                self.write("environment.escape_text(")
         else:
             super()._output_child_pre(node, frame, finalize)
 
@@ -110,15 +128,38 @@ class _Context(Context):
             return __self.environment.undefined("value was undefined because a callable raised a"
                                                 " StopIteration exception")
 
+    def call_text(__self, __obj, __loop_vars, __block_vars, *args):  # noqa: N805
+        """``escape_text(call_positional(...))``, for a call written straight into the page: a plain macro's
+        text is given as it is, without being made ``Markup`` first."""
+        if type(__obj) is Macro:
+            quick = __obj.__dict__.get("_okrsite_quick", _UNKNOWN)
+            if quick is _UNKNOWN:
+                quick = _quick(__obj)
+            if (quick is not None and quick[2] and len(args) <= quick[1]
+                    and not (args and isinstance(args[0], EvalContext))):
+                try:
+                    html = (quick[0](*args) if len(args) == quick[1]
+                            else quick[0](*args, *(missing,) * (quick[1] - len(args))))
+                except StopIteration:  # as Context.call does
+                    return escape_text(__self._stopped())
+                return html if type(html) is str else escape_text(Markup(html))
+        return escape_text(__self.call_positional(__obj, __loop_vars, __block_vars, *args))
+
+    def _stopped(self):
+        return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
     def call_positional(__self, __obj, __loop_vars, __block_vars, *args):  # noqa: N805
         """``call(__obj, *args)`` with the loop's and block's variables (or None): a plain macro goes
         straight to its function, a plain function is called, anything else through ``Context.call``."""
         kind = type(__obj)
         try:
             if kind is Macro:
-                quick = _quick(__obj)
+                quick = __obj.__dict__.get("_okrsite_quick", _UNKNOWN)
+                if quick is _UNKNOWN:
+                    quick = _quick(__obj)
                 if quick is not None and len(args) <= quick[1] and not (args and isinstance(args[0], EvalContext)):
-                    html = quick[0](*args, *(missing,) * (quick[1] - len(args)))
+                    html = (quick[0](*args) if len(args) == quick[1]  # every argument given: nothing to fill in
+                            else quick[0](*args, *(missing,) * (quick[1] - len(args))))
                     if not quick[2]:
                         return html
                     return str.__new__(Markup, html) if type(html) is str else Markup(html)

@@ -6,6 +6,10 @@ Independent of the process locale, so builds are reproducible anywhere.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from math import copysign
+from functools import wraps
+from typing import TypeVar
 
 from okrsite.model import trend
 from okrsite.written import Written
@@ -26,6 +30,32 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 CURRENCIES = ("$", "£", "€", "¥")
 
 
+FORMATTED_KEPT = 100_000  # texts kept by format_number and each function of remembered (a company's are a few thousand)
+_formatted: dict[tuple, str] = {}
+A = TypeVar("A")
+
+
+def remembered(function: Callable[[A], str]) -> Callable[[A], str]:
+    """``function``, a pure one of one value (a number, a day), computed once per process for each value it is given
+    (at most :data:`FORMATTED_KEPT` of them kept): pages and charts write the same few thousand numbers and days a
+    hundred thousand times. Equal values must be written alike (``1`` and ``1.0`` and ``True``, a float and a
+    :class:`Written` one, ``-0.0`` and ``0.0``), as the functions given it do: ``format_score`` writes ``-0.00``."""
+    known: dict = {}
+
+    @wraps(function)
+    def remember(value: A) -> str:
+        try:
+            return known[value]
+        except KeyError:
+            if len(known) >= FORMATTED_KEPT:
+                known.clear()
+            text = known[value] = function(value)
+            return text
+        except TypeError:  # unhashable: not a value anyone wrote, let ``function`` say what is wrong with it
+            return function(value)
+    return remember
+
+
 def format_number(value: float | None, unit: str = "", places: int | None = None) -> str:
     """``20000`` -> ``'20,000'``; with ``places`` at most that many decimals; from 1e15 on, ``'1e+15'``.
 
@@ -34,7 +64,27 @@ def format_number(value: float | None, unit: str = "", places: int | None = None
 
     The unit follows after a space (``'40 %'``, ``'9 days'``) or, for a currency
     sign, goes in front (``'$5'``).
-    """
+
+    Written once per process for each number, unit and ``places`` (a check-in's value is written in
+    its table, its chart and the chart's labels; a company's pages write a few thousand numbers
+    a hundred thousand times). Equal numbers are written alike whatever their type (``1``,
+    ``1.0``, ``True``; ``-0.0`` and ``0``), but for a :class:`Written` one, whose places and sign
+    count (``-0.0`` as written stays ``-0.0``)."""
+    # a Written -0.0 is written "-0.0", and equals 0.0: its sign is part of its key
+    key = ((value, unit, places, value.places, copysign(1.0, value)) if type(value) is Written
+           else (value, unit, places))
+    try:
+        return _formatted[key]
+    except KeyError:
+        if len(_formatted) >= FORMATTED_KEPT:
+            _formatted.clear()
+        text = _formatted[key] = _format_number(value, unit, places)
+        return text
+    except TypeError:  # not a number anyone wrote: let _format_number say what is wrong with it
+        return _format_number(value, unit, places)
+
+
+def _format_number(value: float | None, unit: str, places: int | None) -> str:
     if value is None:
         return "–"
     if abs(value) >= 1e15:
@@ -58,6 +108,7 @@ def fraction(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+@remembered
 def percent(fraction: float | None) -> str:
     """0.6048 -> '60 %'; None -> '–'."""
     return "–" if fraction is None else f"{round(fraction * 100):d} %"
@@ -132,11 +183,13 @@ def days_ago(day: dt.date, today: dt.date) -> str:
     return f"{days} days ago" if days > 1 else f"in {-days} day{'s' if days < -1 else ''}"
 
 
+@remembered
 def short_date(day: dt.date) -> str:
     """'Oct 15'."""
     return f"{MONTHS[day.month - 1]} {day.day}"
 
 
+@remembered
 def long_date(day: dt.date | None) -> str:
     """'15 Oct 2026'."""
     return "–" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -20,7 +20,7 @@ from okrsite.render.engine import Environment
 from okrsite.render.kpitrend import sparkline, trend_values, verdict_history
 from okrsite.render.formatting import HEALTH, HEALTH_LABELS, STATUS_LABELS, TREND_ARROWS, confidence_change, \
     confidence_series, confidence_text, confidence_word, format_number, format_score, headline, headline_text, \
-    days_ago, long_date, percent, short_date
+    days_ago, long_date, percent, remembered, short_date
 
 
 
@@ -118,6 +118,7 @@ def url_for(kind: str, *args, local: bool = False, absolute: bool = False) -> st
     return urls.url_for(kind, *args, root=page.root)
 
 
+@remembered
 def bar_width(fraction: float | None) -> str:
     """A CSS width for a progress bar: 0.6048 -> '60.5%'."""
     return f"{round((fraction or 0) * 100, 1):g}%"

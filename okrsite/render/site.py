@@ -37,7 +37,7 @@ from okrsite.render.formatting import headline, headline_text
 from okrsite.render.pages import Page, environment, render_page, rendering
 from okrsite.render.people import by_name, kpi_owners, kpi_summary, people
 from okrsite.render.scorehistory import score_history, signature
-from okrsite.render.tree import TreeItem, fold_depth, org_items, subtree_children, tree_items
+from okrsite.render.tree import Children, TreeItem, fold_depth, org_items, tree_items
 from okrsite.render.views import (Falling, FilterForm, alignment_roots, confidence_falling, departments, filter_form,
                                   needs_attention, owner_falling, status_rows, status_summary, unaligned)
 from okrsite.theme import static_files, templates_key
@@ -47,6 +47,7 @@ FRAGMENTS_KEPT = 100_000
 # current cycle's owners the digest and the falling confidences: at 10,000 people in two cycles about 150,000,
 # and the old ones edits leave
 PARTS_KEPT = 400_000
+CHROME = "_chrome.html"  # the macros of what every page shows around its content: see SiteRenderer.chrome
 SUBTREE_LIMIT = 200  # objectives an objective page shows below it before it folds its tree
 SUBTREE_SHOWN = 1000  # at most this many shown above the fold: its children and theirs, else its children alone
 CARRIED_SHOWN = 10  # the objectives carried over a split cycle's retrospective lists per department
@@ -97,6 +98,7 @@ class SiteRenderer:
         self.kept: dict[str, tuple[int, object]] = {}  # values of which only the latest is kept, by name and key
         self.words = WordIndex()  # the search index's head and word parts
         self.listed: dict[int, tuple[list[Output], tuple[tuple[str, ...], int]]] = {}  # the last plan's groups' pages
+        self.site_key = 0  # of the site being rendered (keys.site_key): what every page shows around its content
 
     def plan(self, site: Site) -> list[Output]:
         """Every output of ``site``."""
@@ -113,12 +115,14 @@ class SiteRenderer:
         for kept, most in ((self.fragments, FRAGMENTS_KEPT), (self.parts, PARTS_KEPT)):
             if len(kept) > most:
                 kept.clear()
-        return _Plan(site, self).groups
+        plan = _Plan(site, self)
+        self.site_key = plan.site_key
+        return plan.groups
 
     def compile_templates(self) -> None:
         """Compile the pages' templates now (before the build forks, so that its workers need not); one that
         fails is left for the page that uses it to report, at its line, as it would have been."""
-        for name in dict.fromkeys([*(kind.template for kind in PAGES.values()), "base.html", "_macros.html"]):
+        for name in dict.fromkeys([*(kind.template for kind in PAGES.values()), "base.html", "_macros.html", CHROME]):
             try:
                 self.env.get_template(name)
             except Exception:  # noqa: BLE001 - a template in error, or one this theme does without
@@ -143,14 +147,25 @@ class SiteRenderer:
             known = self.kept[name] = (key, make())
         return known[1]
 
-    def fragment(self, key: int, root: str, macro: str, *args) -> Markup:
-        """A macro of ``_macros.html`` called for a page at depth ``root``; drawn once per key."""
-        key = hash((key, root, macro))
+    def fragment(self, key: int, root: str, macro: str, *args, template: str = "_macros.html") -> Markup:
+        """A macro of ``template`` called for a page at depth ``root``; drawn once per key."""
+        key = hash((key, root, macro, template))
         html = self.fragments.get(key)
         if html is None:
             with rendering(Page(root, self.site)):
-                html = self.fragments[key] = Markup(getattr(self.env.get_template("_macros.html").module, macro)(*args))
+                html = self.fragments[key] = Markup(getattr(self.env.get_template(template).module, macro)(*args))
         return html
+
+    def chrome(self, context: dict, root: str) -> dict:
+        """``context`` with what every page shows around its content, which ``base.html`` writes: the macros of
+        :data:`CHROME` (``head_links``, the ``topbar`` of the page's cycle, else of the current one, and the
+        ``footer``), drawn once per cycle and depth of page while the site's key (its settings, build date, cycles'
+        names and states, the theme and okrsite's version) is the same."""
+        site, cycle, key = self.site, context.get("cycle", self.site.current), self.site_key
+        shown = hash((key, cycle.id if cycle is not None else None))
+        return {**context, "head_links": self.fragment(key, root, "head_links", site, template=CHROME),
+                "topbar": self.fragment(shown, root, "topbar", site, cycle, root, template=CHROME),
+                "footer": self.fragment(key, root, "footer", site, template=CHROME)}
 
     def draw_tree(self, items: list[TreeItem], keys: CycleKeys, root: str, filterable: bool = False) -> list[Markup]:
         """Tree items drawn one by one, each once per key; ``filterable`` items carry their status and
@@ -256,7 +271,8 @@ class _Plan:
         renderer, path = self.renderer, urls.file_of(url)
 
         def render() -> bytes:
-            return render_page(renderer.env, template, path, {"site": renderer.site, **context()})
+            return render_page(renderer.env, template, path,
+                               renderer.chrome({"site": renderer.site, **context()}, urls.root_of(path)))
         return Output(path, combine(_template_key(template), key), render, page=True)
 
     # The other files of a cycle, an owner, an objective and the site.
@@ -502,8 +518,9 @@ class _Plan:
         def context() -> dict:
             # a big subtree (a company objective's at 1,000 people) is folded two levels down, or one at
             # 10,000 people: each folded objective's own page shows what is below it
-            items = _tree_items(objective.cycle, id(objective), partial(subtree_children, objective), 1,
-                                             partial(fold_depth, objective, SUBTREE_LIMIT, SUBTREE_SHOWN))
+            known = linked_view(objective.cycle, "children", Children)  # sorted and counted once per linked cycle
+            items = _tree_items(objective.cycle, id(objective), partial(known.of, objective), 1,
+                                partial(fold_depth, objective, SUBTREE_LIMIT, SUBTREE_SHOWN, known), known)
             below = self.renderer.draw_tree(items, keys, urls.root_of(url))
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
         return keys.objective(objective), context
@@ -579,10 +596,10 @@ class _Plan:
 
 
 def _tree_items(cycle: Cycle, name: object, roots: Callable[[], list[tuple[Objective, bool]]], depth: int = 0,
-                fold: Callable[[], int | None] | None = None) -> list[TreeItem]:
-    """:func:`tree_items` of ``roots()`` at ``depth``, folded at ``fold()``: the ``name``d tree of ``cycle``, made
-    once per linked cycle (see :func:`okrsite.graph.linked_view`)."""
-    return linked_view(cycle, ("tree", name), lambda: tree_items(roots(), depth, fold() if fold else None))
+                fold: Callable[[], int | None] | None = None, known: Children | None = None) -> list[TreeItem]:
+    """:func:`tree_items` of ``roots()`` at ``depth``, folded at ``fold()`` (``known``: the cycle's children, sorted
+    and counted): the ``name``d tree of ``cycle``, made once per linked cycle (see :func:`okrsite.graph.linked_view`)."""
+    return linked_view(cycle, ("tree", name), lambda: tree_items(roots(), depth, fold() if fold else None, known))
 
 
 def _listing(group: list[Output]) -> tuple[tuple[str, ...], int]:

@@ -93,12 +93,15 @@ def shown_below(objective: Objective, counts: dict[int, int],
                       lambda o: sum(1 + counts[id(c)] for c in primary(o)))
 
 
-class _Children:
-    """:func:`subtree_children` and :func:`primary_children` of each objective, sorted once per tree."""
+class Children:
+    """:func:`subtree_children` and :func:`primary_children` of each objective, sorted once, and how
+    many objectives are shown in full below each (:func:`shown_below`), counted once: for one tree,
+    or for every tree of a cycle drawn in one build (its objective pages each draw their subtree)."""
 
     def __init__(self):
         self.all: dict[int, list[tuple[Objective, bool]]] = {}
         self.primary: dict[int, list[Objective]] = {}
+        self.counts: dict[int, int] = {}
 
     def of(self, objective: Objective) -> list[tuple[Objective, bool]]:
         found = self.all.get(id(objective))
@@ -112,16 +115,21 @@ class _Children:
             found = self.primary[id(objective)] = [child for child, primary in self.of(objective) if primary]
         return found
 
+    def below(self, objective: Objective) -> int:
+        """:func:`shown_below` of ``objective``."""
+        return shown_below(objective, self.counts, self.primary_of)
 
-def fold_depth(objective: Objective, limit: int, most: int) -> int | None:
+
+def fold_depth(objective: Objective, limit: int, most: int, known: Children | None = None) -> int | None:
     """Where the objective page of ``objective`` folds its subtree (see :func:`tree_items`, its
     children at depth 1): nowhere (None) when at most ``limit`` objectives are below it; else two
     levels down (its children whole, theirs folded) when those two levels hold at most ``most``
-    objectives, else one (its children folded)."""
-    children = primary_children(objective)
-    if shown_below(objective, {}) <= limit:
+    objectives, else one (its children folded). ``known``: the children already sorted and counted."""
+    known = known or Children()
+    if known.below(objective) <= limit:
         return None
-    grandchildren = sum(len(primary_children(child)) for child in children)
+    children = known.primary_of(objective)
+    grandchildren = sum(len(known.primary_of(child)) for child in children)
     return 2 if len(children) + grandchildren <= most else 1
 
 
@@ -130,13 +138,13 @@ def forest(objectives: list[Objective]) -> list[tuple[Objective, bool]]:
     return [(objective, True) for objective in sorted(objectives, key=sort_key)]
 
 
-def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | None = None) -> list[TreeItem]:
+def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | None = None,
+               known: Children | None = None) -> list[TreeItem]:
     """The trees of ``roots`` (pairs like those of :func:`subtree_children`, drawn at ``depth``),
     each followed by what aligns to it, as items; with ``fold``, branches at that depth and
-    deeper are folded (drawn without what is below them)."""
+    deeper are folded (drawn without what is below them). ``known``: the children already sorted and counted."""
     items: list[TreeItem] = []
-    counts: dict[int, int] = {}
-    known = _Children()
+    known = known or Children()
     stack: list = [(objective, primary, depth) for objective, primary in reversed(roots)]
     while stack:
         entry = stack.pop()
@@ -150,10 +158,9 @@ def tree_items(roots: list[tuple[Objective, bool]], depth: int = 0, fold: int | 
         elif not children:
             items.append(TreeItem(objective, "leaf"))
         elif fold is not None and level >= fold:
-            items.append(TreeItem(objective, "folded", shown_below(objective, counts, known.primary_of)))
+            items.append(TreeItem(objective, "folded", known.below(objective)))
         else:
-            items.append(TreeItem(objective, "branch", shown_below(objective, counts, known.primary_of),
-                                  level < OPEN_LEVELS))
+            items.append(TreeItem(objective, "branch", known.below(objective), level < OPEN_LEVELS))
             stack.append(TreeItem(objective, "end"))
             stack.extend((child, first, level + 1) for child, first in reversed(children))
     return items
