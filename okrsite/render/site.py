@@ -130,9 +130,8 @@ class SiteRenderer:
         return text
 
     def latest(self, name: str, key: int, make: Callable[[], T]) -> T:
-        """A value made once per key, of which only the latest is kept (a big one: a cycle's part of okrs.json)."""
-        if not self.keep_parts:
-            return make()
+        """A value made once per key, of which only the latest is kept (a big one: a cycle's part of okrs.json).
+        A one-off build keeps it too: the cycle's okrs.json and the site's are both joined from it."""
         known = self.kept.get(name)
         if known is None or known[0] != key:
             known = self.kept[name] = (key, make())
@@ -269,7 +268,6 @@ class _Plan:
         if split:
             yield Output(urls.people_index(cycle), keys.cycle, partial(render_people_index, cycle, split))
         yield Output(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
-        yield Output(urls.cycle_export(cycle), keys.cycle, partial(render_json, self.site, self._cycle_json, [cycle]))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
@@ -303,6 +301,11 @@ class _Plan:
             yield Output(urls.SCORE_HISTORY, stable_hash(("scores", title, points)),
                          partial(_svg, charts.score_history_chart, title, points))
         yield from self._search_index()
+        # each cycle's okrs.json beside the site's, which is joined from the same parts: next to each other,
+        # a build's worker process that renders one most likely renders the others (see okrsite.parallel)
+        for cycle in site.cycles:
+            yield Output(urls.cycle_export(cycle), self.keys[id(cycle)].cycle,
+                         partial(render_json, site, self._cycle_json, [cycle]))
         yield Output(urls.EXPORT, self._everything(), self._json)
         yield self._feed()
         yield Output(urls.NO_JEKYLL, 0, bytes)
