@@ -53,9 +53,11 @@ def file_stat(info: os.stat_result) -> Stat:
 
 
 def _write_all_of(handle: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(handle, view):]
+    written = os.write(handle, data)  # all of it, most often: no view made
+    if written < len(data):
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(handle, view):]
 
 
 def output_problem(out: Path, site_root: Path, force: bool = False) -> str | None:
