@@ -321,7 +321,7 @@ class Builder:
                 data = _render(output)
                 if not recorded:
                     return NO_DIGEST, staging.write(output.path, data, stat=False)
-                if len(data) > BIG_FILE:  # its key changed: written without comparing, at the cost of hashing it
+                if len(data) > BIG_FILE:  # its key changed: written without comparing (hashing costs as much)
                     return NO_DIGEST, staging.write(output.path, data)
                 digest = _digest(data)
                 known = before.get(output.path)
