@@ -45,6 +45,7 @@ __all__ = ["MANIFEST", "OutputConflict", "OutputFolder", "Spare", "Staging", "re
 NEW, OLD = "new", "old"  # kinds of folders beside the output: ``.public.okrsite-new-*``, ``.public.okrsite-old-*``
 
 Stat = tuple[int, int, int]  # (inode, size, mtime in ns) of a file: changes when anything rewrites it
+NO_STAT: Stat = (0, 0, 0)  # the stat of a file written by a build that keeps no record of it
 
 
 def file_stat(info: os.stat_result) -> Stat:
@@ -52,9 +53,11 @@ def file_stat(info: os.stat_result) -> Stat:
 
 
 def _write_all_of(handle: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(handle, view):]
+    written = os.write(handle, data)  # all of it, most often: no view made
+    if written < len(data):
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(handle, view):]
 
 
 def output_problem(out: Path, site_root: Path, force: bool = False) -> str | None:
@@ -82,9 +85,11 @@ def output_problem(out: Path, site_root: Path, force: bool = False) -> str | Non
 
 def _inside(root: str, relative: str) -> str:
     """``relative`` in the folder ``root``; an error when it would lead out of it (a bug of okrsite's:
-    every output path comes from okrsite.urls). Strings, not paths: it runs for every file written."""
-    if os.path.isabs(relative) or ".." in relative.replace("\\", "/").split("/"):
-        raise ValueError(f"an output path escapes the output folder: {relative}")
+    every output path comes from okrsite.urls). Strings, not paths: it runs for every file written, and
+    looks closely only at a path that could lead out (absolute, with a drive, or with "..")."""
+    if relative.startswith(("/", "\\")) or ":" in relative or ".." in relative:
+        if os.path.isabs(relative) or ".." in relative.replace("\\", "/").split("/"):
+            raise ValueError(f"an output path escapes the output folder: {relative}")
     return f"{root}/{relative}"
 
 
@@ -164,11 +169,15 @@ class Staging:
     def _folder_for(self, relative: str) -> None:
         folder = os.path.dirname(f"{self._root}/{relative}")
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            try:  # its parent is most often made already: one call
+                os.mkdir(folder)
+            except OSError:  # it is there already, or its parent is not
+                os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
 
-    def write(self, relative: str, data: bytes) -> Stat:
-        """Write a new file; an error names the file in the output folder, not in the staging one."""
+    def write(self, relative: str, data: bytes, stat: bool = True) -> Stat:
+        """Write a new file and return its stat (without ``stat``, :data:`NO_STAT`: a build that records
+        nothing); an error names the file in the output folder, not in the staging one."""
         target = _inside(self._root, relative)
         try:
             self._folder_for(relative)
@@ -179,7 +188,7 @@ class Staging:
             raise OSError(exc.errno, exc.strerror, str(self.out / relative)) from None
         try:
             _write_all_of(handle, data)
-            return file_stat(os.fstat(handle))
+            return file_stat(os.fstat(handle)) if stat else NO_STAT
         finally:
             os.close(handle)
 

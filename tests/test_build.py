@@ -11,7 +11,7 @@ import pytest
 from conftest import CLEAN, EXAMPLE_DATE, REPO, write_site
 from htmlcheck import parse_file
 from test_scorehistory import history_files
-from okrsite import outputfolder, write
+from okrsite import build, outputfolder, write
 from okrsite.build import Builder, build_site
 from okrsite.options import BuildOptions
 
@@ -309,6 +309,35 @@ def test_builds_do_not_depend_on_the_order_files_are_listed_in(tmp_path, monkeyp
     build_site(REPO, reversed_order, BuildOptions(EXAMPLE_DATE))
     monkeypatch.undo()
     assert tree(normal) == tree(reversed_order)
+
+
+def test_a_one_off_build_without_the_disk_cache_hashes_nothing(tmp_path, monkeypatch):
+    """Nothing would ever compare its files' digests: it keeps no record of them."""
+    monkeypatch.setattr(build, "_digest", lambda data: pytest.fail("a file was hashed"))
+    assert build_site(REPO, tmp_path / "out", CLEAN).ok(False)
+
+
+def test_a_big_file_whose_key_changed_is_written_unhashed_a_small_one_if_its_bytes_changed(example_copy, tmp_path,
+                                                                                            monkeypatch):
+    """An owner's text is neither in okrs.json nor in the CSV, yet their keys cover it: the big okrs.json is
+    written again without hashing it (as much work as writing it), the small CSV is hashed and kept."""
+    monkeypatch.setattr(build, "BIG_FILE", 100_000)  # between the example's okrs.json and its CSV
+    out = tmp_path / "out"
+    builder = Builder(example_copy, out)
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    big, small = out / "okrs.json", out / "2026-q4/okrs.csv"
+    assert big.stat().st_size > build.BIG_FILE > small.stat().st_size
+    before = {path: (path.stat().st_ino, path.read_bytes()) for path in (big, small)}
+    hashed = []
+    real = build._digest
+    monkeypatch.setattr(build, "_digest", lambda data: hashed.append(len(data)) or real(data))
+    edit(example_copy / "content/2026-Q4/teams/fulfillment.md", "Shout-out board", "The shout-out board")
+    assert builder.build(EXAMPLE_DATE).ok(False)
+    assert big.read_bytes() == before[big][1] and big.stat().st_ino != before[big][0]
+    assert small.read_bytes() == before[small][1] and small.stat().st_ino == before[small][0]
+    assert hashed and max(hashed) <= build.BIG_FILE
+    assert_same_as_clean_build(example_copy, out, tmp_path)
+    builder.close()
 
 
 def test_a_stylesheet_edit_rewrites_the_stylesheet_and_the_404_page_only(example_copy, tmp_path):

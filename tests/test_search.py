@@ -131,6 +131,16 @@ def test_words_fold_case_accents_and_scripts_as_the_script_does():
     assert run_script("", f"{json.dumps(samples)}.map(words)") == [search.words(s) for s in samples]
 
 
+def test_the_words_of_two_texts_read_apart_are_those_of_both_read_as_one():
+    """An owner's entries read the words of a detail and its more words apart (a key result's detail is its
+    objective's, read once): a space between them must part words whatever the letters around it."""
+    samples = ["Inès Moreau", "ΟΔΟΣ", "ΟΔΟΣ.", "\u0301abc", "e\u0301", "東京 本社", "हिन्दी", "naïve_café", "a\u2028b", "",
+               "None", "3.5×", "İstanbul", "ß"]
+    for first in samples:
+        for second in samples:
+            assert search.words(f"{first} {second}") == search.words(first) + search.words(second), (first, second)
+
+
 def test_hostile_titles_stay_data_in_every_file(make_site, tmp_path):
     title = 'Launch\u2028now\u2029 </script><script>alert("x")</script> \\ \' end'
     root = make_site({"content/2026-Q4/test-co.md": COMPANY.replace("Grow the business", json.dumps(title))})

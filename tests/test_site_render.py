@@ -488,3 +488,18 @@ def test_watch_mode_keeps_the_latest_part_of_each_cycle_only(example_copy, tmp_p
         "okrs.json 2026-Q3", "okrs.json 2026-Q4"]
     assert b"Edit 2 Edit 1 Edit 0 Every parcel" in renderer.kept["okrs.json 2026-Q4"][1]
     assert not [part for part in renderer.parts.values() if isinstance(part, bytes) and part.startswith(b'{"id":"2026-Q')]
+
+
+def test_a_one_off_build_makes_each_cycles_part_of_okrs_json_once(tmp_path, monkeypatch):
+    """The cycle's okrs.json and the site's are joined from the same part: a one-off build makes it once."""
+    from okrsite.render import site as plan
+
+    made = []
+    real = plan.render_cycle_json
+    monkeypatch.setattr(plan, "render_cycle_json", lambda cycle, *args: made.append(cycle.id) or real(cycle, *args))
+    report = build_site(REPO, tmp_path / "out", BuildOptions(EXAMPLE_DATE, jobs=1))
+    assert report.ok(False) and sorted(made) == sorted(c.id for c in report.site.cycles)
+    whole = json.loads((tmp_path / "out/okrs.json").read_bytes())
+    for cycle in whole["cycles"]:
+        own = json.loads((tmp_path / "out" / cycle["url"] / "okrs.json").read_bytes())
+        assert own["cycles"] == [cycle]

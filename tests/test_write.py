@@ -395,3 +395,16 @@ def test_an_output_path_that_leads_out_of_the_output_is_refused(relative, tmp_pa
     with pytest.raises(ValueError, match="escapes the output folder"):
         write._inside(str(tmp_path), relative)
     assert write._inside(str(tmp_path), "a/b..c/index.html") == f"{tmp_path}/a/b..c/index.html"
+
+
+def test_a_file_the_system_takes_in_pieces_is_written_whole(tmp_path, monkeypatch):
+    real = os.write
+    pieces = []
+    monkeypatch.setattr(os, "write", lambda handle, data: pieces.append(len(data)) or real(handle, bytes(data[:3])))
+    handle = os.open(tmp_path / "file", os.O_WRONLY | os.O_CREAT)
+    try:
+        write._write_all_of(handle, b"0123456789")
+    finally:
+        os.close(handle)
+    monkeypatch.undo()
+    assert (tmp_path / "file").read_bytes() == b"0123456789" and pieces == [10, 7, 4, 1]

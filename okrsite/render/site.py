@@ -139,9 +139,8 @@ class SiteRenderer:
         return text
 
     def latest(self, name: str, key: int, make: Callable[[], T]) -> T:
-        """A value made once per key, of which only the latest is kept (a big one: a cycle's part of okrs.json)."""
-        if not self.keep_parts:
-            return make()
+        """A value made once per key, of which only the latest is kept (a big one: a cycle's part of okrs.json).
+        A one-off build keeps it too: the cycle's okrs.json and the site's are both joined from it."""
         known = self.kept.get(name)
         if known is None or known[0] != key:
             known = self.kept[name] = (key, make())
@@ -287,7 +286,6 @@ class _Plan:
                       tuple(keys.people_line(person) for s in split for person in s.people))
             yield Output(urls.people_index(cycle), combine(keys.frame, listed), partial(render_people_index, cycle, split))
         yield Output(urls.cycle_csv(cycle), keys.cycle, partial(render_csv, cycle, self._csv_rows))
-        yield Output(urls.cycle_export(cycle), keys.cycle, partial(render_json, self.site, self._cycle_json, [cycle]))
         bars = tuple((d.name, d.progress or 0.0) for d in departments(cycle))
         if bars:
             title = f"Departments, {cycle.title}"
@@ -321,6 +319,11 @@ class _Plan:
             yield Output(urls.SCORE_HISTORY, stable_hash(("scores", title, points)),
                          partial(_svg, charts.score_history_chart, title, points))
         yield from self._search_index()
+        # each cycle's okrs.json beside the site's, which is joined from the same parts: next to each other,
+        # a build's worker process that renders one most likely renders the others (see okrsite.parallel)
+        for cycle in site.cycles:
+            yield Output(urls.cycle_export(cycle), self.keys[id(cycle)].cycle,
+                         partial(render_json, site, self._cycle_json, [cycle]))
         yield Output(urls.EXPORT, self._everything(), self._json)
         yield self._feed()
         yield Output(urls.NO_JEKYLL, 0, bytes)
@@ -585,10 +588,14 @@ class _Plan:
 
     def _json(self) -> bytes:
         """okrs.json, from the parts of cycles and owners that did not change since they were last made."""
-        return render_json(self.site, self._cycle_json)
+        data = render_json(self.site, self._cycle_json)
+        if not self.renderer.keep_parts:  # a one-off build: the cycles' files, planned just before, are made
+            for cycle in self.site.cycles:  # (70 MB at 10,000 people, that the rest of the build would hold)
+                self.renderer.kept.pop(_json_part(cycle), None)
+        return data
 
     def _cycle_json(self, cycle: Cycle) -> bytes:
-        return self.renderer.latest(f"okrs.json {cycle.id}", self.keys[id(cycle)].cycle,
+        return self.renderer.latest(_json_part(cycle), self.keys[id(cycle)].cycle,
                                     partial(render_cycle_json, cycle, self._owner_json))
 
     def _owner_json(self, owner: Owner) -> bytes:
@@ -606,6 +613,11 @@ def _listing(group: list[Output]) -> tuple[tuple[str, ...], int]:
     """The pages of a group of outputs, in order, and their hash."""
     pages = tuple(o.path for o in group if o.page)
     return pages, stable_hash(pages)
+
+
+def _json_part(cycle: Cycle) -> str:
+    """The name the renderer keeps a cycle's part of okrs.json by (:meth:`SiteRenderer.latest`)."""
+    return f"okrs.json {cycle.id}"
 
 
 def _cycle_page(name: str) -> Callable[[Cycle], str]:
