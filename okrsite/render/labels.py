@@ -113,7 +113,7 @@ def text_width(text: str, size: float = SIZE) -> float:
 
 Segment = tuple[float, float, float, float]
 _Edges = tuple[float, float, float, float]
-_Span = tuple[float, float, float, float, Segment]  # a segment's extent (left, top, right, bottom) and itself
+_Span = tuple[float, float, float, float, float, float, float, float]  # a segment's extent (left, top, right, bottom), then its ends
 
 
 @dataclass(frozen=True)
@@ -163,15 +163,17 @@ def placed(items: list[Item], plot: _Edges, dots: list[tuple[float, float]], lin
 
 
 def _spans(segments: list[Segment]) -> list[_Span]:
-    """Each segment with its extent, worked out once per chart rather than once per box tried."""
-    return [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), (x0, y0, x1, y1)) for x0, y0, x1, y1 in segments]
+    """Each segment with its extent, worked out once per chart rather than once per box tried (``min``
+    and ``max`` of two, written out: their calls cost more than the comparisons)."""
+    return [(x1 if x1 < x0 else x0, y1 if y1 < y0 else y0, x1 if x1 > x0 else x0, y1 if y1 > y0 else y0, x0, y0, x1, y1)
+            for x0, y0, x1, y1 in segments]
 
 
 def _crossed(box: _Edges, spans: list[_Span]) -> bool:
     """Whether any of the segments of ``spans`` passes through ``box`` (:func:`crosses` of those whose
     extent meets the box: the others cannot)."""
     l, t, r, b = box
-    for L, T, R, B, (x0, y0, x1, y1) in spans:
+    for L, T, R, B, x0, y0, x1, y1 in spans:
         if L <= r and R >= l and T <= b and B >= t and _clips(l, t, r, b, x0, y0, x1, y1):
             return True
     return False
@@ -203,48 +205,33 @@ def _best(item: Item, plot: _Edges, taken: list[_Edges], lines: list[_Span], sof
     crowded = []
     p_left, p_top, p_right, p_bottom = plot
     p_left_in, p_top_in, p_right_in, p_bottom_in = p_left - 1e-6, p_top - 1e-6, p_right + 1e-6, p_bottom + 1e-6
+    above, below = _ABOVE, _BELOW
     for dx, dy, anchor, back in _tried(first, width):
         x, y = item_x + dx, item_y + dy
-        t, b = y - _ABOVE - 1, y + _BELOW + 1
-        if t < p_top_in or b > p_bottom_in:
-            if required:
-                left = x - back - 2
-                right = left + width + 4
-                shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
-                crowded.append((_overlaps(left + shift, t, right + shift, b, taken),
-                                (x + shift, y, anchor, (left + shift, t, right + shift, b))))
-            continue
+        t, b = y - above - 1, y + below + 1
         left = x - back - 2
         right = left + width + 4
-        if left < p_left:
-            shift = p_left - left
-            l, r = left + shift, right + shift
-        elif right > p_right:
-            shift = p_right - right
-            l, r = left + shift, right + shift
-        else:
-            shift, l, r = 0.0, left, right
-        free = l >= p_left_in and r <= p_right_in
-        if free:
+        shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
+        l, r = left + shift, right + shift
+        if not (t < p_top_in or b > p_bottom_in) and l >= p_left_in and r <= p_right_in:
             for L, T, R, B in taken:
                 if l < R and L < r and t < B and T < b:
-                    free = False
                     break
-        if not free:
-            if required:
-                crowded.append((_overlaps(l, t, r, b, taken), (x + shift, y, anchor, (l, t, r, b))))
-            continue
-        box = (l, t, r, b)
-        if _crossed(box, lines):
-            fallback = fallback or (x + shift, y, anchor, box)
-        elif not _crossed(box, soft):
-            return x + shift, y, anchor, box
-        else:
-            softly = softly or (x + shift, y, anchor, box)
+            else:  # free
+                box = (l, t, r, b)
+                if _crossed(box, lines):
+                    fallback = fallback or (x + shift, y, anchor, box)
+                elif not _crossed(box, soft):
+                    return x + shift, y, anchor, box
+                else:
+                    softly = softly or (x + shift, y, anchor, box)
+                continue
+        if required:
+            crowded.append((x + shift, y, anchor, (l, t, r, b)))
     if softly:
         return softly
     if not required:
         return None
     if fallback:
         return fallback
-    return min(crowded, key=lambda pair: pair[0])[1] if crowded else None
+    return min(crowded, key=lambda place: _overlaps(*place[3], taken)) if crowded else None

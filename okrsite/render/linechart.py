@@ -139,8 +139,14 @@ def value_ticks(low: float, high: float, most: int = MAX_TICKS) -> list[float]:
         step = nice * power
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
         if last - first + 1 <= most:
-            return [round(k * step, 10) for k in range(first, last + 1)]
+            return list(_multiples(first, last, step))
     return [low, high]
+
+
+@functools.lru_cache(maxsize=1024)
+def _multiples(first: int, last: int, step: float) -> tuple[float, ...]:
+    """``first`` to ``last`` times ``step``, rounded: the same for the charts of many ranges."""
+    return tuple(round(k * step, 10) for k in range(first, last + 1))
 
 
 def label_offset(prev: float | None, y: float, nxt: float | None) -> tuple[float, float, str]:
@@ -258,12 +264,14 @@ def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names
     values = [v for line in points for _, v in line] + ([pace.start, pace.target] if pace else [])
     low, high = padded_range(values or [0.0])
     ticks = tuple(value_ticks(low, high, Y_TICKS))
-    left, y_axis = _value_axis(ticks, percent_values)
+    left, marks, axis_line = _value_axis(ticks, percent_values)
     xs = [_xs([d for d, _ in line], first, days, left) for line in points]
     ys = [_ys([v for _, v in line], low, high) for line in points]
     parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _BACKGROUND,
              _legend(names, pace.label if pace else None, "" if percent_values else unit),
-             y_axis.format(*[f"{y:.2f}" for y in _ys(ticks, low, high) for y in (y, y + 4)]),
+             '<g class="axis y">',
+             *[f"{before}{y:.2f}{between}{y + 4:.2f}{after}" for y, (before, between, after) in zip(_ys(ticks, low, high), marks)],
+             axis_line,
              _x_axis(start, end, first, days, left)]
     coords = [([f"{x:.2f}" for x in line_x], [f"{y:.2f}" for y in line_y]) for line_x, line_y in zip(xs, ys)]
     parts += [_line(i, line_x, line_y, _SERIES_STROKES[i % 4]) for i, (line_x, line_y) in enumerate(coords)]
@@ -275,8 +283,10 @@ def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names
         parts.append(f'<path class="target" d="M{x1:.2f} {y1 - 6:.2f}l6 6l-6 6l-6 -6z" fill="none" '
                      f'stroke="{GREY}" stroke-width="2"/>')
     for i, (line_x, line_y) in enumerate(coords):
-        dot = _DOT[i % 4]
-        parts += [f'<g class="dots serie-{i}">', *[dot.format(x, y) for x, y in zip(line_x, line_y)], "</g>"]
+        colour = palette.SERIES[i % 4]
+        parts += [f'<g class="dots serie-{i}">',
+                  *[f'<circle class="dot" cx="{x}" cy="{y}" r="4" fill="{colour}" stroke="#fff" stroke-width="2"/>'
+                    for x, y in zip(line_x, line_y)], "</g>"]
     labels = chart_labels(xs, ys, texts,
                           (ends[2], ends[3], "Target " + target_text, pace.target >= pace.start) if ends else None,
                           ends, (left, TOP - 6, RIGHT, BOTTOM - 2))
@@ -287,8 +297,6 @@ def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names
 _BACKGROUND = f'{_STYLE}<rect class="bg" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>'
 _SERIES_STROKES = [f'stroke="{colour}" stroke-width="3"' for colour in palette.SERIES[:4]]
 _PACE_STROKE = f'stroke="{GREY}" stroke-width="2" stroke-dasharray="7 5"'
-_DOT = [f'<circle class="dot" cx="{{}}" cy="{{}}" r="4" fill="{colour}" stroke="#fff" stroke-width="2"/>'
-        for colour in palette.SERIES[:4]]
 
 
 def plot_box(left: float = LEFT) -> Box:
@@ -375,16 +383,16 @@ def _line(index: int, xs: list[str], ys: list[str], stroke: str, kind: str = "")
 
 
 @functools.lru_cache(maxsize=1024)
-def _value_axis(ticks: tuple[float, ...], percent_values: bool) -> tuple[float, str]:
-    """Where the plot starts (the ticks' texts at its left), and the value axis with a ``{}`` for the y of
-    each tick and of its text, in that order: the same for the charts of many ranges (a few dozen tick
-    sets for thousands of charts), so made once for them."""
+def _value_axis(ticks: tuple[float, ...], percent_values: bool) -> tuple[float, list[tuple[str, str, str]], str]:
+    """Where the plot starts (the ticks' texts at its left), and the value axis in pieces: for each tick
+    what comes before its y, between it and its text's y, and after; then the axis' line. The same for
+    the charts of many ranges (a few dozen tick sets for thousands of charts), so made once for them."""
     texts = [percent(v) if percent_values else format_number(v, places=2) for v in ticks]
     left = min(max(LEFT, 12 + max((text_width(text) for text in texts), default=0)), WIDTH / 3)
-    marks = [f'<path class="guide line" d="M{left:.1f} {{}}H{RIGHT}" stroke="{GUIDE}"/>'
-             f'<text class="major" x="{left - 6:.1f}" y="{{}}" text-anchor="end" fill="{STRONG}">'
-             + escape(text).replace("{", "{{").replace("}", "}}") + "</text>" for text in texts]
-    return left, "".join(['<g class="axis y">', *marks, f'<path class="line" d="M{left:.2f} {TOP}V{BOTTOM}" stroke="{STRONG}"/></g>'])
+    before = f'<path class="guide line" d="M{left:.1f} '
+    between = f'H{RIGHT}" stroke="{GUIDE}"/><text class="major" x="{left - 6:.1f}" y="'
+    marks = [(before, between, f'" text-anchor="end" fill="{STRONG}">{escape(text)}</text>') for text in texts]
+    return left, marks, f'<path class="line" d="M{left:.2f} {TOP}V{BOTTOM}" stroke="{STRONG}"/></g>'
 
 
 def _ys(values: Sequence[float], low: float, high: float) -> list[float]:
