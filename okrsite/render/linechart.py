@@ -353,7 +353,10 @@ def _drawing_order(label: _Placed) -> tuple[bool, float]:
 def _text(label: _Placed) -> str:
     x, y, anchor, text, kind = label
     return (f'<text class="{kind}" x="{x:.2f}" y="{y:.2f}" text-anchor="{anchor}" font-weight="600" fill="{TEXT}" '
-            f'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{escape(text)}</text>')
+            f'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{_label_text(text)}</text>')
+
+
+_label_text = functools.lru_cache(maxsize=4096)(escape)  # a few thousand values, written on many charts
 
 
 @functools.lru_cache(maxsize=256)
