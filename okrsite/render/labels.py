@@ -151,9 +151,10 @@ def placed(items: list[Item], plot: _Edges, dots: list[tuple[float, float]], lin
     of each item placed, None for one left out."""
     boxes = taken + [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y in dots]
     hard, softer = _spans(lines), _spans(soft)
+    inside = (plot[0] - 1e-6, plot[1] - 1e-6, plot[2] + 1e-6, plot[3] + 1e-6)  # a box moved to an edge may end a rounding error beyond it
     found: list[tuple[float, float, str] | None] = []
     for item in items:
-        best = _best(item, plot, boxes, hard, softer)
+        best = _best(item, plot, inside, boxes, hard, softer)
         if best is None:
             found.append(None)
         else:
@@ -169,10 +170,9 @@ def _spans(segments: list[Segment]) -> list[_Span]:
             for x0, y0, x1, y1 in segments]
 
 
-def _crossed(box: _Edges, spans: list[_Span]) -> bool:
-    """Whether any of the segments of ``spans`` passes through ``box`` (:func:`crosses` of those whose
-    extent meets the box: the others cannot)."""
-    l, t, r, b = box
+def _crossed(l: float, t: float, r: float, b: float, spans: list[_Span]) -> bool:
+    """Whether any of the segments of ``spans`` passes through the box ``l, t, r, b`` (:func:`crosses` of
+    those whose extent meets the box: the others cannot)."""
     for L, T, R, B, x0, y0, x1, y1 in spans:
         if L <= r and R >= l and T <= b and B >= t and _clips(l, t, r, b, x0, y0, x1, y1):
             return True
@@ -195,7 +195,7 @@ def _overlaps(l: float, t: float, r: float, b: float, boxes: list[_Edges]) -> in
 _ABOVE, _BELOW = ASCENT * SIZE, DESCENT * SIZE  # how far a label's text reaches above and below its baseline
 
 
-def _best(item: Item, plot: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
+def _best(item: Item, plot: _Edges, inside: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
     """``(x, y, anchor, box)`` of the first place around ``item`` that is inside, free and clear of
     all lines; else of the first free one clear of the hard ones; else, if ``item`` is required, of
     the first free one, or of the one overlapping the fewest boxes; else None."""
@@ -203,8 +203,8 @@ def _best(item: Item, plot: _Edges, taken: list[_Edges], lines: list[_Span], sof
     width = len(text) * CHAR_WIDTH * SIZE  # text_width(text)
     fallback = softly = None
     crowded = []
-    p_left, p_top, p_right, p_bottom = plot
-    p_left_in, p_top_in, p_right_in, p_bottom_in = p_left - 1e-6, p_top - 1e-6, p_right + 1e-6, p_bottom + 1e-6
+    p_left, _, p_right, _ = plot
+    p_left_in, p_top_in, p_right_in, p_bottom_in = inside
     above, below = _ABOVE, _BELOW
     for dx, dy, anchor, back in _tried(first, width):
         x, y = item_x + dx, item_y + dy
@@ -218,13 +218,12 @@ def _best(item: Item, plot: _Edges, taken: list[_Edges], lines: list[_Span], sof
                 if l < R and L < r and t < B and T < b:
                     break
             else:  # free
-                box = (l, t, r, b)
-                if _crossed(box, lines):
-                    fallback = fallback or (x + shift, y, anchor, box)
-                elif not _crossed(box, soft):
-                    return x + shift, y, anchor, box
+                if _crossed(l, t, r, b, lines):
+                    fallback = fallback or (x + shift, y, anchor, (l, t, r, b))
+                elif not _crossed(l, t, r, b, soft):
+                    return x + shift, y, anchor, (l, t, r, b)
                 else:
-                    softly = softly or (x + shift, y, anchor, box)
+                    softly = softly or (x + shift, y, anchor, (l, t, r, b))
                 continue
         if required:
             crowded.append((x + shift, y, anchor, (l, t, r, b)))
