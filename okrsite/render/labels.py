@@ -113,7 +113,8 @@ def text_width(text: str, size: float = SIZE) -> float:
 
 Segment = tuple[float, float, float, float]
 _Edges = tuple[float, float, float, float]
-_Span = tuple[float, float, float, float, float, float, float, float]  # a segment's extent (left, top, right, bottom), then its ends
+# a segment's extent (left, top, right, bottom), then its ends
+_Span = tuple[float, float, float, float, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def placed(items: list[Item], plot: _Edges, dots: list[tuple[float, float]], lin
     of each item placed, None for one left out."""
     boxes = taken + [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y in dots]
     hard, softer = _spans(lines), _spans(soft)
-    inside = (plot[0] - 1e-6, plot[1] - 1e-6, plot[2] + 1e-6, plot[3] + 1e-6)  # a box moved to an edge may end a rounding error beyond it
+    # the plot a rounding error wider: a box moved to an edge may end that far beyond it
+    inside = (plot[0] - 1e-6, plot[1] - 1e-6, plot[2] + 1e-6, plot[3] + 1e-6)
     found: list[tuple[float, float, str] | None] = []
     for item in items:
         best = _best(item, plot, inside, boxes, hard, softer)

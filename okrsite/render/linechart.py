@@ -269,10 +269,7 @@ def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names
     ys = [_ys([v for _, v in line], low, high) for line in points]
     parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _BACKGROUND,
              _legend(names, pace.label if pace else None, "" if percent_values else unit),
-             '<g class="axis y">',
-             *[f"{before}{y:.2f}{between}{y + 4:.2f}{after}" for y, (before, between, after) in zip(_ys(ticks, low, high), marks)],
-             axis_line,
-             _x_axis(start, end, first, days, left)]
+             _y_axis(marks, _ys(ticks, low, high), axis_line), _x_axis(start, end, first, days, left)]
     coords = [([f"{x:.2f}" for x in line_x], [f"{y:.2f}" for y in line_y]) for line_x, line_y in zip(xs, ys)]
     parts += [_line(i, line_x, line_y, _SERIES_STROKES[i % 4]) for i, (line_x, line_y) in enumerate(coords)]
     ends = None
@@ -282,11 +279,7 @@ def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names
         parts.append(_line(len(points), [f"{x0:.2f}", f"{x1:.2f}"], [f"{y0:.2f}", f"{y1:.2f}"], _PACE_STROKE, " pace"))
         parts.append(f'<path class="target" d="M{x1:.2f} {y1 - 6:.2f}l6 6l-6 6l-6 -6z" fill="none" '
                      f'stroke="{GREY}" stroke-width="2"/>')
-    for i, (line_x, line_y) in enumerate(coords):
-        colour = palette.SERIES[i % 4]
-        parts += [f'<g class="dots serie-{i}">',
-                  *[f'<circle class="dot" cx="{x}" cy="{y}" r="4" fill="{colour}" stroke="#fff" stroke-width="2"/>'
-                    for x, y in zip(line_x, line_y)], "</g>"]
+    parts += [_dots(i, line_x, line_y) for i, (line_x, line_y) in enumerate(coords)]
     labels = chart_labels(xs, ys, texts,
                           (ends[2], ends[3], "Target " + target_text, pace.target >= pace.start) if ends else None,
                           ends, (left, TOP - 6, RIGHT, BOTTOM - 2))
@@ -385,16 +378,30 @@ def _line(index: int, xs: list[str], ys: list[str], stroke: str, kind: str = "")
             'stroke-linejoin="round" stroke-linecap="round"/></g>')
 
 
+def _dots(index: int, xs: list[str], ys: list[str]) -> str:
+    """The dots of series ``index`` at ``xs``, ``ys`` (as written)."""
+    colour = palette.SERIES[index % 4]
+    return "".join([f'<g class="dots serie-{index}">',
+                    *[f'<circle class="dot" cx="{x}" cy="{y}" r="4" fill="{colour}" stroke="#fff" stroke-width="2"/>'
+                      for x, y in zip(xs, ys)], "</g>"])
+
+
+def _y_axis(marks: tuple[tuple[str, str, str], ...], ys: list[float], line: str) -> str:
+    """The value axis: the ``marks`` of :func:`_value_axis` at their ticks' ``ys``, then its ``line``."""
+    return "".join(['<g class="axis y">', *[f"{before}{y:.2f}{between}{y + 4:.2f}{after}"
+                                            for y, (before, between, after) in zip(ys, marks)], line])
+
+
 @functools.lru_cache(maxsize=1024)
-def _value_axis(ticks: tuple[float, ...], percent_values: bool) -> tuple[float, list[tuple[str, str, str]], str]:
-    """Where the plot starts (the ticks' texts at its left), and the value axis in pieces: for each tick
-    what comes before its y, between it and its text's y, and after; then the axis' line. The same for
-    the charts of many ranges (a few dozen tick sets for thousands of charts), so made once for them."""
+def _value_axis(ticks: tuple[float, ...], percent_values: bool) -> tuple[float, tuple[tuple[str, str, str], ...], str]:
+    """Where the plot starts (the ticks' texts at its left), and the value axis in pieces (:func:`_y_axis`):
+    for each tick what comes before its y, between it and its text's y, and after; then the axis' line.
+    The same for the charts of many ranges (80 tick sets for 12,312 charts), so made once for them."""
     texts = [percent(v) if percent_values else format_number(v, places=2) for v in ticks]
     left = min(max(LEFT, 12 + max((text_width(text) for text in texts), default=0)), WIDTH / 3)
     before = f'<path class="guide line" d="M{left:.1f} '
     between = f'H{RIGHT}" stroke="{GUIDE}"/><text class="major" x="{left - 6:.1f}" y="'
-    marks = [(before, between, f'" text-anchor="end" fill="{STRONG}">{escape(text)}</text>') for text in texts]
+    marks = tuple((before, between, f'" text-anchor="end" fill="{STRONG}">{escape(text)}</text>') for text in texts)
     return left, marks, f'<path class="line" d="M{left:.2f} {TOP}V{BOTTOM}" stroke="{STRONG}"/></g>'
 
 
