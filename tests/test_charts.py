@@ -421,3 +421,17 @@ def test_value_axis_writes_each_charts_own_kind_of_values_whatever_came_before(p
     drawn = dict(zip(kinds, [axis(kind) for kind in kinds]))
     assert drawn[True] == (["0 %", "25 %", "50 %", "75 %", "100 %"], "M49.20 32.0V182.0")  # 12 + 5 characters
     assert drawn[False] == (["0", "0.25", "0.5", "0.75", "1"], "M41.76 32.0V182.0")  # 12 + 4 characters
+
+
+def test_checkin_values_are_written_as_written_whatever_chart_came_before():
+    """A value's text is remembered per process: 9.0 and 9.00 are one number written two ways, and
+    -0.0 as written equals 0.0."""
+    def said(value: float) -> str:
+        svg = checkin_chart("C", D(2026, 10, 1), D(2026, 12, 31), 0, 10, [(D(2026, 10, 15), value)], "points")
+        root = parse(svg)
+        assert root.find(f"{SVG}desc").text.endswith(f"Check-ins: Oct 15: {value_labels(root)[-1]}.")
+        return value_labels(root)[-1]
+
+    values = [Written(9.0, 1), Written(9.0, 2), 9.0, Written(-0.0, 1), Written(0.0, 1), -0.0]
+    assert [said(value) for value in values] == ["9.0 points", "9.00 points", "9 points", "-0.0 points",
+                                                 "0.0 points", "0 points"]

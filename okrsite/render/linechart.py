@@ -220,9 +220,9 @@ def checkin_chart(
     """
     start = day_of(start)
     checks = sorted([(day_of(day), value) for day, value in checkins], key=_day)
-    texts = [format_number(value, unit, 2) for _, value in checks]  # the check-ins' labels too
+    texts = [_value_text(value, unit) for _, value in checks]  # the check-ins' labels too
     said = "; ".join([f"{_short_date(day)}: {text}" for (day, _), text in zip(checks, texts)])
-    start_text, target_text = format_number(start_value, unit, 2), format_number(target_value, unit, 2)
+    start_text, target_text = _value_text(start_value, unit), _value_text(target_value, unit)
     desc = (f"{title}. From {start_text} on {_short_date(start)} to a target of {target_text} "
             f"by {_short_date(day_of(end))}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
     at = bisect.bisect_left(checks, start, key=_day)  # the start point goes before same-day check-ins
@@ -233,6 +233,20 @@ def checkin_chart(
 
 
 _day = operator.itemgetter(0)  # a point's day
+
+
+def _value_text(value: float, unit: str) -> str:
+    """A value as its chart writes it (:func:`format_number` to 2 places), remembered per process: the
+    values of thousands of charts are a few thousand. A number the user wrote (``9.0``, ``9.00``) is
+    remembered with its places, and zero not at all (``-0.0`` as written equals ``0.0``)."""
+    if not value:
+        return format_number(value, unit, 2)
+    return _remembered_text(value, getattr(value, "places", None), unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_text(value: float, places: int | None, unit: str) -> str:
+    return format_number(value, unit, 2)
 _short_date = functools.lru_cache(maxsize=1024)(short_date)  # a few hundred days for thousands of charts
 
 
@@ -247,7 +261,7 @@ def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, 
     Series take the colours of :data:`palette.SERIES` in order, up to four.
     """
     def label(value: float) -> str:
-        return percent(value) if percent_values else format_number(value, unit, places=2)
+        return percent(value) if percent_values else _value_text(value, unit)
 
     points = [sorted([(day_of(d), v) for d, v in s.points], key=_day) for s in series]
     return _draw(title, desc, day_of(start), day_of(end), tuple(s.label for s in series), points,
