@@ -416,3 +416,34 @@ def test_line_chart_legend_stays_inside_with_long_names():
     keys = [r for r in root.iter(f"{SVG}rect") if r.get("class", "").startswith("key-")]
     assert len(keys) == 4 and all(0 <= float(r.get("x")) for r in keys)
     assert "%" not in [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "title unit"]  # fractions: no unit title
+
+
+@pytest.mark.parametrize("percent_first", [True, False])
+def test_value_axis_writes_each_charts_own_kind_of_values_whatever_came_before(percent_first):
+    """The value axis is made once per tick set and kind of values: fractions as percentages and
+    plain numbers share the tick set 0, 0.25 .. 1, not its texts nor the room they take."""
+    def axis(percent_values: bool) -> tuple[list[str], str]:
+        root = parse(line_chart("P", "D.", D(2026, 10, 1), D(2026, 12, 31),
+                                [Series("A", [(D(2026, 10, 15), 0.2), (D(2026, 11, 1), 0.9)])], Pace(0.0, 1.0),
+                                percent_values=percent_values))
+        y_axis = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "axis y")
+        return [t.text for t in y_axis.iter(f"{SVG}text")], y_axis.findall(f"{SVG}path")[-1].get("d")
+
+    kinds = [True, False] if percent_first else [False, True]
+    drawn = dict(zip(kinds, [axis(kind) for kind in kinds]))
+    assert drawn[True] == (["0 %", "25 %", "50 %", "75 %", "100 %"], "M49.20 32.0V182.0")  # 12 + 5 characters
+    assert drawn[False] == (["0", "0.25", "0.5", "0.75", "1"], "M41.76 32.0V182.0")  # 12 + 4 characters
+
+
+def test_checkin_values_are_written_as_written_whatever_chart_came_before():
+    """A value's text is remembered per process: 9.0 and 9.00 are one number written two ways, and
+    -0.0 as written equals 0.0."""
+    def said(value: float) -> str:
+        svg = checkin_chart("C", D(2026, 10, 1), D(2026, 12, 31), 0, 10, [(D(2026, 10, 15), value)], "points")
+        root = parse(svg)
+        assert root.find(f"{SVG}desc").text.endswith(f"Check-ins: Oct 15: {value_labels(root)[-1]}.")
+        return value_labels(root)[-1]
+
+    values = [Written(9.0, 1), Written(9.0, 2), 9.0, Written(-0.0, 1), Written(0.0, 1), -0.0]
+    assert [said(value) for value in values] == ["9.0 points", "9.00 points", "9 points", "-0.0 points",
+                                                 "0.0 points", "0 points"]

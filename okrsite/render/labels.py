@@ -113,7 +113,8 @@ def text_width(text: str, size: float = SIZE) -> float:
 
 Segment = tuple[float, float, float, float]
 _Edges = tuple[float, float, float, float]
-_Span = tuple[float, float, float, float, Segment]  # a segment's extent (left, top, right, bottom) and itself
+# a segment's extent (left, top, right, bottom), then its ends
+_Span = tuple[float, float, float, float, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,11 @@ def placed(items: list[Item], plot: _Edges, dots: list[tuple[float, float]], lin
     of each item placed, None for one left out."""
     boxes = taken + [(x - DOT, y - DOT, x + DOT, y + DOT) for x, y in dots]
     hard, softer = _spans(lines), _spans(soft)
+    # the plot a rounding error wider: a box moved to an edge may end that far beyond it
+    inside = (plot[0] - 1e-6, plot[1] - 1e-6, plot[2] + 1e-6, plot[3] + 1e-6)
     found: list[tuple[float, float, str] | None] = []
     for item in items:
-        best = _best(item, plot, boxes, hard, softer)
+        best = _best(item, plot, inside, boxes, hard, softer)
         if best is None:
             found.append(None)
         else:
@@ -163,15 +166,16 @@ def placed(items: list[Item], plot: _Edges, dots: list[tuple[float, float]], lin
 
 
 def _spans(segments: list[Segment]) -> list[_Span]:
-    """Each segment with its extent, worked out once per chart rather than once per box tried."""
-    return [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), (x0, y0, x1, y1)) for x0, y0, x1, y1 in segments]
+    """Each segment with its extent, worked out once per chart rather than once per box tried (``min``
+    and ``max`` of two, written out: their calls cost more than the comparisons)."""
+    return [(x1 if x1 < x0 else x0, y1 if y1 < y0 else y0, x1 if x1 > x0 else x0, y1 if y1 > y0 else y0, x0, y0, x1, y1)
+            for x0, y0, x1, y1 in segments]
 
 
-def _crossed(box: _Edges, spans: list[_Span]) -> bool:
-    """Whether any of the segments of ``spans`` passes through ``box`` (:func:`crosses` of those whose
-    extent meets the box: the others cannot)."""
-    l, t, r, b = box
-    for L, T, R, B, (x0, y0, x1, y1) in spans:
+def _crossed(l: float, t: float, r: float, b: float, spans: list[_Span]) -> bool:
+    """Whether any of the segments of ``spans`` passes through the box ``l, t, r, b`` (:func:`crosses` of
+    those whose extent meets the box: the others cannot)."""
+    for L, T, R, B, x0, y0, x1, y1 in spans:
         if L <= r and R >= l and T <= b and B >= t and _clips(l, t, r, b, x0, y0, x1, y1):
             return True
     return False
@@ -193,7 +197,7 @@ def _overlaps(l: float, t: float, r: float, b: float, boxes: list[_Edges]) -> in
 _ABOVE, _BELOW = ASCENT * SIZE, DESCENT * SIZE  # how far a label's text reaches above and below its baseline
 
 
-def _best(item: Item, plot: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
+def _best(item: Item, plot: _Edges, inside: _Edges, taken: list[_Edges], lines: list[_Span], soft: list[_Span]):
     """``(x, y, anchor, box)`` of the first place around ``item`` that is inside, free and clear of
     all lines; else of the first free one clear of the hard ones; else, if ``item`` is required, of
     the first free one, or of the one overlapping the fewest boxes; else None."""
@@ -201,50 +205,34 @@ def _best(item: Item, plot: _Edges, taken: list[_Edges], lines: list[_Span], sof
     width = len(text) * CHAR_WIDTH * SIZE  # text_width(text)
     fallback = softly = None
     crowded = []
-    p_left, p_top, p_right, p_bottom = plot
-    p_left_in, p_top_in, p_right_in, p_bottom_in = p_left - 1e-6, p_top - 1e-6, p_right + 1e-6, p_bottom + 1e-6
+    p_left, _, p_right, _ = plot
+    p_left_in, p_top_in, p_right_in, p_bottom_in = inside
+    above, below = _ABOVE, _BELOW
     for dx, dy, anchor, back in _tried(first, width):
         x, y = item_x + dx, item_y + dy
-        t, b = y - _ABOVE - 1, y + _BELOW + 1
-        if t < p_top_in or b > p_bottom_in:
-            if required:
-                left = x - back - 2
-                right = left + width + 4
-                shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
-                crowded.append((_overlaps(left + shift, t, right + shift, b, taken),
-                                (x + shift, y, anchor, (left + shift, t, right + shift, b))))
-            continue
+        t, b = y - above - 1, y + below + 1
         left = x - back - 2
         right = left + width + 4
-        if left < p_left:
-            shift = p_left - left
-            l, r = left + shift, right + shift
-        elif right > p_right:
-            shift = p_right - right
-            l, r = left + shift, right + shift
-        else:
-            shift, l, r = 0.0, left, right
-        free = l >= p_left_in and r <= p_right_in
-        if free:
+        shift = p_left - left if left < p_left else p_right - right if right > p_right else 0.0
+        l, r = left + shift, right + shift
+        if not (t < p_top_in or b > p_bottom_in) and l >= p_left_in and r <= p_right_in:
             for L, T, R, B in taken:
                 if l < R and L < r and t < B and T < b:
-                    free = False
                     break
-        if not free:
-            if required:
-                crowded.append((_overlaps(l, t, r, b, taken), (x + shift, y, anchor, (l, t, r, b))))
-            continue
-        box = (l, t, r, b)
-        if _crossed(box, lines):
-            fallback = fallback or (x + shift, y, anchor, box)
-        elif not _crossed(box, soft):
-            return x + shift, y, anchor, box
-        else:
-            softly = softly or (x + shift, y, anchor, box)
+            else:  # free
+                if _crossed(l, t, r, b, lines):
+                    fallback = fallback or (x + shift, y, anchor, (l, t, r, b))
+                elif not _crossed(l, t, r, b, soft):
+                    return x + shift, y, anchor, (l, t, r, b)
+                else:
+                    softly = softly or (x + shift, y, anchor, (l, t, r, b))
+                continue
+        if required:
+            crowded.append((x + shift, y, anchor, (l, t, r, b)))
     if softly:
         return softly
     if not required:
         return None
     if fallback:
         return fallback
-    return min(crowded, key=lambda pair: pair[0])[1] if crowded else None
+    return min(crowded, key=lambda place: _overlaps(*place[3], taken)) if crowded else None

@@ -18,10 +18,12 @@ The drawing helpers (:func:`padded_range`, :func:`label_offset`) are shared with
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import html
 import math
+import operator
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -137,8 +139,14 @@ def value_ticks(low: float, high: float, most: int = MAX_TICKS) -> list[float]:
         step = nice * power
         first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
         if last - first + 1 <= most:
-            return [round(k * step, 10) for k in range(first, last + 1)]
+            return list(_multiples(first, last, step))
     return [low, high]
+
+
+@functools.lru_cache(maxsize=1024)
+def _multiples(first: int, last: int, step: float) -> tuple[float, ...]:
+    """``first`` to ``last`` times ``step``, rounded: the same for the charts of many ranges."""
+    return tuple(round(k * step, 10) for k in range(first, last + 1))
 
 
 def label_offset(prev: float | None, y: float, nxt: float | None) -> tuple[float, float, str]:
@@ -211,21 +219,35 @@ def checkin_chart(
     (``target_value < start_value``) and for no check-ins at all.
     """
     start = day_of(start)
-    checks = sorted(((day_of(day), value) for day, value in checkins), key=lambda point: point[0])
+    checks = sorted([(day_of(day), value) for day, value in checkins], key=_day)
+    texts = [_value_text(value, unit) for _, value in checks]  # the check-ins' labels too
+    said = "; ".join([f"{_short_date(day)}: {text}" for (day, _), text in zip(checks, texts)])
+    start_text, target_text = _value_text(start_value, unit), _value_text(target_value, unit)
+    desc = (f"{title}. From {start_text} on {_short_date(start)} to a target of {target_text} "
+            f"by {_short_date(day_of(end))}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
+    at = bisect.bisect_left(checks, start, key=_day)  # the start point goes before same-day check-ins
+    checks.insert(at, (start, start_value))
+    texts.insert(at, start_text)
+    return _draw(title, desc, start, day_of(end), ("Actual",), [checks], [texts], Pace(start_value, target_value),
+                 target_text, unit)
 
-    def fmt(value: float) -> str:
-        return format_number(value, unit, places=2)
 
-    texts = [fmt(v) for _, v in checks]  # the check-ins' labels too
-    said = "; ".join(f"{short_date(d)}: {text}" for (d, _), text in zip(checks, texts))
-    start_text, target_text = fmt(start_value), fmt(target_value)
-    desc = (f"{title}. From {start_text} on {short_date(start)} to a target of {target_text} "
-            f"by {short_date(day_of(end))}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
-    # sorted() is stable: the start point stays before same-day check-ins
-    actual = sorted([(start, start_value, start_text), *((d, v, text) for (d, v), text in zip(checks, texts))],
-                    key=lambda point: point[0])
-    return _draw(title, desc, start, day_of(end), ("Actual",), [[(d, v) for d, v, _ in actual]],
-                 [[text for _, _, text in actual]], Pace(start_value, target_value), target_text, unit)
+_day = operator.itemgetter(0)  # a point's day
+
+
+def _value_text(value: float, unit: str) -> str:
+    """A value as its chart writes it (:func:`format_number` to 2 places), remembered per process: the
+    values of thousands of charts are a few thousand. A number the user wrote (``9.0``, ``9.00``) is
+    remembered with its places, and zero not at all (``-0.0`` as written equals ``0.0``)."""
+    if not value:
+        return format_number(value, unit, 2)
+    return _remembered_text(value, getattr(value, "places", None), unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_text(value: float, places: int | None, unit: str) -> str:
+    return format_number(value, unit, 2)
+_short_date = functools.lru_cache(maxsize=1024)(short_date)  # a few hundred days for thousands of charts
 
 
 def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, series: Sequence[Series],
@@ -239,9 +261,9 @@ def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, 
     Series take the colours of :data:`palette.SERIES` in order, up to four.
     """
     def label(value: float) -> str:
-        return percent(value) if percent_values else format_number(value, unit, places=2)
+        return percent(value) if percent_values else _value_text(value, unit)
 
-    points = [sorted(((day_of(d), v) for d, v in s.points), key=lambda point: point[0]) for s in series]
+    points = [sorted([(day_of(d), v) for d, v in s.points], key=_day) for s in series]
     return _draw(title, desc, day_of(start), day_of(end), tuple(s.label for s in series), points,
                  [[label(v) for _, v in line] for line in points], pace, label(pace.target) if pace else "", unit,
                  percent_values)
@@ -251,39 +273,37 @@ def _draw(title: str, desc: str, start: datetime.date, end: datetime.date, names
           points: list[list[tuple[datetime.date, float]]], texts: list[list[str]], pace: Pace | None,
           target_text: str, unit: str, percent_values: bool = False) -> str:
     """:func:`line_chart` of series ``names`` whose ``points`` are sorted by day and labelled ``texts``."""
-    days_shown = [d for line in points for d, _ in line]
-    first, last = min([start, *days_shown]), max([end, *days_shown])
-    days = max((last - first).days, 1)
+    first = min([start, *(line[0][0] for line in points if line)])
+    days = max((max([end, *(line[-1][0] for line in points if line)]) - first).days, 1)
     values = [v for line in points for _, v in line] + ([pace.start, pace.target] if pace else [])
     low, high = padded_range(values or [0.0])
-
-    def y_of(value: float) -> float:
-        return BOTTOM - share(value, low, high) * (BOTTOM - TOP)
-
-    ticks = [(y_of(v), percent(v) if percent_values else format_number(v, places=2)) for v in value_ticks(low, high, Y_TICKS)]
-    left = min(max(LEFT, 12 + max((text_width(text) for _, text in ticks), default=0)), WIDTH / 3)
-    xs = [[_x(d, first, days, left) for d, _ in line] for line in points]
-    ys = [[y_of(v) for _, v in line] for line in points]
-    ends = (_x(start, first, days, left), y_of(pace.start), _x(end, first, days, left), y_of(pace.target)) if pace else None
-    parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _STYLE,
-             f'<rect class="bg" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
-             _legend(names, pace.label if pace else None, "" if percent_values else unit), _y_axis(ticks, left),
-             _x_axis(start, end, first, days, left)]
-    parts += [_line(i, xs[i], ys[i], f'stroke="{palette.SERIES[i % 4]}" stroke-width="3"') for i in range(len(points))]
-    if ends:
-        parts.append(_line(len(points), [ends[0], ends[2]], [ends[1], ends[3]],
-                           f'stroke="{GREY}" stroke-width="2" stroke-dasharray="7 5"', "pace"))
-        parts.append(f'<path class="target" d="M{ends[2]:.2f} {ends[3] - 6:.2f}l6 6l-6 6l-6 -6z" fill="none" '
+    ticks = tuple(value_ticks(low, high, Y_TICKS))
+    left, marks, axis_line = _value_axis(ticks, percent_values)
+    xs = [_xs([d for d, _ in line], first, days, left) for line in points]
+    ys = [_ys([v for _, v in line], low, high) for line in points]
+    parts = [_HEAD, f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>", _BACKGROUND,
+             _legend(names, pace.label if pace else None, "" if percent_values else unit),
+             _y_axis(marks, _ys(ticks, low, high), axis_line), _x_axis(start, end, first, days, left)]
+    coords = [([f"{x:.2f}" for x in line_x], [f"{y:.2f}" for y in line_y]) for line_x, line_y in zip(xs, ys)]
+    parts += [_line(i, line_x, line_y, _SERIES_STROKES[i % 4]) for i, (line_x, line_y) in enumerate(coords)]
+    ends = None
+    if pace:
+        (x0, x1), (y0, y1) = _xs([start, end], first, days, left), _ys([pace.start, pace.target], low, high)
+        ends = (x0, y0, x1, y1)
+        parts.append(_line(len(points), [f"{x0:.2f}", f"{x1:.2f}"], [f"{y0:.2f}", f"{y1:.2f}"], _PACE_STROKE, " pace"))
+        parts.append(f'<path class="target" d="M{x1:.2f} {y1 - 6:.2f}l6 6l-6 6l-6 -6z" fill="none" '
                      f'stroke="{GREY}" stroke-width="2"/>')
-    for i in range(len(points)):
-        parts += [f'<g class="dots serie-{i}">',
-                  *(f'<circle class="dot" cx="{x:.2f}" cy="{y:.2f}" r="4" fill="{palette.SERIES[i % 4]}" '
-                    'stroke="#fff" stroke-width="2"/>' for x, y in zip(xs[i], ys[i])), "</g>"]
+    parts += [_dots(i, line_x, line_y) for i, (line_x, line_y) in enumerate(coords)]
     labels = chart_labels(xs, ys, texts,
                           (ends[2], ends[3], "Target " + target_text, pace.target >= pace.start) if ends else None,
                           ends, (left, TOP - 6, RIGHT, BOTTOM - 2))
-    parts += ['<g class="text-overlay">', *(_text(item) for item in labels), "</g></svg>\n"]
+    parts += ['<g class="text-overlay">', *[_text(item) for item in labels], "</g></svg>\n"]
     return "".join(parts)
+
+
+_BACKGROUND = f'{_STYLE}<rect class="bg" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>'
+_SERIES_STROKES = [f'stroke="{colour}" stroke-width="3"' for colour in palette.SERIES[:4]]
+_PACE_STROKE = f'stroke="{GREY}" stroke-width="2" stroke-dasharray="7 5"'
 
 
 def plot_box(left: float = LEFT) -> Box:
@@ -340,7 +360,10 @@ def _drawing_order(label: _Placed) -> tuple[bool, float]:
 def _text(label: _Placed) -> str:
     x, y, anchor, text, kind = label
     return (f'<text class="{kind}" x="{x:.2f}" y="{y:.2f}" text-anchor="{anchor}" font-weight="600" fill="{TEXT}" '
-            f'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{escape(text)}</text>')
+            f'stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{_label_text(text)}</text>')
+
+
+_label_text = functools.lru_cache(maxsize=4096)(escape)  # a few thousand values, written on many charts
 
 
 @functools.lru_cache(maxsize=256)
@@ -362,34 +385,60 @@ def _legend(names: tuple[str, ...], pace: str | None, unit: str) -> str:
     return "".join(parts) + "</g>"
 
 
-def _line(index: int, xs: list[float], ys: list[float], stroke: str, kind: str = "") -> str:
-    path = "M" + " L".join([f"{x:.2f} {y:.2f}" for x, y in zip(xs, ys)]) if xs else ""
-    return (f'<g class="series serie-{index}{" " + kind if kind else ""}"><path d="{path}" fill="none" {stroke} '
+def _line(index: int, xs: list[str], ys: list[str], stroke: str, kind: str = "") -> str:
+    """The path through the points at ``xs``, ``ys`` (as written)."""
+    path = "M" + " L".join([f"{x} {y}" for x, y in zip(xs, ys)]) if xs else ""
+    return (f'<g class="series serie-{index}{kind}"><path d="{path}" fill="none" {stroke} '
             'stroke-linejoin="round" stroke-linecap="round"/></g>')
 
 
-def _y_axis(ticks: list[tuple[float, str]], left: float) -> str:
-    """The value axis: ``ticks`` are ``(y, text)`` pairs."""
-    parts = ['<g class="axis y">']
-    for y, text in ticks:
-        parts.append(f'<path class="guide line" d="M{left:.1f} {y:.2f}H{RIGHT}" stroke="{GUIDE}"/>'
-                     f'<text class="major" x="{left - 6:.1f}" y="{y + 4:.2f}" text-anchor="end" fill="{STRONG}">'
-                     f"{escape(text)}</text>")
-    parts.append(f'<path class="line" d="M{left:.2f} {TOP}V{BOTTOM}" stroke="{STRONG}"/>')
-    return "".join(parts) + "</g>"
+def _dots(index: int, xs: list[str], ys: list[str]) -> str:
+    """The dots of series ``index`` at ``xs``, ``ys`` (as written)."""
+    colour = palette.SERIES[index % 4]
+    return "".join([f'<g class="dots serie-{index}">',
+                    *[f'<circle class="dot" cx="{x}" cy="{y}" r="4" fill="{colour}" stroke="#fff" stroke-width="2"/>'
+                      for x, y in zip(xs, ys)], "</g>"])
 
 
-def _x(day: datetime.date, first: datetime.date, days: int, left: float) -> float:
-    """The x of ``day`` on an axis of ``days`` days from ``first``, the plot starting at ``left``."""
-    return left + INSET + (day - first).days / days * (RIGHT - left - 2 * INSET)
+def _y_axis(marks: tuple[tuple[str, str, str], ...], ys: list[float], line: str) -> str:
+    """The value axis: the ``marks`` of :func:`_value_axis` at their ticks' ``ys``, then its ``line``."""
+    return "".join(['<g class="axis y">', *[f"{before}{y:.2f}{between}{y + 4:.2f}{after}"
+                                            for y, (before, between, after) in zip(ys, marks)], line])
+
+
+@functools.lru_cache(maxsize=1024)
+def _value_axis(ticks: tuple[float, ...], percent_values: bool) -> tuple[float, tuple[tuple[str, str, str], ...], str]:
+    """Where the plot starts (the ticks' texts at its left), and the value axis in pieces (:func:`_y_axis`):
+    for each tick what comes before its y, between it and its text's y, and after; then the axis' line.
+    The same for the charts of many ranges (80 tick sets for 12,312 charts), so made once for them."""
+    texts = [percent(v) if percent_values else format_number(v, places=2) for v in ticks]
+    left = min(max(LEFT, 12 + max((text_width(text) for text in texts), default=0)), WIDTH / 3)
+    before = f'<path class="guide line" d="M{left:.1f} '
+    between = f'H{RIGHT}" stroke="{GUIDE}"/><text class="major" x="{left - 6:.1f}" y="'
+    marks = tuple((before, between, f'" text-anchor="end" fill="{STRONG}">{escape(text)}</text>') for text in texts)
+    return left, marks, f'<path class="line" d="M{left:.2f} {TOP}V{BOTTOM}" stroke="{STRONG}"/></g>'
+
+
+def _ys(values: Sequence[float], low: float, high: float) -> list[float]:
+    """The y of each of ``values`` on an axis from ``low`` to ``high``."""
+    span = high - low
+    if math.isfinite(span):  # share(), the usual case in one go
+        return [BOTTOM - (value - low) / span * (BOTTOM - TOP) for value in values]
+    return [BOTTOM - share(value, low, high) * (BOTTOM - TOP) for value in values]
+
+
+def _xs(days: list[datetime.date], first: datetime.date, count: int, left: float) -> list[float]:
+    """The x of each of ``days`` on an axis of ``count`` days from ``first``, the plot starting at ``left``."""
+    origin, width = left + INSET, RIGHT - left - 2 * INSET
+    return [origin + (day - first).days / count * width for day in days]
 
 
 @functools.lru_cache(maxsize=64)
 def _x_axis(start: datetime.date, end: datetime.date, first: datetime.date, days: int, left: float) -> str:
     """The date axis; the same for most charts of a cycle, so drawn once for them."""
     parts = ['<g class="axis x">', f'<path class="line" d="M{left:.1f} {BOTTOM}H{RIGHT}" stroke="{STRONG}"/>']
-    for day in date_ticks(start, end):
-        x = _x(day, first, days, left)
+    ticks = date_ticks(start, end)
+    for day, x in zip(ticks, _xs(ticks, first, days, left)):
         parts.append(f'<path class="major line" d="M{x:.2f} {BOTTOM}v5" stroke="{STRONG}"/>'
                      f'<text x="{x:.2f}" y="{BOTTOM + 17}" text-anchor="middle">{short_date(day)}</text>')
     return "".join(parts) + "</g>"
