@@ -394,15 +394,27 @@ class _Plan:
         return keys.cycle, lambda: dict(  # split, a department is a page: no choice of one
             cycle=cycle, filters=filter_form(cycle, "objective", "objectives", departments=not split),
             sections=[s for s in split if s.listed],
-            roots=self.renderer.draw_tree(_tree_items(cycle, ("tree", bool(split)), partial(alignment_roots, cycle),
-                                                                   fold=lambda: 1 if split else None), keys, root, filterable=True),
+            roots=self.renderer.draw_tree(self._tree_items(cycle, ("tree", bool(split)), partial(alignment_roots, cycle),
+                                                           fold=lambda: 1 if split else None), keys, root, filterable=True),
             unaligned=[] if split else self.renderer.draw_tree(
-                _tree_items(cycle, "unaligned", partial(unaligned, cycle), 2), keys, root, filterable=True))
+                self._tree_items(cycle, "unaligned", partial(unaligned, cycle), 2), keys, root, filterable=True))
+
+    def _linked(self, cycle: Cycle, name: object, make: Callable[[], T]) -> T:
+        """``make()``, kept by :func:`okrsite.graph.linked_view` in watch mode, where the next builds reuse it;
+        made anew in a one-off build, which uses it once."""
+        return linked_view(cycle, name, make) if self.renderer.keep_parts else make()
+
+    def _tree_items(self, cycle: Cycle, name: object, roots: Callable[[], list[tuple[Objective, bool]]],
+                    depth: int = 0, fold: Callable[[], int | None] | None = None,
+                    known: Children | None = None) -> list[TreeItem]:
+        """:func:`tree_items` of ``roots()`` at ``depth``, folded at ``fold()`` (``known``: the cycle's children,
+        sorted and counted): the ``name``d tree of ``cycle``, kept per linked cycle in watch mode (:meth:`_linked`)."""
+        return self._linked(cycle, ("tree", name), lambda: tree_items(roots(), depth, fold() if fold else None, known))
 
     def _tree_section(self, section: Section, keys: CycleKeys, url: str) -> tuple[int, Callable[[], dict]]:
         """A section's alignment trees, each under what it rolls up to outside the section."""
         cycle, root = section.cycle, urls.root_of(url)
-        groups = linked_view(cycle, ("section", section.owner.id), lambda: [
+        groups = self._linked(cycle, ("section", section.owner.id), lambda: [
             (parent, tree_items(roots)) for parent, roots in tree_groups(section)])
         shown = tuple((keys.objectives[id(parent)] if parent else None,
                        tuple(keys.tree_item(item, keys.department(item.objective.owner)) for item in items))
@@ -522,7 +534,7 @@ class _Plan:
             # a big subtree (a company objective's at 1,000 people) is folded two levels down, or one at
             # 10,000 people: each folded objective's own page shows what is below it
             known = linked_view(objective.cycle, "children", Children)  # sorted and counted once per linked cycle
-            items = _tree_items(objective.cycle, id(objective), partial(known.of, objective), 1,
+            items = self._tree_items(objective.cycle, id(objective), partial(known.of, objective), 1,
                                 partial(fold_depth, objective, SUBTREE_LIMIT, SUBTREE_SHOWN, known), known)
             below = self.renderer.draw_tree(items, keys, urls.root_of(url))
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
@@ -600,13 +612,6 @@ class _Plan:
 
     def _owner_json(self, owner: Owner) -> bytes:
         return self.renderer.part("owner", self._owner_parts(owner), partial(render_owner_json, owner))
-
-
-def _tree_items(cycle: Cycle, name: object, roots: Callable[[], list[tuple[Objective, bool]]], depth: int = 0,
-                fold: Callable[[], int | None] | None = None, known: Children | None = None) -> list[TreeItem]:
-    """:func:`tree_items` of ``roots()`` at ``depth``, folded at ``fold()`` (``known``: the cycle's children, sorted
-    and counted): the ``name``d tree of ``cycle``, made once per linked cycle (see :func:`okrsite.graph.linked_view`)."""
-    return linked_view(cycle, ("tree", name), lambda: tree_items(roots(), depth, fold() if fold else None, known))
 
 
 def _listing(group: list[Output]) -> tuple[tuple[str, ...], int]:
