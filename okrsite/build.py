@@ -304,7 +304,7 @@ class Builder:
         stale = self._stale_groups(groups, planned, before)
         outputs: list[Output] | None = None  # every output: made only when the groups that changed cannot tell
         if stale is None:
-            outputs = [output for group in groups for output in group]
+            outputs = _every(groups)
             stale = [o for o in outputs if o.path not in before or before[o.path].key != o.key]
         added = sum(1 for o in stale if o.path not in before)  # outputs new to the site
         same_paths = not added and (outputs is None or len(outputs) == len(before))
@@ -318,7 +318,7 @@ class Builder:
             found = staging.before
             ours = found.ours
             if outputs is None and found.manifest_bytes != planned[1]:  # not the manifest it wrote: look at everything
-                outputs = [output for group in groups for output in group]
+                outputs = _every(groups)
             redo = self._forget_replaced(found) | self._forgotten  # replaced or deleted by hand since
             self._forgotten = set()
             if outputs is not None:
@@ -326,8 +326,7 @@ class Builder:
                 redo |= before.keys() - ours
             if redo:
                 already = {o.path for o in stale}
-                stale += [o for o in outputs or (o for group in groups for o in group)
-                          if o.path in redo and o.path not in already]
+                stale += [o for o in outputs or _every(groups) if o.path in redo and o.path not in already]
                 if outputs is None:
                     found.check_room((o.path for o in stale if o.path not in ours), self.out)
 
@@ -406,6 +405,10 @@ def _render(output: Output) -> bytes:
         if line is None:
             raise  # not from a template: okrsite's own bug
         raise _TemplateFailure(path, line, f"template error: {type(exc).__name__}: {exc}") from None
+
+
+def _every(groups: list[list[Output]]) -> list[Output]:
+    return [output for group in groups for output in group]
 
 
 def _digest(data: bytes) -> bytes:

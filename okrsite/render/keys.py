@@ -14,6 +14,8 @@ are combined by :func:`okrsite.fingerprint.combine`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from okrsite.config import StatusBands
 from okrsite.fingerprint import code_version, combine, stable_hash
 from okrsite.graph import org_walk
@@ -323,21 +325,25 @@ class CycleKeys:
         """The owner's part of the weekly digest (:func:`okrsite.digest.owner_week`): its parts' key (with
         the build date, which sets the week), ``bands`` (the status bands' ``stable_hash``) and the
         objectives its rollups reach, whose progress on the week's first day theirs reads."""
-        kept = self.weeks.get(id(owner))  # kept as the parts' key is
-        if kept is None or kept[0] != bands:
-            reached = rolled_up(owner.objectives)
-            kept = self.weeks[id(owner)] = (bands, combine(self.owner_parts(owner), bands,
-                                                           tuple(self.objectives[id(o)] for o in reached)
-                                                           if reached else ()))
-        return kept[1]
+        return self._kept(self.weeks, owner, bands, self._owner_week)
+
+    def _owner_week(self, owner: Owner, bands: int) -> int:
+        reached = rolled_up(owner.objectives)
+        return combine(self.owner_parts(owner), bands, tuple(self.objectives[id(o)] for o in reached) if reached else ())
 
     def owner_health(self, owner: Owner, checks: int) -> int:
         """The owner's part of the health page (:func:`okrsite.render.health.owner_health`): its parts' key
         (with the build date), ``checks`` (the ``stable_hash`` of the checks switched off and the stale
         limit) and the objectives its needs depend on, whose status and owner its findings name."""
-        kept = self.healths.get(id(owner))  # kept as the parts' key is
-        if kept is None or kept[0] != checks:
-            kept = self.healths[id(owner)] = (checks, self._owner_health(owner, checks))
+        return self._kept(self.healths, owner, checks, self._owner_health)
+
+    @staticmethod
+    def _kept(store: dict[int, tuple[int, int]], owner: Owner, setting: int, make: Callable[[Owner, int], int]) -> int:
+        """``make(owner, setting)``, kept in ``store`` as the parts' key is (until :meth:`update` finds the
+        owner among those it affects), and made again for another ``setting``."""
+        kept = store.get(id(owner))
+        if kept is None or kept[0] != setting:
+            kept = store[id(owner)] = (setting, make(owner, setting))
         return kept[1]
 
     def _owner_health(self, owner: Owner, checks: int) -> int:
