@@ -535,7 +535,7 @@ class _Plan:
             # 10,000 people: each folded objective's own page shows what is below it
             known = linked_view(objective.cycle, "children", Children)  # sorted and counted once per linked cycle
             items = self._tree_items(objective.cycle, id(objective), partial(known.of, objective), 1,
-                                partial(fold_depth, objective, SUBTREE_LIMIT, SUBTREE_SHOWN, known), known)
+                                     partial(fold_depth, objective, SUBTREE_LIMIT, SUBTREE_SHOWN, known), known)
             below = self.renderer.draw_tree(items, keys, urls.root_of(url))
             return dict(cycle=objective.cycle, owner=objective.owner, objective=objective, below=below)
         return keys.objective(objective), context
