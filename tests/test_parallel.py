@@ -47,6 +47,16 @@ def test_many_items_are_spread_over_worker_processes():
     assert os.getpid() in pids and len(pids) == 2  # this process and one worker
 
 
+@forking
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_this_process_takes_the_items_from_the_front_and_the_workers_from_the_back(jobs):
+    items = list(range(parallel.MIN_ITEMS * 2))
+    found = results(parallel.run_all(slow_pid_and_square, items, jobs))
+    here = [i for i in items if found[i][0] == os.getpid()]
+    assert here and here == items[:len(here)]  # one run from the first item
+    assert len(here) < len(items) and {found[i][0] for i in items[len(here):]} - {os.getpid()}
+
+
 def test_few_items_one_job_or_other_threads_stay_in_this_process():
     few = list(range(parallel.MIN_ITEMS - 1))
     many = list(range(parallel.MIN_ITEMS * 2))
