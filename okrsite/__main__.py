@@ -1,7 +1,5 @@
 """Allow ``python -m okrsite``."""
 
-import sys
+from okrsite.cli import run
 
-from okrsite.cli import main
-
-sys.exit(main())
+run()

@@ -516,3 +516,30 @@ def test_the_validating_commands_never_load_the_renderer(tmp_path):
                           timeout=120)
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
     assert "Weekly digest: Suds &amp; Co. OKRs" in digest.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", [0, 1, 2])
+def test_the_program_exits_with_the_commands_code_leaving_its_objects_to_the_exit(monkeypatch, code):
+    import gc
+
+    from okrsite import cli
+
+    monkeypatch.setattr(cli, "main", lambda: code)
+    leftover = [[n] for n in range(100)]  # tracked objects the command made
+    before = gc.get_freeze_count()
+    try:
+        with pytest.raises(SystemExit) as exit:
+            cli.run()
+        assert exit.value.code == code
+        assert gc.get_freeze_count() >= before + len(leftover)  # the collections at exit pass them by
+    finally:
+        gc.unfreeze()
+
+
+def test_the_program_prints_everything_before_it_exits(site):
+    """``python -m okrsite`` runs :func:`okrsite.cli.run`: its messages and its code reach the shell."""
+    use(site, BROKEN)
+    done = subprocess.run([sys.executable, "-m", "okrsite", "check", "."], capture_output=True, text=True,
+                          timeout=60, cwd=site)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"content/2026-Q4/test-co.md:{BROKEN_LINE}: error: ")
