@@ -162,6 +162,17 @@ def test_the_xml_and_svg_writers_write_parsable_files_whatever_the_text(text):
     parses(f"<feed><title>{xmltext.escape(text)}</title><link href={xmltext.quoteattr(text)}/></feed>")
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab &<>\"'\n\r\t\x01\ufffeé"), max_size=12) | ANY_TEXT)
+def test_xml_text_and_attributes_read_back_as_written(text):
+    """What an XML reader gets back from an escaped text or a quoted attribute is the text, clean:
+    quotes of either kind, whitespace that attributes would otherwise fold, markup characters."""
+    element = ET.fromstring(f"<a title={xmltext.quoteattr(text)}>{xmltext.escape(text)}</a>")
+    expected = xmltext.clean(text)
+    assert element.get("title") == expected
+    assert (element.text or "") == expected.replace("\r\n", "\n").replace("\r", "\n")  # line ends as XML reads them
+
+
 def yaml_string(text: str) -> str:
     """``text`` as a YAML double-quoted string: printable characters as they are, the others escaped."""
     def one(ch: str) -> str:
