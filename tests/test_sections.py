@@ -234,7 +234,7 @@ def test_a_private_person_is_in_no_section_nor_in_people_js(tmp_path):
 def test_each_section_has_the_pages_its_kinds_say_in_the_states_they_name(split):
     from okrsite import urls
     from okrsite.render.sections import sections
-    from okrsite.render.site import PAGES
+    from okrsite.render.contexts import PAGES
 
     site, public = split
     kinds = [kind for kind in PAGES.values() if kind.of == "section"]
@@ -275,9 +275,9 @@ def test_the_search_page_of_a_split_cycle_lists_its_departments_and_teams_only(s
 
 
 def test_a_split_retrospective_lists_a_few_carried_objectives_per_department_and_counts_the_rest(tmp_path, monkeypatch):
-    import okrsite.render.site
+    import okrsite.render.contexts
 
-    monkeypatch.setattr(okrsite.render.site, "CARRIED_SHOWN", 0)
+    monkeypatch.setattr(okrsite.render.contexts, "CARRIED_SHOWN", 0)
     root = copy_example(tmp_path / "site", 0)
     assert build_site(root, root / "public", BuildOptions(EXAMPLE_DATE, jobs=1)).ok(False)
     page = parse_file(root / "public/2026-q3/retro/index.html")

@@ -72,7 +72,7 @@ def test_tree_items_open_and_close_branches_in_drawing_order(check):
 def test_an_objective_page_folds_a_big_subtree_and_links_each_folded_branch(tmp_path, monkeypatch):
     """Past SUBTREE_LIMIT objectives below it, an objective page shows its children whole and, below
     them, each objective with only the count of what aligns to it, linked to its own page."""
-    import okrsite.render.site as plan
+    import okrsite.render.contexts as plan
 
     monkeypatch.setattr(plan, "SUBTREE_LIMIT", 2)
     root = write_site(tmp_path, {f"{CYCLE}/test-co.md": COMPANY, f"{CYCLE}/team.md": TEAM, f"{CYCLE}/pat.md": PERSON,

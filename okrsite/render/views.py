@@ -1,6 +1,7 @@
 """Views of a cycle that pages show: its departments, statuses, what needs attention and
-the roots of its alignment trees. Plain functions of the model, for the file map
-(:mod:`okrsite.render.site`) to hand to templates.
+the roots of its alignment trees; and the site's cycles with a company score. Plain
+functions of the model, for the pages' contexts (:mod:`okrsite.render.contexts`) and
+the file map (:mod:`okrsite.render.site`) to hand to templates.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from okrsite.graph import linked_view
-from okrsite.model import Cycle, KeyResult, Objective, Owner
+from okrsite.model import Cycle, KeyResult, Objective, Owner, Site
 from okrsite.render.formatting import STATUS_LABELS
 from okrsite.render.heatmap import Row, department_rows, row_owners
 from okrsite.render.tree import forest
@@ -108,3 +109,8 @@ def alignment_roots(cycle: Cycle):
 def unaligned(cycle: Cycle):
     """Objectives below the company that align to nothing public: roots of their own trees."""
     return forest([o for o in cycle.objectives if o.owner.kind != "company" and not o.parents])
+
+
+def scored_cycles(site: Site) -> list[Cycle]:
+    """The cycles with a company score, oldest first."""
+    return [c for c in site.cycles[::-1] if c.state != "upcoming" and c.company is not None]
