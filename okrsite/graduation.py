@@ -9,7 +9,7 @@ site, on every build: a reused cycle's key results are emptied of the last build
 from __future__ import annotations
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
-from okrsite.model import Cycle, KeyResult, Kpi, Objective, Owner
+from okrsite.model import EMPTY, Cycle, KeyResult, Kpi, Objective, Owner, added
 
 
 def link_graduations(cycles: list[Cycle], diagnostics: Diagnostics) -> None:
@@ -17,7 +17,7 @@ def link_graduations(cycles: list[Cycle], diagnostics: Diagnostics) -> None:
     name nothing, or a key result of the KPI's own or a later cycle, at the KPI's ``graduated_from`` line."""
     for cycle in cycles:
         for kr in cycle.graduated:
-            kr.graduated_to = []
+            kr.graduated_to = EMPTY
         cycle.graduated = []
     by_slug = {cycle.slug: cycle for cycle in cycles}
     for cycle in cycles:
@@ -30,7 +30,7 @@ def link_graduations(cycles: list[Cycle], diagnostics: Diagnostics) -> None:
                         kpi.graduated_from_kr = kr
                         if not kr.graduated_to:
                             kr.cycle.graduated.append(kr)
-                        kr.graduated_to.append(kpi)
+                        kr.graduated_to = added(kr.graduated_to, kpi)
 
 
 def _all_objectives(owner: Owner) -> list[Objective]:

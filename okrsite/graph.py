@@ -13,7 +13,7 @@ from typing import TypeVar
 from okrsite.diagnostics import Diagnostics, did_you_mean
 from okrsite.links import cut_loops, key_line, link_work, objective_index, resolve
 from okrsite.urls import CYCLE_PAGES
-from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner
+from okrsite.model import KINDS, Alignment, Cycle, Objective, Owner, added
 
 T = TypeVar("T")
 _VIEWS: weakref.WeakKeyDictionary[Cycle, dict[object, object]] = weakref.WeakKeyDictionary()
@@ -167,9 +167,9 @@ def _link_alignments(cycle: Cycle, index: dict, diagnostics: Diagnostics) -> Non
             objective.parents.append(alignment)
             if (id(objective), id(alignment.objective)) not in linked:
                 linked.add((id(objective), id(alignment.objective)))
-                alignment.objective.children.append(objective)
+                alignment.objective.children = added(alignment.objective.children, objective)
             if alignment.key_result is not None:
-                alignment.key_result.aligned.append(objective)
+                alignment.key_result.aligned = added(alignment.key_result.aligned, objective)
     _break_alignment_loops(cycle, diagnostics)
 
 

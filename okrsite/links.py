@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from okrsite.diagnostics import Diagnostics, did_you_mean
-from okrsite.model import Alignment, Cycle, Dependency, KeyResult, Objective, Owner
+from okrsite.model import Alignment, Cycle, Dependency, KeyResult, Objective, Owner, added
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -76,7 +76,7 @@ def link_work(cycle: Cycle, index: Index, diagnostics: Diagnostics) -> None:
         for person_id in dict.fromkeys(part.contributor_ids):
             person = _contributor(part, person_id, cycle, diagnostics)
             if person is not None:
-                part.contributors.append(person)
+                part.contributors = added(part.contributors, person)
                 person.contributions.append(part)
         for ref in dict.fromkeys(part.depends_on):
             _link_dependency(part, ref, index, cycle, diagnostics)
@@ -116,8 +116,8 @@ def _link_dependency(part: Part, ref: str, index: Index, cycle: Cycle, diagnosti
                                       "an objective needs its key results already")
     else:
         dependency = Dependency(part, target)
-        part.dependencies.append(dependency)
-        target.needed_by.append(dependency)
+        part.dependencies = added(part.dependencies, dependency)
+        target.needed_by = added(target.needed_by, dependency)
 
 
 def _needs(part: Part) -> list[Part]:

@@ -7,7 +7,7 @@ badges, charts and okrs.json only ever see what this module keeps.
 from __future__ import annotations
 
 from okrsite.graph import org_order
-from okrsite.model import Cycle, Owner
+from okrsite.model import EMPTY, Cycle, Owner
 
 
 def remove_private(cycle: Cycle) -> None:
@@ -33,9 +33,9 @@ def remove_private(cycle: Cycle) -> None:
         hidden = [a for a in objective.parents if _is_private(a.objective)]
         objective.private_parents = len(hidden)
         objective.parents = [a for a in objective.parents if not _is_private(a.objective)]
-        objective.children = [c for c in objective.children if not _is_private(c)]
+        objective.children = [c for c in objective.children if not _is_private(c)] or EMPTY
         for kr in objective.key_results:
-            kr.aligned = [c for c in kr.aligned if not _is_private(c)]
+            kr.aligned = [c for c in kr.aligned if not _is_private(c)] or EMPTY
         for part in (objective, *objective.key_results):
             _hide_private_work(part)
     for owner in public.values():
@@ -45,11 +45,11 @@ def remove_private(cycle: Cycle) -> None:
 def _hide_private_work(part) -> None:
     """Drop private people from ``part``'s contributors and private objectives from its needs, both ways;
     hidden dependencies are counted, never named."""
-    part.contributors = [p for p in part.contributors if not p.private]
+    part.contributors = [p for p in part.contributors if not p.private] or EMPTY
     hidden = [d for d in part.dependencies if _is_private(d.target.objective)]
     part.private_dependencies = len(hidden)
-    part.dependencies = [d for d in part.dependencies if not _is_private(d.target.objective)]
-    part.needed_by = [d for d in part.needed_by if not _is_private(d.dependent.objective)]
+    part.dependencies = [d for d in part.dependencies if not _is_private(d.target.objective)] or EMPTY
+    part.needed_by = [d for d in part.needed_by if not _is_private(d.dependent.objective)] or EMPTY
 
 
 def _public_ancestor(owner: Owner | None) -> Owner | None:

@@ -16,7 +16,8 @@ from okrsite.diagnostics import Diagnostics, did_you_mean, printable
 from okrsite.fields import DIRECTIONS, ID_PATTERN, MAX_ID_LENGTH, VISIBILITIES
 from okrsite.load import Document, LineDict
 from okrsite.markdown import render_markdown
-from okrsite.model import KINDS, KR_TYPES, OBJECTIVE_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective, Owner, Source
+from okrsite.model import (EMPTY, KINDS, KR_TYPES, OBJECTIVE_TYPES, STATUSES, CheckIn, Initiative, KeyResult, Kpi, Objective,
+                           Owner, Source)
 from okrsite.xmltext import describe_invalid, first_invalid
 
 # The keys each mapping may have, from the one declaration of the fields (okrsite/fields.py).
@@ -216,7 +217,7 @@ def build_owner(doc: Document, diagnostics: Diagnostics) -> Owner | None:
         if objective is not None:
             owner.declared_objectives.append(objective)
         elif isinstance(mapping.get("id"), str):
-            owner.broken_objectives.add(mapping["id"])
+            owner.broken_objectives |= {mapping["id"]}
     owner.kpis = [k for m in fields.mappings("kpis", "KPI") if (k := _kpi(m, doc, diagnostics))]
     for kpi in owner.kpis:
         kpi.owner = owner
@@ -282,7 +283,7 @@ def _refs(fields: _Fields, key: str = "aligns_to") -> list[str]:
             good.append(ref)
         else:
             fields.error(key, f"'{key}' {ref!r} must look like 'owner/objective' or 'owner/objective/key-result'")
-    return good
+    return good or EMPTY
 
 
 def _ids(fields: _Fields, key: str) -> list[str]:
@@ -293,7 +294,7 @@ def _ids(fields: _Fields, key: str) -> list[str]:
             good.append(value)
         else:
             fields.error(key, f"each of '{key}' must be an id, and {_shortened(repr(value))} is not: {problem}")
-    return good
+    return good or EMPTY
 
 
 def _one_or_list(fields: _Fields, key: str) -> list:
@@ -309,7 +310,7 @@ def _initiatives(fields: _Fields) -> list[Initiative]:
             continue
         match = _INITIATIVE.match(fields.printable("initiatives", item.strip()))
         found.append(Initiative(match.group(2), match.group(1) != " ") if match else Initiative(item.strip(), False))
-    return found
+    return found or EMPTY
 
 
 def _key_result(mapping: LineDict, doc: Document, diagnostics: Diagnostics) -> KeyResult | None:

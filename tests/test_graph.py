@@ -312,9 +312,9 @@ def test_alignment_to_a_key_result_lists_the_objective_on_the_key_result(linked)
     objectives = {o.ref: o for o in linked.objectives}
     revenue, launch = objectives["test-co/grow"].key_results
     assert sorted(refs(revenue.aligned)) == ["marketing/brand", "sales/deals"]
-    assert launch.aligned == []
+    assert not launch.aligned
     assert refs(objectives["ads/clicks"].key_results[1].aligned) == ["ada/webinars"]
-    assert objectives["marketing/leads"].key_results[0].aligned == []
+    assert not objectives["marketing/leads"].key_results[0].aligned
 
 
 def test_objective_chain_runs_from_the_company_down_the_first_alignment(linked):

@@ -1,10 +1,11 @@
-"""okrsite.model: what a key result's check-ins say about its confidence, now and on a past day."""
+"""okrsite.model: what a key result's check-ins say about its confidence, now and on a past day; the shared
+empty value of the list fields that most often hold nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from okrsite.model import CheckIn, KeyResult, Source
+from okrsite.model import EMPTY, CheckIn, KeyResult, Source, added
 
 D = dt.date
 
@@ -40,3 +41,30 @@ def test_the_confidence_on_a_day_is_what_the_latest_checkin_until_then_said():
     assert [kr.confidence_on(D(2026, 10, day)) for day in (4, 5, 12, 18, 19, 30)] == [None, 0.8, 0.8, 0.8, 0.5, 0.5]
     undated = key_result([None], given=0.9)  # the key result's own confidence has no date: the same every day
     assert undated.confidence_on(D(2026, 10, 1)) == undated.confidence_on(D(2026, 12, 1)) == 0.9
+
+
+def test_adding_to_the_shared_empty_value_makes_a_list_and_leaves_it_empty():
+    first, second = key_result([]), key_result([])
+    assert first.aligned is EMPTY and second.aligned is EMPTY  # one value, not a list each
+    first.aligned = added(first.aligned, "a")
+    first.aligned = added(first.aligned, "b")
+    assert first.aligned == ["a", "b"] and type(first.aligned) is list
+    assert second.aligned is EMPTY and EMPTY == ()
+
+
+def test_adding_to_a_list_grows_that_list():
+    items = ["a"]
+    assert added(items, "b") is items and items == ["a", "b"]
+
+
+def test_a_built_site_keeps_one_empty_value_for_what_holds_nothing(site):
+    """The example's key results without contributors, needs or aligned objectives hold no list of their own
+    (at 10,000 people, 1.5 million empty lists took 94 MiB, doubled by the build's worker)."""
+    krs = [kr for cycle in site.cycles for objective in cycle.objectives for kr in objective.key_results]
+    for name in ("contributor_ids", "depends_on", "contributors", "dependencies", "needed_by", "aligned", "graduated_to"):
+        empty = [getattr(kr, name) for kr in krs if not getattr(kr, name)]
+        assert empty and all(value is EMPTY for value in empty), name
+    objectives = [objective for cycle in site.cycles for objective in cycle.objectives]
+    for name in ("contributor_ids", "depends_on", "children", "contributors", "dependencies", "needed_by", "initiatives"):
+        empty = [getattr(o, name) for o in objectives if not getattr(o, name)]
+        assert empty and all(value is EMPTY for value in empty), name

@@ -175,7 +175,7 @@ def test_take_content_keeps_identities_and_links():
     linked, new = parsed(ADA), parsed(ADA.replace("title: Be fast", "title: Be quick").replace("value: 8", "value: 5"))
     objective, kr = linked.declared_objectives[0], linked.declared_objectives[0].key_results[0]
     parent = Objective("ship", "Ship", objective.source)
-    objective.children.append(parent)  # a link, made by a build: kept
+    objective.children = [parent]  # a link, made by a build: kept
     take_content(linked, new)
     assert linked.declared_objectives[0] is objective and objective.key_results[0] is kr
     assert objective.title == "Be quick" and [c.value for c in kr.checkins] == [5]
