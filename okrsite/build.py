@@ -349,9 +349,6 @@ class Builder:
                 for path in [path for path in before if path not in paths]:
                     del written[path]
             fresh = []  # the files written into the new tree; all others are kept from the old
-            # the pages first, the charts and badges last: this process renders from the front and the
-            # workers from the back (okrsite.parallel), so each keeps to its own kind of work
-            stale.sort(key=_drawn)
             for chunk in run_all(render, stale, self.options.jobs, prepare=renderer.compile_templates):
                 for index, (digest, stat) in chunk:
                     output = stale[index]
@@ -408,11 +405,6 @@ def _render(output: Output) -> bytes:
         if line is None:
             raise  # not from a template: okrsite's own bug
         raise _TemplateFailure(path, line, f"template error: {type(exc).__name__}: {exc}") from None
-
-
-def _drawn(output: Output) -> bool:
-    """Whether the output is a drawing (an SVG chart or badge) rather than a page or data."""
-    return output.path.endswith(".svg")
 
 
 def _every(groups: list[list[Output]]) -> list[Output]:
