@@ -5,7 +5,8 @@ measured in the same run on the same number of pages.
 
 For each company size (2 cycles), on a tmpfs:
 
-- clean: a full `okrsite build --no-cache` in a new process (median of --runs); its
+- clean: a full `okrsite build --no-cache` into a new folder, in a new process
+  (median of --runs); its CPU time (user and system, its workers included), its
   peak memory (the summed proportional set size of the process and its workers,
   sampled every 50 ms) and pages per second;
 - rerun: `okrsite build` again in a new process with nothing changed, the build
@@ -22,7 +23,8 @@ For each company size (2 cycles), on a tmpfs:
   its time grows with the square of the page count and 68,000 pages would take
   hours).
 
-Results are ratios to the floor and to MkDocs as well as seconds.
+Results are ratios to the floor (of the wall time, and of the CPU time: two
+processes hide work in the wall time) and to MkDocs, as well as seconds.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -68,8 +71,10 @@ for index in range(pages):
 """
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Seconds and peak memory (KiB: the summed PSS of the process tree) of a command in a fresh process."""
+def timed(command: list[str]) -> tuple[float, int, float]:
+    """Seconds, peak memory (KiB: the summed PSS of the process tree) and CPU seconds (user and system,
+    with the processes it waited for) of a command in a fresh process."""
+    used = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     peak = 0
@@ -79,7 +84,12 @@ def timed(command: list[str]) -> tuple[float, int]:
     seconds = time.perf_counter() - started
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
-    return seconds, peak
+    return seconds, peak, _children_cpu() - used
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _tree(pid: int) -> list[int]:
@@ -127,12 +137,13 @@ def measure(people: int, runs: int, scratch: Path, mkdocs_max_pages: int) -> dic
     site = scratch / f"site-{people}"
     generate(site, people, 2)
     build = [sys.executable, "-m", "okrsite", "build", str(site), "--date", DATE, "-q"]
-    cleans, peaks = [], []
+    cleans, peaks, cpus = [], [], []
     for run in range(runs):
         out = scratch / f"out-{people}-{run}"
-        seconds, peak = timed([*build, "-o", str(out), "--no-cache"])
+        seconds, peak, cpu = timed([*build, "-o", str(out), "--no-cache"])
         cleans.append(seconds)
         peaks.append(peak)
+        cpus.append(cpu)
         shutil.rmtree(out)
     out = scratch / f"out-{people}"
     timed([*build, "-o", str(out)])  # fills the cache
@@ -155,7 +166,7 @@ def measure(people: int, runs: int, scratch: Path, mkdocs_max_pages: int) -> dic
         edits.append(time.perf_counter() - started)
     person.write_text(original, encoding="utf-8")
     del builder
-    floors = [timed([sys.executable, "-c", FLOOR, str(site), str(scratch / f"floor-{people}-{run}"), str(first.pages)])[0]
+    floors = [timed([sys.executable, "-c", FLOOR, str(site), str(scratch / f"floor-{people}-{run}"), str(first.pages)])
               for run in range(runs)]
     mkdocs = mkdocs_seconds(scratch / f"m-{people}", first.pages) if first.pages <= mkdocs_max_pages else None
     for leftover in scratch.iterdir():
@@ -165,7 +176,8 @@ def measure(people: int, runs: int, scratch: Path, mkdocs_max_pages: int) -> dic
     return {"people": people, "files": sum(1 for _ in site.glob("content/**/*.md")), "pages": first.pages,
             "outputs": first.files, "clean": clean, "cleans": cleans, "peaks_mb": [p / 1024 for p in peaks], "rerun": statistics.median(reruns),
             "no_change": no_change, "edit": statistics.median(edits), "peak_mb": max(peaks) / 1024,
-            "pages_per_s": first.pages / clean, "floor": statistics.median(floors), "mkdocs": mkdocs}
+            "pages_per_s": first.pages / clean, "floor": statistics.median(f[0] for f in floors),
+            "cpu": statistics.median(cpus), "floor_cpu": statistics.median(f[2] for f in floors), "mkdocs": mkdocs}
 
 
 def main() -> None:
@@ -187,12 +199,12 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"okrsite build speed, 2 cycles, {args.runs} runs (medians), tmpfs, {os.cpu_count()} cores")
     print(f"{'people':>7}{'files':>7}{'pages':>7}{'outputs':>9}{'clean':>8}{'peak':>9}{'pages/s':>9}{'rerun':>8}"
-          f"{'no change':>11}{'one edit':>10}{'floor':>8}{'x floor':>9}{'MkDocs':>8}{'x MkDocs':>10}")
+          f"{'no change':>11}{'one edit':>10}{'floor':>8}{'x floor':>9}{'cpu':>7}{'cpu x floor':>12}{'MkDocs':>8}{'x MkDocs':>10}")
     for r in rows:
         mk = f"{r['mkdocs']:>7.1f}s{r['clean'] / r['mkdocs']:>10.2f}" if r["mkdocs"] else f"{'-':>8}{'-':>10}"
         print(f"{r['people']:>7}{r['files']:>7}{r['pages']:>7}{r['outputs']:>9}{r['clean']:>7.1f}s{r['peak_mb']:>7.0f}MB"
               f"{r['pages_per_s']:>9.0f}{r['rerun']:>7.2f}s{r['no_change']:>10.2f}s{r['edit']:>9.2f}s"
-              f"{r['floor']:>7.1f}s{r['clean'] / r['floor']:>9.1f}{mk}")
+              f"{r['floor']:>7.1f}s{r['clean'] / r['floor']:>9.1f}{r['cpu']:>6.1f}s{r['cpu'] / r['floor_cpu']:>12.2f}{mk}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 
