@@ -11,8 +11,8 @@ This process takes the items from the front, the workers from the back, until
 they meet, so each works through one run of neighbouring items: a build's
 outputs come owner by owner, and each process then fills its caches with its
 own part of the company. (Ordering the outputs by kind, the charts at the back,
-saved a few per cent of CPU more but made the two processes touch, so copy,
-all of the shared memory: 125 MiB more at the peak at 10,000 people.)
+saved about 5 % more CPU but made the two processes touch, so copy, more of the
+memory they share: 125 MiB more at the peak at 10,000 people.)
 
 Forking is used only where it is safe and pays: on Linux, when the process runs no
 other thread (a thread's held lock would stay locked in the child forever) and
