@@ -19,7 +19,7 @@ class Written(float):
     __slots__ = ("places",)
 
     def __new__(cls, value: float, places: int) -> Written:
-        number = super().__new__(cls, value)
+        number = float.__new__(cls, value)  # not super(): a third of the time, for each number unpickled
         number.places = places
         return number
 

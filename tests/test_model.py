@@ -68,3 +68,16 @@ def test_a_built_site_keeps_one_empty_value_for_what_holds_nothing(site):
     for name in ("contributor_ids", "depends_on", "children", "contributors", "dependencies", "needed_by", "initiatives"):
         empty = [getattr(o, name) for o in objectives if not getattr(o, name)]
         assert empty and all(value is EMPTY for value in empty), name
+
+
+def test_the_small_values_a_worker_sends_back_pickled_come_back_equal():
+    import pickle
+
+    from okrsite.model import Initiative
+    from okrsite.written import Written
+
+    values = [CheckIn(D(2026, 10, 5), Written(12.5, 2), "a note", 7, confidence=0.8), Source("content/x.md", 3),
+              Initiative("Ship it", True)]
+    again = pickle.loads(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == values and [type(v) for v in again] == [type(v) for v in values]
+    assert repr(again[0].value) == "12.50"  # the places as written
