@@ -221,10 +221,10 @@ def checkin_chart(
     start = day_of(start)
     checks = sorted([(day_of(day), value) for day, value in checkins], key=_day)
     texts = [_value_text(value, unit) for _, value in checks]  # the check-ins' labels too
-    said = "; ".join([f"{_short_date(day)}: {text}" for (day, _), text in zip(checks, texts)])
+    said = "; ".join([f"{short_date(day)}: {text}" for (day, _), text in zip(checks, texts)])
     start_text, target_text = _value_text(start_value, unit), _value_text(target_value, unit)
-    desc = (f"{title}. From {start_text} on {_short_date(start)} to a target of {target_text} "
-            f"by {_short_date(day_of(end))}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
+    desc = (f"{title}. From {start_text} on {short_date(start)} to a target of {target_text} "
+            f"by {short_date(day_of(end))}. " + (f"Check-ins: {said}." if said else "No check-ins yet."))
     at = bisect.bisect_left(checks, start, key=_day)  # the start point goes before same-day check-ins
     checks.insert(at, (start, start_value))
     texts.insert(at, start_text)
@@ -236,18 +236,8 @@ _day = operator.itemgetter(0)  # a point's day
 
 
 def _value_text(value: float, unit: str) -> str:
-    """A value as its chart writes it (:func:`format_number` to 2 places), remembered per process: the
-    values of thousands of charts are a few thousand. A number the user wrote (``9.0``, ``9.00``) is
-    remembered with its places, and zero not at all (``-0.0`` as written equals ``0.0``)."""
-    if not value:
-        return format_number(value, unit, 2)
-    return _remembered_text(value, getattr(value, "places", None), unit)
-
-
-@functools.lru_cache(maxsize=4096)
-def _remembered_text(value: float, places: int | None, unit: str) -> str:
+    """A value as its chart writes it (:func:`format_number` to 2 places, which keeps each text it wrote)."""
     return format_number(value, unit, 2)
-_short_date = functools.lru_cache(maxsize=1024)(short_date)  # a few hundred days for thousands of charts
 
 
 def line_chart(title: str, desc: str, start: datetime.date, end: datetime.date, series: Sequence[Series],
