@@ -30,8 +30,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 CURRENCIES = ("$", "£", "€", "¥")
 
 
-FORMATTED_KEPT = 100_000  # texts kept by format_number and each function of remembered (a company's are a few thousand)
-_formatted: dict[tuple, str] = {}
+FORMATTED_KEPT = 100_000  # texts kept by each function of remembered (a company's are a few thousand)
 A = TypeVar("A")
 
 
@@ -71,17 +70,14 @@ def format_number(value: float | None, unit: str = "", places: int | None = None
     ``1.0``, ``True``; ``-0.0`` and ``0``), but for a :class:`Written` one, whose places and sign
     count (``-0.0`` as written stays ``-0.0``)."""
     # a Written -0.0 is written "-0.0", and equals 0.0: its sign is part of its key
-    key = ((value, unit, places, value.places, copysign(1.0, value)) if type(value) is Written
-           else (value, unit, places))
-    try:
-        return _formatted[key]
-    except KeyError:
-        if len(_formatted) >= FORMATTED_KEPT:
-            _formatted.clear()
-        text = _formatted[key] = _format_number(value, unit, places)
-        return text
-    except TypeError:  # not a number anyone wrote: let _format_number say what is wrong with it
-        return _format_number(value, unit, places)
+    return _number_text((value, unit, places, value.places, copysign(1.0, value)) if type(value) is Written
+                        else (value, unit, places))
+
+
+@remembered
+def _number_text(key: tuple) -> str:
+    """:func:`format_number` of ``(value, unit, places, ...)``."""
+    return _format_number(*key[:3])
 
 
 def _format_number(value: float | None, unit: str, places: int | None) -> str:
