@@ -125,8 +125,7 @@ class _Context(Context):
         try:
             return __obj(*args, **kwargs)  # a macro given keywords, or a plain function such as url_for
         except StopIteration:  # as Context.call does
-            return __self.environment.undefined("value was undefined because a callable raised a"
-                                                " StopIteration exception")
+            return __self._stopped()
 
     def call_text(__self, __obj, __loop_vars, __block_vars, *args):  # noqa: N805
         """``escape_text(call_positional(...))``, for a call written straight into the page: a plain macro's
@@ -146,6 +145,7 @@ class _Context(Context):
         return escape_text(__self.call_positional(__obj, __loop_vars, __block_vars, *args))
 
     def _stopped(self):
+        """What a call gives when the callable raised StopIteration, as :meth:`Context.call` does."""
         return self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
     def call_positional(__self, __obj, __loop_vars, __block_vars, *args):  # noqa: N805
@@ -167,8 +167,7 @@ class _Context(Context):
             if kind is FunctionType and not hasattr(__obj, "jinja_pass_arg"):
                 return __obj(*args)
         except StopIteration:  # as Context.call does
-            return __self.environment.undefined("value was undefined because a callable raised a"
-                                                " StopIteration exception")
+            return __self._stopped()
         kwargs = {}  # a function that asks for the context, or a method, a class...
         if __loop_vars is not None:
             kwargs["_loop_vars"] = __loop_vars
